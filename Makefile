@@ -40,18 +40,21 @@ BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS       := $(patsubst bpf/%.bpf.c,$(O)/%.skel.h,$(BPF_SRCS))
 
 # Protocol and I/O libraries (no main): user/<layer>/*.c
+# plus the daemon's glue (user/*.c) except main.c, so unit tests reach the
+# per-frame service path and the worker loop over the in-memory backend.
 LIB_SRCS    := $(wildcard user/core/*.c user/net/*.c user/io/*.c user/tcp/*.c \
-			  user/dns/*.c user/http/*.c user/filter/*.c)
+			  user/dns/*.c user/http/*.c user/filter/*.c) \
+	       $(filter-out user/main.c,$(wildcard user/*.c))
 LIB_OBJS    := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS    := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
 # Fuzzers link only the pure protocol layers (no libxdp).
-FUZZLIB_SRCS := $(wildcard user/core/*.c user/net/*.c user/dns/*.c)
+FUZZLIB_SRCS := $(wildcard user/core/*.c user/net/*.c user/dns/*.c user/service.c)
 FUZZLIB_OBJS := $(patsubst %.c,$(O)/fuzzobj/%.o,$(filter-out user/core/log.c,$(FUZZLIB_SRCS)))
 
 LOADER_SRCS := $(filter-out loader/xdpstormctl.c,$(wildcard loader/*.c))
 LOADER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LOADER_SRCS))
 
-DAEMON_SRCS := $(wildcard user/*.c)
+DAEMON_SRCS := $(wildcard user/main.c)
 DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(DAEMON_SRCS))
 
 UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c)
