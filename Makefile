@@ -49,7 +49,7 @@ LIB_OBJS    := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS    := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
 # Fuzzers link only the pure protocol layers (no libxdp).
 FUZZLIB_SRCS := $(wildcard user/core/*.c user/net/*.c user/dns/*.c user/service.c)
-FUZZLIB_OBJS := $(patsubst %.c,$(O)/fuzzobj/%.o,$(filter-out user/core/log.c,$(FUZZLIB_SRCS)))
+FUZZLIB_OBJS := $(patsubst %.c,$(O)/fuzzobj/%.o,$(FUZZLIB_SRCS))
 
 LOADER_SRCS := $(filter-out loader/xdpstormctl.c,$(wildcard loader/*.c))
 LOADER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LOADER_SRCS))

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef XST_FUZZ	/* fuzzers link the protocol layers without libbpf/libxdp */
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
+#endif
 
 static enum xst_log_level log_level = XST_LOG_INFO;
 
@@ -39,6 +41,7 @@ void xst_log(enum xst_log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+#ifndef XST_FUZZ
 /* libbpf prints its own warnings for things we handle (dispatcher refused,
  * xdp_metadata sections in libxdp objects): demote everything one level. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -64,3 +67,4 @@ void xst_log_hook_libs(void)
 	libbpf_set_print(libbpf_print);
 	libxdp_set_print(libxdp_print);
 }
+#endif /* XST_FUZZ */
