@@ -167,7 +167,7 @@ FUZZ_LONG_SECONDS ?= 300
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(MAKE) --no-print-directory test-unit test-bpf test-net test-fuzz
+	$(Q)$(MAKE) --no-print-directory check-layers test-unit test-bpf test-net test-fuzz
 
 test-unit: $(O)/tests/unit_tests
 	$(Q)CK_FORK=yes ASAN_OPTIONS=detect_leaks=1 $(O)/tests/unit_tests
