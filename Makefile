@@ -201,7 +201,7 @@ bench-dns: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(CTL) $(DAEMON) $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(if $(wildcard docs/man/*.8),install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/)
 
 check-layers:
 	$(Q)tools/check-layers.sh
