@@ -224,7 +224,10 @@ START_TEST(test_pinned_frames)
 	ck_assert(!xst_io_frame_busy(io, addr));
 	/* A completed pinned frame does not go back to the free stack or fill ring. */
 	ck_assert_uint_eq(xst_io_nr_free(io) + xst_io_mem_fill_level(io), 1024 - 1);
-	xst_io_free(io, addr);	/* ignored for a pinned frame */
+	xst_io_frame_hold(io, addr);
+	ck_assert(xst_io_frame_busy(io, addr));
+	xst_io_free(io, addr);	/* for a pinned frame: releases the hold, never recycles */
+	ck_assert(!xst_io_frame_busy(io, addr));
 	ck_assert_uint_eq(xst_io_nr_free(io) + xst_io_mem_fill_level(io), 1024 - 1);
 	/* Pinning stops before RX could starve. */
 	uint32_t pinned = 1;

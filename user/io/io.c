@@ -79,10 +79,14 @@ void xst_io_free(struct xst_io *io, uint64_t addr)
 {
 	uint64_t base = frame_base(io, addr);
 
-	/* A pinned frame is never recycled; the stack cannot overflow because
-	 * every address on it came from it. */
-	if (io->fstate[frame_index(io, base)] & XST_FRAME_PINNED)
+	uint8_t *st = &io->fstate[frame_index(io, base)];
+
+	/* A pinned frame is never recycled, only released from its hold; the
+	 * stack cannot overflow because every address on it came from it. */
+	if (*st & XST_FRAME_PINNED) {
+		*st &= ~XST_FRAME_BUSY;
 		return;
+	}
 	io->free[io->nr_free++] = base;
 }
 
@@ -230,6 +234,11 @@ int xst_io_pin_frame(struct xst_io *io, uint64_t *addr)
 uint8_t *xst_io_data(struct xst_io *io, uint64_t addr)
 {
 	return io->area + addr;
+}
+
+void xst_io_frame_hold(struct xst_io *io, uint64_t addr)
+{
+	io->fstate[frame_index(io, addr)] |= XST_FRAME_BUSY;
 }
 
 int xst_io_frame_busy(const struct xst_io *io, uint64_t addr)

@@ -94,7 +94,7 @@ uint32_t xst_io_rx(struct xst_io *io, struct xst_io_buf *bufs, uint32_t max);
  */
 uint32_t xst_io_tx(struct xst_io *io, const struct xst_io_buf *bufs, uint32_t n);
 
-/* Return a frame (any address inside it) to the free stack. */
+/* Return a frame (any address inside it) to the free stack; for a pinned frame, release its hold. */
 void xst_io_free(struct xst_io *io, uint64_t addr);
 
 /*
@@ -116,8 +116,10 @@ int xst_io_wait(struct xst_io *io, int timeout_ms);
 int xst_io_pin_frame(struct xst_io *io, uint64_t *addr);
 /* Bytes of the frame at addr (frame start). */
 uint8_t *xst_io_data(struct xst_io *io, uint64_t addr);
-/* A pinned frame stays busy from xst_io_tx() until its completion is reaped. */
+/* A pinned frame is busy from xst_io_frame_hold() or xst_io_tx() until its
+ * completion is reaped, or until xst_io_free() releases a hold that was not sent. */
 int xst_io_frame_busy(const struct xst_io *io, uint64_t addr);
+void xst_io_frame_hold(struct xst_io *io, uint64_t addr);
 
 /* XDP_STATISTICS (kernel) or the simulated counters. 0 or -errno. */
 int xst_io_xdp_stats(struct xst_io *io, struct xst_io_xdp_stats *st);
