@@ -75,6 +75,11 @@ uint32_t xst_io_nr_free(const struct xst_io *io)
 	return io->nr_free;
 }
 
+uint32_t xst_io_nr_pinned(const struct xst_io *io)
+{
+	return io->nr_pinned;
+}
+
 void xst_io_free(struct xst_io *io, uint64_t addr)
 {
 	uint64_t base = frame_base(io, addr);

@@ -79,6 +79,8 @@ uint32_t xst_io_frame_size(const struct xst_io *io);
 uint32_t xst_io_nr_frames(const struct xst_io *io);
 /* Frames currently on the free stack (neither in a ring nor held by the user). */
 uint32_t xst_io_nr_free(const struct xst_io *io);
+/* Frames pinned by xst_io_pin_frame() (never recycled until destroy). */
+uint32_t xst_io_nr_pinned(const struct xst_io *io);
 
 /*
  * Take up to max received frames off the RX ring (the descriptors are
