@@ -44,12 +44,57 @@ static inline uint16_t xst_csum(const void *buf, size_t len)
 	return xst_csum_fold(xst_csum_partial(buf, len, 0));
 }
 
+static inline uint32_t xst_load32(const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Fold a 64-bit end-around-carry sum to a 32-bit partial sum. */
+static inline uint32_t xst_csum_fold64(uint64_t s)
+{
+	s = (s & 0xffffffffu) + (s >> 32);	/* at most 33 bits */
+	s = (s & 0xffffffffu) + (s >> 32);
+	return (uint32_t)s;
+}
+
+/* Memory-order value of the 16-bit big-endian number v. */
+static inline uint16_t xst_mem16(uint16_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap16(v);
+#else
+	return v;
+#endif
+}
+
 /*
  * Partial sums of the TCP/UDP pseudo-headers. Addresses in network order at
  * any alignment; proto and len in host order (len: the L4 length).
  */
-uint32_t xst_csum_pseudo4(const void *saddr, const void *daddr, uint8_t proto, uint32_t len);
+static inline uint32_t xst_csum_pseudo4(const void *saddr, const void *daddr, uint8_t proto,
+					uint32_t len)
+{
+	/* the words {0, proto} and {len}, as memory-order 16-bit values */
+	uint64_t s = (uint64_t)xst_load32(saddr) + xst_load32(daddr) + xst_mem16(proto) +
+		     xst_mem16((uint16_t)len);
+
+	return xst_csum_fold64(s);
+}
+
 uint32_t xst_csum_pseudo6(const void *saddr, const void *daddr, uint8_t proto, uint32_t len);
+
+/* Checksum of a 20-byte IPv4 header (check field zeroed): five 32-bit words. */
+static inline uint16_t xst_csum_ipv4hdr(const void *ip)
+{
+	const uint8_t *p = ip;
+	uint64_t s = (uint64_t)xst_load32(p) + xst_load32(p + 4) + xst_load32(p + 8) +
+		     xst_load32(p + 12) + xst_load32(p + 16);
+
+	return xst_csum_fold(xst_csum_fold64(s));
+}
 
 /*
  * RFC 1624 eqn. 3: the checksum after one 16-bit word of the covered data

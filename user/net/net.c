@@ -10,11 +10,6 @@
 #include "net/ipv6.h"
 #include "net/udp.h"
 
-static inline uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 enum xst_net_verdict xst_net_parse(const uint8_t *frame, uint32_t len, struct xst_pkt *p)
 {
 	struct xst_eth_info e;
@@ -30,53 +25,26 @@ enum xst_net_verdict xst_net_parse(const uint8_t *frame, uint32_t len, struct xs
 	p->l3_proto = e.proto;
 	p->sport = 0;
 	p->dport = 0;
-	switch (e.proto) {
-	case XST_ETH_P_IP:
+	if (e.proto == XST_ETH_P_IP)
 		v = xst_ipv4_parse(frame, len, e.l3_off, p);
-		break;
-	case XST_ETH_P_IPV6:
+	else if (e.proto == XST_ETH_P_IPV6)
 		v = xst_ipv6_parse(frame, len, e.l3_off, p);
-		break;
-	default:
+	else
 		return XST_NET_UNSUPPORTED;
-	}
 	if (v != XST_NET_OK)
 		return v;
 
-	switch (p->l4_proto) {
-	case XST_IPPROTO_UDP:
+	if (p->l4_proto == XST_IPPROTO_UDP)
 		return xst_udp_parse(frame, p);
-	case XST_IPPROTO_TCP:
+	if (p->l4_proto == XST_IPPROTO_TCP) {
 		/* validated by the TCP layer; ports are here for the dispatch */
 		if (p->l4_len >= 4) {
-			p->sport = be16(frame + p->l4_off);
-			p->dport = be16(frame + p->l4_off + 2);
+			p->sport = xst_be16(frame + p->l4_off);
+			p->dport = xst_be16(frame + p->l4_off + 2);
 		}
 		return XST_NET_OK;
-	default:
-		return XST_NET_OTHER_PROTO;
 	}
-}
-
-uint32_t xst_net_udp_room(const struct xst_pkt *p, uint32_t cap, uint32_t mtu)
-{
-	uint32_t hdr = p->l4_off + XST_UDP_HLEN;
-	/* the reply's IP header has no options: IHL 5, or the 40-byte IPv6 header */
-	uint32_t iphdr = p->l3_proto == XST_ETH_P_IP ? XST_IPV4_HLEN : XST_IPV6_HLEN;
-	uint32_t room, lim;
-
-	if (cap <= hdr)
-		return 0;
-	room = cap - hdr;
-	/* IPv4 total length and IPv6 payload length are 16-bit */
-	lim = UINT16_MAX - XST_UDP_HLEN - (p->l3_proto == XST_ETH_P_IP ? XST_IPV4_HLEN : 0);
-	if (mtu) {
-		uint32_t m = mtu > iphdr + XST_UDP_HLEN ? mtu - iphdr - XST_UDP_HLEN : 0;
-
-		if (m < lim)
-			lim = m;
-	}
-	return room < lim ? room : lim;
+	return XST_NET_OTHER_PROTO;
 }
 
 uint32_t xst_net_udp_reply(uint8_t *frame, const struct xst_pkt *p, uint32_t plen)
@@ -84,8 +52,7 @@ uint32_t xst_net_udp_reply(uint8_t *frame, const struct xst_pkt *p, uint32_t ple
 	uint8_t *ip = frame + p->l3_off;
 	uint32_t ulen = XST_UDP_HLEN + plen;
 	uint8_t *udp;
-	uint32_t psum;
-	uint16_t port;
+	uint32_t psum, ports;
 
 	xst_eth_swap(frame);
 	if (p->l3_proto == XST_ETH_P_IP) {
@@ -101,11 +68,10 @@ uint32_t xst_net_udp_reply(uint8_t *frame, const struct xst_pkt *p, uint32_t ple
 		xst_ipv6_reply(ip, (uint16_t)ulen);
 		psum = xst_csum_pseudo6(ip + 8, ip + 24, XST_IPPROTO_UDP, ulen);
 	}
-	port = xst_get16(udp);
-	memcpy(udp, udp + 2, 2);
-	xst_put16(udp + 2, port);
-	udp[4] = (uint8_t)(ulen >> 8);
-	udp[5] = (uint8_t)ulen;
+	ports = xst_load32(udp);
+	ports = ports << 16 | ports >> 16;	/* swap the two 16-bit ports, either byte order */
+	memcpy(udp, &ports, 4);
+	xst_put16(udp + 4, xst_mem16((uint16_t)ulen));
 	/* the per-query cost: a full sum over the answer (see net/csum.c) */
 	xst_udp_set_csum(udp, ulen, psum);
 	return (uint32_t)(udp - frame) + ulen;

@@ -51,8 +51,27 @@ struct xst_pkt {
 enum xst_net_verdict xst_net_parse(const uint8_t *frame, uint32_t len, struct xst_pkt *p);
 
 /* Room for a UDP reply payload at frame + p->l4_off + 8, given cap bytes of
- * frame, keeping the IP packet within mtu bytes (0: only the IP limits). */
-uint32_t xst_net_udp_room(const struct xst_pkt *p, uint32_t cap, uint32_t mtu);
+ * frame, keeping the IP packet within mtu bytes (0: only the 16-bit IP length
+ * limits). The reply's IP header has no options (20 or 40 bytes). */
+static inline uint32_t xst_net_udp_room(const struct xst_pkt *p, uint32_t cap, uint32_t mtu)
+{
+	uint32_t hdr = (uint32_t)p->l4_off + 8;
+	uint32_t iphdr = p->l3_proto == 0x0800 ? 20 : 40;
+	uint32_t room, lim;
+
+	if (cap <= hdr)
+		return 0;
+	room = cap - hdr;
+	/* IPv4 total length and IPv6 payload length are 16-bit */
+	lim = UINT16_MAX - 8 - (p->l3_proto == 0x0800 ? 20 : 0);
+	if (mtu) {
+		uint32_t m = mtu > iphdr + 8 ? mtu - iphdr - 8 : 0;
+
+		if (m < lim)
+			lim = m;
+	}
+	return room < lim ? room : lim;
+}
 
 /*
  * Build the UDP reply in place: the caller has written plen bytes of payload
