@@ -31,7 +31,7 @@ while IFS= read -r f; do
 	dir=$(dirname "$f")
 	while IFS= read -r inc; do
 		# a header next to the file is its own module
-		[ -e "$dir/$inc" ] && case $f in user/*/*|bpf/*|loader/*|include/*) continue ;; esac
+		[ -e "$dir/$inc" ] && case $f in user/*|bpf/*|loader/*|include/*) continue ;; esac
 		ok=0
 		for a in $allow; do
 			case $inc in "$a"*) ok=1 ;; esac
