@@ -72,7 +72,7 @@ cli() { ip netns exec "$XST_NS_CLI" "$@"; }
 section "attach the steering program to $XST_IF_SRV (native XDP)"
 run srv "$CTL" attach --iface "$XST_IF_SRV" --mode native
 ATTACHED=1
-run ip -n "$XST_NS_SRV" -br link show dev "$XST_IF_SRV"
+run ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV"
 run bpftool prog show name xst_steer
 
 section "the kernel stack still answers: ping v4 and v6 from the client"
@@ -111,7 +111,7 @@ fi
 section "detach"
 run srv "$CTL" detach --iface "$XST_IF_SRV"
 ATTACHED=0
-run ip -n "$XST_NS_SRV" -br link show dev "$XST_IF_SRV"
+run ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV"
 if ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV" | grep -q 'prog/xdp'; then
 	echo "demo: an XDP program is still attached" >&2
 	exit 1
