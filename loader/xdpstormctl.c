@@ -81,7 +81,7 @@ static const char usage_main[] =
 	"\n"
 	"verbs:\n"
 	"  attach --iface IF [--mode native|skb]   load and attach the program\n"
-	"  detach --iface IF                       remove the program and its pinned maps\n"
+	"  detach [--iface IF]                     remove the program and its pinned maps\n"
 	"  status [--iface IF] [--json]            attachment, mode, rules, blocklists, sockets\n"
 	"  stats  [--iface IF] [--json] [--watch SECONDS [--count N]]\n"
 	"                                          outcome counters and per-queue counters\n"
@@ -116,7 +116,7 @@ static const char usage_attach[] =
 	"XDP program.\n";
 
 static const char usage_detach[] =
-	"usage: " PROG " detach --iface IF\n"
+	"usage: " PROG " detach [--iface IF]\n"
 	"\n"
 	"Remove the steering program from IF and its pinned maps (also the remains of an\n"
 	"attach that was killed half-way). Fails (exit 1) when nothing of xdpstorm is there.\n"
@@ -351,10 +351,9 @@ static int cmd_detach(struct ctl_opts *o)
 {
 	int err;
 
-	if (!o->iface) {
-		fail(o, "--iface IF is required");
-		return EXIT_USAGE;
-	}
+	err = resolve_iface(o);
+	if (err)
+		return err;
 	err = xst_steer_detach(o->iface);
 	switch (err) {
 	case 0:
@@ -982,6 +981,13 @@ int main(int argc, char **argv)
 	size_t v;
 	int err, shift = 1;
 
+	/* -v before the verb applies as well */
+	while (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {
+		o.verbose++;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;
