@@ -482,6 +482,16 @@ int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 		err = -errno;
 		goto err_pins;
 	}
+	/* The ABI promises these names; a program without one of them could
+	 * never be found again through its map ids. */
+	for (size_t i = 0; i < NR_MAPS; i++) {
+		if (!bpf_object__find_map_by_name(skel->obj, map_names[i])) {
+			pr_err("program object has no map '%s' (steer_abi.h mismatch)\n",
+			       map_names[i]);
+			err = -ENOENT;
+			goto err_destroy;
+		}
+	}
 	/* Pin every map by name whatever the program's own pinning attribute. */
 	bpf_object__for_each_map(map, skel->obj) {
 		if (!bpf_map__name(map) || bpf_map__name(map)[0] == '.')
