@@ -374,6 +374,22 @@ static int cmd_detach(struct ctl_opts *o)
 	return 1;
 }
 
+/* Interface names may hold '"' or '\\' (the kernel only refuses '/', ':' and
+ * white space): escape them. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
 /* ---- status --------------------------------------------------------------------- */
 
 static uint64_t mono_ns(void)
@@ -463,7 +479,9 @@ static int cmd_status(struct ctl_opts *o)
 	snprintf(dir, sizeof(dir), "%s/%s", XST_PIN_ROOT, o->iface);
 
 	if (o->json) {
-		printf("{\"iface\":\"%s\",\"attached\":%s,\"complete\":%s", o->iface,
+		printf("{\"iface\":");
+		json_str(o->iface);
+		printf(",\"attached\":%s,\"complete\":%s",
 		       info.attached ? "true" : "false", info.complete ? "true" : "false");
 		printf(",\"rx_queues\":%d", info.nr_rx_queues);
 		if (foreign)
@@ -475,8 +493,9 @@ static int cmd_status(struct ctl_opts *o)
 		printf(",\"mode\":\"%s\",\"prog_id\":%u,\"prog_name\":\"%s\",\"main_prog_id\":%u",
 		       xst_steer_mode_name(info.mode), info.prog_id, XST_PROG_NAME,
 		       info.main_prog_id);
-		printf(",\"dispatcher\":%s,\"pinned\":%s,\"pin_dir\":\"%s\"",
-		       info.dispatcher ? "true" : "false", info.pinned ? "true" : "false", dir);
+		printf(",\"dispatcher\":%s,\"pinned\":%s,\"pin_dir\":",
+		       info.dispatcher ? "true" : "false", info.pinned ? "true" : "false");
+		json_str(dir);
 		printf(",\"abi_version\":%u,\"flags\":", info.abi_version);
 		print_flags(info.flags, 1);
 		printf(",\"local_addrs\":{\"ipv4\":%d,\"ipv6\":%d}", nl4, nl6);
@@ -586,7 +605,8 @@ static void print_stats_json(const struct ctl_opts *o, const struct xst_steer_st
 	size_t i, f;
 	int n = 0;
 
-	printf("{\"iface\":\"%s\"", o->iface);
+	printf("{\"iface\":");
+	json_str(o->iface);
 	if (prev)
 		printf(",\"interval_s\":%.3f", dt);
 	printf(",\"counters\":{");
