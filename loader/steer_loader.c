@@ -494,7 +494,7 @@ int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 	}
 	/* Pin every map by name whatever the program's own pinning attribute. */
 	bpf_object__for_each_map(map, skel->obj) {
-		if (!bpf_map__name(map) || bpf_map__name(map)[0] == '.')
+		if (bpf_map__is_internal(map))	/* .rodata/.bss: not ours to pin */
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(map));
 		err = bpf_map__set_pin_path(map, path);
