@@ -1,0 +1,1176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Builder of the prepared-answer database (the Namestorm design).
+ *
+ * For every name in the loaded zones (and every empty non-terminal) a small
+ * resolver that follows NSD 4.6's query.c decides the answer for each qtype
+ * that can make a difference at that name; an encoder turns the answer into
+ * a "form" (db_priv.h): the reply after the question, compressed as NSD
+ * compresses it. Load time only: allocates freely, never runs per packet.
+ */
+#include "dns/db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/db_priv.h"
+#include "dns/wire.h"
+
+#define MAX_ITEMS	2048	/* RRsets in one answer (NSD: MAXRRSPP) */
+#define MAX_CNAME	16	/* CNAME chain length followed (loops stop earlier) */
+#define MAX_TOUCHED	32
+#define MAX_TYPES	64
+#define MAX_DICT	4096
+#define MAX_PTRS	16384
+#define MAX_SETS	4096
+#define BODY_MAX	65000	/* keep every form below the 64 KiB message limit */
+#define QTYPE_NONE	0	/* sentinel qtype: matches no RRset (type 0 is reserved) */
+
+struct bset {
+	uint16_t type;
+	uint16_t zone;
+	uint32_t nr, cap;
+	const struct xst_rr **rrs;
+};
+
+struct bnode {
+	uint32_t hash;
+	uint32_t name;		/* offset of the lower-cased name in b->names */
+	uint8_t len;
+	uint16_t zone;		/* deepest zone holding the name, or XST_DNS_NOZONE */
+	int apex_of;		/* zone whose apex this is, or -1 */
+	uint32_t nr_sets, cap_sets;
+	struct bset *sets;
+};
+
+struct bzone {
+	const struct xst_zone *z;
+	uint32_t apex;		/* node index */
+	int parent;		/* zone holding the apex's parent name, or -1 */
+	const struct bset *soa, *ns;
+	uint32_t neg_ttl;	/* min(SOA TTL, SOA MINIMUM) */
+	uint32_t nxdomain;	/* form */
+};
+
+struct item {
+	uint8_t section;
+	uint8_t flags;		/* XST_FSET_* */
+	uint8_t neg;		/* SOA with the negative TTL */
+	uint8_t owner_len;
+	const uint8_t *owner;	/* wire name, any case; stable storage */
+	const struct bset *set;
+};
+
+struct ans {
+	struct item it[MAX_ITEMS];
+	int n;
+	int rcode, aa, referral, cname_count;
+	uint16_t qtype;
+	uint32_t touched[MAX_TOUCHED];
+	int nr_touched;
+};
+
+struct dent {
+	const uint8_t *name;	/* suffix of a written name (any case) */
+	uint8_t len;
+	int8_t section;		/* -1: the question */
+	uint16_t off;		/* absolute message offset */
+	int set;
+};
+
+struct builder {
+	struct bnode *nodes;
+	size_t nr, cap;
+	uint32_t *slots;
+	uint32_t mask;
+	uint8_t *names;
+	size_t names_len, names_cap;
+	struct bzone *zones;
+	size_t nr_zones;
+	struct ans *ans;
+
+	uint8_t *forms;
+	size_t forms_len, forms_cap, nr_forms;
+	struct xst_dns_tform *tforms;
+	size_t nr_tforms, cap_tforms;
+
+	/* encoder scratch */
+	uint8_t *buf;		/* whole message image: buf[ref_qend..pos) is the body */
+	size_t pos, ref_qend;
+	int full;		/* an RR did not fit below BODY_MAX: stop */
+	uint16_t *ptrs;
+	size_t nr_ptrs;
+	struct xst_dns_fset *sets;
+	size_t nr_sets;
+	struct dent *dict;
+	size_t nr_dict;
+	int cur_section, cur_set;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 1;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * size);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static const uint8_t *node_name(const struct builder *b, const struct bnode *n)
+{
+	return b->names + n->name;
+}
+
+static void lower_name(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		dst[i] = xst_lower(src[i]);
+}
+
+/* Node index of the lower-cased name, or XST_DNS_NONE. */
+static uint32_t bfind(const struct builder *b, const uint8_t *lname, size_t len)
+{
+	uint32_t h = xst_name_hash(lname, len), i;
+
+	if (!b->slots)
+		return XST_DNS_NONE;
+	for (i = h & b->mask;; i = (i + 1) & b->mask) {
+		uint32_t s = b->slots[i];
+		const struct bnode *n;
+
+		if (!s)
+			return XST_DNS_NONE;
+		n = &b->nodes[s - 1];
+		if (n->hash == h && n->len == len && !memcmp(node_name(b, n), lname, len))
+			return s - 1;
+	}
+}
+
+static int rehash(struct builder *b, uint32_t nslots)
+{
+	uint32_t *slots = calloc(nslots, sizeof(*slots));
+	size_t k;
+
+	if (!slots)
+		return -ENOMEM;
+	free(b->slots);
+	b->slots = slots;
+	b->mask = nslots - 1;
+	for (k = 0; k < b->nr; k++) {
+		uint32_t i = b->nodes[k].hash & b->mask;
+
+		while (slots[i])
+			i = (i + 1) & b->mask;
+		slots[i] = (uint32_t)k + 1;
+	}
+	return 0;
+}
+
+/* Node index of the lower-cased name, created if absent; XST_DNS_NONE on ENOMEM. */
+static uint32_t bget(struct builder *b, const uint8_t *lname, size_t len)
+{
+	uint32_t idx = bfind(b, lname, len), i;
+	struct bnode *n;
+
+	if (idx != XST_DNS_NONE)
+		return idx;
+	if (grow((void **)&b->nodes, &b->cap, b->nr + 1, sizeof(*b->nodes)) ||
+	    grow((void **)&b->names, &b->names_cap, b->names_len + len, 1))
+		return XST_DNS_NONE;
+	if (!b->slots || (b->nr + 1) * 2 > (size_t)b->mask + 1) {
+		if (rehash(b, b->slots ? (b->mask + 1) * 2 : 1024))
+			return XST_DNS_NONE;
+	}
+	n = &b->nodes[b->nr];
+	memset(n, 0, sizeof(*n));
+	n->hash = xst_name_hash(lname, len);
+	n->name = (uint32_t)b->names_len;
+	n->len = (uint8_t)len;
+	n->zone = XST_DNS_NOZONE;
+	n->apex_of = -1;
+	memcpy(b->names + b->names_len, lname, len);
+	b->names_len += len;
+	for (i = n->hash & b->mask; b->slots[i]; i = (i + 1) & b->mask)
+		;
+	b->slots[i] = (uint32_t)b->nr + 1;
+	return (uint32_t)b->nr++;
+}
+
+static const struct bset *bset_find(const struct bnode *n, unsigned int zone, uint16_t type)
+{
+	uint32_t i;
+
+	for (i = 0; i < n->nr_sets; i++)
+		if (n->sets[i].zone == zone && n->sets[i].type == type)
+			return &n->sets[i];
+	return NULL;
+}
+
+static int add_rr(struct builder *b, unsigned int zone, const struct xst_rr *rr)
+{
+	uint8_t l[XST_DNAME_MAX];
+	size_t len = rr->owner_len, off;
+	struct bnode *n;
+	struct bset *s = NULL;
+	uint32_t idx, i;
+
+	if (!len || len > XST_DNAME_MAX || xst_name_len(rr->owner, len) != len)
+		return -EINVAL;
+	lower_name(l, rr->owner, len);
+	/* Every ancestor up to the root becomes a node, as in NSD's domain
+	 * table: empty non-terminals answer NODATA, names above a zone and
+	 * not in another one find a node without a zone (REFUSED). */
+	for (off = 0; off < len; off += l[off] + 1)
+		if (bget(b, l + off, len - off) == XST_DNS_NONE)
+			return -ENOMEM;
+	idx = bfind(b, l, len);
+	n = &b->nodes[idx];
+	for (i = 0; i < n->nr_sets; i++)
+		if (n->sets[i].zone == zone && n->sets[i].type == rr->type)
+			s = &n->sets[i];
+	if (!s) {
+		size_t cap = n->cap_sets;
+
+		if (grow((void **)&n->sets, &cap, n->nr_sets + 1, sizeof(*n->sets)))
+			return -ENOMEM;
+		n->cap_sets = (uint32_t)cap;
+		s = &n->sets[n->nr_sets++];
+		memset(s, 0, sizeof(*s));
+		s->type = rr->type;
+		s->zone = (uint16_t)zone;
+	}
+	{
+		size_t cap = s->cap;
+
+		if (grow((void **)&s->rrs, &cap, s->nr + 1, sizeof(*s->rrs)))
+			return -ENOMEM;
+		s->cap = (uint32_t)cap;
+	}
+	s->rrs[s->nr++] = rr;
+	return 0;
+}
+
+/* ---- resolver: NSD 4.6 query.c, on build-time data ----------------------- */
+
+static uint32_t closest_node(const struct builder *b, const uint8_t *name, size_t len, int *exact)
+{
+	uint8_t l[XST_DNAME_MAX];
+	size_t off;
+
+	lower_name(l, name, len);
+	for (off = 0; off < len; off += l[off] + 1) {
+		uint32_t idx = bfind(b, l + off, len - off);
+
+		if (idx != XST_DNS_NONE) {
+			*exact = off == 0;
+			return idx;
+		}
+		if (!l[off])
+			break;
+	}
+	return XST_DNS_NONE;
+}
+
+/* Topmost node between name (included) and the apex of zone (excluded) with an NS RRset. */
+static uint32_t find_cut(const struct builder *b, const uint8_t *name, size_t len, unsigned int zone)
+{
+	uint8_t l[XST_DNAME_MAX];
+	uint32_t cut = XST_DNS_NONE;
+	size_t off;
+
+	lower_name(l, name, len);
+	for (off = 0; off < len && l[off]; off += l[off] + 1) {
+		uint32_t idx = bfind(b, l + off, len - off);
+
+		if (idx == XST_DNS_NONE)
+			continue;
+		if (b->nodes[idx].apex_of == (int)zone)
+			break;
+		if (bset_find(&b->nodes[idx], zone, XST_T_NS))
+			cut = idx;
+	}
+	return cut;
+}
+
+static void touch(struct ans *a, uint32_t idx)
+{
+	if (a->nr_touched < MAX_TOUCHED)
+		a->touched[a->nr_touched++] = idx;
+}
+
+static int add_rrset(struct builder *b, struct ans *a, int section, const uint8_t *owner,
+		     size_t owner_len, const struct bset *set, unsigned int zone, int flags);
+
+/* NSD add_additional_rrsets(): A then AAAA of the targets found in the zone. */
+static void add_additional(struct builder *b, struct ans *a, const struct bset *master,
+			   size_t rdoff, int allow_glue, unsigned int zone, int flags)
+{
+	static const uint16_t types[] = { XST_T_A, XST_T_AAAA };
+	static const int secs[] = { XST_SEC_ADD_A, XST_SEC_ADD_AAAA };
+	uint32_t i, j;
+
+	for (i = 0; i < master->nr; i++) {
+		const struct xst_rr *rr = master->rrs[i];
+		const uint8_t *target;
+		size_t tlen;
+		uint32_t match, cut;
+		int exact = 0;
+
+		if (rr->rdlen <= rdoff)
+			continue;
+		target = rr->rdata + rdoff;
+		tlen = xst_name_len(target, rr->rdlen - rdoff);
+		if (!tlen)
+			continue;
+		if (!allow_glue) {
+			cut = find_cut(b, target, tlen, zone);
+			if (cut != XST_DNS_NONE && !bset_find(&b->nodes[cut], zone, XST_T_SOA))
+				continue;
+		}
+		match = closest_node(b, target, tlen, &exact);
+		if (match == XST_DNS_NONE)
+			continue;
+		if (!exact) {
+			/* A target that does not exist is synthesised from the
+			 * wildcard child of its closest encloser, if any. */
+			uint8_t w[XST_DNAME_MAX + 2];
+			const struct bnode *ce = &b->nodes[match];
+
+			if ((size_t)ce->len + 2 > XST_DNAME_MAX)
+				continue;
+			w[0] = 1;
+			w[1] = '*';
+			memcpy(w + 2, node_name(b, ce), ce->len);
+			match = bfind(b, w, (size_t)ce->len + 2);
+			if (match == XST_DNS_NONE)
+				continue;
+		}
+		for (j = 0; j < 2; j++) {
+			const struct bset *s = bset_find(&b->nodes[match], zone, types[j]);
+
+			if (s)
+				add_rrset(b, a, secs[j], target, tlen, s, zone, flags);
+		}
+	}
+}
+
+/* NSD add_rrset() + answer_add_rrset(): 1 when added (or moved to an earlier section). */
+static int add_rrset(struct builder *b, struct ans *a, int section, const uint8_t *owner,
+		     size_t owner_len, const struct bset *set, unsigned int zone, int flags)
+{
+	struct item *it;
+	int i;
+
+	for (i = 0; i < a->n; i++) {
+		it = &a->it[i];
+		if (it->set == set && it->owner_len == owner_len &&
+		    xst_name_eq(it->owner, owner, owner_len)) {
+			if (section < it->section) {
+				it->section = (uint8_t)section;
+				it->flags &= (uint8_t)flags;
+				return 1;
+			}
+			return 0;
+		}
+	}
+	if (a->n >= MAX_ITEMS)
+		return 0;
+	it = &a->it[a->n++];
+	it->section = (uint8_t)section;
+	it->flags = (uint8_t)flags;
+	it->neg = 0;
+	it->owner = owner;
+	it->owner_len = (uint8_t)owner_len;
+	it->set = set;
+
+	switch (set->type) {
+	case XST_T_NS:
+		add_additional(b, a, set, 0, 1, zone, flags);
+		break;
+	case XST_T_MX:
+		add_additional(b, a, set, 2, 0, zone, flags);
+		break;
+	case XST_T_SRV:
+		add_additional(b, a, set, 6, 0, zone, flags);
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static void add_soa_neg(struct builder *b, struct ans *a, unsigned int zone)
+{
+	const struct bzone *z = &b->zones[zone];
+	const struct bnode *apex = &b->nodes[z->apex];
+	int before = a->n;
+
+	if (!z->soa)
+		return;
+	/* The owner is the apex as the file wrote it (the SOA's owner). */
+	if (add_rrset(b, a, XST_SEC_AUTHORITY, z->soa->rrs[0]->owner, apex->len, z->soa, zone, 0) &&
+	    a->n > before)
+		a->it[a->n - 1].neg = 1;
+}
+
+static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t len);
+
+static void answer_domain(struct builder *b, struct ans *a, uint32_t match, const uint8_t *owner,
+			  size_t owner_len, unsigned int zone)
+{
+	const struct bnode *n = &b->nodes[match];
+	const struct bzone *z = &b->zones[zone];
+	const struct bset *s;
+	uint32_t i;
+
+	touch(a, match);
+	if (a->qtype == XST_T_ANY) {
+		/* RFC 8482: one RRset, the first of the name in file order. */
+		for (i = 0; i < n->nr_sets; i++)
+			if (n->sets[i].zone == zone) {
+				add_rrset(b, a, XST_SEC_ANSWER, owner, owner_len, &n->sets[i], zone, 0);
+				return;
+			}
+		add_soa_neg(b, a, zone);
+		return;
+	}
+	s = bset_find(n, zone, a->qtype);
+	if (s) {
+		add_rrset(b, a, XST_SEC_ANSWER, owner, owner_len, s, zone, 0);
+	} else if ((s = bset_find(n, zone, XST_T_CNAME))) {
+		const struct xst_rr *rr = s->rrs[0];
+		size_t tlen;
+
+		/* Not added: already in the answer, a CNAME loop: stop there. */
+		if (!add_rrset(b, a, XST_SEC_ANSWER, owner, owner_len, s, zone, 0) ||
+		    a->cname_count >= MAX_CNAME)
+			return;
+		tlen = xst_name_len(rr->rdata, rr->rdlen);
+		if (!tlen)
+			return;
+		a->cname_count++;
+		lookup(b, a, rr->rdata, tlen);
+		return;
+	} else {
+		add_soa_neg(b, a, zone);
+		return;
+	}
+	if (z->ns && a->qtype != XST_T_DS)
+		add_rrset(b, a, XST_SEC_OPT_AUTH, node_name(b, &b->nodes[z->apex]),
+			  b->nodes[z->apex].len, z->ns, zone, XST_FSET_NS_ONLY);
+}
+
+/* NSD answer_lookup_zone() for one name of the chain. */
+static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t len)
+{
+	uint32_t ce, cut, match;
+	unsigned int zone;
+	int exact = 0;
+
+	ce = closest_node(b, name, len, &exact);
+	if (ce == XST_DNS_NONE || b->nodes[ce].zone == XST_DNS_NOZONE) {
+		if (!a->cname_count)
+			a->rcode = XST_RCODE_REFUSED;
+		return;
+	}
+	zone = b->nodes[ce].zone;
+	/* DS at a zone apex is the parent's data when the parent is loaded. */
+	if (a->qtype == XST_T_DS && exact && b->nodes[ce].apex_of == (int)zone &&
+	    b->zones[zone].parent >= 0)
+		zone = (unsigned int)b->zones[zone].parent;
+	a->aa = 1;
+
+	cut = find_cut(b, name, len, zone);
+	if (cut != XST_DNS_NONE && !(exact && a->qtype == XST_T_DS && cut == ce)) {
+		const struct bnode *c = &b->nodes[cut];
+		size_t coff = len - c->len;
+
+		touch(a, cut);
+		a->aa = a->cname_count > 0;
+		a->referral = !a->cname_count;
+		add_rrset(b, a, XST_SEC_AUTHORITY, name + coff, c->len,
+			  bset_find(c, zone, XST_T_NS), zone, 0);
+		return;
+	}
+	if (exact) {
+		match = ce;
+	} else {
+		uint8_t w[XST_DNAME_MAX + 2];
+		const struct bnode *c = &b->nodes[ce];
+
+		match = XST_DNS_NONE;
+		if ((size_t)c->len + 2 <= XST_DNAME_MAX) {
+			w[0] = 1;
+			w[1] = '*';
+			memcpy(w + 2, node_name(b, c), c->len);
+			match = bfind(b, w, (size_t)c->len + 2);
+		}
+		if (match == XST_DNS_NONE) {
+			a->rcode = XST_RCODE_NXDOMAIN;
+			add_soa_neg(b, a, zone);
+			return;
+		}
+	}
+	answer_domain(b, a, match, name, len, zone);
+}
+
+static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size_t qlen,
+		    uint16_t qtype)
+{
+	a->n = 0;
+	a->rcode = XST_RCODE_NOERROR;
+	a->aa = 0;
+	a->referral = 0;
+	a->cname_count = 0;
+	a->qtype = qtype;
+	a->nr_touched = 0;
+	lookup(b, a, qname, qlen);
+}
+
+/* ---- encoder --------------------------------------------------------------- */
+
+static const struct dent *dict_find(const struct builder *b, const uint8_t *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < b->nr_dict; i++) {
+		const struct dent *d = &b->dict[i];
+
+		if (d->len != len || !xst_name_eq(d->name, name, len))
+			continue;
+		/* Optional RRsets may be dropped one by one when the reply is
+		 * truncated: another optional RRset of the same section must
+		 * not point into one of them. */
+		if (d->section <= XST_SEC_AUTHORITY || d->set == b->cur_set ||
+		    d->section < b->cur_section)
+			return d;
+	}
+	return NULL;
+}
+
+static void dict_add(struct builder *b, const uint8_t *name, size_t len, size_t off, int section,
+		     int set)
+{
+	struct dent *d;
+
+	if (off > 0x3fff || b->nr_dict >= MAX_DICT)
+		return;
+	d = &b->dict[b->nr_dict++];
+	d->name = name;
+	d->len = (uint8_t)len;
+	d->off = (uint16_t)off;
+	d->section = (int8_t)section;
+	d->set = set;
+}
+
+static void put_name(struct builder *b, const uint8_t *name, size_t len, int compress)
+{
+	size_t off = 0;
+
+	while (name[off]) {
+		if (compress) {
+			const struct dent *d = dict_find(b, name + off, len - off);
+
+			if (d) {
+				if (b->nr_ptrs < MAX_PTRS)
+					b->ptrs[b->nr_ptrs++] = (uint16_t)(b->pos - b->ref_qend);
+				xst_put16(b->buf + b->pos, 0xc000 | d->off);
+				b->pos += 2;
+				return;
+			}
+			dict_add(b, name + off, len - off, b->pos, b->cur_section, b->cur_set);
+		}
+		memcpy(b->buf + b->pos, name + off, name[off] + 1u);
+		b->pos += name[off] + 1u;
+		off += name[off] + 1u;
+	}
+	b->buf[b->pos++] = 0;
+}
+
+/* Writes one compressible name of the rdata at *off; 0, or -1 if malformed. */
+static int put_rdname(struct builder *b, const struct xst_rr *rr, size_t *off)
+{
+	size_t n = xst_name_len(rr->rdata + *off, rr->rdlen - *off);
+
+	if (!n || *off >= rr->rdlen)
+		return -1;
+	put_name(b, rr->rdata + *off, n, 1);
+	*off += n;
+	return 0;
+}
+
+static void put_rr(struct builder *b, const uint8_t *owner, size_t owner_len,
+		   const struct xst_rr *rr, uint32_t ttl)
+{
+	size_t start = b->pos, rdpos, off = 0, nnames = 0, skip = 0, k;
+
+	/* Compression never grows a name: the uncompressed size bounds the RR. */
+	if (b->pos + owner_len + 10 + rr->rdlen > b->ref_qend + BODY_MAX) {
+		b->full = 1;
+		return;
+	}
+	put_name(b, owner, owner_len, 1);
+	xst_put16(b->buf + b->pos, rr->type);
+	xst_put16(b->buf + b->pos + 2, XST_C_IN);
+	xst_put32(b->buf + b->pos + 4, ttl);
+	rdpos = b->pos + 8;
+	b->pos += 10;
+	switch (rr->type) {
+	case XST_T_NS: case XST_T_MD: case XST_T_MF: case XST_T_CNAME:
+	case XST_T_MB: case XST_T_MG: case XST_T_MR: case XST_T_PTR:
+		nnames = 1;
+		break;
+	case XST_T_SOA: case XST_T_MINFO:
+		nnames = 2;
+		break;
+	case XST_T_MX:
+		nnames = 1;
+		skip = 2;
+		break;
+	default:
+		break;
+	}
+	if (nnames && rr->rdlen > skip) {
+		size_t save_pos = b->pos, save_ptrs = b->nr_ptrs, save_dict = b->nr_dict;
+
+		memcpy(b->buf + b->pos, rr->rdata, skip);
+		b->pos += skip;
+		off = skip;
+		for (k = 0; k < nnames; k++)
+			if (put_rdname(b, rr, &off))
+				break;
+		if (k < nnames) {
+			/* Malformed names: fall back to the raw rdata. */
+			b->pos = save_pos;
+			b->nr_ptrs = save_ptrs;
+			b->nr_dict = save_dict;
+			off = 0;
+		}
+	}
+	memcpy(b->buf + b->pos, rr->rdata + off, rr->rdlen - off);
+	b->pos += rr->rdlen - off;
+	xst_put16(b->buf + rdpos, (uint16_t)(b->pos - rdpos - 2));
+	(void)start;
+}
+
+/*
+ * Encodes the answer against the reference qname ref[0..ref_len) (lower
+ * case). Suffixes of the qname up to guar bytes long are compression
+ * targets (they exist in every qname this form will serve), and so is the
+ * full qname when p12 (the owner of a wildcard answer). Returns the form's
+ * offset, or XST_DNS_NONE on ENOMEM.
+ */
+static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *ref, size_t ref_len,
+		       size_t guar, int p12, int kind_hint)
+{
+	struct xst_dns_form f;
+	size_t off, need, body_len, i, an = 0, ns = 0, ar = 0;
+	uint32_t at;
+	int sec, k;
+
+	b->ref_qend = XST_DNS_HDR + ref_len + 4;
+	b->pos = b->ref_qend;
+	b->nr_ptrs = b->nr_sets = b->nr_dict = 0;
+	b->full = 0;
+	b->cur_section = -1;
+	b->cur_set = -1;
+	for (off = 0; off < ref_len; off += ref[off] + 1u) {
+		if (ref_len - off <= guar || (off == 0 && p12))
+			dict_add(b, ref + off, ref_len - off, XST_DNS_HDR + off, -1, -1);
+		if (!ref[off])
+			break;
+	}
+	for (sec = 0; sec < XST_SEC_MAX && !b->full; sec++) {
+		for (k = 0; k < a->n && !b->full; k++) {
+			const struct item *it = &a->it[k];
+			uint32_t j, nr = 0, ttl;
+
+			if (it->section != sec || b->nr_sets >= MAX_SETS)
+				continue;
+			b->cur_section = sec;
+			b->cur_set = (int)b->nr_sets;
+			for (j = 0; j < it->set->nr && !b->full; j++) {
+				const struct xst_rr *rr = it->set->rrs[j];
+
+				ttl = rr->ttl;
+				if (it->neg) {
+					uint32_t min = rr->rdlen >= 4 ? xst_get32(rr->rdata + rr->rdlen - 4) : ttl;
+
+					ttl = ttl < min ? ttl : min;
+				}
+				put_rr(b, it->owner, it->owner_len, rr, ttl);
+				if (!b->full)
+					nr++;
+			}
+			if (!nr)
+				continue;
+			b->sets[b->nr_sets].end = (uint16_t)(b->pos - b->ref_qend);
+			b->sets[b->nr_sets].nr_rr = (uint16_t)nr;
+			b->sets[b->nr_sets].section = (uint8_t)sec;
+			b->sets[b->nr_sets].flags = it->flags;
+			b->nr_sets++;
+			if (sec == XST_SEC_ANSWER)
+				an += nr;
+			else if (sec <= XST_SEC_OPT_AUTH)
+				ns += nr;
+			else
+				ar += nr;
+		}
+	}
+	body_len = b->pos - b->ref_qend;
+
+	memset(&f, 0, sizeof(f));
+	f.flags = (uint16_t)(XST_DNS_F_QR | (a->aa ? XST_DNS_F_AA : 0) | (a->rcode & 0xf));
+	f.count[0] = (uint16_t)an;
+	f.count[1] = (uint16_t)ns;
+	f.count[2] = (uint16_t)ar;
+	f.body_len = (uint16_t)body_len;
+	f.ref_qend = (uint16_t)b->ref_qend;
+	f.nr_ptr = (uint16_t)b->nr_ptrs;
+	f.nr_set = (uint16_t)b->nr_sets;
+	f.p12_fixed = (uint8_t)!!p12;
+	if (kind_hint >= 0)
+		f.kind = (uint8_t)kind_hint;
+	else if (a->referral)
+		f.kind = XST_KIND_REFERRAL;
+	else if (a->rcode == XST_RCODE_NXDOMAIN)
+		f.kind = XST_KIND_NXDOMAIN;
+	else if (an)
+		f.kind = XST_KIND_ANSWER;
+	else
+		f.kind = XST_KIND_NODATA;
+
+	need = sizeof(f) + b->nr_ptrs * 2 + b->nr_sets * sizeof(struct xst_dns_fset) + body_len;
+	need = (need + 3) & ~(size_t)3;
+	if (grow((void **)&b->forms, &b->forms_cap, b->forms_len + need, 1))
+		return XST_DNS_NONE;
+	at = (uint32_t)b->forms_len;
+	i = b->forms_len;
+	memcpy(b->forms + i, &f, sizeof(f));
+	i += sizeof(f);
+	memcpy(b->forms + i, b->ptrs, b->nr_ptrs * 2);
+	i += b->nr_ptrs * 2;
+	memcpy(b->forms + i, b->sets, b->nr_sets * sizeof(struct xst_dns_fset));
+	i += b->nr_sets * sizeof(struct xst_dns_fset);
+	memcpy(b->forms + i, b->buf + b->ref_qend, body_len);
+	i += body_len;
+	memset(b->forms + i, 0, b->forms_len + need - i);
+	b->forms_len += need;
+	b->nr_forms++;
+	return at;
+}
+
+/* Drops the last form if it equals the one at off (same bytes): saves memory. */
+static uint32_t dedup_last(struct builder *b, uint32_t last, uint32_t off)
+{
+	size_t len = b->forms_len - last;
+
+	if (off != XST_DNS_NONE && last + len == b->forms_len && off + len <= last &&
+	    !memcmp(b->forms + off, b->forms + last, len)) {
+		b->forms_len = last;
+		b->nr_forms--;
+		return off;
+	}
+	return last;
+}
+
+static int add_tform(struct builder *b, uint16_t type, uint32_t form)
+{
+	if (grow((void **)&b->tforms, &b->cap_tforms, b->nr_tforms + 1, sizeof(*b->tforms)))
+		return -ENOMEM;
+	b->tforms[b->nr_tforms].type = type;
+	b->tforms[b->nr_tforms].pad = 0;
+	b->tforms[b->nr_tforms].form = form;
+	b->nr_tforms++;
+	return 0;
+}
+
+/* ---- assembly -------------------------------------------------------------- */
+
+/* Text form of a well-formed wire name, cut to fit (error messages only). */
+static void name_text(const uint8_t *name, char *buf, size_t cap)
+{
+	size_t o = 0;
+
+	while (*name && o + 66 < cap) {
+		memcpy(buf + o, name + 1, *name);
+		o += *name;
+		buf[o++] = '.';
+		name += *name + 1;
+	}
+	if (!o)
+		buf[o++] = '.';
+	buf[o] = 0;
+}
+
+static void set_err(struct xst_zone_error *err, const struct xst_zone *z, unsigned int line,
+		    const char *reason)
+{
+	if (!err)
+		return;
+	memset(err, 0, sizeof(*err));
+	if (z && z->path)
+		snprintf(err->file, sizeof(err->file), "%s", z->path);
+	err->line = line;
+	snprintf(err->reason, sizeof(err->reason), "%s", reason);
+}
+
+static void builder_free(struct builder *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < b->nr; i++) {
+		for (j = 0; j < b->nodes[i].nr_sets; j++)
+			free(b->nodes[i].sets[j].rrs);
+		free(b->nodes[i].sets);
+	}
+	free(b->nodes);
+	free(b->slots);
+	free(b->names);
+	free(b->zones);
+	free(b->ans);
+	free(b->forms);
+	free(b->tforms);
+	free(b->buf);
+	free(b->ptrs);
+	free(b->sets);
+	free(b->dict);
+}
+
+static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t nr,
+		      struct xst_zone_error *err)
+{
+	size_t i, j, k;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		const struct xst_zone *z = zones[i];
+		uint32_t apex;
+
+		for (j = 0; j < i; j++)
+			if (zones[j]->apex_len == z->apex_len &&
+			    xst_name_eq(zones[j]->apex, z->apex, z->apex_len)) {
+				char t[128], r[256];
+
+				name_text(z->apex, t, sizeof(t));
+				snprintf(r, sizeof(r), "zone '%.100s' loaded twice (also from %.100s)", t,
+					 zones[j]->path ? zones[j]->path : "?");
+				set_err(err, z, 0, r);
+				return -EINVAL;
+			}
+		if (!z->apex_len || xst_name_len(z->apex, z->apex_len) != z->apex_len) {
+			set_err(err, z, 0, "bad zone apex");
+			return -EINVAL;
+		}
+		{
+			uint8_t l[XST_DNAME_MAX];
+
+			lower_name(l, z->apex, z->apex_len);
+			apex = bget(b, l, z->apex_len);
+		}
+		if (apex == XST_DNS_NONE)
+			return -ENOMEM;
+		b->nodes[apex].apex_of = (int)i;
+		b->zones[i].z = z;
+		b->zones[i].apex = apex;
+		for (k = 0; k < z->nr_rrs; k++) {
+			const struct xst_rr *rr = &z->rrs[k];
+
+			if (rr->rclass != XST_C_IN)
+				continue;
+			ret = add_rr(b, (unsigned int)i, rr);
+			if (ret == -EINVAL) {
+				set_err(err, z, rr->line, "bad owner name");
+				return ret;
+			}
+			if (ret)
+				return ret;
+		}
+		/* Ancestors of the apex too (add_rr makes them for owners). */
+		{
+			uint8_t l[XST_DNAME_MAX];
+			size_t off;
+
+			lower_name(l, z->apex, z->apex_len);
+			for (off = 0; off < z->apex_len && l[off]; off += l[off] + 1u)
+				if (bget(b, l + off + l[off] + 1, z->apex_len - off - l[off] - 1) ==
+				    XST_DNS_NONE)
+					return -ENOMEM;
+			b->zones[i].apex = bfind(b, l, z->apex_len);
+		}
+	}
+	b->nr_zones = nr;
+
+	/* Deepest zone of every node: the first apex met walking up. */
+	for (i = 0; i < b->nr; i++) {
+		const uint8_t *n = node_name(b, &b->nodes[i]);
+		size_t len = b->nodes[i].len, off;
+
+		for (off = 0; off < len; off += n[off] + 1u) {
+			uint32_t idx = bfind(b, n + off, len - off);
+
+			if (idx != XST_DNS_NONE && b->nodes[idx].apex_of >= 0) {
+				b->nodes[i].zone = (uint16_t)b->nodes[idx].apex_of;
+				break;
+			}
+			if (!n[off])
+				break;
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		struct bzone *z = &b->zones[i];
+		const struct bnode *apex = &b->nodes[z->apex];
+		const uint8_t *n = node_name(b, apex);
+		uint32_t p;
+
+		z->soa = bset_find(apex, (unsigned int)i, XST_T_SOA);
+		z->ns = bset_find(apex, (unsigned int)i, XST_T_NS);
+		if (!z->soa) {
+			set_err(err, z->z, 0, "zone has no SOA at its apex");
+			return -EINVAL;
+		}
+		{
+			const struct xst_rr *soa = z->soa->rrs[0];
+			uint32_t min = soa->rdlen >= 4 ? xst_get32(soa->rdata + soa->rdlen - 4) : 0;
+
+			z->neg_ttl = soa->ttl < min ? soa->ttl : min;
+		}
+		z->parent = -1;
+		if (n[0]) {
+			p = bfind(b, n + n[0] + 1, apex->len - n[0] - 1u);
+			if (p != XST_DNS_NONE && b->nodes[p].zone != XST_DNS_NOZONE)
+				z->parent = b->nodes[p].zone;
+		}
+	}
+	return 0;
+}
+
+static int build_forms(struct builder *b, struct xst_dns_db *db)
+{
+	struct ans *a = b->ans;
+	size_t i, t;
+	int k;
+
+	for (i = 0; i < b->nr_zones; i++) {
+		const struct bzone *z = &b->zones[i];
+		const struct bnode *apex = &b->nodes[z->apex];
+
+		a->n = 0;
+		a->rcode = XST_RCODE_NXDOMAIN;
+		a->aa = 1;
+		a->referral = 0;
+		a->qtype = QTYPE_NONE;
+		add_soa_neg(b, a, (unsigned int)i);
+		b->zones[i].nxdomain = encode(b, a, node_name(b, apex), apex->len, apex->len, 0,
+					      XST_KIND_NXDOMAIN);
+		if (b->zones[i].nxdomain == XST_DNS_NONE)
+			return -ENOMEM;
+	}
+	for (i = 0; i < b->nr; i++) {
+		const struct bnode *n = &b->nodes[i];
+		struct xst_dns_node *out = &db->nodes[i];
+		const uint8_t *name = node_name(b, n);
+		uint16_t types[MAX_TYPES];
+		int nr_types = 0, wild = n->len >= 2 && name[0] == 1 && name[1] == '*';
+		size_t guar = wild ? n->len - 2u : n->len;
+		uint32_t dflt;
+
+		out->hash = n->hash;
+		out->name = n->name;
+		out->name_len = n->len;
+		out->zone = n->zone;
+		out->types = (uint32_t)b->nr_tforms;
+		out->nr_types = 0;
+		out->dflt = out->below = out->wild = XST_DNS_NONE;
+		if (n->zone == XST_DNS_NOZONE)
+			continue;
+
+		resolve(b, a, name, n->len, QTYPE_NONE);
+		dflt = encode(b, a, name, n->len, guar, wild, -1);
+		if (dflt == XST_DNS_NONE)
+			return -ENOMEM;
+		out->dflt = dflt;
+
+		/* Only the types of the RRsets met while answering can change
+		 * the answer; DS, ANY and CNAME have rules of their own. */
+		types[nr_types++] = XST_T_DS;
+		types[nr_types++] = XST_T_ANY;
+		types[nr_types++] = XST_T_CNAME;
+		for (k = 0; k < a->nr_touched; k++) {
+			const struct bnode *tn = &b->nodes[a->touched[k]];
+			uint32_t s;
+
+			for (s = 0; s < tn->nr_sets; s++) {
+				int d;
+
+				for (d = 0; d < nr_types; d++)
+					if (types[d] == tn->sets[s].type)
+						break;
+				if (d == nr_types && nr_types < MAX_TYPES)
+					types[nr_types++] = tn->sets[s].type;
+			}
+		}
+		for (k = 0; k < nr_types; k++) {
+			uint32_t f;
+
+			resolve(b, a, name, n->len, types[k]);
+			f = encode(b, a, name, n->len, guar, wild, -1);
+			if (f == XST_DNS_NONE)
+				return -ENOMEM;
+			f = dedup_last(b, f, dflt);
+			if (f == dflt)
+				continue;
+			for (t = out->types; t < b->nr_tforms; t++)
+				if (dedup_last(b, f, b->tforms[t].form) != f) {
+					f = b->tforms[t].form;
+					break;
+				}
+			if (add_tform(b, types[k], f))
+				return -ENOMEM;
+			out->nr_types++;
+		}
+	}
+	/* Absent names below each node: referral below a cut, else the
+	 * wildcard child, else NXDOMAIN. */
+	for (i = 0; i < b->nr; i++) {
+		const struct bnode *n = &b->nodes[i];
+		struct xst_dns_node *out = &db->nodes[i];
+		uint32_t cut, w;
+
+		if (n->zone == XST_DNS_NOZONE)
+			continue;
+		cut = find_cut(b, node_name(b, n), n->len, n->zone);
+		if (cut != XST_DNS_NONE) {
+			out->below = db->nodes[cut].dflt;
+			continue;
+		}
+		out->below = b->zones[n->zone].nxdomain;
+		if ((size_t)n->len + 2 <= XST_DNAME_MAX) {
+			uint8_t wn[XST_DNAME_MAX + 2];
+
+			wn[0] = 1;
+			wn[1] = '*';
+			memcpy(wn + 2, node_name(b, n), n->len);
+			w = bfind(b, wn, (size_t)n->len + 2);
+			if (w != XST_DNS_NONE && b->nodes[w].zone == n->zone)
+				out->wild = w;
+		}
+	}
+	return 0;
+}
+
+int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, size_t nr,
+		      struct xst_zone_error *err)
+{
+	struct builder b;
+	struct xst_dns_db *db;
+	size_t nslots;
+	int ret;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (nr >= XST_DNS_NOZONE) {
+		set_err(err, NULL, 0, "too many zones");
+		return -EINVAL;
+	}
+	memset(&b, 0, sizeof(b));
+	ret = -ENOMEM;
+	b.zones = calloc(nr ? nr : 1, sizeof(*b.zones));
+	b.ans = calloc(1, sizeof(*b.ans));
+	b.buf = malloc(XST_DNS_HDR + XST_DNAME_MAX + 4 + BODY_MAX + 1024);
+	b.ptrs = calloc(MAX_PTRS, sizeof(*b.ptrs));
+	b.sets = calloc(MAX_SETS, sizeof(*b.sets));
+	b.dict = calloc(MAX_DICT, sizeof(*b.dict));
+	db = calloc(1, sizeof(*db));
+	if (!b.zones || !b.ans || !b.buf || !b.ptrs || !b.sets || !b.dict || !db)
+		goto err_free;
+
+	ret = load_zones(&b, zones, nr, err);
+	if (ret)
+		goto err_free;
+	ret = -ENOMEM;
+	db->nodes = calloc(b.nr ? b.nr : 1, sizeof(*db->nodes));
+	if (!db->nodes)
+		goto err_free;
+	db->nr_nodes = b.nr;
+	ret = build_forms(&b, db);
+	if (ret)
+		goto err_free;
+
+	/* The runtime table: load factor at most 1/2. */
+	ret = -ENOMEM;
+	for (nslots = 16; nslots < b.nr * 2; nslots *= 2)
+		;
+	db->slots = calloc(nslots, sizeof(*db->slots));
+	if (!db->slots)
+		goto err_free;
+	db->mask = (uint32_t)nslots - 1;
+	{
+		size_t k;
+
+		for (k = 0; k < b.nr; k++) {
+			uint32_t i = db->nodes[k].hash & db->mask;
+
+			while (db->slots[i])
+				i = (i + 1) & db->mask;
+			db->slots[i] = (uint32_t)k + 1;
+		}
+	}
+	db->names = b.names;
+	b.names = NULL;
+	db->names_len = b.names_len;
+	db->forms = b.forms;
+	b.forms = NULL;
+	db->forms_len = b.forms_len;
+	db->nr_forms = b.nr_forms;
+	db->tforms = b.tforms;
+	b.tforms = NULL;
+	db->nr_tforms = b.nr_tforms;
+	db->nr_zones = nr;
+	builder_free(&b);
+	*out = db;
+	return 0;
+
+err_free:
+	builder_free(&b);
+	xst_dns_db_destroy(db);
+	if (ret == -ENOMEM && err && !err->reason[0])
+		set_err(err, NULL, 0, "out of memory");
+	return ret;
+}
+
+void xst_dns_db_destroy(struct xst_dns_db *db)
+{
+	if (!db)
+		return;
+	free(db->slots);
+	free(db->nodes);
+	free(db->names);
+	free(db->tforms);
+	free(db->forms);
+	free(db);
+}
+
+void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messages, size_t *bytes)
+{
+	if (names)
+		*names = db->nr_nodes;
+	if (messages)
+		*messages = db->nr_forms;
+	if (bytes)
+		*bytes = db->forms_len + db->names_len + db->nr_nodes * sizeof(*db->nodes) +
+			 ((size_t)db->mask + 1) * sizeof(*db->slots) +
+			 db->nr_tforms * sizeof(*db->tforms);
+}

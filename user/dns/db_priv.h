@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Layout of the prepared-answer database, shared by the builder (db.c) and
+ * the responder (respond.c). Private to user/dns and its tests.
+ *
+ * A "form" is the part of a reply after the question, prepared once: header
+ * flags and counts, then the answer/authority/additional RRs in wire form
+ * with compression pointers into the question (offset 12 and the suffixes
+ * of the qname) and into itself. It was encoded against a reference qname
+ * whose question ends at ref_qend; when the real qname is longer (wildcard,
+ * names below a cut, NXDOMAIN) every pointer except those to the full qname
+ * moves by delta = real qend - ref_qend. The RRset table gives the cut
+ * points for truncation (RFC 2181 9, as NSD applies it).
+ */
+#ifndef XST_DNS_DB_PRIV_H
+#define XST_DNS_DB_PRIV_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "dns/db.h"
+
+#define XST_DNS_NONE	UINT32_MAX
+#define XST_DNS_NOZONE	0xffff
+
+/* Sections of a form's RRsets, in wire order (NSD's rr_section_type). */
+enum xst_dns_sec {
+	XST_SEC_ANSWER,
+	XST_SEC_AUTHORITY,	/* mandatory: SOA of a negative answer, NS of a referral */
+	XST_SEC_OPT_AUTH,	/* apex NS of a positive answer: dropped when it does not fit */
+	XST_SEC_ADD_A,
+	XST_SEC_ADD_AAAA,
+	XST_SEC_MAX
+};
+
+#define XST_FSET_NS_ONLY	0x01	/* additional RRset present only for the apex NS */
+
+struct xst_dns_fset {
+	uint16_t end;		/* body offset just past the RRset */
+	uint16_t nr_rr;
+	uint8_t section;	/* enum xst_dns_sec */
+	uint8_t flags;		/* XST_FSET_* */
+};
+
+enum xst_dns_kind {
+	XST_KIND_ANSWER,	/* NOERROR, answer section not empty */
+	XST_KIND_NODATA,
+	XST_KIND_NXDOMAIN,
+	XST_KIND_REFERRAL,
+};
+
+struct xst_dns_form {
+	uint16_t flags;		/* reply header flags, host order: QR, AA, rcode */
+	uint16_t count[3];	/* an, ns, ar of the whole form */
+	uint16_t body_len;
+	uint16_t ref_qend;	/* question end the body was encoded for */
+	uint16_t nr_ptr;
+	uint16_t nr_set;
+	uint8_t p12_fixed;	/* a pointer to offset 12 is the full qname: never moves */
+	uint8_t kind;		/* enum xst_dns_kind, for the counters */
+	uint8_t pad[2];
+	/* uint16_t ptr[nr_ptr]: body offsets of the compression pointers, ascending;
+	 * struct xst_dns_fset set[nr_set]; uint8_t body[body_len]; */
+};
+
+static inline const uint16_t *xst_form_ptrs(const struct xst_dns_form *f)
+{
+	return (const uint16_t *)(f + 1);
+}
+
+static inline const struct xst_dns_fset *xst_form_sets(const struct xst_dns_form *f)
+{
+	return (const struct xst_dns_fset *)(xst_form_ptrs(f) + f->nr_ptr);
+}
+
+static inline const uint8_t *xst_form_body(const struct xst_dns_form *f)
+{
+	return (const uint8_t *)(xst_form_sets(f) + f->nr_set);
+}
+
+struct xst_dns_tform {
+	uint16_t type;
+	uint16_t pad;
+	uint32_t form;		/* offset in db->forms */
+};
+
+struct xst_dns_node {
+	uint32_t hash;		/* xst_name_hash() of the lower-cased name */
+	uint32_t name;		/* offset of the lower-cased wire name in db->names */
+	uint32_t types;		/* first entry in db->tforms */
+	uint32_t dflt;		/* form for every qtype not in the tforms list */
+	uint32_t below;		/* form for absent names below (referral or NXDOMAIN) */
+	uint32_t wild;		/* node index of the "*" child used for absent names, or NONE */
+	uint16_t zone;		/* deepest zone holding the name, or XST_DNS_NOZONE */
+	uint8_t name_len;
+	uint8_t nr_types;
+};
+
+struct xst_dns_db {
+	uint32_t *slots;	/* open addressing: node index + 1, 0 = empty */
+	uint32_t mask;
+	struct xst_dns_node *nodes;
+	size_t nr_nodes;
+	uint8_t *names;
+	struct xst_dns_tform *tforms;
+	size_t nr_tforms;
+	uint8_t *forms;		/* arena of struct xst_dns_form, 4-byte aligned */
+	size_t forms_len;
+	size_t nr_forms;
+	size_t names_len;
+	size_t nr_zones;
+};
+
+static inline const struct xst_dns_form *xst_db_form(const struct xst_dns_db *db, uint32_t off)
+{
+	return (const struct xst_dns_form *)(db->forms + off);
+}
+
+/* Node with the lower-cased wire name lname[0..len), or NULL. */
+static inline const struct xst_dns_node *xst_db_find(const struct xst_dns_db *db,
+						     const uint8_t *lname, size_t len, uint32_t hash)
+{
+	uint32_t i = hash & db->mask;
+
+	for (;;) {
+		uint32_t s = db->slots[i];
+		const struct xst_dns_node *n;
+
+		if (!s)
+			return NULL;
+		n = &db->nodes[s - 1];
+		if (n->hash == hash && n->name_len == len &&
+		    !memcmp(db->names + n->name, lname, len))
+			return n;
+		i = (i + 1) & db->mask;
+	}
+}
+
+#endif /* XST_DNS_DB_PRIV_H */

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DNS wire-format helpers shared by the answer builder (db.c) and the
+ * per-query responder (respond.c). Pure functions, no allocation.
+ */
+#ifndef XST_DNS_WIRE_H
+#define XST_DNS_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define XST_DNS_HDR		12
+#define XST_DNS_OPT_LEN		11	/* root owner, type, class, ttl, rdlen 0 */
+#define XST_DNS_EDNS_SIZE	1232	/* our UDP payload size (DNS flag day 2020) */
+#define XST_DNS_UDP_MIN		512
+
+/* Header flag bits (host order, second 16-bit word). */
+#define XST_DNS_F_QR		0x8000
+#define XST_DNS_F_OPCODE	0x7800
+#define XST_DNS_F_AA		0x0400
+#define XST_DNS_F_TC		0x0200
+#define XST_DNS_F_RD		0x0100
+#define XST_DNS_F_RA		0x0080
+#define XST_DNS_F_Z		0x0040
+#define XST_DNS_F_AD		0x0020
+#define XST_DNS_F_CD		0x0010
+#define XST_DNS_F_RCODE		0x000f
+
+#define XST_DNS_OPCODE_QUERY	0
+#define XST_DNS_OPCODE_NOTIFY	4
+
+enum {
+	XST_RCODE_NOERROR = 0,
+	XST_RCODE_FORMERR = 1,
+	XST_RCODE_SERVFAIL = 2,
+	XST_RCODE_NXDOMAIN = 3,
+	XST_RCODE_NOTIMP = 4,
+	XST_RCODE_REFUSED = 5,
+	XST_RCODE_BADVERS = 16,	/* extended: OPT ttl upper byte 1, header 0 */
+};
+
+enum {
+	XST_T_A = 1, XST_T_NS = 2, XST_T_MD = 3, XST_T_MF = 4, XST_T_CNAME = 5, XST_T_SOA = 6,
+	XST_T_MB = 7, XST_T_MG = 8, XST_T_MR = 9, XST_T_PTR = 12, XST_T_MINFO = 14,
+	XST_T_MX = 15, XST_T_TXT = 16, XST_T_AAAA = 28, XST_T_SRV = 33, XST_T_OPT = 41,
+	XST_T_DS = 43, XST_T_IXFR = 251, XST_T_AXFR = 252, XST_T_ANY = 255,
+};
+
+#define XST_C_IN	1
+#define XST_C_CH	3
+#define XST_C_NONE	254
+#define XST_C_ANY	255
+
+static inline uint16_t xst_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t xst_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void xst_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void xst_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint8_t xst_lower(uint8_t c)
+{
+	return (uint8_t)((unsigned int)(c - 'A') < 26u ? c + 32 : c);
+}
+
+/* FNV-1a over a lower-cased wire name; the responder and the builder must agree. */
+static inline uint32_t xst_name_hash(const uint8_t *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ name[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * Length of the uncompressed wire name at name[0..max), root label included,
+ * or 0 if it is malformed (pointer, bad label type, runs past max, > 255).
+ */
+static inline size_t xst_name_len(const uint8_t *name, size_t max)
+{
+	size_t off = 0;
+
+	for (;;) {
+		uint8_t l;
+
+		if (off >= max)
+			return 0;
+		l = name[off];
+		if (l == 0)
+			return off + 1 <= 255 ? off + 1 : 0;
+		if (l & 0xc0)
+			return 0;
+		off += (size_t)l + 1;
+		if (off > 254)
+			return 0;
+	}
+}
+
+/* Number of labels (root excluded) of a well-formed wire name. */
+static inline unsigned int xst_name_labels(const uint8_t *name)
+{
+	unsigned int n = 0;
+
+	while (*name) {
+		n++;
+		name += *name + 1;
+	}
+	return n;
+}
+
+/* Case-insensitive equality of two well-formed wire names of equal length. */
+static inline int xst_name_eq(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (xst_lower(a[i]) != xst_lower(b[i]))
+			return 0;
+	return 1;
+}
+
+#endif /* XST_DNS_WIRE_H */
