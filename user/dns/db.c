@@ -719,7 +719,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 			b->sets[b->nr_sets].end = (uint16_t)(b->pos - b->ref_qend);
 			b->sets[b->nr_sets].nr_rr = (uint16_t)nr;
 			b->sets[b->nr_sets].section = (uint8_t)sec;
-			b->sets[b->nr_sets].flags = it->flags;
+			b->sets[b->nr_sets].flags = (uint8_t)(it->flags | (it->neg ? XST_FSET_NEG : 0));
 			b->nr_sets++;
 			if (sec == XST_SEC_ANSWER)
 				an += nr;

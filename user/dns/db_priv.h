@@ -34,6 +34,7 @@ enum xst_dns_sec {
 };
 
 #define XST_FSET_NS_ONLY	0x01	/* additional RRset present only for the apex NS */
+#define XST_FSET_NEG		0x02	/* SOA of a negative answer (not sent for class ANY) */
 
 struct xst_dns_fset {
 	uint16_t end;		/* body offset just past the RRset */

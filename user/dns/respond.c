@@ -19,6 +19,12 @@
 #define MAX_HOPS	64	/* compression pointers followed in a question */
 #define SLOW_SETS	1024	/* RRsets handled when a form must be cut */
 
+/* Extended DNS Errors (RFC 8914) NSD 4.6 attaches to its REFUSED replies. */
+#define XST_EDNS_EDE		15
+#define XST_EDE_PROHIBITED	18	/* IXFR/AXFR refused */
+#define XST_EDE_NOT_AUTH	20	/* name in none of our zones */
+#define XST_EDE_NOT_SUPPORTED	21	/* class other than IN */
+
 struct query {
 	uint16_t flags;		/* the query's header flags */
 	uint16_t qtype, qclass;
@@ -45,7 +51,8 @@ static size_t formerr(uint8_t *msg, uint16_t flags, struct xst_dns_stats *st)
 	return hdr_error(msg, flags & (XST_DNS_F_RD | XST_DNS_F_OPCODE), XST_RCODE_FORMERR);
 }
 
-static size_t put_opt(uint8_t *p, const struct query *q, unsigned int ext_rcode)
+/* Our OPT RR; ede >= 0 adds an Extended DNS Error option (RFC 8914) as NSD does. */
+static size_t put_opt(uint8_t *p, const struct query *q, unsigned int ext_rcode, int ede)
 {
 	p[0] = 0;
 	xst_put16(p + 1, XST_T_OPT);
@@ -53,16 +60,23 @@ static size_t put_opt(uint8_t *p, const struct query *q, unsigned int ext_rcode)
 	p[5] = (uint8_t)ext_rcode;
 	p[6] = 0;
 	xst_put16(p + 7, q->dnssec_ok ? 0x8000 : 0);
-	xst_put16(p + 9, 0);
-	return XST_DNS_OPT_LEN;
+	if (ede < 0) {
+		xst_put16(p + 9, 0);
+		return XST_DNS_OPT_LEN;
+	}
+	xst_put16(p + 9, 6);
+	xst_put16(p + 11, XST_EDNS_EDE);
+	xst_put16(p + 13, 2);
+	xst_put16(p + 15, (uint16_t)ede);
+	return XST_DNS_OPT_LEN + 6;
 }
 
 /* Reply with the question and no records (REFUSED, NOTIMP, BADVERS). */
-static size_t bare(uint8_t *msg, size_t cap, const struct query *q, unsigned int rcode)
+static size_t bare(uint8_t *msg, size_t cap, const struct query *q, unsigned int rcode, int ede)
 {
 	size_t pos = q->qend;
 
-	if (q->edns && pos + XST_DNS_OPT_LEN > cap)
+	if (q->edns && pos + XST_DNS_OPT_LEN + 6 > cap)
 		return 0;
 	xst_put16(msg + 2, (uint16_t)(XST_DNS_F_QR | (q->flags & XST_DNS_F_RD) | (rcode & 0xf)));
 	xst_put16(msg + 4, 1);
@@ -70,7 +84,7 @@ static size_t bare(uint8_t *msg, size_t cap, const struct query *q, unsigned int
 	xst_put16(msg + 8, 0);
 	xst_put16(msg + 10, (uint16_t)q->edns);
 	if (q->edns)
-		pos += put_opt(msg + pos, q, rcode >> 4);
+		pos += put_opt(msg + pos, q, rcode >> 4, ede);
 	return pos;
 }
 
@@ -182,7 +196,7 @@ static size_t emit_slow(uint8_t *msg, size_t limit, const struct query *q,
 			cur = sec;
 		}
 		rm[i] = (uint16_t)removed;
-		if (class_any && (sec == XST_SEC_OPT_AUTH || (s[i].flags & XST_FSET_NS_ONLY))) {
+		if (class_any && (sec == XST_SEC_OPT_AUTH || (s[i].flags & (XST_FSET_NS_ONLY | XST_FSET_NEG)))) {
 			removed += size;
 			continue;
 		}
@@ -297,7 +311,7 @@ static size_t answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int 
 	xst_put16(msg + 8, counts[1]);
 	xst_put16(msg + 10, (uint16_t)(counts[2] + !!q->edns));
 	if (q->edns)
-		pos += put_opt(msg + pos, q, 0);
+		pos += put_opt(msg + pos, q, 0, -1);
 
 	st->answered++;
 	switch (f->kind) {
@@ -455,7 +469,9 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 		q.udp_size = xst_get16(msg + off + 3);
 		q.dnssec_ok = !!(msg[off + 7] & 0x80);
 		if (version) {
-			/* RFC 6891 6.1.3: BADVERS, question echoed, our OPT. */
+			/* RFC 6891 6.1.3: BADVERS, question echoed, our OPT
+			 * (NSD does not copy DO into it). */
+			q.dnssec_ok = 0;
 			if (compressed) {
 				if (q.qend > cap) {
 					st->dropped_short++;
@@ -466,7 +482,7 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 			}
 			st->badvers++;
 			st->answered++;
-			return bare(msg, cap, &q, XST_RCODE_BADVERS);
+			return bare(msg, cap, &q, XST_RCODE_BADVERS, -1);
 		}
 		off += XST_DNS_OPT_LEN;
 		if (rdlen > len - off)
@@ -499,18 +515,18 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 		st->answered++;
 		if (q.qclass == XST_C_NONE)
 			return hdr_error(msg, q.flags, XST_RCODE_REFUSED);
-		return bare(msg, cap, &q, XST_RCODE_REFUSED);
+		return bare(msg, cap, &q, XST_RCODE_REFUSED, XST_EDE_NOT_SUPPORTED);
 	}
 	if (q.qtype == XST_T_AXFR || q.qtype == XST_T_IXFR) {
 		/* No zone transfers. NSD over UDP: AXFR NOTIMP, IXFR REFUSED. */
 		if (q.qtype == XST_T_AXFR && transport != XST_DNS_TCP) {
 			st->notimp++;
 			st->answered++;
-			return bare(msg, cap, &q, XST_RCODE_NOTIMP);
+			return bare(msg, cap, &q, XST_RCODE_NOTIMP, -1);
 		}
 		st->refused++;
 		st->answered++;
-		return bare(msg, cap, &q, XST_RCODE_REFUSED);
+		return bare(msg, cap, &q, XST_RCODE_REFUSED, XST_EDE_PROHIBITED);
 	}
 
 	n = xst_db_find(db, lname, lp, h);
@@ -533,7 +549,7 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 	if (form == XST_DNS_NONE) {
 		st->refused++;
 		st->answered++;
-		return bare(msg, cap, &q, XST_RCODE_REFUSED);
+		return bare(msg, cap, &q, XST_RCODE_REFUSED, XST_EDE_NOT_AUTH);
 	}
 	return answer(db, msg, cap, transport, &q, form, st);
 }

@@ -1,0 +1,382 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Differential DNS test: send the same queries to two servers, compare.
+
+Default: starts NSD (the reference) and build/tools/dns-sock (xst_dns_respond
+behind kernel sockets) on 127.0.0.1, each serving the given zones, and
+compares every answer: rcode (extended included), the AA/TC/RD/QR flags, the
+EDNS echo, the question, and every section as a set of RRsets (order within
+a section is ignored; TTLs and RDATA compared).
+
+  tests/dns/diff.py [--zone FILE[:ORIGIN]]... [--server-a HOST:PORT --server-b HOST:PORT]
+
+Without --zone it uses tests/dns/zones/*.zone. With --server-a/--server-b it
+starts nothing and compares the two given servers (A is the reference).
+Prints one line per difference and "dnsdiff: N passed, M failed"; exit 1 if
+anything failed.
+"""
+import argparse
+import glob
+import os
+import random
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+import dns.edns
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+import dns.zone
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+
+# Queries whose answers are known to differ from NSD 4.6.1 on purpose; they
+# are sent and printed with --show-known but do not count as failures.
+#  - compressed-question: the issue asks us to answer a question whose name
+#    uses a compression pointer; NSD answers FORMERR.
+KNOWN = {'compressed-question'}
+
+QTYPES = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'PTR', 'SRV', 'CAA', 'DS', 'ANY',
+          'NAPTR', 'TYPE65280']
+
+
+def zone_args(specs):
+    out = []
+    for s in specs:
+        path, _, origin = s.partition(':')
+        if not origin:
+            base = os.path.basename(path)
+            for suf in ('.zone', '.db'):
+                if base.endswith(suf):
+                    base = base[:-len(suf)]
+            origin = base
+        if not origin.endswith('.'):
+            origin += '.'
+        out.append((os.path.abspath(path), origin))
+    return out
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(('127.0.0.1', 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(port, proc, what, secs=10):
+    end = time.time() + secs
+    q = dns.message.make_query('.', 'SOA').to_wire()
+    while time.time() < end:
+        if proc.poll() is not None:
+            raise SystemExit('%s exited early (rc %s)' % (what, proc.returncode))
+        try:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(0.2)
+            s.sendto(q, ('127.0.0.1', port))
+            s.recv(65535)
+            s.close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit('%s did not answer on port %d' % (what, port))
+
+
+def start_nsd(zones, tmp):
+    port = free_port()
+    conf = os.path.join(tmp, 'nsd.conf')
+    with open(conf, 'w') as f:
+        f.write('server:\n\tip-address: 127.0.0.1@%d\n\trrl-ratelimit: 0\n' % port)
+        f.write('\tzonesdir: "%s"\n\tpidfile: ""\n\tusername: ""\n\tdatabase: ""\n' % tmp)
+        f.write('\txfrdfile: "%s/xfrd.state"\n\tzonelistfile: "%s/zone.list"\n' % (tmp, tmp))
+        f.write('\tverbosity: 0\n\treuseport: no\nremote-control:\n\tcontrol-enable: no\n')
+        for path, origin in zones:
+            f.write('zone:\n\tname: "%s"\n\tzonefile: "%s"\n' % (origin, path))
+    log = open(os.path.join(tmp, 'nsd.log'), 'w')
+    p = subprocess.Popen([shutil.which('nsd') or '/usr/sbin/nsd', '-d', '-c', conf],
+                         stdout=log, stderr=log)
+    wait_port(port, p, 'nsd')
+    return p, port
+
+
+def start_sock(zones, tmp, binary):
+    port = free_port()
+    args = [binary]
+    for path, origin in zones:
+        args += ['--origin', origin, '--zone', path]
+    args += ['--listen', '127.0.0.1', '--port', str(port)]
+    log = open(os.path.join(tmp, 'dns-sock.log'), 'w')
+    p = subprocess.Popen(args, stdout=log, stderr=log)
+    wait_port(port, p, 'dns-sock')
+    return p, port
+
+
+def build_queries(zones, seed):
+    """(label, wire bytes, tcp) triples covering every name and type."""
+    rnd = random.Random(seed)
+    qs = []
+    names = []
+    for path, origin in zones:
+        z = dns.zone.from_file(path, origin=origin, relativize=False, check_origin=False)
+        for name, node in z.nodes.items():
+            types = set(dns.rdatatype.to_text(r.rdtype) for r in node.rdatasets)
+            names.append((name, types, z.origin))
+
+    def q(label, name, qtype, tcp=False, **kw):
+        m = dns.message.make_query(name, qtype, **kw)
+        qs.append((label, m.to_wire(), tcp))
+
+    def mixed(name):
+        t = name.to_text()
+        return dns.name.from_text(''.join(c.upper() if rnd.random() < 0.5 else c for c in t))
+
+    for name, types, origin in names:
+        for t in sorted(set(QTYPES) | types):
+            q('%s/%s' % (name, t), name, t, use_edns=False)
+        q('%s/A edns' % name, name, 'A', use_edns=0, payload=1232)
+        q('%s/A mixed-case' % name, mixed(name), 'A', use_edns=False)
+        q('%s/MX mixed-case edns do' % name, mixed(name), 'MX', use_edns=0, payload=4096,
+          want_dnssec=True)
+        for pre in ('nx-%d' % rnd.randrange(1000), 'a.b.c', '*'):
+            try:
+                n2 = dns.name.from_text(pre, name)
+            except dns.name.NameTooLong:
+                continue
+            if n2 not in [x[0] for x in names]:
+                for t in ('A', 'TXT', 'MX', 'DS', 'ANY'):
+                    q('%s/%s' % (n2, t), n2, t, use_edns=False)
+                q('%s/A mixed edns' % n2, mixed(n2), 'A', use_edns=0)
+        for payload in (512, 600, 1232, 4096):
+            q('%s/ANY edns %d' % (name, payload), name, 'TXT', use_edns=0, payload=payload)
+            q('%s/MX edns %d' % (name, payload), name, 'MX', use_edns=0, payload=payload)
+        q('%s/TXT tcp' % name, name, 'TXT', tcp=True, use_edns=False)
+        q('%s/ANY tcp' % name, name, 'ANY', tcp=True, use_edns=False)
+        q('%s/NS tcp' % name, name, 'NS', tcp=True, use_edns=0)
+
+    origin = zones[0][1]
+    q('out of zone', 'www.outside.invalid.', 'A', use_edns=False)
+    q('out of zone edns', 'www.outside.invalid.', 'A', use_edns=0)
+    q('root', '.', 'SOA', use_edns=False)
+    q('tld', 'test.', 'SOA', use_edns=0)
+    q('axfr udp', origin, 'AXFR', use_edns=False)
+    q('ixfr udp', origin, 'IXFR', use_edns=0)
+    q('class chaos', origin, 'A', rdclass='CH', use_edns=False)
+    q('class any', origin, 'A', rdclass='ANY', use_edns=False)
+    q('class any nx', 'nx.' + origin, 'A', rdclass='ANY', use_edns=False)
+    q('class none', origin, 'A', rdclass='NONE', use_edns=False)
+
+    base = dns.message.make_query(origin, 'A', use_edns=False).to_wire()
+    based = dns.message.make_query(origin, 'A', use_edns=0).to_wire()
+
+    def raw(label, b):
+        qs.append((label, bytes(b), False))
+    w = bytearray(base)
+    w[2] |= 0x80
+    raw('qr set (dropped)', w)
+    for op in (1, 2, 4, 5, 6, 15):
+        w = bytearray(base)
+        w[2] = (w[2] & 0x87) | (op << 3)
+        raw('opcode %d' % op, w)
+    w = bytearray(base)
+    w[5] = 2
+    raw('qdcount 2', w)
+    w = bytearray(base)
+    w[5] = 0
+    raw('qdcount 0', w)
+    raw('header only', base[:12])
+    for cut in (13, 15, len(base) - 3, len(base) - 1):
+        raw('truncated question %d' % cut, base[:cut])
+    w = bytearray(base)
+    w[7] = 1
+    raw('ancount 1', w)
+    w = bytearray(base)
+    w[3] |= 0x0f
+    raw('rcode set in query', w)
+    w = bytearray(base)
+    w[3] |= 0x40
+    raw('z bit', w)
+    w = bytearray(base)
+    w[2] |= 0x06
+    raw('aa tc in query', w)
+    raw('trailing garbage', base + b'\x01\x02\x03')
+    raw('opt truncated', based[:-3])
+    w = bytearray(based)
+    w[11] = 2
+    raw('two opt', w + based[-11:])
+    raw('non-opt additional', based[:-11] + b'\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00')
+    raw('opt bad option length', based[:-2] + b'\x00\x04\x00\x0a\x00\x09')
+    raw('opt good option', based[:-2] + b'\x00\x08\x00\x0a\x00\x04abcd')
+    w = bytearray(based)
+    w[-5] = 1
+    raw('badvers', w)
+    w = bytearray(based)
+    w[-5] = 1
+    w[-4] = 0x80
+    raw('badvers', w)
+    hdr = bytes(base[:4]) + b'\x00\x01\x00\x00\x00\x00\x00\x00'
+    raw('pointer loop', hdr + b'\xc0\x0c\x00\x01\x00\x01')
+    raw('label type 01', hdr + b'\x43www\x00\x00\x01\x00\x01')
+    on = dns.name.from_text(origin).to_wire()
+    raw('compressed-question', hdr + b'\x03www\xc0\x16\x00\x01\x00\x01' + on)
+    raw('long name', hdr + (b'\x3f' + b'a' * 63) * 4 + b'\x00\x00\x01\x00\x01')
+    return qs
+
+
+def ask(server, wire, tcp, timeout=2.0):
+    host, port = server
+    fam = socket.AF_INET6 if ':' in host else socket.AF_INET
+    if tcp:
+        s = socket.socket(fam, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            s.connect((host, port))
+            s.sendall(struct.pack('!H', len(wire)) + wire)
+            hdr = b''
+            while len(hdr) < 2:
+                c = s.recv(2 - len(hdr))
+                if not c:
+                    return None
+                hdr += c
+            n = struct.unpack('!H', hdr)[0]
+            out = b''
+            while len(out) < n:
+                c = s.recv(n - len(out))
+                if not c:
+                    return None
+                out += c
+            return out
+        except OSError:
+            return None
+        finally:
+            s.close()
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    try:
+        s.sendto(wire, (host, port))
+        return s.recv(65535)
+    except socket.timeout:
+        return None
+    finally:
+        s.close()
+
+
+def summarize(r):
+    """A comparable digest of a reply (or a reason it cannot be parsed)."""
+    if r is None:
+        return {'reply': 'none'}
+    d = {'id': r[:2], 'len<12': len(r) < 12}
+    if len(r) < 12:
+        return d
+    flags = struct.unpack('!H', r[2:4])[0]
+    d['qr'] = bool(flags & 0x8000)
+    d['opcode'] = (flags >> 11) & 15
+    d['aa'] = bool(flags & 0x0400)
+    d['tc'] = bool(flags & 0x0200)
+    d['rd'] = bool(flags & 0x0100)
+    d['ra'] = bool(flags & 0x0080)
+    d['cd'] = bool(flags & 0x0010)
+    d['ad'] = bool(flags & 0x0020)
+    d['counts'] = struct.unpack('!HHHH', r[4:12])
+    try:
+        m = dns.message.from_wire(r, question_only=False, ignore_trailing=False)
+    except Exception as e:  # noqa: BLE001 - any parse failure is a result
+        d['parse'] = type(e).__name__
+        d['header_rcode'] = flags & 15
+        return d
+    d['rcode'] = dns.rcode.to_text(m.rcode())
+    d['question'] = [(q.name.to_wire(), q.rdtype, q.rdclass) for q in m.question]
+    d['edns'] = m.edns
+    if m.edns >= 0:
+        d['payload'] = m.payload
+        d['do'] = bool(m.ednsflags & dns.flags.DO)
+        d['options'] = len(m.options)
+    for sec in ('answer', 'authority', 'additional'):
+        rrsets = set()
+        for rs in getattr(m, sec):
+            rrsets.add((rs.name.to_text().lower(), dns.rdatatype.to_text(rs.rdtype),
+                        dns.rdataclass.to_text(rs.rdclass), rs.ttl,
+                        tuple(sorted(rd.to_text().lower() for rd in rs))))
+        d[sec] = rrsets
+    return d
+
+
+def compare(a, b):
+    diffs = []
+    for k in sorted(set(a) | set(b)):
+        if k == 'id':
+            continue
+        if a.get(k) != b.get(k):
+            if isinstance(a.get(k), set) and isinstance(b.get(k), set):
+                diffs.append('%s: only A %s; only B %s' % (k, sorted(a[k] - b[k]), sorted(b[k] - a[k])))
+            else:
+                diffs.append('%s: A=%r B=%r' % (k, a.get(k), b.get(k)))
+    return diffs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--zone', action='append', default=[], help='zone file[:origin] (repeatable)')
+    ap.add_argument('--server-a', help='reference server HOST:PORT (default: start nsd)')
+    ap.add_argument('--server-b', help='server under test HOST:PORT (default: start dns-sock)')
+    ap.add_argument('--dns-sock', default=os.path.join(ROOT, 'build', 'tools', 'dns-sock'))
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--show-known', action='store_true', help='print the known differences too')
+    ap.add_argument('-v', '--verbose', action='store_true')
+    args = ap.parse_args()
+    specs = args.zone or sorted(glob.glob(os.path.join(ROOT, 'tests', 'dns', 'zones', '*.zone')))
+    zones = zone_args(specs)
+    procs = []
+    tmp = tempfile.mkdtemp(prefix='dnsdiff.')
+    try:
+        if args.server_a:
+            h, _, p = args.server_a.rpartition(':')
+            a = (h.strip('[]'), int(p))
+        else:
+            p, port = start_nsd(zones, tmp)
+            procs.append(p)
+            a = ('127.0.0.1', port)
+        if args.server_b:
+            h, _, p = args.server_b.rpartition(':')
+            b = (h.strip('[]'), int(p))
+        else:
+            p, port = start_sock(zones, tmp, args.dns_sock)
+            procs.append(p)
+            b = ('127.0.0.1', port)
+        passed = failed = known = 0
+        for label, wire, tcp in build_queries(zones, args.seed):
+            ra, rb = ask(a, wire, tcp), ask(b, wire, tcp)
+            diffs = compare(summarize(ra), summarize(rb))
+            if not diffs:
+                passed += 1
+                if args.verbose:
+                    print('ok   %s%s' % (label, ' (tcp)' if tcp else ''))
+            elif label in KNOWN:
+                known += 1
+                if args.show_known:
+                    print('KNOWN %s: %s' % (label, '; '.join(diffs)))
+            else:
+                failed += 1
+                print('FAIL %s%s: %s' % (label, ' (tcp)' if tcp else '', '; '.join(diffs)))
+        print('dnsdiff: %d passed, %d failed (%d known differences)' % (passed, failed, known))
+        return 1 if failed else 0
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
