@@ -560,7 +560,7 @@ int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 		goto err_detach;
 	}
 	xst_kill_point("config");
-	pr_info("attached %s to '%s' (%s mode, program id %u, %s)\n", XST_PROG_NAME, ifname,
+	pr_debug("attached %s to '%s' (%s mode, program id %u, %s)\n", XST_PROG_NAME, ifname,
 		xst_steer_mode_name(st.mode), st.our_id,
 		st.dispatcher ? "multi-program dispatcher" : "single-program attach");
 
