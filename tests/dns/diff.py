@@ -330,8 +330,29 @@ def main():
     ap.add_argument('--dns-sock', default=os.path.join(ROOT, 'build', 'tools', 'dns-sock'))
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--show-known', action='store_true', help='print the known differences too')
+    ap.add_argument('--random', type=int, default=0, metavar='N',
+                    help='instead of --zone: N random zones (tests/dns/genzone.py), seeds from --seed')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
+    if args.random:
+        rc = 0
+        for seed in range(args.seed, args.seed + args.random):
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import genzone
+            d = tempfile.mkdtemp(prefix='dnsrnd.')
+            path = os.path.join(d, 'rnd.test.zone')
+            with open(path, 'w') as f:
+                f.write(genzone.gen(seed))
+            argv = [sys.argv[0], '--zone', path + ':rnd.test.', '--seed', str(seed),
+                    '--dns-sock', args.dns_sock]
+            print('random zone seed %d:' % seed, flush=True)
+            r = subprocess.call([sys.executable] + argv)
+            if r:
+                rc = 1
+                print('  zone kept in %s' % path)
+            else:
+                shutil.rmtree(d, ignore_errors=True)
+        return rc
     specs = args.zone or sorted(glob.glob(os.path.join(ROOT, 'tests', 'dns', 'zones', '*.zone')))
     zones = zone_args(specs)
     procs = []

@@ -565,7 +565,9 @@ static void dict_add(struct builder *b, const uint8_t *name, size_t len, size_t 
 {
 	struct dent *d;
 
-	if (off > 0x3fff || b->nr_dict >= MAX_DICT)
+	/* Forms served with a longer qname move their pointers by up to
+	 * 255 bytes: keep every target reachable after the move. */
+	if (off > 0x3fff - 256 || b->nr_dict >= MAX_DICT)
 		return;
 	d = &b->dict[b->nr_dict++];
 	d->name = name;

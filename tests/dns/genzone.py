@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Random zone generator for the differential test (diff.py --random N).
+
+Small label vocabulary so that names collide: wildcards, empty non-terminals,
+CNAME chains and loops, delegations with glue and DS, MX/SRV/PTR targets
+in and out of the zone, absent targets."""
+import random, sys
+def gen(seed, origin='rnd.test.'):
+    r = random.Random(seed)
+    labels = ['a', 'b', 'www', 'mail', 'ns', '*', 'sub', 'x', 'deep']
+    names = set()
+    for _ in range(r.randrange(5, 25)):
+        d = r.randrange(1, 4)
+        n = '.'.join(r.choice(labels) for _ in range(d))
+        names.add(n)
+    names = sorted(names)
+    lines = ['$ORIGIN ' + origin, '$TTL 3600',
+             '@ SOA ns hostmaster 1 7200 3600 1209600 %d' % r.choice([60, 300, 7200]),
+             '@ NS ns', '@ NS ns.outside.invalid.', 'ns A 192.0.2.1']
+    if r.random() < 0.5:
+        lines.append('ns AAAA 2001:db8::1')
+    cn = set()
+    def target():
+        c = r.random()
+        if c < 0.15:
+            return 'out.outside.invalid.'
+        if c < 0.25:
+            return 'nothere-%d' % r.randrange(9)
+        return r.choice(names + ['@', 'ns']).replace('*', 'w%d' % r.randrange(3))
+    for n in names:
+        kind = r.random()
+        if kind < 0.2 and n not in ('ns',):
+            lines.append('%s CNAME %s' % (n, target()))
+            cn.add(n)
+            continue
+        if kind < 0.3 and not n.startswith('*'):
+            lines.append('%s NS ns.%s' % (n, n))
+            lines.append('%s NS ns' % n)
+            lines.append('ns.%s A 192.0.2.%d' % (n, r.randrange(2, 250)))
+            if r.random() < 0.5:
+                lines.append('%s DS 1 8 2 %s' % (n, '%064X' % r.getrandbits(256)))
+            continue
+        for t in r.sample(['A', 'AAAA', 'TXT', 'MX', 'SRV', 'PTR', 'CAA'], r.randrange(1, 4)):
+            for i in range(r.randrange(1, 3)):
+                if t == 'A': lines.append('%s A 192.0.2.%d' % (n, r.randrange(1, 250)))
+                if t == 'AAAA': lines.append('%s AAAA 2001:db8::%x' % (n, r.randrange(1, 9999)))
+                if t == 'TXT': lines.append('%s TXT "t%d"' % (n, r.randrange(999)))
+                if t == 'MX': lines.append('%s MX %d %s' % (n, r.randrange(50), target()))
+                if t == 'SRV': lines.append('%s SRV 1 2 3 %s' % (n, target()))
+                if t == 'PTR': lines.append('%s PTR %s' % (n, target()))
+                if t == 'CAA': lines.append('%s CAA 0 issue "ca%d.example"' % (n, r.randrange(9)))
+    # A CNAME must be alone at its name (NSD refuses the zone otherwise).
+    owners = {}
+    for l in lines[2:]:
+        owners.setdefault(l.split()[0], set()).add(l.split()[1])
+    seen = []
+    for l in lines:
+        f = l.split()
+        if len(f) > 1 and f[1] == 'CNAME' and len(owners.get(f[0], ())) > 1:
+            continue
+        if l not in seen:
+            seen.append(l)
+    return '\n'.join(seen) + '\n'
+if __name__ == '__main__':
+    sys.stdout.write(gen(int(sys.argv[1])))
