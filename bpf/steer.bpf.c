@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xst_steer: the XDP steering program. It parses and classifies, never
+ * rewrites. Decision order (first match wins, each path counts exactly one
+ * enum xst_stat):
+ *   config not enabled                         -> PASS      (DISABLED)
+ *   L2/L3 not understood: frame shorter than Ethernet, a truncated VLAN tag,
+ *   more than XST_MAX_VLAN_TAGS tags, a truncated/invalid IPv4 or IPv6
+ *   fixed header (version, ihl < 5, options past the frame)
+ *                                              -> PASS      (PASS_PARSE)
+ *   not IPv4/IPv6 (ARP, LLDP...)               -> PASS      (PASS)
+ *   source in block4_map/block6_map            -> DROP      (DROP_BLOCK, entry hits++)
+ *   IPv6 extension chain truncated or longer than XST_MAX_IPV6_EXT
+ *                                              -> PASS      (PASS_PARSE)
+ *   IPv4 MF/offset, IPv6 fragment header       -> PASS      (PASS_FRAG)
+ *   L4 neither UDP nor TCP (ICMP, ICMPv6...)   -> PASS      (PASS)
+ *   UDP/TCP ports not inside the frame         -> PASS      (PASS_PARSE)
+ *   no rule for (proto, dst port)              -> PASS      (PASS)
+ *   rule pass / drop                           -> PASS/DROP (PASS_RULE / DROP_RULE)
+ *   rule steer, lengths inconsistent           -> DROP      (MALFORMED)
+ *   XST_F_LOCAL_ONLY and dst not local         -> PASS      (PASS_NOT_LOCAL)
+ *   redirect to xsks_map[rx_queue_index]       -> REDIRECT  (STEER)
+ *   ... no socket bound on that queue          -> PASS      (NO_XSK)
+ * The blocklist comes right after the fixed IP header so that it covers
+ * every packet from a blocked source (ICMP and fragments included).
+ */
+#include <linux/bpf.h>
+#include "parse.bpf.h"
+#include "xdpstorm/steer_abi.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, XST_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xsks_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xst_steer_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} config_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XST_STAT_MAX);
+	__type(key, __u32);
+	__type(value, struct xst_counter);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} stats_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XST_MAX_RULES);
+	__type(key, struct xst_rule_key);
+	__type(value, struct xst_rule_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} rules_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XST_MAX_LOCAL_ADDRS);
+	__type(key, __be32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} local4_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XST_MAX_LOCAL_ADDRS);
+	__type(key, struct xst_in6);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} local6_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XST_MAX_BLOCKS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* required for LPM tries */
+	__type(key, struct xst_lpm4_key);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} block4_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, XST_MAX_BLOCKS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xst_lpm6_key);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} block6_map SEC(".maps");
+
+/* Not used here: created with the object so it is pinned beside the others
+ * (the daemon writes it, xdpstormctl reads it; the loader binds it to the
+ * program so it is also reachable through the program's map ids). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XST_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, struct xst_queue_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} qstats_map SEC(".maps");
+
+/* What classify() learnt about the L3 header, for the steer checks. */
+struct l3info {
+	void *l3;		/* start of the IP header */
+	void *ip_end;		/* end of the IP packet per its own length field */
+	__u32 hlen;		/* IPv4: ihl * 4 */
+	__u8 v6;
+	__u8 proto;		/* L4 protocol after IPv6 extension headers */
+	__be32 daddr4;		/* network order */
+	struct xst_in6 daddr6;	/* network order */
+};
+
+static __always_inline __u32 blocked4(const struct iphdr *iph)
+{
+	struct xst_lpm4_key k = { .prefixlen = 32 };
+	__u64 *hits;
+
+	__builtin_memcpy(k.addr, &iph->saddr, sizeof(k.addr));
+	hits = bpf_map_lookup_elem(&block4_map, &k);
+	if (!hits)
+		return 0;
+	__sync_fetch_and_add(hits, 1);	/* entries are shared by all CPUs */
+	return 1;
+}
+
+static __always_inline __u32 blocked6(const struct ipv6hdr *ip6)
+{
+	struct xst_lpm6_key k = { .prefixlen = 128 };
+	__u64 *hits;
+
+	__builtin_memcpy(k.addr, &ip6->saddr, sizeof(k.addr));
+	hits = bpf_map_lookup_elem(&block6_map, &k);
+	if (!hits)
+		return 0;
+	__sync_fetch_and_add(hits, 1);
+	return 1;
+}
+
+/* IPv4 fixed header, options, blocklist, fragments. */
+static __always_inline __u32 parse_ipv4(struct cursor *c, struct l3info *l3)
+{
+	struct iphdr *iph = pull(c, sizeof(*iph));
+	__u32 hlen;
+
+	if (!iph)
+		return XST_STAT_PASS_PARSE;
+	if (iph->version != 4 || iph->ihl < 5)
+		return XST_STAT_PASS_PARSE;
+	hlen = iph->ihl * 4;
+	/* Options: skipped, not interpreted (the kernel handles them). */
+	if (!pull(c, hlen - sizeof(*iph)))
+		return XST_STAT_PASS_PARSE;
+	if (blocked4(iph))
+		return XST_STAT_DROP_BLOCK;
+	if (iph->frag_off & bpf_htons(XST_IP_MF | XST_IP_OFFSET))
+		return XST_STAT_PASS_FRAG;
+	l3->l3 = iph;
+	l3->ip_end = (void *)iph + bpf_ntohs(iph->tot_len);
+	l3->hlen = hlen;
+	l3->v6 = 0;
+	l3->proto = iph->protocol;
+	l3->daddr4 = iph->daddr;
+	return XST_STAT_MAX;	/* continue */
+}
+
+/* IPv6 fixed header, blocklist, bounded extension-header walk. */
+static __always_inline __u32 parse_ipv6(struct cursor *c, struct l3info *l3)
+{
+	struct ipv6hdr *ip6 = pull(c, sizeof(*ip6));
+	struct xst_ipv6_opt_hdr *opt;
+	__u8 nexthdr;
+	int i;
+
+	if (!ip6)
+		return XST_STAT_PASS_PARSE;
+	if (ip6->version != 6)
+		return XST_STAT_PASS_PARSE;
+	if (blocked6(ip6))
+		return XST_STAT_DROP_BLOCK;
+
+	nexthdr = ip6->nexthdr;
+#pragma unroll
+	for (i = 0; i < XST_MAX_IPV6_EXT; i++) {
+		if (nexthdr == IPPROTO_FRAGMENT)
+			return XST_STAT_PASS_FRAG;
+		if (!is_ipv6_ext(nexthdr))
+			break;
+		/* Every extension header is at least 8 bytes; pull those
+		 * first, then the (hdrlen * 8) bytes that follow. */
+		opt = pull(c, 8);
+		if (!opt)
+			return XST_STAT_PASS_PARSE;
+		nexthdr = opt->nexthdr;
+		if (!pull(c, opt->hdrlen * 8))
+			return XST_STAT_PASS_PARSE;
+	}
+	if (nexthdr == IPPROTO_FRAGMENT)
+		return XST_STAT_PASS_FRAG;
+	if (is_ipv6_ext(nexthdr))
+		return XST_STAT_PASS_PARSE;	/* more than XST_MAX_IPV6_EXT */
+
+	l3->l3 = ip6;
+	l3->ip_end = (void *)(ip6 + 1) + bpf_ntohs(ip6->payload_len);
+	l3->hlen = sizeof(*ip6);
+	l3->v6 = 1;
+	l3->proto = nexthdr;
+	__builtin_memcpy(l3->daddr6.addr, &ip6->daddr, sizeof(l3->daddr6.addr));
+	return XST_STAT_MAX;
+}
+
+/* A steer rule matched: are the lengths of the IP and L4 headers mutually
+ * consistent and inside the frame? l4 points at the L4 header, whose first
+ * 4 bytes (the ports) are known to be inside the frame. */
+static __always_inline int lengths_ok(struct cursor *c, const struct l3info *l3, void *l4)
+{
+	void *ip_end = l3->ip_end;
+
+	/* IPv4: tot_len >= ihl*4; IPv6: payload covers the extension headers. */
+	if (ip_end < l4)
+		return 0;
+	/* Ethernet may pad a short IPv4 packet, so the IP packet may end
+	 * before the frame does, never after it. */
+	if (ip_end > c->end)
+		return 0;
+	if (l3->proto == IPPROTO_UDP) {
+		struct udphdr *udp = pull(c, sizeof(*udp));
+
+		if (!udp)
+			return 0;
+		if (bpf_ntohs(udp->len) < sizeof(*udp))
+			return 0;
+		if (l4 + bpf_ntohs(udp->len) != ip_end)
+			return 0;
+		return 1;
+	} else {
+		struct tcphdr *tcp = pull(c, sizeof(*tcp));
+
+		if (!tcp)
+			return 0;
+		if (tcp->doff < 5)
+			return 0;
+		if (l4 + tcp->doff * 4 > ip_end)
+			return 0;
+		return 1;
+	}
+}
+
+static __always_inline int is_local(const struct l3info *l3)
+{
+	if (l3->v6)
+		return bpf_map_lookup_elem(&local6_map, &l3->daddr6) != NULL;
+	return bpf_map_lookup_elem(&local4_map, &l3->daddr4) != NULL;
+}
+
+/* Returns the outcome; XST_STAT_STEER means "redirect, if a socket is bound". */
+static __always_inline __u32 classify(struct xdp_md *ctx, __u32 flags)
+{
+	struct cursor c = {
+		.pos = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+	};
+	struct xst_rule_key key = {};
+	struct xst_rule_val *rule;
+	struct xst_vlan_hdr *vh;
+	struct l3info l3 = {};
+	struct ethhdr *eth;
+	__be16 h_proto;
+	__be16 *ports;
+	__u32 stat;
+	void *l4;
+	int i;
+
+	eth = pull(&c, sizeof(*eth));
+	if (!eth)
+		return XST_STAT_PASS_PARSE;
+	h_proto = eth->h_proto;
+#pragma unroll
+	for (i = 0; i < XST_MAX_VLAN_TAGS; i++) {
+		if (!is_vlan(h_proto))
+			break;
+		vh = pull(&c, sizeof(*vh));
+		if (!vh)
+			return XST_STAT_PASS_PARSE;
+		h_proto = vh->proto;
+	}
+	if (is_vlan(h_proto))
+		return XST_STAT_PASS_PARSE;	/* more than XST_MAX_VLAN_TAGS */
+
+	if (h_proto == bpf_htons(ETH_P_IP))
+		stat = parse_ipv4(&c, &l3);
+	else if (h_proto == bpf_htons(ETH_P_IPV6))
+		stat = parse_ipv6(&c, &l3);
+	else
+		return XST_STAT_PASS;		/* ARP and every non-IP protocol */
+	if (stat != XST_STAT_MAX)
+		return stat;
+
+	if (l3.proto != IPPROTO_UDP && l3.proto != IPPROTO_TCP)
+		return XST_STAT_PASS;		/* ICMP, ICMPv6, SCTP... */
+	l4 = c.pos;
+	/* The ports: the same 4 bytes at the start of UDP and TCP headers. */
+	ports = pull(&c, 2 * sizeof(__be16));
+	if (!ports)
+		return XST_STAT_PASS_PARSE;
+	c.pos = l4;			/* lengths_ok() pulls the whole header */
+
+	key.proto = l3.proto;
+	key.port = ports[1];
+	rule = bpf_map_lookup_elem(&rules_map, &key);
+	if (!rule)
+		return XST_STAT_PASS;
+	__sync_fetch_and_add(&rule->hits, 1);	/* rules are shared by all CPUs */
+	if (rule->action == XST_ACT_DROP)
+		return XST_STAT_DROP_RULE;
+	if (rule->action != XST_ACT_STEER)
+		return XST_STAT_PASS_RULE;	/* XST_ACT_PASS (or unknown: kernel) */
+
+	if (!lengths_ok(&c, &l3, l4))
+		return XST_STAT_MALFORMED;
+	if ((flags & XST_F_LOCAL_ONLY) && !is_local(&l3))
+		return XST_STAT_PASS_NOT_LOCAL;
+	return XST_STAT_STEER;
+}
+
+SEC("xdp")
+int xst_steer(struct xdp_md *ctx)
+{
+	__u64 bytes = ctx->data_end - ctx->data;
+	struct xst_steer_config *cfg;
+	struct xst_counter *cnt;
+	__u32 key = 0, stat;
+	int act;
+
+	cfg = bpf_map_lookup_elem(&config_map, &key);
+	if (!cfg || !(cfg->flags & XST_F_ENABLED))
+		stat = XST_STAT_DISABLED;
+	else
+		stat = classify(ctx, cfg->flags);
+
+	switch (stat) {
+	case XST_STAT_STEER:
+		/* Fallback XDP_PASS: a queue with no socket stays with the kernel. */
+		act = bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS);
+		if (act != XDP_REDIRECT)
+			stat = XST_STAT_NO_XSK;
+		break;
+	case XST_STAT_DROP_RULE:
+	case XST_STAT_DROP_BLOCK:
+	case XST_STAT_MALFORMED:
+		act = XDP_DROP;
+		break;
+	default:
+		act = XDP_PASS;
+		break;
+	}
+
+	/* Per-CPU slot, written in softirq context of this CPU: no atomics. */
+	cnt = bpf_map_lookup_elem(&stats_map, &stat);
+	if (cnt) {
+		cnt->packets++;
+		cnt->bytes += bytes;
+	}
+	return act;
+}
+
+char _license[] SEC("license") = "GPL";
