@@ -1,0 +1,1192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF tests of xst_steer: BPF_PROG_TEST_RUN over a table of crafted frames,
+ * asserting the returned action AND the stats_map deltas (exactly one
+ * outcome counted, by one packet and by the frame's byte count).
+ *
+ * The process moves into a private network namespace (unshare) and creates
+ * a veth pair there; every test_run carries an xdp_md ctx with that veth's
+ * ifindex and rx queue 0, so a steered frame returns XDP_REDIRECT (STEER)
+ * when a real AF_XDP socket (libxdp, copy mode) is bound on queue 0 and in
+ * xsks_map, and XDP_PASS (NO_XSK) when not. One test also attaches the
+ * program to the veth (native and skb mode) and sends real frames through
+ * it into the socket. The namespace dies with the process.
+ *
+ * Each test (check fork mode) loads a fresh skeleton with pinning disabled,
+ * so no test sees another's map contents.
+ *
+ * Non-root: exit 77 with the reason. XST_BENCH=1: no checks; every fixture
+ * runs with repeat = 1 << 20 and ns/packet is printed (make bench-steer).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/xsk.h>
+
+#include "xdpstorm/steer_abi.h"
+#include "steer.skel.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define IF_XDP		"xstb0"		/* the program's side; queue 0 gets the socket */
+#define IF_PEER		"xstb1"		/* where live test frames are sent from */
+#define FRAME_MAX	1024
+#define EXPECT_EINVAL	(-1)		/* want_stat: the kernel refuses the frame */
+
+static const char *const stat_names[] = XST_STAT_NAMES;
+
+/* ---- crafted frames ------------------------------------------------------ */
+
+static const __u8 mac_dst[ETH_ALEN] = { 0x02, 0x58, 0x53, 0x00, 0x00, 0x01 };
+static const __u8 mac_src[ETH_ALEN] = { 0x02, 0x58, 0x53, 0x00, 0x00, 0x02 };
+static const __u8 dst4[4] = { 198, 18, 0, 1 };
+static const __u8 src4[4] = { 198, 18, 1, 2 };		/* inside block 198.18.1.0/24 */
+static const __u8 alt4[4] = { 198, 18, 2, 2 };		/* outside it */
+static const __u8 other4[4] = { 198, 18, 0, 99 };	/* a local address that is not dst4 */
+static const __u8 dst6[16] = { 0xfd, 0x58, 0x53, 0x54, [15] = 1 };
+static const __u8 src6[16] = { 0xfd, 0x58, 0x53, 0x54, 0, 1, [15] = 2 };	/* in block /64 */
+static const __u8 alt6[16] = { 0xfd, 0x58, 0x53, 0x54, 0, 2, [15] = 2 };
+static const __u8 other6[16] = { 0xfd, 0x58, 0x53, 0x54, [15] = 0x99 };
+
+struct spec {
+	__u8 fam;		/* 4, 6, or 0: non-IP with ethertype */
+	__u16 ethertype;	/* fam 0 only, host order */
+	__u8 ntags;		/* VLAN tags: outer 802.1ad, inner ones 802.1Q */
+	__u8 proto;		/* IPPROTO_* */
+	__u16 dport;
+	__u8 ip_opt_words;	/* IPv4 options, 4-byte words */
+	__u8 ihl;		/* 0: computed */
+	__u8 version;		/* 0: correct */
+	__u16 frag;		/* IPv4 frag_off, host order */
+	__u8 nexts;		/* IPv6 extension headers before L4 */
+	__u8 v6frag;		/* IPv6 fragment header after them */
+	__u8 tcp_opt_words;
+	__u8 tcp_doff;		/* 0: computed */
+	__u16 payload;
+	int udp_len_adj;	/* added to the correct UDP length */
+	int ip_len_adj;		/* added to the correct tot_len / payload_len */
+	__u8 pad;		/* Ethernet padding after the IP packet */
+	__u8 alt_src;		/* source outside the blocklist entries */
+};
+
+struct layout {
+	__u32 l3;		/* offset of the IP header */
+	__u32 l3_end;		/* offset after IPv4 options / IPv6 extension headers */
+	__u32 l4;		/* offset of the L4 header */
+	__u32 len;		/* whole frame */
+};
+
+static void put16(__u8 *p, __u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static __u16 ip_csum(const __u8 *p, __u32 len)
+{
+	__u32 sum = 0, i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* Writes the frame described by s into f (FRAME_MAX bytes); returns its length. */
+static __u32 build(__u8 *f, const struct spec *s, struct layout *lo)
+{
+	static const __u8 ext_types[] = { IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS,
+					  IPPROTO_DSTOPTS, IPPROTO_DSTOPTS, IPPROTO_DSTOPTS };
+	__u32 off = 0, l4len, hdr, i, ip_off, l4_total;
+	__u16 tcp_words = 5 + s->tcp_opt_words;
+
+	memset(f, 0, FRAME_MAX);
+	memcpy(f, mac_dst, ETH_ALEN);
+	memcpy(f + ETH_ALEN, mac_src, ETH_ALEN);
+	off = 2 * ETH_ALEN;
+	for (i = 0; i < s->ntags; i++) {
+		put16(f + off, i == 0 && s->ntags > 1 ? ETH_P_8021AD : ETH_P_8021Q);
+		put16(f + off + 2, 100 + i);		/* TCI: VLAN id */
+		off += 4;
+	}
+	if (!s->fam) {
+		put16(f + off, s->ethertype);
+		off += 2;
+		lo->l3 = lo->l3_end = lo->l4 = off;
+		/* An ARP request body (28 bytes), content irrelevant otherwise. */
+		put16(f + off, 1);
+		put16(f + off + 2, ETH_P_IP);
+		f[off + 4] = 6;
+		f[off + 5] = 4;
+		put16(f + off + 6, 1);
+		off += 28;
+		lo->len = off;
+		return off;
+	}
+	put16(f + off, s->fam == 4 ? ETH_P_IP : ETH_P_IPV6);
+	off += 2;
+	lo->l3 = ip_off = off;
+
+	switch (s->proto) {
+	case IPPROTO_UDP:
+		l4len = 8;
+		break;
+	case IPPROTO_TCP:
+		l4len = tcp_words * 4;
+		break;
+	default:
+		l4len = 8;		/* ICMP echo header, or 8 opaque bytes */
+		break;
+	}
+	l4_total = l4len + s->payload;
+
+	if (s->fam == 4) {
+		__u8 ihl = s->ihl ? s->ihl : 5 + s->ip_opt_words;
+
+		hdr = (5 + s->ip_opt_words) * 4;
+		f[off] = ((s->version ? s->version : 4) << 4) | (ihl & 0xf);
+		put16(f + off + 2, hdr + l4_total + s->ip_len_adj);
+		put16(f + off + 4, 0x1234);
+		put16(f + off + 6, s->frag);
+		f[off + 8] = 64;
+		f[off + 9] = s->proto;
+		memcpy(f + off + 12, s->alt_src ? alt4 : src4, 4);
+		memcpy(f + off + 16, dst4, 4);
+		for (i = 20; i < hdr; i++)
+			f[off + i] = i + 1 == hdr ? 0 : 1;	/* NOPs, then End */
+		put16(f + off + 10, ip_csum(f + off, hdr));
+		off += hdr;
+	} else {
+		__u8 *nh = &f[off + 6];
+		__u32 ext_bytes = 0;
+
+		f[off] = (s->version ? s->version : 6) << 4;
+		f[off + 7] = 64;
+		memcpy(f + off + 8, s->alt_src ? alt6 : src6, 16);
+		memcpy(f + off + 24, dst6, 16);
+		off += 40;
+		for (i = 0; i < s->nexts; i++) {
+			/* The routing header is 16 bytes (hdrlen 1) to exercise
+			 * the variable-length skip; the others are 8. */
+			__u32 len = ext_types[i] == IPPROTO_ROUTING ? 16 : 8;
+
+			*nh = ext_types[i];
+			nh = &f[off];
+			f[off + 1] = len / 8 - 1;
+			off += len;
+			ext_bytes += len;
+		}
+		if (s->v6frag) {
+			*nh = IPPROTO_FRAGMENT;
+			nh = &f[off];
+			put16(f + off + 2, 0x0001);	/* offset 0, M=1 */
+			off += 8;
+			ext_bytes += 8;
+		}
+		*nh = s->proto;
+		put16(f + ip_off + 4, ext_bytes + l4_total + s->ip_len_adj);
+	}
+	lo->l3_end = lo->l4 = off;
+
+	switch (s->proto) {
+	case IPPROTO_UDP:
+		put16(f + off, 40000);
+		put16(f + off + 2, s->dport);
+		put16(f + off + 4, l4_total + s->udp_len_adj);
+		break;
+	case IPPROTO_TCP:
+		put16(f + off, 40000);
+		put16(f + off + 2, s->dport);
+		f[off + 12] = (s->tcp_doff ? s->tcp_doff : tcp_words) << 4;
+		f[off + 13] = 0x02;			/* SYN */
+		put16(f + off + 14, 65535);
+		for (i = 20; i < l4len; i++)
+			f[off + i] = 1;			/* NOP options */
+		break;
+	case IPPROTO_ICMP:
+		f[off] = 8;				/* echo request */
+		break;
+	case IPPROTO_ICMPV6:
+		f[off] = 128;				/* echo request */
+		break;
+	}
+	off += l4len;
+	for (i = 0; i < s->payload; i++)
+		f[off + i] = 'a' + i % 26;
+	off += s->payload + s->pad;
+	lo->len = off;
+	return off;
+}
+
+/* ---- environment of a fixture -------------------------------------------- */
+
+enum {
+	E_XSK = 1 << 0,		/* AF_XDP socket on queue 0, in xsks_map */
+	E_DISABLED = 1 << 1,	/* config flags 0 */
+	E_LOCAL = 1 << 2,	/* XST_F_LOCAL_ONLY, local maps hold dst4/dst6 */
+	E_LOCAL_MISS = 1 << 3,	/* XST_F_LOCAL_ONLY, local maps hold other addresses */
+	E_BLOCK = 1 << 4,	/* block 198.18.1.0/24 and fd58:5354:1::/64 */
+	E_NO_CONFIG = 1 << 5,	/* config_map never written (as right after load) */
+};
+
+struct xsk_ctx {
+	void *area;
+	size_t size;
+	struct xsk_umem *umem;
+	struct xsk_socket *xsk;
+	struct xsk_ring_prod fq;
+	struct xsk_ring_cons cq;
+	struct xsk_ring_cons rx;
+	struct xsk_ring_prod tx;
+};
+
+#define XSK_FRAMES	64
+#define XSK_FRAME_SIZE	XSK_UMEM__DEFAULT_FRAME_SIZE
+
+static struct steer_bpf *skel;
+static struct xsk_ctx xs;
+static int ifindex_xdp, ifindex_peer;
+static int nr_cpus;
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && !strstr(fmt, "xdp_metadata"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static void xsk_close(struct xsk_ctx *x)
+{
+	if (x->xsk)
+		xsk_socket__delete(x->xsk);
+	if (x->umem)
+		xsk_umem__delete(x->umem);
+	if (x->area)
+		munmap(x->area, x->size);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Binds a copy-mode socket on IF_XDP queue 0 (no program loaded by libxdp:
+ * xsks_map is ours) and fills its fill ring. Returns 0 or -errno. */
+static int xsk_open(struct xsk_ctx *x)
+{
+	struct xsk_socket_config cfg = {
+		.rx_size = XSK_RING_CONS__DEFAULT_NUM_DESCS,
+		.tx_size = XSK_RING_PROD__DEFAULT_NUM_DESCS,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = XDP_FLAGS_SKB_MODE,
+		.bind_flags = XDP_COPY,
+	};
+	__u32 idx, i;
+	int err;
+
+	memset(x, 0, sizeof(*x));
+	x->size = (size_t)XSK_FRAMES * XSK_FRAME_SIZE;
+	/* MAP_SHARED: the test children fork from the process that registered
+	 * the UMEM, and a private mapping would leave them a stale copy. */
+	x->area = mmap(NULL, x->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (x->area == MAP_FAILED) {
+		x->area = NULL;
+		return -errno;
+	}
+	err = xsk_umem__create(&x->umem, x->area, x->size, &x->fq, &x->cq, NULL);
+	if (err)
+		goto fail;
+	err = xsk_socket__create(&x->xsk, IF_XDP, 0, x->umem, &x->rx, &x->tx, &cfg);
+	if (err)
+		goto fail;
+	if (xsk_ring_prod__reserve(&x->fq, XSK_FRAMES, &idx) != XSK_FRAMES) {
+		err = -ENOSPC;
+		goto fail;
+	}
+	for (i = 0; i < XSK_FRAMES; i++)
+		*xsk_ring_prod__fill_addr(&x->fq, idx + i) = (__u64)i * XSK_FRAME_SIZE;
+	xsk_ring_prod__submit(&x->fq, XSK_FRAMES);
+	return 0;
+fail:
+	xsk_close(x);
+	return err;
+}
+
+static int map_fd(struct bpf_map *m)
+{
+	return bpf_map__fd(m);
+}
+
+static void set_config(__u32 flags)
+{
+	struct xst_steer_config cfg = { .abi_version = XST_ABI_VERSION, .flags = flags };
+	__u32 key = 0;
+
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.config_map), &key, &cfg, 0), 0);
+}
+
+static void set_rule(__u8 proto, __u16 port, __u32 action)
+{
+	struct xst_rule_key k = { .proto = proto, .port = htons(port) };
+	struct xst_rule_val v = { .action = action };
+
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.rules_map), &k, &v, 0), 0);
+}
+
+static int del_rule(__u8 proto, __u16 port)
+{
+	struct xst_rule_key k = { .proto = proto, .port = htons(port) };
+
+	return bpf_map_delete_elem(map_fd(skel->maps.rules_map), &k);
+}
+
+/* Returns the rule's hit counter, or -1 when there is no such rule. */
+static long long rule_hits(__u8 proto, __u16 port)
+{
+	struct xst_rule_key k = { .proto = proto, .port = htons(port) };
+	struct xst_rule_val v;
+
+	if (bpf_map_lookup_elem(map_fd(skel->maps.rules_map), &k, &v))
+		return -1;
+	return (long long)v.hits;
+}
+
+static void add_block4(const __u8 *addr, __u32 plen)
+{
+	struct xst_lpm4_key k = { .prefixlen = plen };
+	__u64 hits = 0;
+
+	memcpy(k.addr, addr, 4);
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.block4_map), &k, &hits, 0), 0);
+}
+
+static void add_block6(const __u8 *addr, __u32 plen)
+{
+	struct xst_lpm6_key k = { .prefixlen = plen };
+	__u64 hits = 0;
+
+	memcpy(k.addr, addr, 16);
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.block6_map), &k, &hits, 0), 0);
+}
+
+static long long block4_hits(const __u8 *addr, __u32 plen)
+{
+	struct xst_lpm4_key k = { .prefixlen = plen };
+	__u64 hits;
+
+	memcpy(k.addr, addr, 4);
+	/* An LPM lookup: plen 32 finds the longest matching entry. */
+	if (bpf_map_lookup_elem(map_fd(skel->maps.block4_map), &k, &hits))
+		return -1;
+	return (long long)hits;
+}
+
+static long long block6_hits(const __u8 *addr, __u32 plen)
+{
+	struct xst_lpm6_key k = { .prefixlen = plen };
+	__u64 hits;
+
+	memcpy(k.addr, addr, 16);
+	if (bpf_map_lookup_elem(map_fd(skel->maps.block6_map), &k, &hits))
+		return -1;
+	return (long long)hits;
+}
+
+static void add_local(const __u8 *a4, const __u8 *a6)
+{
+	__u32 one = 1;
+
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.local4_map), a4, &one, 0), 0);
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.local6_map), a6, &one, 0), 0);
+}
+
+static void xsk_insert(void)
+{
+	__u32 q = 0;
+	int fd = xsk_socket__fd(xs.xsk);
+
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.xsks_map), &q, &fd, 0), 0);
+}
+
+static void xsk_remove(void)
+{
+	__u32 q = 0;
+
+	ck_assert_int_eq(bpf_map_delete_elem(map_fd(skel->maps.xsks_map), &q), 0);
+}
+
+/* Loads a fresh program (pinning off), enabled, rules udp/53 + tcp/80 steer. */
+static int load(void)
+{
+	struct bpf_map *m;
+	int err;
+
+	skel = steer_bpf__open();
+	if (!skel)
+		return -errno;
+	bpf_object__for_each_map(m, skel->obj)
+		bpf_map__set_pin_path(m, NULL);
+	err = steer_bpf__load(skel);
+	if (err) {
+		steer_bpf__destroy(skel);
+		skel = NULL;
+		return err;
+	}
+	return 0;
+}
+
+static void setup(void)
+{
+	int err = load();
+
+	ck_assert_msg(!err, "load steer_bpf: %s", strerror(-err));
+	set_config(XST_F_ENABLED);
+	set_rule(IPPROTO_UDP, 53, XST_ACT_STEER);
+	set_rule(IPPROTO_TCP, 80, XST_ACT_STEER);
+}
+
+static void teardown(void)
+{
+	steer_bpf__destroy(skel);
+	skel = NULL;
+}
+
+static void apply_env(unsigned env)
+{
+	__u32 flags = XST_F_ENABLED;
+
+	if (env & E_XSK)
+		xsk_insert();
+	if (env & E_BLOCK) {
+		add_block4(src4, 24);
+		add_block6(src6, 64);
+	}
+	if (env & E_LOCAL)
+		add_local(dst4, dst6);
+	if (env & E_LOCAL_MISS)
+		add_local(other4, other6);
+	if (env & (E_LOCAL | E_LOCAL_MISS))
+		flags |= XST_F_LOCAL_ONLY;
+	if (env & E_DISABLED)
+		flags = 0;
+	if (env & E_NO_CONFIG) {
+		struct xst_steer_config zero = {};
+		__u32 key = 0;
+
+		bpf_map_update_elem(map_fd(skel->maps.config_map), &key, &zero, 0);
+	} else {
+		set_config(flags);
+	}
+}
+
+/* ---- running and counting ------------------------------------------------ */
+
+struct stats {
+	struct xst_counter c[XST_STAT_MAX];
+};
+
+static void read_stats(struct stats *st)
+{
+	struct xst_counter vals[nr_cpus];
+	__u32 i;
+	int c;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < XST_STAT_MAX; i++) {
+		ck_assert_int_eq(bpf_map_lookup_elem(map_fd(skel->maps.stats_map), &i, vals), 0);
+		for (c = 0; c < nr_cpus; c++) {
+			st->c[i].packets += vals[c].packets;
+			st->c[i].bytes += vals[c].bytes;
+		}
+	}
+}
+
+/* One test_run with ctx: ingress = IF_XDP, rx queue 0. Returns 0 or -errno. */
+static int run(const void *frame, __u32 len, __u32 repeat, __u32 *retval, __u32 *duration)
+{
+	/* data_end must equal the frame length (no metadata in front). */
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex_xdp,
+			      .rx_queue_index = 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = repeat);
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xst_steer), &o);
+	if (err)
+		return err < 0 ? err : -errno;
+	*retval = o.retval;
+	if (duration)
+		*duration = o.duration;
+	return 0;
+}
+
+static const char *act_name(__u32 act)
+{
+	static const char *const n[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					 "XDP_REDIRECT" };
+
+	return act < ARRAY_SIZE(n) ? n[act] : "?";
+}
+
+static __u32 act_of(int stat)
+{
+	switch (stat) {
+	case XST_STAT_STEER:
+		return XDP_REDIRECT;
+	case XST_STAT_DROP_RULE:
+	case XST_STAT_DROP_BLOCK:
+	case XST_STAT_MALFORMED:
+		return XDP_DROP;
+	default:
+		return XDP_PASS;
+	}
+}
+
+/* Runs one frame and asserts: the action that goes with want_stat, and
+ * stats_map moved by exactly (want_stat: +1 packet, +len bytes). */
+static void expect(const char *what, const void *frame, __u32 len, int want_stat)
+{
+	struct stats before, after;
+	__u32 retval = ~0U;
+	int err, i;
+
+	read_stats(&before);
+	err = run(frame, len, 1, &retval, NULL);
+	read_stats(&after);
+	if (want_stat == EXPECT_EINVAL) {
+		ck_assert_msg(err == -EINVAL, "%s (len %u): test_run gave %d, want -EINVAL", what,
+			      len, err);
+		ck_assert_msg(!memcmp(&before, &after, sizeof(before)),
+			      "%s (len %u): counters moved on a refused frame", what, len);
+		return;
+	}
+	ck_assert_msg(!err, "%s (len %u): test_run: %s", what, len, strerror(-err));
+	ck_assert_msg(retval == act_of(want_stat), "%s (len %u): action %s, want %s", what, len,
+		      act_name(retval), act_name(act_of(want_stat)));
+	for (i = 0; i < XST_STAT_MAX; i++) {
+		__u64 dp = after.c[i].packets - before.c[i].packets;
+		__u64 db = after.c[i].bytes - before.c[i].bytes;
+
+		if (i == want_stat)
+			ck_assert_msg(dp == 1 && db == len,
+				      "%s (len %u): %s moved by %llu pkts/%llu bytes, want 1/%u",
+				      what, len, stat_names[i], (unsigned long long)dp,
+				      (unsigned long long)db, len);
+		else
+			ck_assert_msg(dp == 0 && db == 0,
+				      "%s (len %u): %s moved by %llu pkts (want %s only)", what,
+				      len, stat_names[i], (unsigned long long)dp,
+				      stat_names[want_stat]);
+	}
+}
+
+/* ---- the fixture table --------------------------------------------------- */
+
+struct fixture {
+	const char *name;
+	struct spec s;
+	unsigned env;
+	int want;		/* enum xst_stat */
+};
+
+#define UDP4(port)	.fam = 4, .proto = IPPROTO_UDP, .dport = (port), .payload = 29
+#define TCP4(port)	.fam = 4, .proto = IPPROTO_TCP, .dport = (port)
+#define UDP6(port)	.fam = 6, .proto = IPPROTO_UDP, .dport = (port), .payload = 29
+#define TCP6(port)	.fam = 6, .proto = IPPROTO_TCP, .dport = (port)
+
+static const struct fixture fixtures[] = {
+	/* steered, with and without a socket on the queue */
+	{ "v4 udp/53, socket bound", { UDP4(53) }, E_XSK, XST_STAT_STEER },
+	{ "v4 udp/53, no socket", { UDP4(53) }, 0, XST_STAT_NO_XSK },
+	{ "v4 tcp/80, socket bound", { TCP4(80) }, E_XSK, XST_STAT_STEER },
+	{ "v4 tcp/80, no socket", { TCP4(80) }, 0, XST_STAT_NO_XSK },
+	{ "v4 tcp/80 with options and data", { TCP4(80), .tcp_opt_words = 3, .payload = 100 },
+	  E_XSK, XST_STAT_STEER },
+	{ "v6 udp/53, socket bound", { UDP6(53) }, E_XSK, XST_STAT_STEER },
+	{ "v6 udp/53, no socket", { UDP6(53) }, 0, XST_STAT_NO_XSK },
+	{ "v6 tcp/80, socket bound", { TCP6(80) }, E_XSK, XST_STAT_STEER },
+	/* VLAN */
+	{ "v4 udp/53, 802.1Q", { UDP4(53), .ntags = 1 }, E_XSK, XST_STAT_STEER },
+	{ "v4 udp/53, QinQ", { UDP4(53), .ntags = 2 }, E_XSK, XST_STAT_STEER },
+	{ "v6 tcp/80, QinQ", { TCP6(80), .ntags = 2 }, E_XSK, XST_STAT_STEER },
+	{ "v4 udp/53, 3 tags (too many)", { UDP4(53), .ntags = 3 }, E_XSK, XST_STAT_PASS_PARSE },
+	{ "v6 udp/53, 3 tags (too many)", { UDP6(53), .ntags = 3 }, E_XSK, XST_STAT_PASS_PARSE },
+	/* IPv4 header variants */
+	{ "v4 udp/53, 4 bytes of options", { UDP4(53), .ip_opt_words = 1 }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v4 udp/53, 40 bytes of options", { UDP4(53), .ip_opt_words = 10 }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v4 ihl 4 (invalid)", { UDP4(53), .ihl = 4 }, E_XSK, XST_STAT_PASS_PARSE },
+	{ "v4 ihl 15 past the frame", { .fam = 4, .proto = IPPROTO_UDP, .dport = 53, .ihl = 15 }, E_XSK,
+	  XST_STAT_PASS_PARSE },
+	{ "ethertype IPv4, version 6", { UDP4(53), .version = 6 }, E_XSK, XST_STAT_PASS_PARSE },
+	{ "ethertype IPv6, version 4", { UDP6(53), .version = 4 }, E_XSK, XST_STAT_PASS_PARSE },
+	{ "v4 udp/53, DF only (not a fragment)", { UDP4(53), .frag = 0x4000 }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v4 fragment, MF", { UDP4(53), .frag = 0x2000 }, E_XSK, XST_STAT_PASS_FRAG },
+	{ "v4 fragment, offset", { UDP4(53), .frag = 0x0010 }, E_XSK, XST_STAT_PASS_FRAG },
+	{ "v4 fragment, last (offset, no MF) of tcp/80", { TCP4(80), .frag = 0x0100 }, E_XSK,
+	  XST_STAT_PASS_FRAG },
+	/* IPv6 extension headers */
+	{ "v6 udp/53, hop-by-hop", { UDP6(53), .nexts = 1 }, E_XSK, XST_STAT_STEER },
+	{ "v6 udp/53, hbh+routing+dstopts", { UDP6(53), .nexts = 3 }, E_XSK, XST_STAT_STEER },
+	{ "v6 tcp/80, 4 ext headers (the limit)", { TCP6(80), .nexts = XST_MAX_IPV6_EXT }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v6 udp/53, 5 ext headers (too many)", { UDP6(53), .nexts = XST_MAX_IPV6_EXT + 1 },
+	  E_XSK, XST_STAT_PASS_PARSE },
+	{ "v6 fragment header", { UDP6(53), .v6frag = 1 }, E_XSK, XST_STAT_PASS_FRAG },
+	{ "v6 fragment header after 2 ext", { UDP6(53), .nexts = 2, .v6frag = 1 }, E_XSK,
+	  XST_STAT_PASS_FRAG },
+	{ "v6 fragment header after 4 ext", { UDP6(53), .nexts = 4, .v6frag = 1 }, E_XSK,
+	  XST_STAT_PASS_FRAG },
+	/* not ours */
+	{ "ARP", { .fam = 0, .ethertype = ETH_P_ARP }, E_XSK, XST_STAT_PASS },
+	{ "ARP in 802.1Q", { .fam = 0, .ethertype = ETH_P_ARP, .ntags = 1 }, E_XSK,
+	  XST_STAT_PASS },
+	{ "LLDP", { .fam = 0, .ethertype = 0x88cc }, E_XSK, XST_STAT_PASS },
+	{ "ICMP echo", { .fam = 4, .proto = IPPROTO_ICMP, .payload = 56 }, E_XSK,
+	  XST_STAT_PASS },
+	{ "ICMPv6 echo", { .fam = 6, .proto = IPPROTO_ICMPV6, .payload = 56 }, E_XSK,
+	  XST_STAT_PASS },
+	{ "v4 GRE", { .fam = 4, .proto = IPPROTO_GRE, .payload = 20 }, E_XSK, XST_STAT_PASS },
+	{ "v6 no next header", { .fam = 6, .proto = 59 }, E_XSK, XST_STAT_PASS },
+	{ "v4 udp/5353 (no rule)", { UDP4(5353) }, E_XSK, XST_STAT_PASS },
+	{ "v4 udp/80 (rule is tcp)", { UDP4(80) }, E_XSK, XST_STAT_PASS },
+	{ "v4 tcp/53 (rule is udp)", { TCP4(53) }, E_XSK, XST_STAT_PASS },
+	{ "v6 tcp/443 (no rule)", { TCP6(443) }, E_XSK, XST_STAT_PASS },
+	/* malformed steered frames */
+	{ "v4 udp len too big", { UDP4(53), .udp_len_adj = 1 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v4 udp len too small", { UDP4(53), .udp_len_adj = -1 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v4 udp len below 8", { UDP4(53), .udp_len_adj = -30 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v4 tot_len too big", { UDP4(53), .ip_len_adj = 1 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v4 tot_len < ihl*4", { UDP4(53), .ip_len_adj = -50 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v4 tot_len short of udp len", { UDP4(53), .ip_len_adj = -1 }, E_XSK,
+	  XST_STAT_MALFORMED },
+	{ "v4 udp/53 + Ethernet padding", { .fam = 4, .proto = IPPROTO_UDP, .dport = 53, .payload = 2, .pad = 16 }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v6 udp len too big", { UDP6(53), .udp_len_adj = 8 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v6 udp len below 8", { UDP6(53), .udp_len_adj = -30 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v6 payload_len too big", { UDP6(53), .ip_len_adj = 1 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v6 payload_len too small", { UDP6(53), .ip_len_adj = -1 }, E_XSK,
+	  XST_STAT_MALFORMED },
+	{ "v6 payload_len 0 (jumbo)", { UDP6(53), .nexts = 1, .ip_len_adj = -45 }, E_XSK,
+	  XST_STAT_MALFORMED },
+	{ "v4 tcp doff 4", { TCP4(80), .tcp_doff = 4 }, E_XSK, XST_STAT_MALFORMED },
+	{ "v4 tcp doff 15 past the packet", { TCP4(80), .tcp_doff = 15, .payload = 10 }, E_XSK,
+	  XST_STAT_MALFORMED },
+	{ "v6 tcp doff 8 past the packet", { TCP6(80), .tcp_doff = 8 }, E_XSK,
+	  XST_STAT_MALFORMED },
+	{ "v4 tcp tot_len too big", { TCP4(80), .ip_len_adj = 4 }, E_XSK, XST_STAT_MALFORMED },
+	/* config */
+	{ "disabled: v4 udp/53", { UDP4(53) }, E_XSK | E_DISABLED, XST_STAT_DISABLED },
+	{ "disabled: ARP", { .fam = 0, .ethertype = ETH_P_ARP }, E_XSK | E_DISABLED,
+	  XST_STAT_DISABLED },
+	{ "disabled: blocked source", { UDP4(53) }, E_BLOCK | E_DISABLED, XST_STAT_DISABLED },
+	{ "zeroed config (mid-attach): v4 udp/53", { UDP4(53) }, E_XSK | E_NO_CONFIG,
+	  XST_STAT_DISABLED },
+	/* destination filter */
+	{ "local-only, v4 dst local", { UDP4(53) }, E_XSK | E_LOCAL, XST_STAT_STEER },
+	{ "local-only, v6 dst local", { TCP6(80) }, E_XSK | E_LOCAL, XST_STAT_STEER },
+	{ "local-only, v4 dst not local", { UDP4(53) }, E_XSK | E_LOCAL_MISS,
+	  XST_STAT_PASS_NOT_LOCAL },
+	{ "local-only, v6 dst not local", { UDP6(53) }, E_XSK | E_LOCAL_MISS,
+	  XST_STAT_PASS_NOT_LOCAL },
+	{ "local-only, malformed beats not-local", { UDP4(53), .udp_len_adj = 1 },
+	  E_XSK | E_LOCAL_MISS, XST_STAT_MALFORMED },
+	{ "local-only, other port", { UDP4(5353) }, E_XSK | E_LOCAL_MISS, XST_STAT_PASS },
+	/* blocklist: every IP packet from a blocked source */
+	{ "blocked v4 source, udp/53", { UDP4(53) }, E_XSK | E_BLOCK, XST_STAT_DROP_BLOCK },
+	{ "blocked v4 source, ICMP", { .fam = 4, .proto = IPPROTO_ICMP, .payload = 56 },
+	  E_XSK | E_BLOCK, XST_STAT_DROP_BLOCK },
+	{ "blocked v4 source, fragment", { UDP4(53), .frag = 0x2000 }, E_XSK | E_BLOCK,
+	  XST_STAT_DROP_BLOCK },
+	{ "blocked v4 source, QinQ tcp/22", { TCP4(22), .ntags = 2 }, E_XSK | E_BLOCK,
+	  XST_STAT_DROP_BLOCK },
+	{ "blocked v4 source, malformed udp/53", { UDP4(53), .udp_len_adj = 1 },
+	  E_XSK | E_BLOCK, XST_STAT_DROP_BLOCK },
+	{ "blocked v6 source, udp/53", { UDP6(53) }, E_XSK | E_BLOCK, XST_STAT_DROP_BLOCK },
+	{ "blocked v6 source, ICMPv6", { .fam = 6, .proto = IPPROTO_ICMPV6, .payload = 56 },
+	  E_XSK | E_BLOCK, XST_STAT_DROP_BLOCK },
+	{ "blocked v6 source, too many ext", { UDP6(53), .nexts = 5 }, E_XSK | E_BLOCK,
+	  XST_STAT_DROP_BLOCK },
+	{ "unblocked v4 source next to the block", { UDP4(53), .alt_src = 1 }, E_XSK | E_BLOCK,
+	  XST_STAT_STEER },
+	{ "unblocked v6 source next to the block", { UDP6(53), .alt_src = 1 }, E_XSK | E_BLOCK,
+	  XST_STAT_STEER },
+};
+
+static void expect_spec(const char *what, const struct spec *s, int want)
+{
+	__u8 frame[FRAME_MAX];
+	struct layout lo;
+	__u32 len = build(frame, s, &lo);
+
+	expect(what, frame, len, want);
+}
+
+START_TEST(test_fixture)
+{
+	const struct fixture *fx = &fixtures[_i];
+	__u8 frame[FRAME_MAX];
+	struct layout lo;
+	__u32 len = build(frame, &fx->s, &lo);
+	__u8 proto = fx->s.proto;
+	long long hits_before = rule_hits(proto, fx->s.dport);
+
+	apply_env(fx->env);
+	expect(fx->name, frame, len, fx->want);
+
+	/* A rule's counter moves exactly when the rule decided the outcome. */
+	if (hits_before >= 0 && fx->s.fam) {
+		int matched = fx->want == XST_STAT_STEER || fx->want == XST_STAT_NO_XSK ||
+			      fx->want == XST_STAT_MALFORMED ||
+			      fx->want == XST_STAT_PASS_NOT_LOCAL;
+
+		ck_assert_msg(rule_hits(proto, fx->s.dport) == hits_before + matched,
+			      "%s: rule hits %lld, want %lld", fx->name,
+			      rule_hits(proto, fx->s.dport), hits_before + matched);
+	}
+	if (fx->want == XST_STAT_DROP_BLOCK) {
+		if (fx->s.fam == 4)
+			ck_assert_int_eq(block4_hits(src4, 24), 1);
+		else
+			ck_assert_int_eq(block6_hits(src6, 64), 1);
+	} else if (fx->env & E_BLOCK) {
+		ck_assert_int_eq(block4_hits(src4, 24), 0);
+		ck_assert_int_eq(block6_hits(src6, 64), 0);
+	}
+}
+END_TEST
+
+/* ---- every truncation length of a steered frame -------------------------- */
+
+struct trunc_fixture {
+	const char *name;
+	struct spec s;
+};
+
+static const struct trunc_fixture trunc_fixtures[] = {
+	{ "v4 udp/53", { UDP4(53) } },
+	{ "v4 tcp/80 + tcp options", { TCP4(80), .tcp_opt_words = 2, .payload = 8 } },
+	{ "QinQ v4 udp/53 + ip options", { UDP4(53), .ntags = 2, .ip_opt_words = 3 } },
+	{ "v6 udp/53", { UDP6(53) } },
+	{ "802.1Q v6 tcp/80 + 3 ext headers", { TCP6(80), .ntags = 1, .nexts = 3, .payload = 4 } },
+};
+
+/* The outcome of the first len bytes of a frame laid out as lo. */
+static int trunc_want(const struct spec *s, const struct layout *lo, __u32 len)
+{
+	if (len < ETH_HLEN)
+		return EXPECT_EINVAL;	/* BPF_PROG_TEST_RUN refuses < ETH_HLEN */
+	if (len < lo->l3)
+		return XST_STAT_PASS_PARSE;	/* cut inside a VLAN tag */
+	if (s->fam == 4 && len < lo->l3_end)
+		return XST_STAT_PASS_PARSE;	/* cut inside the IPv4 header/options */
+	if (s->fam == 6 && len < lo->l3_end)
+		return XST_STAT_PASS_PARSE;	/* cut inside the IPv6 header/ext headers */
+	if (len < lo->l4 + 4)
+		return XST_STAT_PASS_PARSE;	/* ports not in the frame */
+	if (len < lo->len)
+		return XST_STAT_MALFORMED;	/* IP length claims more than the frame */
+	return XST_STAT_STEER;
+}
+
+START_TEST(test_truncation)
+{
+	const struct trunc_fixture *tf = &trunc_fixtures[_i];
+	__u8 frame[FRAME_MAX];
+	struct layout lo;
+	__u32 full = build(frame, &tf->s, &lo), len;
+	char what[128];
+
+	apply_env(E_XSK);
+	for (len = 0; len <= full; len++) {
+		long long before = rule_hits(tf->s.proto, tf->s.dport);
+		int want = trunc_want(&tf->s, &lo, len);
+
+		snprintf(what, sizeof(what), "%s cut to %u of %u", tf->name, len, full);
+		expect(what, frame, len, want);
+		ck_assert_msg(rule_hits(tf->s.proto, tf->s.dport) ==
+				      before + (want == XST_STAT_MALFORMED || want == XST_STAT_STEER),
+			      "%s: rule hits", what);
+	}
+}
+END_TEST
+
+/* ---- run-time changes ---------------------------------------------------- */
+
+START_TEST(test_rule_changes)
+{
+	struct spec s = { UDP4(9999) };
+
+	apply_env(E_XSK);
+	expect_spec("udp/9999 without a rule", &s, XST_STAT_PASS);
+	ck_assert_int_eq(rule_hits(IPPROTO_UDP, 9999), -1);
+
+	set_rule(IPPROTO_UDP, 9999, XST_ACT_DROP);
+	expect_spec("udp/9999 rule drop", &s, XST_STAT_DROP_RULE);
+	expect_spec("udp/9999 rule drop, again", &s, XST_STAT_DROP_RULE);
+	ck_assert_int_eq(rule_hits(IPPROTO_UDP, 9999), 2);
+
+	set_rule(IPPROTO_UDP, 9999, XST_ACT_PASS);
+	expect_spec("udp/9999 rule pass", &s, XST_STAT_PASS_RULE);
+	ck_assert_int_eq(rule_hits(IPPROTO_UDP, 9999), 1);
+
+	set_rule(IPPROTO_UDP, 9999, XST_ACT_STEER);
+	expect_spec("udp/9999 rule steer", &s, XST_STAT_STEER);
+
+	ck_assert_int_eq(del_rule(IPPROTO_UDP, 9999), 0);
+	expect_spec("udp/9999 rule deleted", &s, XST_STAT_PASS);
+
+	/* Default rules can be changed too: dns becomes pass, then drop. */
+	s.dport = 53;
+	set_rule(IPPROTO_UDP, 53, XST_ACT_PASS);
+	expect_spec("udp/53 changed to pass", &s, XST_STAT_PASS_RULE);
+	set_rule(IPPROTO_UDP, 53, XST_ACT_DROP);
+	expect_spec("udp/53 changed to drop", &s, XST_STAT_DROP_RULE);
+	/* A drop rule drops even a malformed frame: the rule decides first. */
+	s.udp_len_adj = 3;
+	expect_spec("udp/53 drop, malformed", &s, XST_STAT_DROP_RULE);
+	ck_assert_int_eq(del_rule(IPPROTO_UDP, 53), 0);
+	expect_spec("udp/53 rule deleted, malformed", &s, XST_STAT_PASS);
+
+	/* An unknown action is handed to the kernel, counted as a rule pass. */
+	set_rule(IPPROTO_TCP, 8080, 77);
+	s = (struct spec){ TCP4(8080) };
+	expect_spec("tcp/8080 unknown action", &s, XST_STAT_PASS_RULE);
+}
+END_TEST
+
+START_TEST(test_blocklist)
+{
+	struct spec v4 = { UDP4(53) }, v6 = { TCP6(80) };
+	struct spec icmp = { .fam = 4, .proto = IPPROTO_ICMP, .payload = 56 };
+	struct spec icmp6 = { .fam = 6, .proto = IPPROTO_ICMPV6, .payload = 56 };
+	static const __u8 net4[4] = { 198, 18, 1, 0 };
+	struct xst_lpm4_key k4 = { .prefixlen = 24 };
+	int i;
+
+	apply_env(E_XSK);
+	expect_spec("v4 before block", &v4, XST_STAT_STEER);
+	expect_spec("v6 before block", &v6, XST_STAT_STEER);
+
+	add_block4(net4, 24);
+	add_block4(src4, 32);			/* a longer prefix wins the count */
+	add_block6(src6, 64);
+	for (i = 0; i < 3; i++)
+		expect_spec("v4 blocked /32", &v4, XST_STAT_DROP_BLOCK);
+	expect_spec("ping from blocked v4", &icmp, XST_STAT_DROP_BLOCK);
+	for (i = 0; i < 2; i++)
+		expect_spec("v6 blocked /64", &v6, XST_STAT_DROP_BLOCK);
+	expect_spec("ping6 from blocked v6", &icmp6, XST_STAT_DROP_BLOCK);
+	ck_assert_int_eq(block4_hits(src4, 32), 4);
+	memcpy(k4.addr, net4, 4);
+	{
+		__u64 h = ~0ULL;
+
+		/* The /24 itself, looked up exactly: the /32 took every hit. */
+		k4.prefixlen = 24;
+		ck_assert_int_eq(bpf_map_lookup_elem(map_fd(skel->maps.block4_map), &k4, &h), 0);
+		ck_assert_uint_eq(h, 0);
+	}
+	ck_assert_int_eq(block6_hits(src6, 64), 3);
+
+	/* Removing the /32 leaves the /24 covering the source. */
+	k4.prefixlen = 32;
+	memcpy(k4.addr, src4, 4);
+	ck_assert_int_eq(bpf_map_delete_elem(map_fd(skel->maps.block4_map), &k4), 0);
+	expect_spec("v4 blocked by the /24", &v4, XST_STAT_DROP_BLOCK);
+	ck_assert_int_eq(block4_hits(src4, 32), 1);
+
+	k4.prefixlen = 24;
+	memcpy(k4.addr, net4, 4);
+	ck_assert_int_eq(bpf_map_delete_elem(map_fd(skel->maps.block4_map), &k4), 0);
+	expect_spec("v4 unblocked", &v4, XST_STAT_STEER);
+	expect_spec("ping from unblocked v4", &icmp, XST_STAT_PASS);
+	{
+		struct xst_lpm6_key k6 = { .prefixlen = 64 };
+
+		memcpy(k6.addr, src6, 16);
+		ck_assert_int_eq(bpf_map_delete_elem(map_fd(skel->maps.block6_map), &k6), 0);
+	}
+	expect_spec("v6 unblocked", &v6, XST_STAT_STEER);
+}
+END_TEST
+
+/* The same frame: NO_XSK/XDP_PASS without a socket, STEER/XDP_REDIRECT with
+ * one, NO_XSK again once it is removed, and per queue. */
+START_TEST(test_socket_visible)
+{
+	struct spec s = { UDP6(53) };
+	__u8 frame[FRAME_MAX];
+	struct layout lo;
+	__u32 len = build(frame, &s, &lo);
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex_xdp,
+			      .rx_queue_index = 1 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx));
+
+	apply_env(0);
+	expect("no socket", frame, len, XST_STAT_NO_XSK);
+	expect("socket bound, not in xsks_map", frame, len, XST_STAT_NO_XSK);
+	xsk_insert();
+	expect("socket in xsks_map", frame, len, XST_STAT_STEER);
+	xsk_remove();
+	expect("socket removed from xsks_map", frame, len, XST_STAT_NO_XSK);
+	xsk_insert();
+	expect("socket back", frame, len, XST_STAT_STEER);
+	/* The veth has one rx queue: the kernel refuses queue 1 before the
+	 * program runs, so no counter can move. */
+	ck_assert_int_ne(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xst_steer), &o), 0);
+}
+END_TEST
+
+/* Real traffic: the program attached to IF_XDP (native, then skb mode), a
+ * socket on queue 0, frames sent into the peer with AF_PACKET: the steered
+ * one arrives on the socket's RX ring, byte for byte; the other is not. */
+static int rx_one(__u8 *out, __u32 *len, int timeout_ms)
+{
+	struct pollfd p = { .fd = xsk_socket__fd(xs.xsk), .events = POLLIN };
+	const struct xdp_desc *d;
+	__u32 idx, fidx;
+
+	if (poll(&p, 1, timeout_ms) <= 0)
+		return 0;
+	if (!xsk_ring_cons__peek(&xs.rx, 1, &idx))
+		return 0;
+	d = xsk_ring_cons__rx_desc(&xs.rx, idx);
+	*len = d->len;
+	memcpy(out, xsk_umem__get_data(xs.area, d->addr), d->len < FRAME_MAX ? d->len : FRAME_MAX);
+	/* Give the frame back to the fill ring. */
+	if (xsk_ring_prod__reserve(&xs.fq, 1, &fidx) == 1) {
+		*xsk_ring_prod__fill_addr(&xs.fq, fidx) = xsk_umem__extract_addr(d->addr);
+		xsk_ring_prod__submit(&xs.fq, 1);
+	}
+	xsk_ring_cons__release(&xs.rx, 1);
+	return 1;
+}
+
+static void live_mode(__u32 xdp_flags, const char *mode)
+{
+	struct spec dns = { UDP4(53) }, other = { UDP4(5353) };
+	__u8 frame[FRAME_MAX], got[FRAME_MAX];
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex_peer,
+				   .sll_halen = ETH_ALEN };
+	struct stats before, after;
+	__u32 id = 0, len, glen = 0;
+	struct layout lo;
+	int ps, prog_fd = bpf_program__fd(skel->progs.xst_steer);
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info);
+
+	/* A failed earlier live test exits without detaching: start clean. */
+	bpf_xdp_detach(ifindex_xdp, XDP_FLAGS_DRV_MODE, NULL);
+	bpf_xdp_detach(ifindex_xdp, XDP_FLAGS_SKB_MODE, NULL);
+	ck_assert_msg(!bpf_xdp_attach(ifindex_xdp, prog_fd, xdp_flags, NULL),
+		      "attach in %s mode: %s", mode, strerror(errno));
+	ck_assert_int_eq(bpf_xdp_query_id(ifindex_xdp, xdp_flags, &id), 0);
+	ck_assert_int_eq(bpf_obj_get_info_by_fd(prog_fd, &info, &info_len), 0);
+	ck_assert_msg(id == info.id, "%s mode: attached id %u, ours %u", mode, id, info.id);
+
+	ps = socket(AF_PACKET, SOCK_RAW, 0);
+	ck_assert_int_ge(ps, 0);
+	memcpy(sll.sll_addr, mac_dst, ETH_ALEN);
+
+	/* The socket and its rings were made by the parent before fork: an
+	 * earlier test child may have moved them, so resync the cached
+	 * indexes from the shared ring pointers. */
+	xs.rx.cached_prod = __atomic_load_n(xs.rx.producer, __ATOMIC_ACQUIRE);
+	xs.rx.cached_cons = *xs.rx.consumer;
+	xs.fq.cached_prod = *xs.fq.producer;
+	xs.fq.cached_cons = __atomic_load_n(xs.fq.consumer, __ATOMIC_ACQUIRE) + xs.fq.size;
+
+	/* Drain anything the kernel sent meanwhile (none expected: no addresses). */
+	while (rx_one(got, &glen, 0))
+		;
+	read_stats(&before);
+	len = build(frame, &dns, &lo);
+	ck_assert_int_eq(sendto(ps, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)), len);
+	ck_assert_msg(rx_one(got, &glen, 2000), "%s mode: steered frame not on the socket", mode);
+	ck_assert_uint_eq(glen, len);
+	ck_assert_msg(!memcmp(got, frame, len), "%s mode: frame differs", mode);
+
+	len = build(frame, &other, &lo);
+	ck_assert_int_eq(sendto(ps, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)), len);
+	ck_assert_msg(!rx_one(got, &glen, 200), "%s mode: udp/5353 reached the socket", mode);
+	read_stats(&after);
+	ck_assert_uint_eq(after.c[XST_STAT_STEER].packets - before.c[XST_STAT_STEER].packets, 1);
+	/* PASS counts udp/5353 and possibly kernel chatter (IPv6 router
+	 * solicitations...), never less than our one frame. */
+	ck_assert_uint_ge(after.c[XST_STAT_PASS].packets - before.c[XST_STAT_PASS].packets, 1);
+	ck_assert_uint_eq(after.c[XST_STAT_NO_XSK].packets - before.c[XST_STAT_NO_XSK].packets, 0);
+
+	close(ps);
+	ck_assert_int_eq(bpf_xdp_detach(ifindex_xdp, xdp_flags, NULL), 0);
+	id = 0;
+	ck_assert_int_eq(bpf_xdp_query_id(ifindex_xdp, xdp_flags, &id), 0);
+	ck_assert_uint_eq(id, 0);
+}
+
+START_TEST(test_live_native)
+{
+	apply_env(E_XSK);
+	live_mode(XDP_FLAGS_DRV_MODE, "native");
+}
+END_TEST
+
+START_TEST(test_live_skb)
+{
+	apply_env(E_XSK);
+	live_mode(XDP_FLAGS_SKB_MODE, "skb");
+}
+END_TEST
+
+/* ---- benchmark ----------------------------------------------------------- */
+
+/* Runs inside a check test (the helpers assert), one fresh program per
+ * fixture; prints the kernel-measured mean duration of 1 << 20 runs. */
+START_TEST(test_bench)
+{
+	__u8 frame[FRAME_MAX];
+	struct layout lo;
+	__u32 i, len, retval, ns;
+	int err;
+
+	printf("bench-steer: BPF_PROG_TEST_RUN, repeat %u, ns per packet (kernel-measured)\n",
+	       1U << 20);
+	for (i = 0; i < ARRAY_SIZE(fixtures); i++) {
+		const struct fixture *fx = &fixtures[i];
+
+		setup();
+		apply_env(fx->env);
+		len = build(frame, &fx->s, &lo);
+		err = run(frame, len, 1U << 20, &retval, &ns);
+		ck_assert_msg(!err, "%s: test_run: %s", fx->name, strerror(-err));
+		ck_assert_msg(retval == act_of(fx->want), "%s: action %s", fx->name,
+			      act_name(retval));
+		printf("  %-44s %5u ns/pkt  %-12s %s\n", fx->name, ns, act_name(retval),
+		       stat_names[fx->want]);
+		teardown();
+	}
+}
+END_TEST
+
+static Suite *bench_suite(void)
+{
+	Suite *s = suite_create("bench-steer");
+	TCase *tc = tcase_create("bench");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_bench);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static Suite *steer_suite(void)
+{
+	Suite *s = suite_create("steer");
+	TCase *tc;
+
+	tc = tcase_create("fixtures");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_fixture, 0, ARRAY_SIZE(fixtures));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("truncation");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_truncation, 0, ARRAY_SIZE(trunc_fixtures));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("runtime");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_rule_changes);
+	tcase_add_test(tc, test_blocklist);
+	tcase_add_test(tc, test_socket_visible);
+	tcase_add_test(tc, test_live_native);
+	tcase_add_test(tc, test_live_skb);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static int sh(const char *cmd)
+{
+	int rc = system(cmd);
+
+	if (rc)
+		fprintf(stderr, "bpf_tests: '%s' failed (%d)\n", cmd, rc);
+	return rc;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int nfail, rc, bench;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (geteuid() != 0) {
+		printf("bpf_tests: SKIP: needs root (BPF_PROG_TEST_RUN, AF_XDP, a private netns)\n");
+		return 77;
+	}
+	if (unshare(CLONE_NEWNET)) {
+		printf("bpf_tests: SKIP: unshare(CLONE_NEWNET): %s\n", strerror(errno));
+		return 77;
+	}
+	libbpf_set_print(silent_print);
+	nr_cpus = libbpf_num_possible_cpus();
+	if (nr_cpus <= 0) {
+		fprintf(stderr, "bpf_tests: possible CPUs: %s\n", strerror(-nr_cpus));
+		return 1;
+	}
+	/* A veth pair in the private namespace: it dies with this process. */
+	if (sh("ip link add " IF_XDP " type veth peer name " IF_PEER) ||
+	    sh("ip link set " IF_XDP " up") || sh("ip link set " IF_PEER " up"))
+		return 1;
+	ifindex_xdp = if_nametoindex(IF_XDP);
+	ifindex_peer = if_nametoindex(IF_PEER);
+	if (!ifindex_xdp || !ifindex_peer)
+		return 1;
+
+	/* One socket for the whole run, made before the test children fork:
+	 * the kernel frees a closed socket's pool (and a freed xsks_map's
+	 * socket reference) asynchronously, so a fresh bind per test would
+	 * meet EBUSY on the queue. Each test inserts it into its own xsks_map. */
+	rc = xsk_open(&xs);
+	if (rc) {
+		fprintf(stderr, "bpf_tests: AF_XDP socket on %s queue 0: %s\n", IF_XDP,
+			strerror(-rc));
+		sh("ip link del " IF_XDP);
+		return 1;
+	}
+
+	bench = getenv("XST_BENCH") && strcmp(getenv("XST_BENCH"), "0");
+	sr = srunner_create(bench ? bench_suite() : steer_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	nfail = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	rc = nfail ? 1 : 0;
+	xsk_close(&xs);
+	sh("ip link del " IF_XDP);
+	return rc;
+}
