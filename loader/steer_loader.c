@@ -27,13 +27,7 @@
 
 #include "core/log.h"
 #include "loader_int.h"
-/* Until bpf/steer.bpf.c lands the skeleton does not exist; keep the library
- * building (attach then fails with -ENOSYS). The Makefile generates every
- * skeleton before compiling any C file, so a real build always has it. */
-#if __has_include("steer.skel.h")
 #include "steer.skel.h"
-#define HAVE_SKEL 1
-#endif
 
 #define DISPATCHER_NAME "xdp_dispatcher"
 
@@ -423,16 +417,6 @@ static int write_default_rules(const struct xst_steer_maps *m)
 	return xst_steer_rule_set(m, IPPROTO_TCP, 80, XST_ACT_STEER);
 }
 
-#ifndef HAVE_SKEL
-int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
-{
-	(void)ifname;
-	(void)mode;
-	(void)write_default_rules;
-	pr_err("built without build/steer.skel.h: cannot load the program\n");
-	return -ENOSYS;
-}
-#else
 int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = XST_PROG_NAME);
@@ -580,7 +564,6 @@ err_pins:
 	xst_pin_remove(ifname);
 	return err;
 }
-#endif /* HAVE_SKEL */
 
 int xst_steer_find_attached(char (*names)[IF_NAMESIZE], int max)
 {
