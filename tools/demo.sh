@@ -59,7 +59,7 @@ cleanup() {
 	exit $rc
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 
 section "testbed: server and client namespaces joined by a veth pair"
 eval "$("$ROOT/tools/testbed.sh" up --queues 1)"

@@ -66,7 +66,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP PIPE
 
 if ! tb_env=$("$ROOT/tools/testbed.sh" up --id "$XST_TB_ID" --queues 2 2>"$TMP/testbed.log"); then
 	echo "steer: testbed up failed: $(tail -n1 "$TMP/testbed.log")"
