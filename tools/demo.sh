@@ -45,6 +45,8 @@ ATTACHED=0
 cleanup() {
 	local rc=$?
 
+	# stdout may be a closed pipe: finish the teardown regardless
+	trap '' PIPE
 	set +e
 	if [ "$ATTACHED" = 1 ]; then
 		ip netns exec "$XST_NS_SRV" "$CTL" detach --iface "$XST_IF_SRV" >/dev/null 2>&1

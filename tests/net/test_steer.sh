@@ -59,6 +59,7 @@ XST_TB_ID=${XST_TB_ID:0:10}
 cleanup() {
 	local p
 
+	trap '' PIPE
 	for p in $SERVICE_PIDS; do
 		kill "$p" 2>/dev/null || true
 	done
