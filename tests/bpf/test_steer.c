@@ -519,11 +519,12 @@ static void read_stats(struct stats *st)
 }
 
 /* One test_run with ctx: ingress = IF_XDP, rx queue 0. Returns 0 or -errno. */
-static int run(const void *frame, __u32 len, __u32 repeat, __u32 *retval, __u32 *duration)
+static int run_q(const void *frame, __u32 len, __u32 queue, __u32 repeat, __u32 *retval,
+		 __u32 *duration)
 {
 	/* data_end must equal the frame length (no metadata in front). */
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex_xdp,
-			      .rx_queue_index = 0 };
+			      .rx_queue_index = queue };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx), .repeat = repeat);
 	int err;
@@ -535,6 +536,11 @@ static int run(const void *frame, __u32 len, __u32 repeat, __u32 *retval, __u32 
 	if (duration)
 		*duration = o.duration;
 	return 0;
+}
+
+static int run(const void *frame, __u32 len, __u32 repeat, __u32 *retval, __u32 *duration)
+{
+	return run_q(frame, len, 0, repeat, retval, duration);
 }
 
 static const char *act_name(__u32 act)
@@ -561,14 +567,14 @@ static __u32 act_of(int stat)
 
 /* Runs one frame and asserts: the action that goes with want_stat, and
  * stats_map moved by exactly (want_stat: +1 packet, +len bytes). */
-static void expect(const char *what, const void *frame, __u32 len, int want_stat)
+static void expect_q(const char *what, const void *frame, __u32 len, __u32 queue, int want_stat)
 {
 	struct stats before, after;
 	__u32 retval = ~0U;
 	int err, i;
 
 	read_stats(&before);
-	err = run(frame, len, 1, &retval, NULL);
+	err = run_q(frame, len, queue, 1, &retval, NULL);
 	read_stats(&after);
 	if (want_stat == EXPECT_EINVAL) {
 		ck_assert_msg(err == -EINVAL, "%s (len %u): test_run gave %d, want -EINVAL", what,
@@ -595,6 +601,11 @@ static void expect(const char *what, const void *frame, __u32 len, int want_stat
 				      len, stat_names[i], (unsigned long long)dp,
 				      stat_names[want_stat]);
 	}
+}
+
+static void expect(const char *what, const void *frame, __u32 len, int want_stat)
+{
+	expect_q(what, frame, len, 0, want_stat);
 }
 
 /* ---- the fixture table --------------------------------------------------- */
@@ -939,7 +950,7 @@ START_TEST(test_socket_visible)
 	struct layout lo;
 	__u32 len = build(frame, &s, &lo);
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex_xdp,
-			      .rx_queue_index = 1 };
+			      .rx_queue_index = 2 };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx));
 
@@ -952,7 +963,9 @@ START_TEST(test_socket_visible)
 	expect("socket removed from xsks_map", frame, len, XST_STAT_NO_XSK);
 	xsk_insert();
 	expect("socket back", frame, len, XST_STAT_STEER);
-	/* The veth has one rx queue: the kernel refuses queue 1 before the
+	/* The redirect follows the rx queue: queue 1 has no socket. */
+	expect_q("socket on queue 0, frame on queue 1", frame, len, 1, XST_STAT_NO_XSK);
+	/* The veth has two rx queues: the kernel refuses queue 2 before the
 	 * program runs, so no counter can move. */
 	ck_assert_int_ne(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xst_steer), &o), 0);
 }
@@ -1159,8 +1172,11 @@ int main(void)
 		fprintf(stderr, "bpf_tests: possible CPUs: %s\n", strerror(-nr_cpus));
 		return 1;
 	}
-	/* A veth pair in the private namespace: it dies with this process. */
-	if (sh("ip link add " IF_XDP " type veth peer name " IF_PEER) ||
+	/* A veth pair in the private namespace: it dies with this process.
+	 * IF_XDP has two rx queues (a socket on 0 only, so the queue matters);
+	 * the peer has one tx queue, so the live frames all land on queue 0. */
+	if (sh("ip link add " IF_XDP " numrxqueues 2 numtxqueues 2 type veth peer name " IF_PEER
+	       " numrxqueues 1 numtxqueues 1") ||
 	    sh("ip link set " IF_XDP " up") || sh("ip link set " IF_PEER " up"))
 		return 1;
 	ifindex_xdp = if_nametoindex(IF_XDP);
