@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "dns/db.h"
+#include "dns/wire.h"
 
 #define XST_DNS_NONE	UINT32_MAX
 #define XST_DNS_NOZONE	0xffff
@@ -131,7 +132,7 @@ static inline const struct xst_dns_node *xst_db_find(const struct xst_dns_db *db
 			return NULL;
 		n = &db->nodes[s - 1];
 		if (n->hash == hash && n->name_len == len &&
-		    !memcmp(db->names + n->name, lname, len))
+		    xst_name_same(db->names + n->name, lname, len))
 			return n;
 		i = (i + 1) & db->mask;
 	}

@@ -363,9 +363,9 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 	uint8_t lname[XST_DNAME_MAX], name[XST_DNAME_MAX];
 	const struct xst_dns_node *n;
 	struct query q;
-	size_t off, lp = 0, qin_end;
+	size_t off, lp, qin_end;
 	unsigned int opcode, ancount, nscount, arcount, i;
-	uint32_t h = 2166136261u, form;
+	uint32_t h, form;
 	int compressed = 0;
 
 	st->queries++;
@@ -389,7 +389,8 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 	if (q.flags & XST_DNS_F_RCODE)
 		return formerr(msg, q.flags, st);
 
-	/* The qname: lower-cased and hashed in one pass. */
+	/* The qname: find its end (labels only), then lower-case and hash
+	 * it 8 bytes at a time. */
 	off = XST_DNS_HDR;
 	for (;;) {
 		unsigned int l;
@@ -405,28 +406,20 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 			compressed = 1;
 			break;
 		}
-		if (lp + l + 2 > XST_DNAME_MAX || off + l + 1 >= len)
-			return formerr(msg, q.flags, st);
-		lname[lp++] = (uint8_t)l;
-		h = (h ^ l) * 16777619u;
-		for (i = 1; i <= l; i++) {
-			uint8_t c = xst_lower(msg[off + i]);
-
-			lname[lp++] = c;
-			h = (h ^ c) * 16777619u;
-		}
 		off += l + 1;
+		if (off - XST_DNS_HDR > XST_DNAME_MAX - 1)
+			return formerr(msg, q.flags, st);
 	}
 	if (compressed) {
 		lp = parse_qname_slow(msg, len, name, lname, &off);
 		if (!lp)
 			return formerr(msg, q.flags, st);
-		h = xst_name_hash(lname, lp);
 	} else {
-		lname[lp++] = 0;
-		h = (h ^ 0) * 16777619u;
+		lp = off + 1 - XST_DNS_HDR;
+		xst_lower_copy(lname, msg + XST_DNS_HDR, lp);
 		off++;
 	}
+	h = xst_name_hash(lname, lp);
 	qin_end = off + 4;
 	if (qin_end > len)
 		return formerr(msg, q.flags, st);

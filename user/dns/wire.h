@@ -81,15 +81,95 @@ static inline uint8_t xst_lower(uint8_t c)
 	return (uint8_t)((unsigned int)(c - 'A') < 26u ? c + 32 : c);
 }
 
-/* FNV-1a over a lower-cased wire name; the responder and the builder must agree. */
+static inline uint64_t xst_load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void xst_store64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* The last len % 8 bytes of name[0..len) (len >= 8): one load ending at len. */
+static inline uint64_t xst_tail64(const uint8_t *name, size_t len)
+{
+	size_t rest = len & 7;
+
+	return xst_load64(name + len - 8) >> (8 * (8 - rest));
+}
+
+/*
+ * Hash of a lower-cased wire name, 8 bytes per step; the responder and the
+ * builder must agree. Never reads outside name[0..len).
+ */
 static inline uint32_t xst_name_hash(const uint8_t *name, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, t = 0;
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ name[i]) * 16777619u;
-	return h;
+	for (i = 0; i + 8 <= len; i += 8) {
+		h = (h ^ xst_load64(name + i)) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		if (len >= 8) {
+			t = xst_tail64(name, len);
+		} else {
+			for (; i < len; i++)
+				t |= (uint64_t)name[i] << (8 * i);
+		}
+		h = (h ^ t) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return (uint32_t)h;
+}
+
+/* Adds 0x20 to every byte 'A'..'Z' of an 8-byte word (label lengths are < 64). */
+static inline uint64_t xst_lower64(uint64_t w)
+{
+	uint64_t low7 = w & 0x7f7f7f7f7f7f7f7full;
+	uint64_t gt_z = low7 + 0x2525252525252525ull;	/* high bit set if > 'Z' */
+	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3full;	/* high bit set if >= 'A' */
+	uint64_t upper = ~w & (ge_a ^ gt_z) & 0x8080808080808080ull;
+
+	return w | upper >> 2;
+}
+
+/* dst[0..len) = lower-cased src[0..len); reads and writes nothing outside. */
+static inline void xst_lower_copy(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	size_t i;
+
+	if (len < 8) {
+		for (i = 0; i < len; i++)
+			dst[i] = xst_lower(src[i]);
+		return;
+	}
+	for (i = 0; i + 8 <= len; i += 8)
+		xst_store64(dst + i, xst_lower64(xst_load64(src + i)));
+	if (i < len)	/* overlapping last word: lower-casing twice is harmless */
+		xst_store64(dst + len - 8, xst_lower64(xst_load64(src + len - 8)));
+}
+
+/* Byte equality of a[0..len) and b[0..len) without a libc call. */
+static inline int xst_name_same(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	size_t i;
+
+	if (len < 8) {
+		for (i = 0; i < len; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	for (i = 0; i + 8 <= len; i += 8)
+		if (xst_load64(a + i) != xst_load64(b + i))
+			return 0;
+	return xst_load64(a + len - 8) == xst_load64(b + len - 8);
 }
 
 /*
