@@ -29,6 +29,7 @@
 #include "dns/zone.h"
 #include "dns_tcp.h"
 #include "io/io.h"
+#include "owner.h"
 #include "steer_loader.h"
 #include "worker.h"
 
@@ -57,7 +58,7 @@ struct xst_config {
 };
 
 static const struct xst_config defaults = {
-	.queues = 1,
+	.queues = 0,		/* 0: every RX queue of the interface */
 	.mode = XST_MODE_NATIVE,
 	.send = XST_SEND_MEMCPY,
 	.need_wakeup = 1,
@@ -102,8 +103,9 @@ static void usage(FILE *f)
 "Options:\n"
 "  -i, --iface IF        interface to serve (required)\n"
 "  -z, --zone FILE       RFC 1035 master file; repeat for several zones (required)\n"
-"  -q, --queues N        serve queues 0..N-1, one worker thread each (default 1;\n"
-"                        at most the interface's RX queue count)\n"
+"  -q, --queues N        serve queues 0..N-1, one AF_XDP socket and worker thread\n"
+"                        each (default: every RX queue of IF; a queue without a\n"
+"                        socket hands its DNS to the kernel)\n"
 "  -m, --mode MODE       XDP attach mode when xdpstorm attaches: native (default) or skb\n"
 "  -s, --send MODE       memcpy (default): copy the prepared reply over the query frame;\n"
 "                        precopy: send ready copies of replies held in UMEM frames,\n"
@@ -548,8 +550,21 @@ static int attach(struct daemon *d)
 		return err;
 	}
 	if (err == 1) {
-		pr_info("using the xdpstorm program attached to '%s' (left attached on exit)\n",
-			ifname);
+		struct xst_steer_info info;
+		int dead = 0;
+
+		if (!xst_steer_info(ifname, &info))
+			dead = xst_owner_orphaned(ifname, info.prog_id);
+		if (dead) {
+			/* Left by a daemon that died before detaching: ours now. */
+			d->attached_by_us = 1;
+			xst_owner_write(ifname, info.prog_id);
+			pr_info("taking over the xst_steer program on '%s' left by xdpstorm pid %d "
+				"(detached on exit)\n", ifname, dead);
+		} else {
+			pr_info("using the xdpstorm program attached to '%s' (left attached on exit)\n",
+				ifname);
+		}
 	} else {
 		err = xst_steer_attach(ifname, d->cfg.mode);
 		if (err == -EEXIST) {
@@ -563,9 +578,14 @@ static int attach(struct daemon *d)
 				pr_err("attach xst_steer to '%s': %s\n", ifname, strerror(-err));
 			return err;
 		} else {
+			struct xst_steer_info info = { 0 };
+
 			d->attached_by_us = 1;
-			pr_info("attached xst_steer to '%s' (%s mode)\n", ifname,
-				d->cfg.mode == XST_MODE_SKB ? "skb" : "native");
+			if (!xst_steer_info(ifname, &info))
+				xst_owner_write(ifname, info.prog_id);
+			pr_info("attached xst_steer to '%s' (%s mode%s)\n", ifname,
+				d->cfg.mode == XST_MODE_SKB ? "skb" : "native",
+				info.dispatcher ? ", libxdp dispatcher" : ", single-program attach");
 		}
 	}
 	err = xst_steer_maps_open(ifname, &d->maps);
@@ -675,6 +695,7 @@ static void teardown(struct daemon *d)
 		xst_steer_maps_close(&d->maps);
 	d->maps_open = 0;
 	if (d->attached_by_us) {
+		xst_owner_remove(d->cfg.iface);
 		if (d->cfg.keep_attached) {
 			pr_info("leaving xst_steer attached to '%s' (--keep-attached)\n",
 				d->cfg.iface);
@@ -779,6 +800,29 @@ int main(int argc, char **argv)
 	 * our own lines say what was attached and how. */
 	xst_log_hook_libs(d->cfg.verbose ? XST_LOG_INFO : XST_LOG_DEBUG);
 
+	/* Everything that can fail without touching the interface comes first. */
+	if (!if_nametoindex(d->cfg.iface)) {
+		pr_err("interface '%s': %s\n", d->cfg.iface, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	avail = count_rx_queues(d->cfg.iface);
+	if (avail > 0 && d->cfg.queues > (unsigned int)avail) {
+		pr_err("--queues %u: '%s' has %d RX queue(s)\n", d->cfg.queues, d->cfg.iface,
+		       avail);
+		return EXIT_USAGE;
+	}
+	if (!d->cfg.queues) {
+		d->cfg.queues = avail > 0 ? (unsigned int)avail : 1;
+		if (d->cfg.queues > XST_MAX_QUEUES) {
+			pr_warn("'%s' has %d RX queues; serving the first %d\n", d->cfg.iface,
+				avail, XST_MAX_QUEUES);
+			d->cfg.queues = XST_MAX_QUEUES;
+		}
+	} else if (avail > 0 && d->cfg.queues < (unsigned int)avail) {
+		pr_warn("--queues %u: queues %u..%d of '%s' get no socket; their DNS goes to the kernel\n",
+			d->cfg.queues, d->cfg.queues, avail - 1, d->cfg.iface);
+	}
+
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)
 		ncpu = 1;
@@ -799,17 +843,6 @@ int main(int argc, char **argv)
 			d->cpu[q] = (int)(q % (unsigned int)ncpu);
 	}
 
-	/* Everything that can fail without touching the interface comes first. */
-	if (!if_nametoindex(d->cfg.iface)) {
-		pr_err("interface '%s': %s\n", d->cfg.iface, strerror(errno));
-		return EXIT_FAILURE;
-	}
-	avail = count_rx_queues(d->cfg.iface);
-	if (avail > 0 && d->cfg.queues > (unsigned int)avail) {
-		pr_err("--queues %u: '%s' has %d RX queue(s)\n", d->cfg.queues, d->cfg.iface,
-		       avail);
-		return EXIT_USAGE;
-	}
 	if (build_db(&d->cfg, &db))
 		return EXIT_FAILURE;
 	log_db("loaded", db, d->cfg.nr_zones);
