@@ -71,7 +71,7 @@ LIBLOADER   := $(O)/libxstloader.a
 CTL         := $(O)/xdpstormctl
 DAEMON      := $(if $(wildcard user/main.c),$(O)/xdpstorm)
 
-.PHONY: all deps test test-unit test-bpf test-net test-fuzz fuzz demo bench bench-dns \
+.PHONY: all deps test test-unit test-bpf test-net test-dns-diff test-fuzz fuzz demo bench bench-dns \
 	bench-steer install clean help check-layers fmt
 .DEFAULT_GOAL := all
 
@@ -85,6 +85,7 @@ help:
 	@echo '  test-unit    check unit tests under ASan/UBSan'
 	@echo '  test-bpf     BPF_PROG_TEST_RUN tests of the steering program (root)'
 	@echo '  test-net     network-namespace integration tests (root)'
+	@echo '  test-dns-diff answers compared with NSD on loopback (sample + DNS_DIFF_RANDOM random zones)'
 	@echo '  test-fuzz    each libFuzzer target for FUZZ_SECONDS (default 20) seconds'
 	@echo '  fuzz         each libFuzzer target for FUZZ_LONG_SECONDS (default 300) seconds'
 	@echo '  demo         deps, all, then the demo on a throw-away netns testbed'
@@ -167,7 +168,7 @@ FUZZ_LONG_SECONDS ?= 300
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(MAKE) --no-print-directory check-layers test-unit test-bpf test-net test-fuzz
+	$(Q)$(MAKE) --no-print-directory check-layers test-unit test-bpf test-dns-diff test-net test-fuzz
 
 test-unit: $(O)/tests/unit_tests
 	$(Q)CK_FORK=yes ASAN_OPTIONS=detect_leaks=1 $(O)/tests/unit_tests
@@ -177,6 +178,12 @@ test-bpf: $(O)/tests/bpf_tests
 
 test-net: all
 	$(Q)tests/net/run.sh
+
+# The answers of xst_dns_respond() (behind kernel sockets: build/tools/dns-sock)
+# against NSD's on loopback: the sample zones, then DNS_DIFF_RANDOM random zones.
+DNS_DIFF_RANDOM ?= 10
+test-dns-diff: all
+	$(Q)tests/dns/run.sh $(DNS_DIFF_RANDOM)
 
 test-fuzz: $(FUZZERS)
 	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)

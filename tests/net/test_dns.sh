@@ -19,7 +19,7 @@ CTL=${XST_CTL:-$ROOT/build/xdpstormctl}
 DAEMON=${XST_DAEMON:-$ROOT/build/xdpstorm}
 PY=/usr/bin/python3	# Debian's, with python3-dnspython
 ZONES="$ROOT/tests/dns/zones/example.test.zone $ROOT/tests/dns/zones/second.test.zone
-	$ROOT/tests/dns/zones/child.second.test.zone"
+	$ROOT/tests/dns/zones/child.second.test.zone $ROOT/tests/dns/zones/syntax.test.zone"
 
 ALL_TESTS="
 	test_diff_v4

@@ -714,6 +714,16 @@ static int check_generic(struct rd *r, int kind)
 		if (n < 7 || xst_name_len(p + 6, n - 6) != n - 6)
 			goto bad;
 		break;
+	case R_TXT:
+	case R_HINFO: {
+		size_t nstr = 0;
+
+		for (a = 0; a < n; a += (size_t)p[a] + 1)
+			nstr++;
+		if (a != n || !nstr || (kind == R_HINFO && nstr != 2))
+			goto bad;
+		break;
+	}
 	case R_SOA:
 		a = xst_name_len(p, n);
 		if (!a)

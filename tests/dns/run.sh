@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# usage: run.sh [N]
+# The differential DNS test on loopback (no namespaces): NSD and
+# build/tools/dns-sock serve the same zones and every answer is compared
+# (tests/dns/diff.py): first the sample zones of tests/dns/zones/, then N
+# random zones (default 10) from tests/dns/genzone.py. One summary line.
+set -u
+cd "$(dirname "$0")/../.."
+n=${1:-10}
+PY=/usr/bin/python3
+for tool in nsd "$PY"; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "dnsdiff: skipped: '$tool' not installed (make deps)"
+		exit 77
+	fi
+done
+fail=0
+echo "=== dnsdiff: sample zones"
+timeout 600 "$PY" tests/dns/diff.py || fail=1
+if [ "$n" -gt 0 ]; then
+	echo "=== dnsdiff: $n random zones"
+	timeout 1200 "$PY" tests/dns/diff.py --random "$n" --seed 1 >"${TMPDIR:-/tmp}/dnsdiff.$$" 2>&1 || fail=1
+	grep -v '^random zone seed\|0 failed' "${TMPDIR:-/tmp}/dnsdiff.$$"
+	echo "random zones: $(grep -c ', 0 failed' "${TMPDIR:-/tmp}/dnsdiff.$$") of $n without a difference"
+	rm -f "${TMPDIR:-/tmp}/dnsdiff.$$"
+fi
+if [ $fail -eq 0 ]; then echo "dnsdiff: ok"; else echo "dnsdiff: FAILED"; fi
+exit $fail
