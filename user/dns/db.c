@@ -21,6 +21,7 @@
 #define MAX_ITEMS	2048	/* RRsets in one answer (NSD: MAXRRSPP) */
 #define MAX_CNAME	16	/* CNAME chain length followed (loops stop earlier) */
 #define MAX_TOUCHED	32
+#define MAX_SYNTH	64	/* wildcard-synthesised additional owners per answer */
 #define MAX_TYPES	64
 #define MAX_DICT	4096
 #define MAX_PTRS	16384
@@ -70,6 +71,8 @@ struct ans {
 	uint16_t qtype;
 	uint32_t touched[MAX_TOUCHED];
 	int nr_touched;
+	uint8_t synth[MAX_SYNTH][XST_DNAME_MAX];	/* owners made up for additional data */
+	int nr_synth;
 };
 
 struct dent {
@@ -347,6 +350,7 @@ static void add_additional(struct builder *b, struct ans *a, const struct bset *
 			 * wildcard child of its closest encloser, if any. */
 			uint8_t w[XST_DNAME_MAX + 2];
 			const struct bnode *ce = &b->nodes[match];
+			size_t l1 = (size_t)target[0] + 1;
 
 			if ((size_t)ce->len + 2 > XST_DNAME_MAX)
 				continue;
@@ -356,6 +360,24 @@ static void add_additional(struct builder *b, struct ans *a, const struct bset *
 			match = bfind(b, w, (size_t)ce->len + 2);
 			if (match == XST_DNS_NONE)
 				continue;
+			/* NSD 4.6 writes the synthesised owner label by label
+			 * from a temporary domain whose parent is the encloser:
+			 * the target's first label, then the encloser. Where the
+			 * target was written compressed before (NS, MX rdata) the
+			 * whole name is a pointer to it; an SRV target is written
+			 * uncompressed (RFC 2782), so a target two or more labels
+			 * below the encloser comes out shortened. Do as NSD does,
+			 * so that answers compare equal. */
+			if (master->type == XST_T_SRV && tlen != l1 + ce->len &&
+			    a->nr_synth < MAX_SYNTH &&
+			    l1 + ce->len <= XST_DNAME_MAX) {
+				uint8_t *o = a->synth[a->nr_synth++];
+
+				memcpy(o, target, l1);
+				memcpy(o + l1, node_name(b, ce), ce->len);
+				target = o;
+				tlen = l1 + ce->len;
+			}
 		}
 		for (j = 0; j < 2; j++) {
 			const struct bset *s = bset_find(&b->nodes[match], zone, types[j]);
@@ -557,6 +579,7 @@ static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size
 	a->cname_count = 0;
 	a->qtype = qtype;
 	a->nr_touched = 0;
+	a->nr_synth = 0;
 	lookup(b, a, qname, qlen);
 }
 
@@ -991,6 +1014,7 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 		const struct bnode *apex = &b->nodes[z->apex];
 
 		a->n = 0;
+		a->nr_synth = 0;
 		a->rcode = XST_RCODE_NXDOMAIN;
 		a->aa = 1;
 		a->referral = 0;
