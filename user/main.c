@@ -54,6 +54,7 @@ struct xst_config {
 	enum xst_io_copy copy;
 	int tcp;
 	int keep_attached;
+	int check;		/* --check: compile the zones, report, exit */
 	int verbose;
 };
 
@@ -102,7 +103,11 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -i, --iface IF        interface to serve (required)\n"
-"  -z, --zone FILE       RFC 1035 master file; repeat for several zones (required)\n"
+"  -z, --zone FILE[:ORIGIN]\n"
+"                        RFC 1035 master file; repeat for several zones (required).\n"
+"                        The zone's name is ORIGIN, else the file's first $ORIGIN,\n"
+"                        else its SOA owner written absolute, else the file name\n"
+"                        minus .zone/.db\n"
 "  -q, --queues N        serve queues 0..N-1, one AF_XDP socket and worker thread\n"
 "                        each (default: every RX queue of IF; a queue without a\n"
 "                        socket hands its DNS to the kernel)\n"
@@ -120,6 +125,8 @@ static void usage(FILE *f)
 "                        default: try zero-copy, fall back to copy mode\n"
 "      --tcp, --no-tcp   DNS over TCP on port 53 with a kernel socket (default on)\n"
 "      --keep-attached   leave the XDP program attached on exit\n"
+"      --check           load and compile the zones, print their sizes, exit 0 (or\n"
+"                        1 with file:line: reason); no interface is touched\n"
 "  -v, --verbose         debug logging (repeat for libbpf/libxdp detail)\n"
 "  -h, --help            this text\n"
 "  -V, --version         print the version\n"
@@ -203,6 +210,7 @@ enum {
 	OPT_TCP,
 	OPT_NO_TCP,
 	OPT_KEEP,
+	OPT_CHECK,
 };
 
 static int parse_args(int argc, char **argv, struct xst_config *cfg)
@@ -222,6 +230,7 @@ static int parse_args(int argc, char **argv, struct xst_config *cfg)
 		{ "tcp", no_argument, NULL, OPT_TCP },
 		{ "no-tcp", no_argument, NULL, OPT_NO_TCP },
 		{ "keep-attached", no_argument, NULL, OPT_KEEP },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -308,6 +317,9 @@ static int parse_args(int argc, char **argv, struct xst_config *cfg)
 		case OPT_KEEP:
 			cfg->keep_attached = 1;
 			break;
+		case OPT_CHECK:
+			cfg->check = 1;
+			break;
 		case 'v':
 			cfg->verbose++;
 			break;
@@ -329,16 +341,18 @@ static int parse_args(int argc, char **argv, struct xst_config *cfg)
 		pr_err("unexpected argument '%s' (see --help)\n", argv[optind]);
 		return -EINVAL;
 	}
+	if (!cfg->nr_zones) {
+		pr_err("at least one --zone is required (see --help)\n");
+		return -EINVAL;
+	}
+	if (cfg->check)
+		return 0;
 	if (!cfg->iface) {
 		pr_err("--iface is required (see --help)\n");
 		return -EINVAL;
 	}
 	if (strlen(cfg->iface) >= IF_NAMESIZE) {
 		pr_err("--iface '%s': name too long\n", cfg->iface);
-		return -EINVAL;
-	}
-	if (!cfg->nr_zones) {
-		pr_err("at least one --zone is required (see --help)\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -356,6 +370,22 @@ static void log_zone_error(const char *path, const struct xst_zone_error *e, int
 		pr_err("%s: %s\n", path, strerror(-err));
 }
 
+/*
+ * "FILE" or "FILE:ORIGIN" (when FILE:ORIGIN is not itself a file): the path
+ * into buf, and the origin or NULL (then the file decides: $ORIGIN, an
+ * absolute SOA owner, else its name minus .zone/.db).
+ */
+static const char *zone_origin(const char *arg, char *buf, size_t cap)
+{
+	const char *colon = strrchr(arg, ':');
+
+	snprintf(buf, cap, "%s", arg);
+	if (!colon || colon == arg || !colon[1] || !access(arg, F_OK))
+		return NULL;
+	snprintf(buf, cap, "%.*s", (int)(colon - arg), arg);
+	return colon + 1;
+}
+
 /* Load every zone and compile a db; on failure the reason is logged. */
 static int build_db(const struct xst_config *cfg, struct xst_dns_db **out)
 {
@@ -365,11 +395,22 @@ static int build_db(const struct xst_config *cfg, struct xst_dns_db **out)
 	int err = 0;
 
 	for (i = 0; i < cfg->nr_zones; i++) {
+		char path[PATH_MAX];
+		const char *origin = zone_origin(cfg->zone[i], path, sizeof(path));
+
 		memset(&zerr, 0, sizeof(zerr));
-		err = xst_zone_load(&zones[nr], cfg->zone[i], NULL, &zerr);
+		err = xst_zone_load(&zones[nr], path, origin, &zerr);
 		if (err) {
 			log_zone_error(cfg->zone[i], &zerr, err);
 			goto out;
+		}
+		{
+			char apex[1024];
+
+			if (xst_dname_to_text(zones[nr]->apex, zones[nr]->apex_len, apex,
+					      sizeof(apex)) < 0)
+				snprintf(apex, sizeof(apex), "?");
+			pr_info("zone %s: %zu records from %s\n", apex, zones[nr]->nr_rrs, path);
 		}
 		nr++;
 	}
@@ -799,6 +840,13 @@ int main(int argc, char **argv)
 	/* Library chatter (the dispatcher refused, its fallback) only with -v:
 	 * our own lines say what was attached and how. */
 	xst_log_hook_libs(d->cfg.verbose ? XST_LOG_INFO : XST_LOG_DEBUG);
+	if (d->cfg.check) {
+		if (build_db(&d->cfg, &db))
+			return EXIT_FAILURE;
+		log_db("checked", db, d->cfg.nr_zones);
+		xst_dns_db_destroy(db);
+		return 0;
+	}
 
 	/* Everything that can fail without touching the interface comes first. */
 	if (!if_nametoindex(d->cfg.iface)) {

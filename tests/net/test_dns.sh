@@ -33,6 +33,7 @@ ALL_TESTS="
 	test_load
 	test_sighup_reload
 	test_bad_zone
+	test_zone_origin_arg
 	test_bad_usage
 	test_sigterm_leaves_no_trace
 	test_sigkill_recovery
@@ -368,6 +369,21 @@ test_bad_zone() {
 	srv "$DAEMON" --iface "$XST_IF_SRV" --zone "$TMP/none.zone" >"$TMP/bad.log" 2>&1
 	[ $? -eq 1 ] && grep -q "none.zone.*No such file" "$TMP/bad.log" || { why "missing zone: $(cat "$TMP/bad.log")"; return 1; }
 	! has_xdp || { why "attached after a missing zone"; return 1; }
+	# --check: the same verdicts without an interface
+	"$DAEMON" --check --zone "$z" >"$TMP/bad.log" 2>&1
+	[ $? -eq 1 ] && grep -q "bad.test.zone:4: CNAME and other data" "$TMP/bad.log" || { why "--check bad: $(cat "$TMP/bad.log")"; return 1; }
+	# shellcheck disable=SC2046
+	"$DAEMON" --check $(zone_args) >"$TMP/bad.log" 2>&1 || { why "--check good: $(cat "$TMP/bad.log")"; return 1; }
+	grep -q '^checked 4 zone(s)' "$TMP/bad.log" || { why "--check output: $(cat "$TMP/bad.log")"; return 1; }
+}
+
+# FILE:ORIGIN names a zone whose file says nothing of its name.
+test_zone_origin_arg() {
+	printf '@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.53\nhost A 192.0.2.7\n' >"$TMP/anon.txt"
+	start_daemon --zone "$TMP/anon.txt:anon.test" || return 1
+	grep -q 'zone anon.test.: 4 records' "$TMP/daemon.log" || { why "zone line: $(grep -m1 '^zone' "$TMP/daemon.log")"; return 1; }
+	[ "$(q host.anon.test A)" = 192.0.2.7 ] || { why "host.anon.test: '$(q host.anon.test A)'"; return 1; }
+	stop_daemon
 }
 
 test_bad_usage() {
