@@ -178,6 +178,9 @@ def build_queries(zones, seed, max_names=0):
         q('%s/TXT tcp' % name, name, 'TXT', tcp=True, use_edns=False)
         q('%s/ANY tcp' % name, name, 'ANY', tcp=True, use_edns=False)
         q('%s/NS tcp' % name, name, 'NS', tcp=True, use_edns=0)
+        # class ANY: AA and the optional sections follow rules of their own
+        q('%s/A class any' % name, name, 'A', rdclass='ANY', use_edns=False)
+        q('%s/MX class any edns' % name, name, 'MX', rdclass='ANY', use_edns=0)
 
     origin = zones[0][1]
     q('out of zone', 'www.outside.invalid.', 'A', use_edns=False)

@@ -60,7 +60,10 @@ struct item {
 	uint8_t flags;		/* XST_FSET_* */
 	uint8_t neg;		/* SOA with the negative TTL */
 	uint8_t owner_len;
-	const uint8_t *owner;	/* wire name, any case; stable storage */
+	uint8_t ident_len;
+	const uint8_t *owner;	/* wire name written, any case; stable storage */
+	const uint8_t *ident;	/* name the RRset is added for (NSD's domain number):
+				 * the owner, except for a shortened synthesised one */
 	const struct bset *set;
 };
 
@@ -68,6 +71,7 @@ struct ans {
 	struct item it[MAX_ITEMS];
 	int n;
 	int rcode, aa, referral, cname_count;
+	int aa_any;		/* AA also for class ANY: the chain ended in a delegation after a CNAME */
 	uint16_t qtype;
 	uint32_t touched[MAX_TOUCHED];
 	int nr_touched;
@@ -313,8 +317,15 @@ static void touch(struct ans *a, uint32_t idx)
 		a->touched[a->nr_touched++] = idx;
 }
 
+static int add_rrset_as(struct builder *b, struct ans *a, int section, const uint8_t *owner,
+			size_t owner_len, const uint8_t *ident, size_t ident_len,
+			const struct bset *set, unsigned int zone, int flags);
+
 static int add_rrset(struct builder *b, struct ans *a, int section, const uint8_t *owner,
-		     size_t owner_len, const struct bset *set, unsigned int zone, int flags);
+		     size_t owner_len, const struct bset *set, unsigned int zone, int flags)
+{
+	return add_rrset_as(b, a, section, owner, owner_len, owner, owner_len, set, zone, flags);
+}
 
 /* NSD add_additional_rrsets(): A then AAAA of the targets found in the zone. */
 static void add_additional(struct builder *b, struct ans *a, const struct bset *master,
@@ -326,8 +337,8 @@ static void add_additional(struct builder *b, struct ans *a, const struct bset *
 
 	for (i = 0; i < master->nr; i++) {
 		const struct xst_rr *rr = master->rrs[i];
-		const uint8_t *target;
-		size_t tlen;
+		const uint8_t *target, *written;
+		size_t tlen, wlen;
 		uint32_t match, cut;
 		int exact = 0;
 
@@ -342,6 +353,8 @@ static void add_additional(struct builder *b, struct ans *a, const struct bset *
 			if (cut != XST_DNS_NONE && !bset_find(&b->nodes[cut], zone, XST_T_SOA))
 				continue;
 		}
+		written = target;
+		wlen = tlen;
 		match = closest_node(b, target, tlen, &exact);
 		if (match == XST_DNS_NONE)
 			continue;
@@ -375,30 +388,32 @@ static void add_additional(struct builder *b, struct ans *a, const struct bset *
 
 				memcpy(o, target, l1);
 				memcpy(o + l1, node_name(b, ce), ce->len);
-				target = o;
-				tlen = l1 + ce->len;
+				written = o;
+				wlen = l1 + ce->len;
 			}
 		}
 		for (j = 0; j < 2; j++) {
 			const struct bset *s = bset_find(&b->nodes[match], zone, types[j]);
 
 			if (s)
-				add_rrset(b, a, secs[j], target, tlen, s, zone, flags);
+				add_rrset_as(b, a, secs[j], written, wlen, target, tlen, s, zone,
+					     flags);
 		}
 	}
 }
 
 /* NSD add_rrset() + answer_add_rrset(): 1 when added (or moved to an earlier section). */
-static int add_rrset(struct builder *b, struct ans *a, int section, const uint8_t *owner,
-		     size_t owner_len, const struct bset *set, unsigned int zone, int flags)
+static int add_rrset_as(struct builder *b, struct ans *a, int section, const uint8_t *owner,
+			size_t owner_len, const uint8_t *ident, size_t ident_len,
+			const struct bset *set, unsigned int zone, int flags)
 {
 	struct item *it;
 	int i;
 
 	for (i = 0; i < a->n; i++) {
 		it = &a->it[i];
-		if (it->set == set && it->owner_len == owner_len &&
-		    xst_name_eq(it->owner, owner, owner_len)) {
+		if (it->set == set && it->ident_len == ident_len &&
+		    xst_name_eq(it->ident, ident, ident_len)) {
 			if (section < it->section) {
 				it->section = (uint8_t)section;
 				it->flags &= (uint8_t)flags;
@@ -415,6 +430,8 @@ static int add_rrset(struct builder *b, struct ans *a, int section, const uint8_
 	it->neg = 0;
 	it->owner = owner;
 	it->owner_len = (uint8_t)owner_len;
+	it->ident = ident;
+	it->ident_len = (uint8_t)ident_len;
 	it->set = set;
 
 	switch (set->type) {
@@ -534,6 +551,7 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 	    b->zones[zone].parent >= 0)
 		zone = (unsigned int)b->zones[zone].parent;
 	a->aa = 1;
+	a->aa_any = 0;	/* NSD clears AA for class ANY in an authoritative lookup */
 
 	cut = find_cut(b, name, len, zone);
 	if (cut != XST_DNS_NONE && !(exact && a->qtype == XST_T_DS && cut == ce)) {
@@ -542,6 +560,7 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 
 		touch(a, cut);
 		a->aa = a->cname_count > 0;
+		a->aa_any = a->aa;	/* NSD's answer_delegation() sets AA whatever the class */
 		a->referral = !a->cname_count;
 		add_rrset(b, a, XST_SEC_AUTHORITY, name + coff, c->len,
 			  bset_find(c, zone, XST_T_NS), zone, 0);
@@ -575,6 +594,7 @@ static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size
 	a->n = 0;
 	a->rcode = XST_RCODE_NOERROR;
 	a->aa = 0;
+	a->aa_any = 0;
 	a->referral = 0;
 	a->cname_count = 0;
 	a->qtype = qtype;
@@ -787,6 +807,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 	f.nr_ptr = (uint16_t)b->nr_ptrs;
 	f.nr_set = (uint16_t)b->nr_sets;
 	f.p12_fixed = (uint8_t)!!p12;
+	f.aa_any = (uint8_t)!!a->aa_any;
 	if (kind_hint >= 0)
 		f.kind = (uint8_t)kind_hint;
 	else if (a->referral)
@@ -1017,6 +1038,7 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 		a->nr_synth = 0;
 		a->rcode = XST_RCODE_NXDOMAIN;
 		a->aa = 1;
+		a->aa_any = 0;
 		a->referral = 0;
 		a->qtype = QTYPE_NONE;
 		add_soa_neg(b, a, (unsigned int)i);

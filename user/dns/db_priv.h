@@ -60,7 +60,8 @@ struct xst_dns_form {
 	uint16_t nr_set;
 	uint8_t p12_fixed;	/* a pointer to offset 12 is the full qname: never moves */
 	uint8_t kind;		/* enum xst_dns_kind, for the counters */
-	uint8_t pad[2];
+	uint8_t aa_any;		/* keep AA for class ANY (a CNAME chain ending in a referral) */
+	uint8_t pad;
 	/* uint16_t ptr[nr_ptr]: body offsets of the compression pointers, ascending;
 	 * struct xst_dns_fset set[nr_set]; uint8_t body[body_len]; */
 };

@@ -299,7 +299,7 @@ static size_t answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int 
 	}
 
 	flags = (uint16_t)(f->flags | (q->flags & XST_DNS_F_RD));
-	if (class_any)
+	if (class_any && !f->aa_any)
 		flags &= (uint16_t)~XST_DNS_F_AA;
 	if (tc) {
 		flags |= XST_DNS_F_TC;
