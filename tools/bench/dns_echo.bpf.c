@@ -7,6 +7,8 @@
  * kxdpgun and the veth pair, not a server. The UDP checksum is patched
  * incrementally for the flag byte (the address and port swaps leave the
  * ones-complement sum unchanged); IPv4's checksum is unchanged by the swap.
+ * So a reply is correct when its query's checksum was (kxdpgun writes full
+ * ones), not for kernel senders' CHECKSUM_PARTIAL queries (dig).
  * XDP_TX on veth delivers only because kxdpgun keeps its own XDP program on
  * the peer (docs: TESTBED.md). Anything else is passed to the kernel.
  */
