@@ -1052,7 +1052,7 @@ int main(int argc, char **argv)
 	/* Library chatter (dispatcher refused, fallbacks) only with -v: the
 	 * contract is one line on stderr per failure. */
 	xst_log_set_level(o.verbose >= 2 ? XST_LOG_DEBUG : o.verbose ? XST_LOG_INFO : XST_LOG_ERR);
-	xst_log_hook_libs();
+	xst_log_hook_libs(XST_LOG_INFO);
 
 	if (!strcmp(verbs[v].name, "attach"))
 		err = cmd_attach(&o);

@@ -66,19 +66,34 @@ def zone_args(specs):
 
 
 def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(('127.0.0.1', 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+    """A port free for both UDP and TCP (a TCP port may still be held by a
+    TIME_WAIT connection of an earlier run on the same UDP-free port)."""
+    for _ in range(100):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(('127.0.0.1', 0))
+        p = u.getsockname()[1]
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            t.bind(('127.0.0.1', p))
+            return p
+        except OSError:
+            continue
+        finally:
+            t.close()
+            u.close()
+    raise SystemExit('no free port for UDP and TCP')
 
 
-def wait_port(port, proc, what, secs=10):
+def wait_port(port, proc, what, secs=10, log=None):
     end = time.time() + secs
     q = dns.message.make_query('.', 'SOA').to_wire()
     while time.time() < end:
         if proc.poll() is not None:
-            raise SystemExit('%s exited early (rc %s)' % (what, proc.returncode))
+            tail = ''
+            if log and os.path.exists(log):
+                with open(log) as f:
+                    tail = ''.join(f.readlines()[-5:])
+            raise SystemExit('%s exited early (rc %s)\n%s' % (what, proc.returncode, tail))
         try:
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.settimeout(0.2)
@@ -104,7 +119,7 @@ def start_nsd(zones, tmp):
     log = open(os.path.join(tmp, 'nsd.log'), 'w')
     p = subprocess.Popen([shutil.which('nsd') or '/usr/sbin/nsd', '-d', '-c', conf],
                          stdout=log, stderr=log)
-    wait_port(port, p, 'nsd')
+    wait_port(port, p, 'nsd', log=log.name)
     return p, port
 
 
@@ -116,7 +131,7 @@ def start_sock(zones, tmp, binary):
     args += ['--listen', '127.0.0.1', '--port', str(port)]
     log = open(os.path.join(tmp, 'dns-sock.log'), 'w')
     p = subprocess.Popen(args, stdout=log, stderr=log)
-    wait_port(port, p, 'dns-sock')
+    wait_port(port, p, 'dns-sock', log=log.name)
     return p, port
 
 

@@ -11,6 +11,9 @@
 #endif
 
 static enum xst_log_level log_level = XST_LOG_INFO;
+#ifndef XST_FUZZ
+static enum xst_log_level lib_warn_level = XST_LOG_INFO;
+#endif
 
 void xst_log_set_level(enum xst_log_level level)
 {
@@ -46,7 +49,7 @@ void xst_log(enum xst_log_level level, const char *fmt, ...)
  * xdp_metadata sections in libxdp objects): demote everything one level. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	enum xst_log_level l = level == LIBBPF_WARN ? XST_LOG_INFO : XST_LOG_DEBUG;
+	enum xst_log_level l = level == LIBBPF_WARN ? lib_warn_level : XST_LOG_DEBUG;
 
 	if (strstr(fmt, "skipping unrecognized data section"))
 		return 0;
@@ -56,14 +59,15 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
-	enum xst_log_level l = level == LIBXDP_WARN ? XST_LOG_INFO : XST_LOG_DEBUG;
+	enum xst_log_level l = level == LIBXDP_WARN ? lib_warn_level : XST_LOG_DEBUG;
 
 	vlog(l, fmt, ap);
 	return 0;
 }
 
-void xst_log_hook_libs(void)
+void xst_log_hook_libs(enum xst_log_level warn_level)
 {
+	lib_warn_level = warn_level;
 	libbpf_set_print(libbpf_print);
 	libxdp_set_print(libxdp_print);
 }

@@ -17,8 +17,9 @@ enum xst_log_level {
 void xst_log_set_level(enum xst_log_level level);
 enum xst_log_level xst_log_get_level(void);
 
-/* Route libbpf's and libxdp's print callbacks into this logger (demoted one level). */
-void xst_log_hook_libs(void);
+/* Route libbpf's and libxdp's print callbacks into this logger: their warnings
+ * at warn_level (they report fallbacks we handle), their info and debug at debug. */
+void xst_log_hook_libs(enum xst_log_level warn_level);
 
 void xst_log(enum xst_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -437,13 +437,34 @@ static void answer_domain(struct builder *b, struct ans *a, uint32_t match, cons
 
 	touch(a, match);
 	if (a->qtype == XST_T_ANY) {
-		/* RFC 8482: one RRset, the first of the name in file order. */
-		for (i = 0; i < n->nr_sets; i++)
-			if (n->sets[i].zone == zone) {
-				add_rrset(b, a, XST_SEC_ANSWER, owner, owner_len, &n->sets[i], zone, 0);
-				return;
+		/* RFC 8482 4.1: one RRset, chosen as NSD 4.6 does: the first of
+		 * A, AAAA, SOA, MX, PTR in file order, else the last other
+		 * type, else the last DNSSEC one (DNSKEY, RRSIG, NSEC, NSEC3). */
+		const struct bset *normal = NULL, *dnssec = NULL, *pick = NULL;
+
+		for (i = 0; i < n->nr_sets && !pick; i++) {
+			const struct bset *t = &n->sets[i];
+
+			if (t->zone != zone)
+				continue;
+			switch (t->type) {
+			case XST_T_A: case XST_T_AAAA: case XST_T_SOA: case XST_T_MX: case XST_T_PTR:
+				pick = t;
+				break;
+			case 48: case 46: case 47: case 50:
+				dnssec = t;
+				break;
+			default:
+				normal = t;
+				break;
 			}
-		add_soa_neg(b, a, zone);
+		}
+		if (!pick)
+			pick = normal ? normal : dnssec;
+		if (pick)
+			add_rrset(b, a, XST_SEC_ANSWER, owner, owner_len, pick, zone, 0);
+		else
+			add_soa_neg(b, a, zone);
 		return;
 	}
 	s = bset_find(n, zone, a->qtype);

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -78,6 +79,10 @@ struct daemon {
 	struct xst_worker *w[XST_MAX_QUEUES];
 	struct xst_dns_tcp *tcp;
 	struct xst_dbref ref;
+	/* Steer rules for ports this daemon does not serve, set to pass while it
+	 * runs (their packets would reach a socket that drops them). */
+	struct xst_steer_rule muted[XST_MAX_RULES];
+	int nr_muted;
 	atomic_int stop;
 	atomic_int stats_stop;
 	pthread_t stats_thread;
@@ -120,8 +125,9 @@ static void usage(FILE *f)
 "Start-up: zones are loaded and compiled before the interface is touched; a\n"
 "zone error prints file:line: reason and exits 1. If no xdpstorm program is on\n"
 "IF, xdpstorm attaches one and detaches it on exit; an existing attachment is\n"
-"used and left in place. One log line containing \"ready\" says that queries\n"
-"are being answered.\n"
+"used and left in place. Steer rules for ports xdpstorm does not serve (the\n"
+"loader's default tcp/80) are set to pass while it runs and put back on exit.\n"
+"One log line containing \"ready\" says that queries are being answered.\n"
 "\n"
 "Signals:\n"
 "  SIGHUP           reload every zone; on any error the old data stays and the\n"
@@ -479,6 +485,58 @@ static void unpublish(struct daemon *d)
 
 /* ---- start and stop -------------------------------------------------------------- */
 
+/* Whether this daemon answers (proto, port): DNS over UDP only, for now. */
+static int served(uint8_t proto, uint16_t port)
+{
+	return proto == IPPROTO_UDP && port == 53;
+}
+
+/*
+ * Makes the rules match the services: udp/53 steered, and every other steer
+ * rule (the loader's default tcp/80 is for the HTTP service) set to pass
+ * until exit, so that traffic keeps reaching the kernel.
+ */
+static int serve_rules(struct daemon *d)
+{
+	struct xst_steer_rule r[XST_MAX_RULES];
+	int n, i, err;
+
+	n = xst_steer_rule_list(&d->maps, r, XST_MAX_RULES);
+	if (n < 0) {
+		pr_err("read steering rules of '%s': %s\n", d->cfg.iface, strerror(-n));
+		return n;
+	}
+	if (n > XST_MAX_RULES)
+		n = XST_MAX_RULES;
+	for (i = 0; i < n; i++) {
+		if (r[i].action != XST_ACT_STEER || served(r[i].proto, r[i].port))
+			continue;
+		err = xst_steer_rule_set(&d->maps, r[i].proto, r[i].port, XST_ACT_PASS);
+		if (err) {
+			pr_err("set rule %s/%u to pass: %s\n", xst_steer_proto_name(r[i].proto),
+			       r[i].port, strerror(-err));
+			return err;
+		}
+		d->muted[d->nr_muted++] = r[i];
+		pr_info("rule %s/%u: pass while xdpstorm runs (no service for it here)\n",
+			xst_steer_proto_name(r[i].proto), r[i].port);
+	}
+	err = xst_steer_rule_set(&d->maps, IPPROTO_UDP, 53, XST_ACT_STEER);
+	if (err)
+		pr_err("set rule udp/53 to steer: %s\n", strerror(-err));
+	return err;
+}
+
+/* Puts back the rules serve_rules() changed, when the program stays attached. */
+static void restore_rules(struct daemon *d)
+{
+	int i;
+
+	for (i = 0; i < d->nr_muted; i++)
+		xst_steer_rule_set(&d->maps, d->muted[i].proto, d->muted[i].port, XST_ACT_STEER);
+	d->nr_muted = 0;
+}
+
 static int attach(struct daemon *d)
 {
 	const char *ifname = d->cfg.iface;
@@ -520,7 +578,7 @@ static int attach(struct daemon *d)
 		pr_err("open steering maps of '%s': no xsks_map\n", ifname);
 		return -ENOENT;
 	}
-	return 0;
+	return serve_rules(d);
 }
 
 static int open_queues(struct daemon *d)
@@ -605,6 +663,8 @@ static void teardown(struct daemon *d)
 		pthread_join(d->stats_thread, NULL);
 	if (d->maps_open)
 		unpublish(d);
+	if (d->maps_open && (!d->attached_by_us || d->cfg.keep_attached))
+		restore_rules(d);
 	for (q = 0; q < d->cfg.queues; q++) {
 		xst_worker_destroy(d->w[q]);
 		d->w[q] = NULL;
@@ -715,8 +775,9 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &d->cfg))
 		return EXIT_USAGE;
 	xst_log_set_level(d->cfg.verbose ? XST_LOG_DEBUG : XST_LOG_INFO);
-	if (d->cfg.verbose > 1)
-		xst_log_hook_libs();
+	/* Library chatter (the dispatcher refused, its fallback) only with -v:
+	 * our own lines say what was attached and how. */
+	xst_log_hook_libs(d->cfg.verbose ? XST_LOG_INFO : XST_LOG_DEBUG);
 
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)

@@ -1,0 +1,881 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Field decoders of the master-file parser: domain names, TTLs, classes,
+ * character strings, numbers, hex and base64, and the RDATA of every type we
+ * read in text form (RFC 1035, 3596, 2782, 8659, 4034, 4255, 6698, 3403),
+ * plus RFC 3597's "\# len hex" for any type. Load time only.
+ */
+#include "dns/zone_priv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dns/wire.h"
+
+#define TTL_MAX		2147483647u	/* RFC 2181 8 */
+
+enum rkind {
+	R_NONE,		/* known mnemonic, RDATA only in RFC 3597 form */
+	R_A,
+	R_AAAA,
+	R_NAME,		/* one domain name: NS, CNAME, PTR, ... */
+	R_2NAME,	/* two names: MINFO, RP */
+	R_SOA,
+	R_U16NAME,	/* MX, AFSDB, RT, KX */
+	R_TXT,		/* one or more character strings */
+	R_HINFO,	/* exactly two */
+	R_SRV,
+	R_CAA,
+	R_DS,		/* DS, CDS: keytag alg digest-type hex */
+	R_SSHFP,
+	R_TLSA,		/* TLSA, SMIMEA */
+	R_NAPTR,
+	R_DNSKEY,	/* DNSKEY, CDNSKEY: flags protocol alg base64 */
+	R_REJECT,	/* types whose semantics we do not implement */
+};
+
+struct rtype {
+	const char *name;
+	uint16_t type;
+	uint8_t kind;
+};
+
+static const struct rtype types[] = {
+	{ "A", 1, R_A },		{ "NS", 2, R_NAME },	{ "MD", 3, R_NAME },
+	{ "MF", 4, R_NAME },		{ "CNAME", 5, R_NAME },	{ "SOA", 6, R_SOA },
+	{ "MB", 7, R_NAME },		{ "MG", 8, R_NAME },	{ "MR", 9, R_NAME },
+	{ "NULL", 10, R_NONE },		{ "WKS", 11, R_NONE },	{ "PTR", 12, R_NAME },
+	{ "HINFO", 13, R_HINFO },	{ "MINFO", 14, R_2NAME }, { "MX", 15, R_U16NAME },
+	{ "TXT", 16, R_TXT },		{ "RP", 17, R_2NAME },	{ "AFSDB", 18, R_U16NAME },
+	{ "X25", 19, R_NONE },		{ "ISDN", 20, R_NONE },	{ "RT", 21, R_U16NAME },
+	{ "NSAP", 22, R_NONE },		{ "SIG", 24, R_NONE },	{ "KEY", 25, R_NONE },
+	{ "PX", 26, R_NONE },		{ "AAAA", 28, R_AAAA },	{ "LOC", 29, R_NONE },
+	{ "NXT", 30, R_NONE },		{ "SRV", 33, R_SRV },	{ "NAPTR", 35, R_NAPTR },
+	{ "KX", 36, R_U16NAME },	{ "CERT", 37, R_NONE },	{ "A6", 38, R_NONE },
+	{ "DNAME", 39, R_REJECT },	{ "OPT", 41, R_REJECT }, { "APL", 42, R_NONE },
+	{ "DS", 43, R_DS },		{ "SSHFP", 44, R_SSHFP }, { "IPSECKEY", 45, R_NONE },
+	{ "RRSIG", 46, R_NONE },	{ "NSEC", 47, R_NONE },	{ "DNSKEY", 48, R_DNSKEY },
+	{ "DHCID", 49, R_NONE },	{ "NSEC3", 50, R_NONE }, { "NSEC3PARAM", 51, R_NONE },
+	{ "TLSA", 52, R_TLSA },		{ "SMIMEA", 53, R_TLSA }, { "HIP", 55, R_NONE },
+	{ "CDS", 59, R_DS },		{ "CDNSKEY", 60, R_DNSKEY }, { "OPENPGPKEY", 61, R_NONE },
+	{ "CSYNC", 62, R_NONE },	{ "ZONEMD", 63, R_NONE }, { "SVCB", 64, R_NONE },
+	{ "HTTPS", 65, R_NONE },	{ "SPF", 99, R_TXT },	{ "NID", 104, R_NONE },
+	{ "L32", 105, R_NONE },		{ "L64", 106, R_NONE },	{ "LP", 107, R_NONE },
+	{ "EUI48", 108, R_NONE },	{ "EUI64", 109, R_NONE }, { "TKEY", 249, R_REJECT },
+	{ "TSIG", 250, R_REJECT },	{ "IXFR", 251, R_REJECT }, { "AXFR", 252, R_REJECT },
+	{ "MAILB", 253, R_REJECT },	{ "MAILA", 254, R_REJECT }, { "ANY", 255, R_REJECT },
+	{ "URI", 256, R_NONE },		{ "CAA", 257, R_CAA },	{ "DLV", 32769, R_DS },
+};
+
+#define NR_TYPES (sizeof(types) / sizeof(types[0]))
+
+static const struct rtype *type_by_number(uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < NR_TYPES; i++)
+		if (types[i].type == type)
+			return &types[i];
+	return NULL;
+}
+
+int xst_rrtype_from_text(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NR_TYPES; i++)
+		if (strlen(types[i].name) == len && !strncasecmp(types[i].name, s, len))
+			return types[i].type;
+	if (len > 4 && len <= 9 && !strncasecmp(s, "TYPE", 4)) {
+		unsigned long v = 0;
+
+		for (i = 4; i < len; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return -EINVAL;
+			v = v * 10 + (unsigned long)(s[i] - '0');
+		}
+		if (v > 65535 || (s[4] == '0' && len > 5))
+			return -EINVAL;
+		return (int)v;
+	}
+	return -EINVAL;
+}
+
+const char *xst_rrtype_to_text(uint16_t type, char *buf)
+{
+	const struct rtype *t = type_by_number(type);
+
+	if (t)
+		return t->name;
+	snprintf(buf, 12, "TYPE%u", type);
+	return buf;
+}
+
+int xst_zrdata_known(uint16_t type)
+{
+	const struct rtype *t = type_by_number(type);
+
+	return t && t->kind != R_NONE && t->kind != R_REJECT;
+}
+
+/* ---- small helpers ----------------------------------------------------------- */
+
+static int fail(struct xst_zfail *f, const struct xst_ztok *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct xst_zfail *f, const struct xst_ztok *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t)
+		f->line = t->line;
+	va_start(ap, fmt);
+	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* The token's text for messages: cut, and unprintable bytes as '?'. */
+static const char *show(const struct xst_ztok *t, char *buf, size_t cap)
+{
+	size_t i, n = t->len < cap - 4 ? t->len : cap - 4;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (t->s[i] >= 0x20 && t->s[i] < 0x7f) ? t->s[i] : '?';
+	if (n < t->len)
+		buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';
+	buf[n] = 0;
+	return buf;
+}
+
+#define SHOW(t) show((t), (char[48]){ 0 }, 48)
+
+/*
+ * One byte of an escaped text at s[*i] (s[0..len)): "\DDD" is a decimal
+ * byte, "\X" is X. Returns the byte, or -1 for a bad escape.
+ */
+static int unescape(const char *s, size_t len, size_t *i)
+{
+	unsigned char c = (unsigned char)s[*i];
+
+	if (c != '\\') {
+		(*i)++;
+		return c;
+	}
+	if (*i + 1 >= len)
+		return -1;
+	c = (unsigned char)s[*i + 1];
+	if (c >= '0' && c <= '9') {
+		unsigned int v;
+
+		if (*i + 3 >= len || s[*i + 2] < '0' || s[*i + 2] > '9' || s[*i + 3] < '0' ||
+		    s[*i + 3] > '9')
+			return -1;
+		v = (unsigned int)(c - '0') * 100 + (unsigned int)(s[*i + 2] - '0') * 10 +
+		    (unsigned int)(s[*i + 3] - '0');
+		if (v > 255)
+			return -1;
+		*i += 4;
+		return (int)v;
+	}
+	*i += 2;
+	return c;
+}
+
+struct out {
+	uint8_t *p;
+	size_t n;
+	int over;	/* more than XST_ZONE_RDATA_MAX bytes were written */
+};
+
+static void put(struct out *o, const void *src, size_t len)
+{
+	if (o->n + len > XST_ZONE_RDATA_MAX) {
+		o->over = 1;
+		return;
+	}
+	memcpy(o->p + o->n, src, len);
+	o->n += len;
+}
+
+static void put8(struct out *o, unsigned int v)
+{
+	uint8_t b = (uint8_t)v;
+
+	put(o, &b, 1);
+}
+
+static void put16(struct out *o, unsigned int v)
+{
+	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	put(o, b, 2);
+}
+
+static void put32(struct out *o, uint32_t v)
+{
+	uint8_t b[4];
+
+	xst_put32(b, v);
+	put(o, b, 4);
+}
+
+/* ---- names ------------------------------------------------------------------- */
+
+int xst_zname(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len, uint8_t *out,
+	      struct xst_zfail *f)
+{
+	size_t i = 0, o = 1, lab = 0;
+
+	if (t->quoted)
+		return fail(f, t, "expected a domain name, found a quoted string");
+	if (t->len == 1 && t->s[0] == '@') {
+		memcpy(out, origin, origin_len);
+		return (int)origin_len;
+	}
+	if (t->len == 1 && t->s[0] == '.') {
+		out[0] = 0;
+		return 1;
+	}
+	out[0] = 0;
+	while (i < t->len) {
+		int c;
+
+		if (t->s[i] == '.') {
+			if (o == lab + 1)
+				return fail(f, t, "empty label in domain name '%s'", SHOW(t));
+			out[lab] = (uint8_t)(o - lab - 1);
+			i++;
+			if (i == t->len) {
+				out[o] = 0;	/* absolute: the root label ends it */
+				return (int)o + 1;
+			}
+			if (o >= XST_DNAME_MAX - 1)
+				return fail(f, t, "domain name '%s' is longer than 255 bytes",
+					    SHOW(t));
+			lab = o++;
+			out[lab] = 0;
+			continue;
+		}
+		c = unescape(t->s, t->len, &i);
+		if (c < 0)
+			return fail(f, t, "bad escape in domain name '%s'", SHOW(t));
+		if (o - lab - 1 >= 63)
+			return fail(f, t, "label longer than 63 bytes in '%s'", SHOW(t));
+		if (o >= XST_DNAME_MAX - 1)
+			return fail(f, t, "domain name '%s' is longer than 255 bytes", SHOW(t));
+		out[o++] = (uint8_t)c;
+	}
+	/* Relative: close the last label and append the origin. */
+	out[lab] = (uint8_t)(o - lab - 1);
+	if (o + origin_len > XST_DNAME_MAX)
+		return fail(f, t, "domain name '%s' is longer than 255 bytes with the origin",
+			    SHOW(t));
+	memcpy(out + o, origin, origin_len);
+	return (int)(o + origin_len);
+}
+
+/* ---- numbers, TTLs, classes -------------------------------------------------- */
+
+int xst_zis_ttl(const struct xst_ztok *t)
+{
+	return !t->quoted && t->len && t->s[0] >= '0' && t->s[0] <= '9';
+}
+
+int xst_zttl(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f)
+{
+	uint64_t total = 0, v = 0;
+	size_t i;
+	int digits = 0, units = 0;
+
+	if (t->quoted || !t->len)
+		return fail(f, t, "expected a TTL, found '%s'", SHOW(t));
+	for (i = 0; i < t->len; i++) {
+		char c = t->s[i];
+		uint64_t mul;
+
+		if (c >= '0' && c <= '9') {
+			v = v * 10 + (uint64_t)(c - '0');
+			digits++;
+			if (v > 0xffffffffull)
+				return fail(f, t, "TTL '%s' is out of range", SHOW(t));
+			continue;
+		}
+		switch (c | 0x20) {
+		case 's': mul = 1; break;
+		case 'm': mul = 60; break;
+		case 'h': mul = 3600; break;
+		case 'd': mul = 86400; break;
+		case 'w': mul = 604800; break;
+		default:
+			return fail(f, t, "expected a TTL, found '%s'", SHOW(t));
+		}
+		if (!digits)
+			return fail(f, t, "expected a TTL, found '%s'", SHOW(t));
+		total += v * mul;
+		v = 0;
+		digits = 0;
+		units = 1;
+		if (total > 0xffffffffull)
+			return fail(f, t, "TTL '%s' is out of range", SHOW(t));
+	}
+	if (digits)
+		total += v;
+	else if (!units)
+		return fail(f, t, "expected a TTL, found '%s'", SHOW(t));
+	if (total > TTL_MAX)
+		return fail(f, t, "TTL '%s' is above 2147483647 (RFC 2181)", SHOW(t));
+	*out = (uint32_t)total;
+	return 0;
+}
+
+int xst_zclass(const struct xst_ztok *t)
+{
+	size_t i;
+	unsigned long v = 0;
+
+	if (xst_ztok_is(t, "IN"))
+		return XST_C_IN;
+	if (xst_ztok_is(t, "CH") || xst_ztok_is(t, "CHAOS"))
+		return XST_C_CH;
+	if (xst_ztok_is(t, "HS") || xst_ztok_is(t, "HESIOD"))
+		return 4;
+	if (xst_ztok_is(t, "CS"))
+		return 2;
+	if (t->quoted || t->len <= 5 || t->len > 10 || strncasecmp(t->s, "CLASS", 5))
+		return -1;
+	for (i = 5; i < t->len; i++) {
+		if (t->s[i] < '0' || t->s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(t->s[i] - '0');
+	}
+	return v > 65535 ? -1 : (int)v;
+}
+
+/* An unsigned decimal field of at most max. */
+static int num(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t *out,
+	       struct xst_zfail *f)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (t->quoted || !t->len || t->len > 10)
+		goto bad;
+	for (i = 0; i < t->len; i++) {
+		if (t->s[i] < '0' || t->s[i] > '9')
+			goto bad;
+		v = v * 10 + (uint64_t)(t->s[i] - '0');
+	}
+	if (v > max)
+		goto bad;
+	*out = (uint32_t)v;
+	return 0;
+bad:
+	return fail(f, t, "%s: expected a number 0-%u, found '%s'", what, max, SHOW(t));
+}
+
+/* ---- strings, hex, base64 ---------------------------------------------------- */
+
+/* A <character-string>: length byte and the unescaped bytes (at most 255). */
+static int charstr(const struct xst_ztok *t, struct out *o, struct xst_zfail *f)
+{
+	uint8_t buf[256];
+	size_t i = 0, n = 0;
+
+	while (i < t->len) {
+		int c = unescape(t->s, t->len, &i);
+
+		if (c < 0)
+			return fail(f, t, "bad escape in string '%s'", SHOW(t));
+		if (n == 255)
+			return fail(f, t, "string longer than 255 bytes");
+		buf[n++] = (uint8_t)c;
+	}
+	put8(o, (unsigned int)n);
+	put(o, buf, n);
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Hex digits of tok[0..nr) joined (white space between tokens is allowed). */
+static int hex(const struct xst_ztok *tok, size_t nr, struct out *o, struct xst_zfail *f)
+{
+	size_t k, i;
+	int hi = -1;
+
+	for (k = 0; k < nr; k++) {
+		const struct xst_ztok *t = &tok[k];
+
+		if (t->quoted)
+			return fail(f, t, "expected hex digits, found a quoted string");
+		for (i = 0; i < t->len; i++) {
+			int v = hexval(t->s[i]);
+
+			if (v < 0)
+				return fail(f, t, "bad hex digit in '%s'", SHOW(t));
+			if (hi < 0) {
+				hi = v;
+			} else {
+				put8(o, (unsigned int)(hi << 4 | v));
+				hi = -1;
+			}
+		}
+	}
+	if (hi >= 0)
+		return fail(f, &tok[nr - 1], "odd number of hex digits");
+	return 0;
+}
+
+static int b64val(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Base64 (RFC 4648) of tok[0..nr) joined. */
+static int base64(const struct xst_ztok *tok, size_t nr, struct out *o, struct xst_zfail *f)
+{
+	uint32_t acc = 0;
+	size_t k, i, nchar = 0, pad = 0;
+
+	for (k = 0; k < nr; k++) {
+		const struct xst_ztok *t = &tok[k];
+
+		for (i = 0; i < t->len; i++) {
+			int v;
+
+			if (t->s[i] == '=') {
+				pad++;
+				continue;
+			}
+			v = b64val(t->s[i]);
+			if (v < 0 || pad || t->quoted)
+				return fail(f, t, "bad base64 in '%s'", SHOW(t));
+			acc = acc << 6 | (uint32_t)v;
+			if (++nchar % 4 == 0) {
+				put8(o, acc >> 16);
+				put8(o, acc >> 8);
+				put8(o, acc);
+				acc = 0;
+			}
+		}
+	}
+	switch (nchar % 4) {
+	case 0:
+		break;
+	case 2:
+		put8(o, acc >> 4);
+		break;
+	case 3:
+		put8(o, acc >> 10);
+		put8(o, acc >> 2);
+		break;
+	default:
+		return fail(f, &tok[nr - 1], "bad base64 length");
+	}
+	if (pad > 2 || (pad && (nchar + pad) % 4))
+		return fail(f, &tok[nr - 1], "bad base64 padding");
+	return 0;
+}
+
+/* ---- RDATA ------------------------------------------------------------------- */
+
+struct rd {
+	const struct xst_ztok *tok;
+	size_t nr, i;
+	const uint8_t *origin;
+	size_t origin_len;
+	const char *tname;
+	struct xst_zfail *f;
+	struct out o;
+};
+
+/* The next field, or NULL after failing with "missing <what>". */
+static const struct xst_ztok *field(struct rd *r, const char *what)
+{
+	if (r->i < r->nr)
+		return &r->tok[r->i++];
+	fail(r->f, r->nr ? &r->tok[r->nr - 1] : NULL, "%s record: missing %s", r->tname, what);
+	return NULL;
+}
+
+static int f_name(struct rd *r, const char *what)
+{
+	const struct xst_ztok *t = field(r, what);
+	uint8_t name[XST_DNAME_MAX];
+	int len;
+
+	if (!t)
+		return -EINVAL;
+	len = xst_zname(t, r->origin, r->origin_len, name, r->f);
+	if (len < 0)
+		return len;
+	put(&r->o, name, (size_t)len);
+	return 0;
+}
+
+static int f_num(struct rd *r, uint32_t max, const char *what)
+{
+	const struct xst_ztok *t = field(r, what);
+	uint32_t v;
+	int err;
+
+	if (!t)
+		return -EINVAL;
+	err = num(t, max, what, &v, r->f);
+	if (err)
+		return err;
+	if (max == 0xff)
+		put8(&r->o, v);
+	else if (max == 0xffff)
+		put16(&r->o, v);
+	else
+		put32(&r->o, v);
+	return 0;
+}
+
+static int f_ttl(struct rd *r, const char *what)
+{
+	const struct xst_ztok *t = field(r, what);
+	uint32_t v;
+	int err;
+
+	if (!t)
+		return -EINVAL;
+	err = xst_zttl(t, &v, r->f);
+	if (err) {
+		char why[sizeof(r->f->reason)];
+
+		snprintf(why, sizeof(why), "%s", r->f->reason);
+		return fail(r->f, t, "%s record: %s: %s", r->tname, what, why);
+	}
+	put32(&r->o, v);
+	return 0;
+}
+
+static int f_str(struct rd *r, const char *what)
+{
+	const struct xst_ztok *t = field(r, what);
+
+	return t ? charstr(t, &r->o, r->f) : -EINVAL;
+}
+
+/* Every remaining token as hex (at least one digit pair unless may_be_empty). */
+static int f_hex_rest(struct rd *r, const char *what, int may_be_empty)
+{
+	size_t before = r->o.n;
+	int err;
+
+	if (r->i >= r->nr) {
+		if (may_be_empty)
+			return 0;
+		return fail(r->f, r->nr ? &r->tok[r->nr - 1] : NULL, "%s record: missing %s",
+			    r->tname, what);
+	}
+	err = hex(r->tok + r->i, r->nr - r->i, &r->o, r->f);
+	r->i = r->nr;
+	if (!err && r->o.n == before && !may_be_empty)
+		return fail(r->f, &r->tok[r->nr - 1], "%s record: empty %s", r->tname, what);
+	return err;
+}
+
+static int f_addr(struct rd *r, int af)
+{
+	const struct xst_ztok *t = field(r, "address");
+	uint8_t a[16];
+	char buf[64];
+
+	if (!t)
+		return -EINVAL;
+	if (t->quoted || t->len >= sizeof(buf))
+		goto bad;
+	memcpy(buf, t->s, t->len);
+	buf[t->len] = 0;
+	if (inet_pton(af, buf, a) != 1)
+		goto bad;
+	put(&r->o, a, af == AF_INET ? 4 : 16);
+	return 0;
+bad:
+	return fail(r->f, t, "bad %s address '%s'", af == AF_INET ? "IPv4" : "IPv6", SHOW(t));
+}
+
+static int f_caa(struct rd *r)
+{
+	const struct xst_ztok *tag, *val;
+	size_t i;
+	int err;
+
+	err = f_num(r, 0xff, "flags");
+	if (err)
+		return err;
+	tag = field(r, "tag");
+	if (!tag)
+		return -EINVAL;
+	if (tag->quoted || !tag->len || tag->len > 255)
+		return fail(r->f, tag, "CAA record: bad tag '%s'", SHOW(tag));
+	for (i = 0; i < tag->len; i++) {
+		char c = tag->s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			return fail(r->f, tag, "CAA record: tag '%s' is not alphanumeric",
+				    SHOW(tag));
+	}
+	put8(&r->o, tag->len);
+	put(&r->o, tag->s, tag->len);
+	val = field(r, "value");
+	if (!val)
+		return -EINVAL;
+	/* The value is the rest of the RDATA, without a length byte. */
+	for (i = 0; i < val->len;) {
+		int c = unescape(val->s, val->len, &i);
+
+		if (c < 0)
+			return fail(r->f, val, "bad escape in string '%s'", SHOW(val));
+		put8(&r->o, (unsigned int)c);
+	}
+	return 0;
+}
+
+/* RFC 3597: "\# <length> <hex>...". */
+static int generic(struct rd *r)
+{
+	const struct xst_ztok *t;
+	uint32_t len;
+	int err;
+
+	r->i = 1;
+	t = field(r, "RFC 3597 data length");
+	if (!t)
+		return -EINVAL;
+	err = num(t, XST_ZONE_RDATA_MAX, "RFC 3597 data length", &len, r->f);
+	if (err)
+		return err;
+	err = f_hex_rest(r, "RFC 3597 data", len == 0);
+	if (err)
+		return err;
+	if (r->o.n != len)
+		return fail(r->f, t, "RFC 3597 length %u does not match the %zu bytes of data", len,
+			    r->o.n);
+	return 0;
+}
+
+/* Sanity of a known type written in RFC 3597 form (its names and sizes). */
+static int check_generic(struct rd *r, int kind)
+{
+	const uint8_t *p = r->o.p;
+	size_t n = r->o.n, a;
+
+	switch (kind) {
+	case R_A:
+		if (n != 4)
+			goto bad;
+		break;
+	case R_AAAA:
+		if (n != 16)
+			goto bad;
+		break;
+	case R_NAME:
+		if (xst_name_len(p, n) != n)
+			goto bad;
+		break;
+	case R_2NAME:
+		a = xst_name_len(p, n);
+		if (!a || xst_name_len(p + a, n - a) != n - a)
+			goto bad;
+		break;
+	case R_U16NAME:
+		if (n < 3 || xst_name_len(p + 2, n - 2) != n - 2)
+			goto bad;
+		break;
+	case R_SRV:
+		if (n < 7 || xst_name_len(p + 6, n - 6) != n - 6)
+			goto bad;
+		break;
+	case R_SOA:
+		a = xst_name_len(p, n);
+		if (!a)
+			goto bad;
+		a += xst_name_len(p + a, n - a);
+		if (n != a + 20)
+			goto bad;
+		break;
+	default:
+		break;
+	}
+	return 0;
+bad:
+	return fail(r->f, &r->tok[0], "%s record: RFC 3597 data is not a valid %s RDATA", r->tname,
+		    r->tname);
+}
+
+int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8_t *origin,
+	       size_t origin_len, uint8_t *out, struct xst_zfail *f)
+{
+	const struct rtype *rt = type_by_number(type);
+	char tbuf[12];
+	struct rd r = {
+		.tok = tok, .nr = nr, .origin = origin, .origin_len = origin_len, .f = f,
+		.o = { .p = out },
+	};
+	int kind = rt ? rt->kind : R_NONE, err = 0;
+
+	r.tname = xst_rrtype_to_text(type, tbuf);
+	if (kind == R_REJECT) {
+		if (type == 39)
+			return fail(f, NULL, "DNAME records are not supported (no DNAME substitution)");
+		return fail(f, NULL, "%s is a meta type, not allowed in a zone", r.tname);
+	}
+	if (nr && xst_ztok_is(&tok[0], "\\#")) {
+		err = generic(&r);
+		if (!err)
+			err = check_generic(&r, kind);
+		goto done;
+	}
+	switch (kind) {
+	case R_A:
+		err = f_addr(&r, AF_INET);
+		break;
+	case R_AAAA:
+		err = f_addr(&r, AF_INET6);
+		break;
+	case R_NAME:
+		err = f_name(&r, "domain name");
+		break;
+	case R_2NAME:
+		err = f_name(&r, "first domain name");
+		if (!err)
+			err = f_name(&r, "second domain name");
+		break;
+	case R_SOA:
+		err = f_name(&r, "primary server (MNAME)");
+		if (!err)
+			err = f_name(&r, "mailbox (RNAME)");
+		if (!err)
+			err = f_num(&r, 0xffffffffu, "serial");
+		if (!err)
+			err = f_ttl(&r, "refresh");
+		if (!err)
+			err = f_ttl(&r, "retry");
+		if (!err)
+			err = f_ttl(&r, "expire");
+		if (!err)
+			err = f_ttl(&r, "minimum");
+		break;
+	case R_U16NAME:
+		err = f_num(&r, 0xffff, "preference");
+		if (!err)
+			err = f_name(&r, "exchange");
+		break;
+	case R_TXT:
+		err = f_str(&r, "text");
+		while (!err && r.i < r.nr)
+			err = f_str(&r, "text");
+		break;
+	case R_HINFO:
+		err = f_str(&r, "cpu");
+		if (!err)
+			err = f_str(&r, "os");
+		break;
+	case R_SRV:
+		err = f_num(&r, 0xffff, "priority");
+		if (!err)
+			err = f_num(&r, 0xffff, "weight");
+		if (!err)
+			err = f_num(&r, 0xffff, "port");
+		if (!err)
+			err = f_name(&r, "target");
+		break;
+	case R_CAA:
+		err = f_caa(&r);
+		break;
+	case R_DS:
+		err = f_num(&r, 0xffff, "key tag");
+		if (!err)
+			err = f_num(&r, 0xff, "algorithm");
+		if (!err)
+			err = f_num(&r, 0xff, "digest type");
+		if (!err)
+			err = f_hex_rest(&r, "digest", 0);
+		break;
+	case R_SSHFP:
+		err = f_num(&r, 0xff, "algorithm");
+		if (!err)
+			err = f_num(&r, 0xff, "fingerprint type");
+		if (!err)
+			err = f_hex_rest(&r, "fingerprint", 0);
+		break;
+	case R_TLSA:
+		err = f_num(&r, 0xff, "certificate usage");
+		if (!err)
+			err = f_num(&r, 0xff, "selector");
+		if (!err)
+			err = f_num(&r, 0xff, "matching type");
+		if (!err)
+			err = f_hex_rest(&r, "certificate data", 0);
+		break;
+	case R_NAPTR:
+		err = f_num(&r, 0xffff, "order");
+		if (!err)
+			err = f_num(&r, 0xffff, "preference");
+		if (!err)
+			err = f_str(&r, "flags");
+		if (!err)
+			err = f_str(&r, "services");
+		if (!err)
+			err = f_str(&r, "regexp");
+		if (!err)
+			err = f_name(&r, "replacement");
+		break;
+	case R_DNSKEY:
+		err = f_num(&r, 0xffff, "flags");
+		if (!err)
+			err = f_num(&r, 0xff, "protocol");
+		if (!err)
+			err = f_num(&r, 0xff, "algorithm");
+		if (!err) {
+			if (r.i >= r.nr)
+				err = fail(f, nr ? &tok[nr - 1] : NULL, "%s record: missing public key",
+					   r.tname);
+			else
+				err = base64(tok + r.i, nr - r.i, &r.o, f);
+			r.i = r.nr;
+		}
+		break;
+	default:
+		return fail(f, nr ? &tok[0] : NULL,
+			    "%s record: text form not supported, write it as '%s \\# <length> <hex>' (RFC 3597)",
+			    r.tname, r.tname);
+	}
+done:
+	if (err)
+		return err;
+	if (r.i < r.nr)
+		return fail(f, &tok[r.i], "%s record: unexpected '%s' after the data", r.tname,
+			    SHOW(&tok[r.i]));
+	if (r.o.over)
+		return fail(f, NULL, "%s record: data longer than 65535 bytes", r.tname);
+	return (int)r.o.n;
+}
