@@ -5,7 +5,10 @@
 # netns testbed, the same zone and query mix served in turn by every server
 # in BENCH_SERVERS, each driven by kxdpgun at fractions of the generator's
 # ceiling and at its maximum; then the userspace instruction count per query
-# (build/tools/bench-dns-path under callgrind). Raw results go to
+# (build/tools/bench-dns-path under callgrind). The matrix runs BENCH_ROUNDS
+# times, each round starting every server afresh (in a rotated order), and
+# the report takes the median over rounds, so slow drifts of a shared
+# machine hit all servers alike. Raw results go to
 # $O/bench/dns-*.csv and $O/bench/raw/, the report to docs/BENCHMARKS.md and
 # docs/bench-dns.png (tools/bench/bench_report.py).
 #
@@ -21,7 +24,8 @@
 # with each other (ratios) within one run.
 #
 # Variables (defaults in brackets):
-#   BENCH_SECONDS   kxdpgun duration of each load run [10]
+#   BENCH_SECONDS   kxdpgun duration of each load run [5]
+#   BENCH_ROUNDS    rounds over all servers and rates [2]
 #   BENCH_SIZES     zone sizes in host names [10 10000 1000000]
 #   BENCH_RATES     percentages of the generator ceiling, "max" = unlimited
 #                   [25 50 75 90 max]
@@ -38,7 +42,8 @@ ROOT=$PWD
 O=${O:-build}
 case $O in /*) ;; *) O=$ROOT/$O ;; esac
 
-BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_SECONDS=${BENCH_SECONDS:-5}
+BENCH_ROUNDS=${BENCH_ROUNDS:-2}
 BENCH_SIZES=${BENCH_SIZES:-10 10000 1000000}
 BENCH_RATES=${BENCH_RATES:-25 50 75 90 max}
 BENCH_SERVERS=${BENCH_SERVERS:-xdpstorm-memcpy xdpstorm-precopy knot-xdp knot-sock nsd}
@@ -72,7 +77,7 @@ die() {
 	exit 1
 }
 
-for n in $BENCH_SECONDS $BENCH_LINES $BENCH_MAX_QPS $BENCH_CG_COUNT $BENCH_SRV_CPU \
+for n in $BENCH_SECONDS $BENCH_ROUNDS $BENCH_LINES $BENCH_MAX_QPS $BENCH_CG_COUNT $BENCH_SRV_CPU \
 	 $BENCH_GEN_CPU $READY_TIMEOUT $BENCH_SIZES; do
 	case $n in ''|*[!0-9]*) echo "bench-dns: '$n' is not a number" >&2; exit 2 ;; esac
 done
@@ -80,6 +85,7 @@ for r in $BENCH_RATES; do
 	case $r in max) ;; ''|*[!0-9]*) echo "bench-dns: rate '$r': a percentage or max" >&2; exit 2 ;; esac
 done
 [ "$BENCH_SECONDS" -ge 1 ] || { echo "bench-dns: BENCH_SECONDS must be >= 1" >&2; exit 2; }
+[ "$BENCH_ROUNDS" -ge 1 ] || { echo "bench-dns: BENCH_ROUNDS must be >= 1" >&2; exit 2; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "bench-dns: needs root (network namespaces, XDP)" >&2
@@ -99,6 +105,8 @@ XST_TB_ID=${XST_TB_ID:0:10}
 TB_UP=0
 PIDS=""		# every process this script started in the background
 SRV_PID=""
+ROUND=1
+GEN_MAX=0
 
 cleanup() {
 	local rc=$? p
@@ -260,8 +268,9 @@ xdpstorm_avail() {
 	[ -x "$DAEMON" ] || { echo "${DAEMON#"$ROOT"/} not built"; return 1; }
 }
 xdpstorm_start() {	# ZONE DIR SEND
+	# --cpus: its worker would otherwise pin itself to cpu 0 (queue i -> cpu i)
 	ip netns exec "$XST_NS_SRV" taskset -c "$BENCH_SRV_CPU" "$DAEMON" --iface "$XST_IF_SRV" --zone "$1" \
-		--queues 1 --mode native --send "$3" >"$2/server.out" 2>&1 &
+		--queues 1 --mode native --send "$3" --cpus "$BENCH_SRV_CPU" >"$2/server.out" 2>&1 &
 	SRV_PID=$!
 }
 xdpstorm_ready_extra() {
@@ -380,7 +389,7 @@ srv_stop() {	# NAME DIR
 run_load() {
 	local size=$1 name=$2 label=$3 qps=$4 qf=$5 raw pid rc=0 row
 
-	raw="$RAW/$size-$name-$label.txt"
+	raw="$RAW/$size-$name-$label-r$ROUND.txt"
 	ip netns exec "$XST_NS_CLI" timeout -k 5 $((BENCH_SECONDS + 30)) taskset -c "$BENCH_GEN_CPU" \
 		kxdpgun -F "$BENCH_GEN_CPU" -t "$BENCH_SECONDS" -Q "$qps" -i "$qf" \
 		-I "$XST_IF_CLI" "$XST_IP4_SRV" >"$raw" 2>&1 &
@@ -389,20 +398,22 @@ run_load() {
 	wait "$pid" || rc=$?
 	untrack "$pid"
 	# "total queries: N (P pps)", "total replies: N (P pps) (X%)",
-	# "responded RCODE: N", "duration: S s"
-	row=$(awk -v size="$size" -v srv="$name" -v label="$label" -v qps="$qps" -v rc="$rc" '
+	# "responded RCODE: N", "duration: S s", "average DNS reply size: B B"
+	row=$(awk -v size="$size" -v srv="$name" -v label="$label" -v qps="$qps" -v rc="$rc" \
+		-v round="$ROUND" '
 		/^total queries:/ { sent = $3; gsub(/\(/, "", $4); spps = $4 }
 		/^total replies:/ { recv = $3; gsub(/\(/, "", $4); rpps = $4 }
 		/^responded / { k = $2; sub(/:$/, "", k); n = $3
 			if (k == "NOERROR") noerr = n; else if (k == "NXDOMAIN") nx = n
 			else other += n }
 		/^duration:/ { dur = $2 }
+		/^average DNS reply size:/ { rsize = $5 }
 		END {
 			st = (rc == 0 && sent > 0) ? "ok" : ("fail(" rc ")")
 			ratio = (sent > 0) ? recv / sent : 0
 			if (dur == "") dur = 0
-			printf "%s,%s,%s,%s,%s,%d,%d,%d,%d,%.4f,%d,%d,%d,%s\n", size, srv, label, qps,
-				dur, sent, recv, spps, rpps, ratio, noerr, nx, other, st
+			printf "%s,%s,%s,%s,%s,%d,%d,%d,%d,%.4f,%d,%d,%d,%s,%s,%d\n", size, srv, label, qps,
+				dur, sent, recv, spps, rpps, ratio, noerr, nx, other, st, round, rsize
 		}' "$raw")
 	echo "$row" >>"$RESULTS"
 	log "  $(echo "$row" | awk -F, '{ st = ($14 == "ok") ? "" : (" " $14)
@@ -420,29 +431,29 @@ serve() {
 	start=$(fn_of "$name" start)
 	if [ -z "$avail" ] || [ -z "$start" ]; then
 		log "$name: unknown server (no srv_${name//-/_}_start)"
-		echo "$size,$name,skipped,0,-,unknown server" >>"$SERVERS_CSV"
+		echo "$size,$name,skipped,0,-,unknown server,$ROUND" >>"$SERVERS_CSV"
 		return 0
 	fi
 	if ! why=$("$avail"); then
 		log "$name: skipped: $why"
-		echo "$size,$name,skipped,0,-,${why//,/;}" >>"$SERVERS_CSV"
+		echo "$size,$name,skipped,0,-,${why//,/;},$ROUND" >>"$SERVERS_CSV"
 		return 0
 	fi
-	dir="$TMP/$name-$size"
+	dir="$TMP/$name-$size-r$ROUND"
 	mkdir -p "$dir"
 	# Nothing may be left from the previous server: no answer, no XDP program.
 	if [ -n "$(ask host0.bench.test. A)" ] ||
 	   ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV" | grep -q 'prog/xdp'; then
 		die "before $name: the previous server still answers or left XDP attached"
 	fi
-	log "$name: starting on the $size-name zone"
+	log "$name: starting on the $size-name zone (round $ROUND/$BENCH_ROUNDS)"
 	t0=$(date +%s.%N)
 	"$start" "$zone" "$dir"
 	[ -z "$SRV_PID" ] || track "$SRV_PID"
 	if ! wait_ready "$name" "$dir"; then
-		cp "$dir/server.out" "$RAW/$size-$name-server.out" 2>/dev/null || true
+		cp "$dir/server.out" "$RAW/$size-$name-r$ROUND-server.out" 2>/dev/null || true
 		srv_stop "$name" "$dir"
-		echo "$size,$name,failed,0,-,did not become ready" >>"$SERVERS_CSV"
+		echo "$size,$name,failed,0,-,did not become ready,$ROUND" >>"$SERVERS_CSV"
 		return 0
 	fi
 	t1=$(date +%s.%N)
@@ -459,9 +470,9 @@ serve() {
 		run_load "$size" "$name" "$label" "$qps" "$qf"
 		sleep 1
 	done
-	cp "$dir/server.out" "$RAW/$size-$name-server.out" 2>/dev/null || true
+	cp "$dir/server.out" "$RAW/$size-$name-r$ROUND-server.out" 2>/dev/null || true
 	srv_stop "$name" "$dir"
-	echo "$size,$name,ok,$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'),$check," >>"$SERVERS_CSV"
+	echo "$size,$name,ok,$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'),$check,,$ROUND" >>"$SERVERS_CSV"
 }
 
 # ---- instructions per query -------------------------------------------------
@@ -506,8 +517,8 @@ instr_count() {	# SIZE ZONE
 
 # ---- main ---------------------------------------------------------------------
 START=$(date +%s)
-echo "size,server,rate,offered_qps,duration_s,sent,answered,sent_pps,answered_pps,ratio,noerror,nxdomain,other_rcode,status" >"$RESULTS"
-echo "size,server,status,ready_s,answers,note" >"$SERVERS_CSV"
+echo "size,server,rate,offered_qps,duration_s,sent,answered,sent_pps,answered_pps,ratio,noerror,nxdomain,other_rcode,status,round,reply_bytes" >"$RESULTS"
+echo "size,server,status,ready_s,answers,note,round" >"$SERVERS_CSV"
 echo "size,ir_total,service_calls,ir_per_query,ns_per_query,status" >"$INSTR"
 {
 	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -519,6 +530,7 @@ echo "size,ir_total,service_calls,ir_per_query,ns_per_query,status" >"$INSTR"
 	echo "nsd=$(nsd -v 2>&1 | head -n 1)"
 	echo "knotd=$(knotd -V 2>&1 | head -n 1)"
 	echo "seconds=$BENCH_SECONDS"
+	echo "rounds=$BENCH_ROUNDS"
 	echo "sizes=$BENCH_SIZES"
 	echo "rates=$BENCH_RATES"
 	echo "servers=$BENCH_SERVERS"
@@ -540,18 +552,25 @@ for size in $BENCH_SIZES; do
 	"$PY" "$ROOT/tools/bench/bench_zone.py" --names "$size" --zone "$zone" \
 		--queries "$qf" --lines "$BENCH_LINES"
 
-	# The generator's ceiling for this query file: kxdpgun unlimited against
-	# the XDP echo. The percentages below are of this rate.
-	GEN_MAX=0
-	serve "$size" echo "$zone" "$qf" max
-	GEN_MAX=$(awk -F, -v s="$size" '$1 == s && $2 == "echo" && $14 == "ok" { v = $9 } END { print v + 0 }' "$RESULTS")
-	[ "$GEN_MAX" -gt 0 ] || die "no generator ceiling measured for the $size-name zone"
-	echo "gen_max_$size=$GEN_MAX" >>"$META"
-	log "generator ceiling: $GEN_MAX answered/s"
-
-	for name in $BENCH_SERVERS; do
-		# shellcheck disable=SC2086 # a word list
-		serve "$size" "$name" "$zone" "$qf" $BENCH_RATES
+	# shellcheck disable=SC2206 # a word list
+	servers=($BENCH_SERVERS)
+	for ROUND in $(seq 1 "$BENCH_ROUNDS"); do
+		# The generator's ceiling for this query file: kxdpgun unlimited
+		# against the XDP echo, each round. The percentages are of round
+		# 1's, so that every round offers the same rates.
+		serve "$size" echo "$zone" "$qf" max
+		if [ "$ROUND" = 1 ]; then
+			GEN_MAX=$(awk -F, -v s="$size" '$1 == s && $2 == "echo" && $14 == "ok" { print $9; exit }' "$RESULTS")
+			[ "${GEN_MAX:-0}" -gt 0 ] || die "no generator ceiling measured for the $size-name zone"
+			echo "gen_max_$size=$GEN_MAX" >>"$META"
+			log "generator ceiling: $GEN_MAX answered/s (the rates' 100%)"
+		fi
+		# rotate the order by one server per round
+		for i in $(seq 0 $((${#servers[@]} - 1))); do
+			name=${servers[$(( (i + ROUND - 1) % ${#servers[@]} ))]}
+			# shellcheck disable=SC2086 # a word list
+			serve "$size" "$name" "$zone" "$qf" $BENCH_RATES
+		done
 	done
 	instr_count "$size" "$zone"
 done

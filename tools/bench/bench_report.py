@@ -5,11 +5,13 @@
     bench_report.py --dir build/bench --md docs/BENCHMARKS.md --png docs/bench-dns.png
 
 Reads dns-results.csv (one row per kxdpgun run), dns-servers.csv (one row per
-server and zone size), dns-instr.csv (callgrind) and dns-meta.txt (key=value)
-from --dir. Uses matplotlib with the Agg backend (no display needed)."""
+server, zone size and round), dns-instr.csv (callgrind) and dns-meta.txt
+(key=value) from --dir. A point is the median over the rounds of its runs.
+Uses matplotlib with the Agg backend (no display needed)."""
 import argparse
 import csv
 import os
+import statistics
 import sys
 
 XST = ('xdpstorm-memcpy', 'xdpstorm-precopy')
@@ -88,11 +90,18 @@ class Data:
                 self.order.append(r['server'])
 
     def run(self, size, server, label):
-        for r in self.runs:
-            if int(r['size']) == size and r['server'] == server and r['rate'] == label \
-                    and r['status'] == 'ok':
-                return r
-        return None
+        """median over the rounds' successful runs, with the spread of answered/s"""
+        rs = [r for r in self.runs if int(r['size']) == size and r['server'] == server
+              and r['rate'] == label and r['status'] == 'ok']
+        if not rs:
+            return None
+        out = {}
+        for k in ('sent_pps', 'answered_pps', 'ratio', 'reply_bytes'):
+            out[k] = statistics.median(float(r.get(k) or 0) for r in rs)
+        ans = [float(r['answered_pps']) for r in rs]
+        out['n'] = len(rs)
+        out['spread'] = (max(ans) - min(ans)) / out['answered_pps'] if out['answered_pps'] else 0
+        return out
 
     def rates(self, size):
         out = []
@@ -101,16 +110,33 @@ class Data:
                 out.append(r['rate'])
         return sorted(out, key=rate_key)
 
+    def points(self, size, server):
+        out = []
+        for label in self.rates(size) + (['max'] if server == 'echo' else []):
+            x = self.run(size, server, label)
+            if x and (label, x) not in out:
+                out.append((label, x))
+        return out
+
     def peak(self, size, server):
-        v = [float(r['answered_pps']) for r in self.runs
-             if int(r['size']) == size and r['server'] == server and r['status'] == 'ok']
+        v = [x['answered_pps'] for _, x in self.points(size, server)]
+        return max(v) if v else None
+
+    def reply_bytes(self, size, server):
+        v = [x['reply_bytes'] for _, x in self.points(size, server) if x['reply_bytes']]
+        return statistics.median(v) if v else None
+
+    def spread(self, size, server):
+        v = [x['spread'] for _, x in self.points(size, server) if x['n'] > 1]
         return max(v) if v else None
 
     def status(self, size, server):
-        for r in self.servers:
-            if int(r['size']) == size and r['server'] == server:
+        """the first round that ran, else the first that did not"""
+        rs = [r for r in self.servers if int(r['size']) == size and r['server'] == server]
+        for r in rs:
+            if r['status'] == 'ok':
                 return r
-        return None
+        return rs[0] if rs else None
 
     def gen_max(self, size):
         v = self.meta.get('gen_max_%d' % size)
@@ -137,8 +163,7 @@ def plot(data, png):
     for ax, size in zip(axes[0], sizes):
         top = 0
         for i, srv in enumerate(data.order):
-            pts = [(float(r['sent_pps']), float(r['answered_pps'])) for r in data.runs
-                   if int(r['size']) == size and r['server'] == srv and r['status'] == 'ok']
+            pts = [(x['sent_pps'], x['answered_pps']) for _, x in data.points(size, srv)]
             if not pts:
                 continue
             pts.sort()
@@ -148,9 +173,9 @@ def plot(data, png):
             top = max(top, max(max(p) for p in pts))
         e = data.run(size, 'echo', 'max')
         if e:
-            ax.plot([float(e['sent_pps']) / 1e3], [float(e['answered_pps']) / 1e3], 'k*',
+            ax.plot([e['sent_pps'] / 1e3], [e['answered_pps'] / 1e3], 'k*',
                     markersize=11, label=LABELS['echo'])
-            top = max(top, float(e['sent_pps']))
+            top = max(top, e['sent_pps'])
         lim = top / 1e3 * 1.05 if top else 1
         ax.plot([0, lim], [0, lim], color='0.7', linewidth=0.8, linestyle=':',
                 label='all answered')
@@ -206,10 +231,15 @@ def report(data, png_name):
     w('  with each `--send` mode. Each has its own temporary configuration and state.')
     w('- kxdpgun runs in the client namespace on core %s (`-F`), towards the server' %
       m.get('gen_cpu', '?'))
-    w('  veth\'s IPv4 address, for %s s per point, with one thread (one queue).' %
+    w('  veth\'s IPv4 address, %s s per run, with one thread (one queue). "Answered" is' %
       m.get('seconds', '?'))
-    w('  "Answered" is its count of replies, "sent" of queries; the ratio is')
-    w('  answered/sent.')
+    w('  its count of replies (any response code), "sent" its count of queries; the')
+    w('  ratio is answered/sent.')
+    w('- The whole matrix runs %s rounds; each round starts every server afresh, in an' %
+      m.get('rounds', '1'))
+    w('  order rotated by one server per round. Every figure below is the median over')
+    w('  the rounds; "round spread" is the largest (max - min) / median of answered/s')
+    w('  over a server\'s rates, a measure of this machine\'s noise.')
     w('- Zone `bench.test.` with N host names (`tools/bench/bench_zone.py`): one A each,')
     w('  an AAAA on every 4th, an MX (to an in-zone target) on every 10th. Queries')
     w('  (%s lines, read in a loop by kxdpgun): 80%% A of existing names, 8%% AAAA,' %
@@ -221,7 +251,7 @@ def report(data, png_name):
       m.get('max_qps', '?'))
     w('  the server veth that turns each query around in the driver with XDP_TX')
     w('  (`tools/bench/dns_echo.bpf.c`): no server at all. The offered rates are')
-    w('  percentages of that ceiling (`-Q`), plus `max` = kxdpgun unlimited again.')
+    w('  percentages of round 1\'s ceiling (`-Q`), plus `max` = kxdpgun unlimited.')
     w('  Rate-limited kxdpgun sends bursts of 10 (`-b` default) paced per tick.')
     w('- **Caveat**: on veth the receiver\'s softirq and XDP work runs on the *sender\'s*')
     w('  core, so the server\'s kernel receive path (and its XDP program) share core %s' %
@@ -258,26 +288,32 @@ def report(data, png_name):
             cells = []
             for r in rates:
                 x = data.run(size, srv, r)
-                cells.append('%s (%.1f%%)' % (kq(float(x['answered_pps'])),
-                                              100 * float(x['ratio'])) if x else '-')
+                cells.append('%s (%.1f%%)' % (kq(x['answered_pps']), 100 * x['ratio'])
+                             if x else '-')
             w('| %s | %s |' % (LABELS.get(srv, srv), ' | '.join(cells)))
         w('')
         nsd = data.peak(size, NSD)
         kx = data.peak(size, KNOT_XDP)
-        w('Peak answered/s over all rates, and ratios:')
+        w('Peak answered/s over all rates, and ratios (answers are NSD-style for NSD and')
+        w('xdpstorm, with the NS RRset in the authority section, and minimal for Knot:')
+        w('see the reply sizes):')
         w('')
-        w('| server | peak answered/s | vs NSD | vs Knot-XDP | vs ceiling | answers | ready (s) |')
-        w('| --- | --- | --- | --- | --- | --- | --- |')
+        w('| server | peak answered/s | vs NSD | vs Knot-XDP | vs ceiling | round spread | DNS reply (B) | answers | ready (s) |')
+        w('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
         for srv in data.order:
             p = data.peak(size, srv)
             st = data.status(size, srv) or {}
             if p is None:
                 continue
-            w('| %s | %s | %s | %s | %s | %s | %s |' % (
+            sp = data.spread(size, srv)
+            rb = data.reply_bytes(size, srv)
+            w('| %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
                 LABELS.get(srv, srv), kq(p),
                 '%.2fx' % (p / nsd) if nsd else '-',
                 '%.2fx' % (p / kx) if kx else '-',
                 '%.0f%%' % (100 * p / gm) if gm else '-',
+                '%.0f%%' % (100 * sp) if sp is not None else '-',
+                '%.0f' % rb if rb else '-',
                 st.get('answers', '-'), st.get('ready_s', '-')))
         w('')
         for srv in XST:
@@ -298,9 +334,11 @@ def report(data, png_name):
             x = data.run(size, srv, T_RATE)
             if x:
                 targets.append(('%s: answered at 90%% of the ceiling' % where, '>= 99%',
-                                '%.2f%% of %s/s sent' % (100 * float(x['ratio']),
-                                                         kq(float(x['sent_pps']))),
-                                float(x['ratio']) >= T_RATIO))
+                                '%.2f%% of %s/s sent' % (100 * x['ratio'], kq(x['sent_pps'])),
+                                x['ratio'] >= T_RATIO))
+            else:
+                targets.append(('%s: answered at 90%% of the ceiling' % where, '>= 99%',
+                                'not measured (no 90% rate in BENCH_RATES)', None))
 
     w('### Instructions per query (userspace, callgrind)')
     w('')
