@@ -272,7 +272,11 @@ def report(data, png_name):
         w('### %s-name zone' % names(size))
         w('')
         if gm:
-            w('Generator ceiling (XDP echo): **%s answers/s**.' % kq(gm))
+            per = [float(r['answered_pps']) for r in data.runs if int(r['size']) == size
+                   and r['server'] == 'echo' and r['status'] == 'ok']
+            w('Generator ceiling (XDP echo): **%s answers/s** in round 1 (the rates\' 100%%);' %
+              kq(gm))
+            w('per round: %s.' % ', '.join(kq(v) for v in per))
             w('')
         rates = data.rates(size)
         w('Answered/s (answered/sent) per offered rate:')
