@@ -251,7 +251,10 @@ def report(data, png_name):
       m.get('max_qps', '?'))
     w('  the server veth that turns each query around in the driver with XDP_TX')
     w('  (`tools/bench/dns_echo.bpf.c`): no server at all. The offered rates are')
-    w('  percentages of round 1\'s ceiling (`-Q`), plus `max` = kxdpgun unlimited.')
+    w('  percentages of that ceiling (`-Q`; the median of three echo runs in round 1),')
+    w('  plus `max` = kxdpgun unlimited. Against a real server kxdpgun may not reach')
+    w('  the rate asked for, since its core also carries the server\'s receive path;')
+    w('  tables give what it sent.')
     w('  Rate-limited kxdpgun sends bursts of 10 (`-b` default) paced per tick.')
     w('- **Caveat**: on veth the receiver\'s softirq and XDP work runs on the *sender\'s*')
     w('  core, so the server\'s kernel receive path (and its XDP program) share core %s' %
@@ -274,9 +277,9 @@ def report(data, png_name):
         if gm:
             per = [float(r['answered_pps']) for r in data.runs if int(r['size']) == size
                    and r['server'] == 'echo' and r['status'] == 'ok']
-            w('Generator ceiling (XDP echo): **%s answers/s** in round 1 (the rates\' 100%%);' %
+            w('Generator ceiling (XDP echo): **%s answers/s**, the median of round 1\'s three' %
               kq(gm))
-            w('per round: %s.' % ', '.join(kq(v) for v in per))
+            w('runs (the rates\' 100%%); every echo run: %s.' % ', '.join(kq(v) for v in per))
             w('')
         rates = data.rates(size)
         w('Answered/s (answered/sent) per offered rate:')
