@@ -209,6 +209,20 @@ def report(data, png_name):
     w('')
     w('## DNS: xdpstorm against NSD and Knot')
     w('')
+    w('Summary (peak answered/s over the offered rates, medians over rounds; details')
+    w('and method below):')
+    w('')
+    w('| zone names | xdpstorm memcpy | xdpstorm precopy | Knot XDP | Knot socket | NSD |'
+      ' best xdpstorm / Knot XDP | best xdpstorm / NSD |')
+    w('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    for size in data.sizes:
+        pk = {srv: data.peak(size, srv) for srv in XST + (KNOT_XDP, 'knot-sock', NSD)}
+        best = max([v for v in (pk[XST[0]], pk[XST[1]]) if v is not None], default=None)
+        w('| %s | %s | %s |' % (names(size), ' | '.join(kq(pk[k]) if pk[k] else '-' for k in
+                                                        XST + (KNOT_XDP, 'knot-sock', NSD)),
+                                ' | '.join('%.2fx' % (best / pk[k]) if best and pk[k] else '-'
+                                           for k in (KNOT_XDP, NSD))))
+    w('')
     w('### Machine')
     w('')
     w('| | |')
@@ -254,8 +268,7 @@ def report(data, png_name):
     w('  percentages of that ceiling (`-Q`; the median of three echo runs in round 1),')
     w('  plus `max` = kxdpgun unlimited. Against a real server kxdpgun may not reach')
     w('  the rate asked for, since its core also carries the server\'s receive path;')
-    w('  tables give what it sent.')
-    w('  Rate-limited kxdpgun sends bursts of 10 (`-b` default) paced per tick.')
+    w('  tables give what it sent. kxdpgun sends in batches of 10 (`-b` default).')
     w('- **Caveat**: on veth the receiver\'s softirq and XDP work runs on the *sender\'s*')
     w('  core, so the server\'s kernel receive path (and its XDP program) share core %s' %
       m.get('gen_cpu', '?'))
@@ -389,7 +402,7 @@ def report(data, png_name):
     w('### Reproduce')
     w('')
     w('```')
-    w('make bench-dns                      # the whole matrix, about 20 minutes')
+    w('make bench-dns                      # the whole matrix, about 21 minutes here')
     w('BENCH_SIZES=10000 BENCH_SECONDS=5 BENCH_RATES="50 90 max" \\')
     w('    BENCH_SERVERS="xdpstorm-memcpy knot-xdp nsd" make bench-dns')
     w('```')
