@@ -154,18 +154,28 @@ uint32_t xst_io_rx(struct xst_io *io, struct xst_io_buf *bufs, uint32_t max)
 	return n;
 }
 
+#define TX_KICKS_MAX	8	/* sendto() calls per kick in copy mode */
+
 static void kick_tx(struct xst_io *io)
 {
-	int ret;
+	int i;
 
 	if (io->kind != XST_IO_KIND_XSK)
 		return;
 	if (io->need_wakeup && !xsk_ring_prod__needs_wakeup(&io->tx))
 		return;
-	/* EAGAIN/EBUSY/ENOBUFS: the kernel is still busy with earlier frames;
-	 * they will go with the next kick. Nothing to report per batch. */
-	ret = sendto(io->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
-	(void)ret;
+	/* Copy mode transmits inside sendto(), a budget of descriptors per
+	 * call (32 on Linux 6.x), and says EAGAIN when it stopped at the
+	 * budget with more on the ring: call again, a bounded number of times,
+	 * so that one batch of replies leaves in one kick instead of piling up
+	 * until the TX ring is full. A zero-copy driver sends asynchronously:
+	 * one wake-up is enough. EBUSY/ENOBUFS: the kernel is still busy with
+	 * earlier frames; they go with the next kick. Nothing is reported per batch. */
+	for (i = 0; i < TX_KICKS_MAX; i++) {
+		if (sendto(io->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0 || errno != EAGAIN ||
+		    io->zerocopy)
+			break;
+	}
 }
 
 uint32_t xst_io_tx(struct xst_io *io, const struct xst_io_buf *bufs, uint32_t n)
@@ -176,7 +186,9 @@ uint32_t xst_io_tx(struct xst_io *io, const struct xst_io_buf *bufs, uint32_t n)
 		return 0;
 	room = xsk_prod_nb_free(&io->tx, n);
 	if (room < n) {
-		/* Completions may have freed slots since the last refill. */
+		/* Push out what is on the ring, then collect the completions:
+		 * slots come back instead of this batch being dropped. */
+		kick_tx(io);
 		xst_io_refill(io);
 		room = xsk_prod_nb_free(&io->tx, n);
 	}
