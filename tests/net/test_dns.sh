@@ -40,69 +40,31 @@ ALL_TESTS="
 	test_attached_by_ctl
 "
 
-if [ "$(id -u)" != 0 ]; then
-	echo "dns: skipped: needs root (network namespaces, XDP)"
-	exit 77
-fi
-for tool in ip socat ping timeout dig kdig nsd dnsperf "$PY"; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "dns: skipped: '$tool' not installed (make deps)"
-		exit 77
-	fi
-done
+SUITE=dns
+# shellcheck source=tests/net/lib.sh
+. "$ROOT/tests/net/lib.sh"
+net_require ip socat ping timeout dig kdig nsd dnsperf "$PY"
 if ! "$PY" -c 'import dns.message' 2>/dev/null; then
 	echo "dns: skipped: python3-dnspython not installed (make deps)"
 	exit 77
 fi
-if [ ! -x "$DAEMON" ] || [ ! -x "$CTL" ]; then
-	echo "dns: $DAEMON or $CTL missing (run make all first)"
-	echo "dns: 0 passed, 1 failed"
-	exit 1
-fi
+net_require_file "$DAEMON" "$CTL"
 
-TMP=$(mktemp -d /tmp/xst-dns.XXXXXX)
-SERVICE_PIDS=""
 DPID=""
-export XST_TB_ID="dn$$"
-XST_TB_ID=${XST_TB_ID:0:10}
-
-cleanup() {
-	local p
-
-	trap '' PIPE
+suite_cleanup() {
 	[ -n "$DPID" ] && kill -KILL "$DPID" 2>/dev/null
-	for p in $SERVICE_PIDS; do
-		kill "$p" 2>/dev/null || true
-	done
-	"$ROOT/tools/testbed.sh" down --id "$XST_TB_ID" >/dev/null 2>&1 || true
+	ctl detach --iface "$XST_IF_SRV" >/dev/null 2>&1
 	rm -f "/run/xdpstorm/${XST_IF_SRV:-none}.owner"
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
 
-if ! tb_env=$("$ROOT/tools/testbed.sh" up --id "$XST_TB_ID" --queues 2 2>"$TMP/testbed.log"); then
-	echo "dns: testbed up failed: $(tail -n1 "$TMP/testbed.log")"
-	echo "dns: 0 passed, 1 failed"
-	exit 1
-fi
-eval "$tb_env"
-
-srv() { ip netns exec "$XST_NS_SRV" "$@"; }
-cli() { ip netns exec "$XST_NS_CLI" "$@"; }
-ctl() { ip netns exec "$XST_NS_SRV" "$CTL" "$@"; }
-
-why() {
-	echo "$*" >"$TMP/why"
-	return 1
-}
+net_testbed dn 2
 
 has_xdp() { ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV" | grep -q 'prog/xdp'; }
 
 zone_args() {
 	local z out=""
 
-	for z in ${1:-$ZONES}; do
+	for z in $ZONES; do
 		out="$out --zone $z"
 	done
 	echo "$out"
@@ -450,19 +412,4 @@ test_attached_by_ctl() {
 
 # ---- runner --------------------------------------------------------------------
 
-pass=0
-failed=0
-for t in ${TESTS:-$ALL_TESTS}; do
-	rm -f "$TMP/why"
-	reset
-	if "$t"; then
-		echo "ok $t"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $t: $(cat "$TMP/why" 2>/dev/null || echo "no reason recorded")"
-		failed=$((failed + 1))
-	fi
-done
-reset
-echo "dns: $pass passed, $failed failed"
-[ $failed -eq 0 ]
+net_run_tests reset

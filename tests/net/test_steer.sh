@@ -35,56 +35,17 @@ ALL_TESTS="
 	test_stale_pins
 "
 
-if [ "$(id -u)" != 0 ]; then
-	echo "steer: skipped: needs root (network namespaces, XDP)"
-	exit 77
-fi
-for tool in ip socat ping timeout python3; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "steer: skipped: '$tool' not installed (make deps)"
-		exit 77
-	fi
-done
-if [ ! -x "$CTL" ]; then
-	echo "steer: $CTL missing (run make all first)"
-	echo "steer: 0 passed, 1 failed"
-	exit 1
-fi
+SUITE=steer
+# shellcheck source=tests/net/lib.sh
+. "$ROOT/tests/net/lib.sh"
+net_require ip socat ping timeout python3
+net_require_file "$CTL"
 
-TMP=$(mktemp -d /tmp/xst-steer.XXXXXX)
-SERVICE_PIDS=""
-export XST_TB_ID="st$$"
-XST_TB_ID=${XST_TB_ID:0:10}
-
-cleanup() {
-	local p
-
-	trap '' PIPE
-	for p in $SERVICE_PIDS; do
-		kill "$p" 2>/dev/null || true
-	done
-	"$ROOT/tools/testbed.sh" down --id "$XST_TB_ID" >/dev/null 2>&1 || true
-	rm -rf "$TMP"
+suite_cleanup() {
+	ctl detach --iface "$XST_IF_SRV" >/dev/null 2>&1
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
 
-if ! tb_env=$("$ROOT/tools/testbed.sh" up --id "$XST_TB_ID" --queues 2 2>"$TMP/testbed.log"); then
-	echo "steer: testbed up failed: $(tail -n1 "$TMP/testbed.log")"
-	echo "steer: 0 passed, 1 failed"
-	exit 1
-fi
-eval "$tb_env"
-
-srv() { ip netns exec "$XST_NS_SRV" "$@"; }
-cli() { ip netns exec "$XST_NS_CLI" "$@"; }
-ctl() { ip netns exec "$XST_NS_SRV" "$CTL" "$@"; }
-
-# A test records why it failed here and returns 1.
-why() {
-	echo "$*" >"$TMP/why"
-	return 1
-}
+net_testbed st 2
 
 # ---- services in the server namespace (bounded: killed by cleanup) ----------
 UDP_PORT=9999
@@ -450,18 +411,4 @@ test_stale_pins() {
 
 # ---- runner --------------------------------------------------------------------
 
-pass=0
-failed=0
-for t in ${TESTS:-$ALL_TESTS}; do
-	rm -f "$TMP/why"
-	if fresh_attach && "$t"; then
-		echo "ok $t"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $t: $(cat "$TMP/why" 2>/dev/null || echo "no reason recorded")"
-		failed=$((failed + 1))
-	fi
-done
-ctl detach --iface "$XST_IF_SRV" >/dev/null 2>&1
-echo "steer: $pass passed, $failed failed"
-[ $failed -eq 0 ]
+net_run_tests fresh_attach
