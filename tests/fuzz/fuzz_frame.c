@@ -19,6 +19,7 @@
 #include "dns/db.h"
 #include "dns/zone.h"
 #include "service.h"
+#include "../lib/ref_csum.h"
 
 #define FRAME_CAP 4096
 
@@ -59,19 +60,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static uint32_t sum16(const uint8_t *p, uint32_t len, uint32_t sum)
-{
-	uint32_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
 static uint16_t be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
@@ -95,7 +83,7 @@ static void check_reply(const uint8_t *f, uint32_t len)
 	if (proto == 0x0800) {
 		uint8_t ph[12];
 
-		if (ip[0] != 0x45 || sum16(ip, 20, 0) != 0xffff || ip[9] != 17)
+		if (ip[0] != 0x45 || ref_csum_sum(ip, 20, 0) != 0xffff || ip[9] != 17)
 			abort();
 		udp = ip + 20;
 		ulen = be16(udp + 4);
@@ -106,7 +94,7 @@ static void check_reply(const uint8_t *f, uint32_t len)
 		ph[9] = 17;
 		ph[10] = (uint8_t)(ulen >> 8);
 		ph[11] = (uint8_t)ulen;
-		psum = sum16(ph, 12, 0);
+		psum = ref_csum_sum(ph, 12, 0);
 	} else if (proto == 0x86dd) {
 		uint8_t ph[40] = { 0 };
 
@@ -118,13 +106,13 @@ static void check_reply(const uint8_t *f, uint32_t len)
 		ph[34] = (uint8_t)(ulen >> 8);
 		ph[35] = (uint8_t)ulen;
 		ph[39] = 17;
-		psum = sum16(ph, 40, 0);
+		psum = ref_csum_sum(ph, 40, 0);
 	} else {
 		abort();
 	}
 	if ((uint32_t)(udp - f) + ulen != len || ulen < 8 + 12)
 		abort();
-	if (be16(udp) != 53 || !be16(udp + 6) || sum16(udp, ulen, psum) != 0xffff)
+	if (be16(udp) != 53 || !be16(udp + 6) || ref_csum_sum(udp, ulen, psum) != 0xffff)
 		abort();
 }
 
