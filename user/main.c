@@ -659,8 +659,9 @@ static int open_queues(struct daemon *d)
 		icfg.queue = q;
 		err = xst_io_xsk_create(&d->io[q], &icfg);
 		if (err) {
-			pr_err("create AF_XDP socket on '%s' queue %u: %s\n", d->cfg.iface, q,
-			       strerror(-err));
+			pr_err("create AF_XDP socket on '%s' queue %u: %s%s\n", d->cfg.iface, q,
+			       strerror(-err),
+			       err == -EBUSY ? " (another AF_XDP socket holds this queue)" : "");
 			return err;
 		}
 		err = xst_worker_create(&d->w[q], d->io[q], &d->ref, q, d->cpu[q], d->cfg.send,

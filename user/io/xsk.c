@@ -12,12 +12,17 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <linux/if_xdp.h>
 
 #include <xdp/xsk.h>
 
 #include "core/log.h"
 #include "io/io_priv.h"
+
+/* How long a busy queue is waited for: see bind_with_retry(). */
+#define XST_BUSY_PAUSE_MS 20
+#define XST_BUSY_TRIES	  150
 
 static int make_umem(struct xst_io *io)
 {
@@ -32,6 +37,13 @@ static int make_umem(struct xst_io *io)
 	return xsk_umem__create(&io->umem, io->area, io->area_len, &io->fill, &io->comp, &ucfg);
 }
 
+static int renew_umem(struct xst_io *io)
+{
+	xsk_umem__delete(io->umem);
+	io->umem = NULL;
+	return make_umem(io);
+}
+
 static int make_socket(struct xst_io *io, const struct xst_io_cfg *cfg, uint16_t bind_flags)
 {
 	struct xsk_socket_config scfg = {
@@ -44,6 +56,59 @@ static int make_socket(struct xst_io *io, const struct xst_io_cfg *cfg, uint16_t
 
 	return xsk_socket__create(&io->xsk, cfg->ifname, cfg->queue, io->umem, &io->rx, &io->tx,
 				  &scfg);
+}
+
+/*
+ * Zero-copy first (unless told otherwise), copy mode if the driver refuses.
+ * A failed bind can leave the UMEM's rings half-owned by a dead context, so
+ * every retry starts from a fresh UMEM.
+ */
+static int bind_once(struct xst_io *io, const struct xst_io_cfg *cfg)
+{
+	int err;
+
+	io->zerocopy = 0;
+	if (cfg->copy != XST_IO_COPY_FORCE) {
+		err = make_socket(io, cfg, XDP_ZEROCOPY);
+		if (!err) {
+			io->zerocopy = 1;
+			return 0;
+		}
+		if (cfg->copy == XST_IO_ZEROCOPY_FORCE || err == -EBUSY)
+			return err;
+		pr_debug("zero-copy bind on '%s' queue %u: %s; trying copy mode\n", cfg->ifname,
+			 cfg->queue, strerror(-err));
+		err = renew_umem(io);
+		if (err)
+			return err;
+	}
+	return make_socket(io, cfg, XDP_COPY);
+}
+
+/*
+ * EBUSY means another socket holds the queue. When that socket belonged to a
+ * process that has just exited (a crash, a restart), the kernel frees the
+ * queue from deferred work some milliseconds later: wait for it, a bounded
+ * time, rather than fail a restart that would work a moment later.
+ */
+static int bind_with_retry(struct xst_io *io, const struct xst_io_cfg *cfg)
+{
+	const struct timespec pause = { .tv_nsec = XST_BUSY_PAUSE_MS * 1000000L };
+	unsigned int tries = 0;
+	int err;
+
+	for (;;) {
+		err = bind_once(io, cfg);
+		if (err != -EBUSY || ++tries >= XST_BUSY_TRIES)
+			return err;
+		if (tries == 1)
+			pr_debug("queue %u of '%s' is busy; waiting up to %d ms for it\n",
+				 cfg->queue, cfg->ifname, XST_BUSY_TRIES * XST_BUSY_PAUSE_MS);
+		nanosleep(&pause, NULL);
+		err = renew_umem(io);
+		if (err)
+			return err;
+	}
 }
 
 static int is_pow2(uint32_t v)
@@ -85,29 +150,9 @@ int xst_io_xsk_create(struct xst_io **out, const struct xst_io_cfg *cfg)
 	if (err)
 		goto err_unmap;
 
-	if (cfg->copy != XST_IO_COPY_FORCE) {
-		err = make_socket(io, cfg, XDP_ZEROCOPY);
-		if (!err) {
-			io->zerocopy = 1;
-		} else if (cfg->copy == XST_IO_ZEROCOPY_FORCE) {
-			goto err_umem;
-		} else {
-			pr_debug("zero-copy bind on '%s' queue %u: %s; trying copy mode\n",
-				 cfg->ifname, cfg->queue, strerror(-err));
-			/* A failed bind can leave the UMEM's rings half-owned by a
-			 * dead context: start again from a fresh UMEM. */
-			xsk_umem__delete(io->umem);
-			io->umem = NULL;
-			err = make_umem(io);
-			if (err)
-				goto err_unmap;
-		}
-	}
-	if (!io->zerocopy) {
-		err = make_socket(io, cfg, XDP_COPY);
-		if (err)
-			goto err_umem;
-	}
+	err = bind_with_retry(io, cfg);
+	if (err)
+		goto err_umem;
 	io->fd = xsk_socket__fd(io->xsk);
 
 	err = xst_io_init_frames(io);
