@@ -46,6 +46,7 @@
 
 #define FRAME_CAP	4096
 #define QUERY_MAX	512
+#define XST_BATCH_MAX	256	/* --batch at most */
 
 struct query {
 	uint32_t len;
@@ -59,6 +60,8 @@ struct opts {
 	unsigned long queries;
 	unsigned long count;
 	unsigned long seed;
+	unsigned long batch;
+	int ahead;
 	int csum;
 };
 
@@ -79,10 +82,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: bench-dns-path (--names N | --zone FILE [--origin NAME])\n"
 		"                      [--queries M] [--count K] [--seed S]\n"
+		"                      [--batch B [--no-ahead]]\n"
 		"  --names N     generate bench.test. with N A records host0..host<N-1>\n"
 		"  --zone FILE   load FILE; query names are its A owners\n"
 		"  --queries M   distinct query frames (default 4096)\n"
 		"  --count K     queries served in the timed loop (default 1000000)\n"
+		"  --batch B     serve B frames at a time as a worker does, with the DNS\n"
+		"                lookahead over the batch when the zone is large enough\n"
+		"                (default 1: one frame at a time, no lookahead)\n"
+		"  --no-ahead    with --batch: never look ahead (to compare)\n"
 		"  --csum        only time the checksum (K sums per size) against a naive loop\n"
 		"Per-query instructions: valgrind --tool=callgrind --collect-atstart=no\n"
 		"  --toggle-collect=xst_service_frame bench-dns-path ... --count K,\n"
@@ -247,6 +255,40 @@ static __attribute__((noinline)) uint64_t serve(const struct xst_dns_db *db,
 	return bytes;
 }
 
+/* --batch: B frames copied in, looked ahead over (as the worker does), served. */
+static __attribute__((noinline)) uint64_t serve_batch(const struct xst_dns_db *db,
+						      const struct query *qs, unsigned long m,
+						      unsigned long k, const struct opts *o,
+						      uint8_t *frames, struct xst_service_stats *st)
+{
+	struct xst_dns_ahead a[XST_BATCH_MAX];
+	uint32_t len[XST_BATCH_MAX];
+	int ahead = o->ahead && xst_dns_db_ahead(db);
+	unsigned long i, b, n, j = 0;
+	uint64_t bytes = 0;
+	unsigned int step;
+
+	for (i = 0; i < k; i += n) {
+		n = k - i < o->batch ? k - i : o->batch;
+		for (b = 0; b < n; b++) {
+			memcpy(frames + b * FRAME_CAP, qs[j].data, qs[j].len);
+			len[b] = qs[j].len;
+			if (++j == m)
+				j = 0;
+		}
+		if (ahead) {
+			for (b = 0; b < n; b++)
+				xst_service_ahead(db, frames + b * FRAME_CAP, len[b], &a[b]);
+			for (step = 0; step < XST_DNS_AHEAD_STEPS; step++)
+				for (b = 0; b < n; b++)
+					xst_dns_ahead_step(db, &a[b]);
+		}
+		for (b = 0; b < n; b++)
+			bytes += xst_service_frame(db, frames + b * FRAME_CAP, len[b], FRAME_CAP, st);
+	}
+	return bytes;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -256,11 +298,13 @@ int main(int argc, char **argv)
 		{ "queries", required_argument, NULL, 'q' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "no-ahead", no_argument, NULL, 'A' },
 		{ "csum", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .queries = 4096, .count = 1000000, .seed = 1 };
+	struct opts o = { .queries = 4096, .count = 1000000, .seed = 1, .batch = 1, .ahead = 1 };
 	struct xst_service_stats st;
 	struct xst_zone_error err;
 	struct xst_dns_db *db = NULL;
@@ -282,6 +326,8 @@ int main(int argc, char **argv)
 		case 'q': o.queries = strtoul(optarg, NULL, 0); break;
 		case 'c': o.count = strtoul(optarg, NULL, 0); break;
 		case 's': o.seed = strtoul(optarg, NULL, 0); break;
+		case 'b': o.batch = strtoul(optarg, NULL, 0); break;
+		case 'A': o.ahead = 0; break;
 		case 'C': o.csum = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -290,7 +336,7 @@ int main(int argc, char **argv)
 	rng = o.seed;
 	if (o.csum)
 		return bench_csum(o.count);
-	if ((!o.zone) == (!o.names) || !o.queries) {
+	if ((!o.zone) == (!o.names) || !o.queries || !o.batch || o.batch > XST_BATCH_MAX) {
 		usage(stderr);
 		return 2;
 	}
@@ -316,7 +362,7 @@ int main(int argc, char **argv)
 	}
 
 	qs = calloc(o.queries, sizeof(*qs));
-	frame = aligned_alloc(4096, FRAME_CAP);
+	frame = aligned_alloc(4096, FRAME_CAP * o.batch);
 	if (!qs || !frame) {
 		pr_err("allocate %lu queries: %s\n", o.queries, strerror(ENOMEM));
 		goto out;
@@ -351,7 +397,10 @@ int main(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	bytes = serve(db, qs, o.queries, o.count, frame, &st);
+	if (o.batch > 1)
+		bytes = serve_batch(db, qs, o.queries, o.count, &o, frame, &st);
+	else
+		bytes = serve(db, qs, o.queries, o.count, frame, &st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
@@ -364,6 +413,8 @@ int main(int argc, char **argv)
 	       st.tx_frames ? (double)bytes / (double)st.tx_frames : 0.0);
 	printf("service calls: %lu (warm-up %lu + timed %lu): divide callgrind's Ir by this\n",
 	       o.queries + o.count, o.queries, o.count);
+	printf("batch: %lu, lookahead %s\n", o.batch,
+	       o.batch > 1 && o.ahead && xst_dns_db_ahead(db) ? "on" : "off");
 	printf("time: %.3f s, %.0f queries/s, %.1f ns/query\n", secs,
 	       secs > 0 ? (double)o.count / secs : 0.0,
 	       o.count ? secs * 1e9 / (double)o.count : 0.0);

@@ -50,6 +50,7 @@ struct xst_config {
 	const char *cpus;
 	int need_wakeup;
 	unsigned int batch;
+	enum xst_ahead_mode ahead;
 	unsigned int frames;
 	enum xst_io_copy copy;
 	int tcp;
@@ -64,6 +65,7 @@ static const struct xst_config defaults = {
 	.send = XST_SEND_MEMCPY,
 	.need_wakeup = 1,
 	.batch = XST_BATCH,
+	.ahead = XST_AHEAD_AUTO,
 	.frames = XST_FRAMES_DEFAULT,
 	.copy = XST_IO_COPY_AUTO,
 	.tcp = 1,
@@ -119,6 +121,10 @@ static void usage(FILE *f)
 "                        queue i -> cpu i modulo the online cpus\n"
 "      --no-need-wakeup  kick the kernel on every TX batch (need_wakeup is on by default)\n"
 "  -b, --batch N         RX descriptors per loop iteration, 1..%d (default %d)\n"
+"      --lookahead WHEN  prefetch every query's database lookups across the RX\n"
+"                        batch before answering it: auto (default: when the\n"
+"                        compiled zones exceed %u MiB, i.e. outgrow the caches),\n"
+"                        on, or off. memcpy send mode only\n"
 "  -f, --frames N        UMEM frames of %d bytes per queue, a power of two >= 256 (default %d)\n"
 "      --copy            force AF_XDP copy mode\n"
 "      --zero-copy       force zero-copy mode (fail if the driver cannot)\n"
@@ -155,7 +161,8 @@ static void usage(FILE *f)
 "  xdpstormctl stats --iface eth0  # per-queue counters\n"
 "\n"
 "See xdpstorm(8).\n",
-		XST_BATCH, XST_BATCH, XST_FRAME_SIZE, XST_FRAMES_DEFAULT);
+		XST_BATCH, XST_BATCH, XST_DNS_AHEAD_MIN_BYTES >> 20, XST_FRAME_SIZE,
+		XST_FRAMES_DEFAULT);
 }
 
 static int parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out)
@@ -212,6 +219,7 @@ enum {
 	OPT_NO_TCP,
 	OPT_KEEP,
 	OPT_CHECK,
+	OPT_AHEAD,
 };
 
 static int parse_args(int argc, char **argv, struct xst_config *cfg)
@@ -225,6 +233,7 @@ static int parse_args(int argc, char **argv, struct xst_config *cfg)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "no-need-wakeup", no_argument, NULL, OPT_NO_WAKEUP },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "lookahead", required_argument, NULL, OPT_AHEAD },
 		{ "frames", required_argument, NULL, 'f' },
 		{ "copy", no_argument, NULL, OPT_COPY },
 		{ "zero-copy", no_argument, NULL, OPT_ZEROCOPY },
@@ -289,6 +298,18 @@ static int parse_args(int argc, char **argv, struct xst_config *cfg)
 		case 'b':
 			if (parse_uint(optarg, 1, XST_BATCH, &cfg->batch)) {
 				pr_err("--batch '%s': expected 1..%d\n", optarg, XST_BATCH);
+				return -EINVAL;
+			}
+			break;
+		case OPT_AHEAD:
+			if (!strcmp(optarg, "auto")) {
+				cfg->ahead = XST_AHEAD_AUTO;
+			} else if (!strcmp(optarg, "on")) {
+				cfg->ahead = XST_AHEAD_ON;
+			} else if (!strcmp(optarg, "off")) {
+				cfg->ahead = XST_AHEAD_OFF;
+			} else {
+				pr_err("--lookahead '%s': expected auto, on or off\n", optarg);
 				return -EINVAL;
 			}
 			break;
@@ -425,13 +446,15 @@ out:
 	return err;
 }
 
-static void log_db(const char *what, const struct xst_dns_db *db, unsigned int nr_zones)
+static void log_db(const char *what, const struct xst_dns_db *db, const struct xst_config *cfg)
 {
+	int ahead = cfg->send == XST_SEND_MEMCPY &&
+		    (cfg->ahead == XST_AHEAD_ON || (cfg->ahead == XST_AHEAD_AUTO && xst_dns_db_ahead(db)));
 	size_t names, msgs, bytes;
 
 	xst_dns_db_sizes(db, &names, &msgs, &bytes);
-	pr_info("%s %u zone(s): %zu names, %zu prepared messages, %zu KiB\n", what, nr_zones,
-		names, msgs, bytes / 1024);
+	pr_info("%s %u zone(s): %zu names, %zu prepared messages, %zu KiB, lookahead %s\n", what,
+		cfg->nr_zones, names, msgs, bytes / 1024, ahead ? "on" : "off");
 }
 
 /* ---- interface -------------------------------------------------------------- */
@@ -671,6 +694,7 @@ static int open_queues(struct daemon *d)
 			return err;
 		}
 		d->w[q]->batch = d->cfg.batch;
+		d->w[q]->ahead = d->cfg.ahead;
 		pr_info("queue %u: AF_XDP socket in %s mode, %u frames, worker on cpu %d\n", q,
 			xst_io_zerocopy(d->io[q]) ? "zero-copy" : "copy", d->cfg.frames, d->cpu[q]);
 	}
@@ -767,7 +791,7 @@ static void reload(struct daemon *d)
 	}
 	old = xst_dbref_replace(&d->ref, db);
 	xst_dns_db_destroy((struct xst_dns_db *)old);
-	log_db("reloaded", db, d->cfg.nr_zones);
+	log_db("reloaded", db, &d->cfg);
 }
 
 static int start(struct daemon *d)
@@ -845,7 +869,7 @@ int main(int argc, char **argv)
 	if (d->cfg.check) {
 		if (build_db(&d->cfg, &db))
 			return EXIT_FAILURE;
-		log_db("checked", db, d->cfg.nr_zones);
+		log_db("checked", db, &d->cfg);
 		xst_dns_db_destroy(db);
 		return 0;
 	}
@@ -895,7 +919,7 @@ int main(int argc, char **argv)
 
 	if (build_db(&d->cfg, &db))
 		return EXIT_FAILURE;
-	log_db("loaded", db, d->cfg.nr_zones);
+	log_db("loaded", db, &d->cfg);
 	xst_dbref_init(&d->ref, db);
 	setrlimit(RLIMIT_MEMLOCK, &rl);	/* kernels before 5.11 charge BPF maps and UMEM here */
 

@@ -73,3 +73,15 @@ uint32_t xst_service_frame(const struct xst_dns_db *db, uint8_t *frame, uint32_t
 	st->tx_frames++;
 	return xst_net_udp_reply(frame, &p, (uint32_t)rlen);
 }
+
+void xst_service_ahead(const struct xst_dns_db *db, const uint8_t *frame, uint32_t len,
+		       struct xst_dns_ahead *a)
+{
+	struct xst_pkt p;
+
+	a->step = 0;
+	if (xst_net_parse(frame, len, &p) != XST_NET_OK || p.l4_proto != XST_IPPROTO_UDP ||
+	    p.dport != XST_DNS_PORT)
+		return;
+	xst_dns_ahead_start(db, a, frame + p.l4_off + XST_UDP_HLEN, p.l4_len - XST_UDP_HLEN);
+}

@@ -46,4 +46,14 @@ struct xst_service_stats {
 uint32_t xst_service_frame(const struct xst_dns_db *db, uint8_t *frame, uint32_t len,
 			   uint32_t cap, struct xst_service_stats *st);
 
+/*
+ * Start the DNS lookahead (dns/db.h) for a received frame, read only: the
+ * lookup xst_service_frame() will make for it, if it is a UDP query to port
+ * 53; otherwise a is left with nothing to do. For a batch, call this on every
+ * frame, then the XST_DNS_AHEAD_STEPS rounds of xst_dns_ahead_step(), then
+ * xst_service_frame() on each.
+ */
+void xst_service_ahead(const struct xst_dns_db *db, const uint8_t *frame, uint32_t len,
+		       struct xst_dns_ahead *a);
+
 #endif /* XST_SERVICE_H */

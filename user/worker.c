@@ -382,6 +382,19 @@ static uint32_t poll_precopy(struct xst_worker *w, const struct xst_dns_db *db,
 	return n;
 }
 
+/* Overlap the batch's database misses before serving it (dns/db.h). */
+static void look_ahead(const struct xst_dns_db *db, const struct xst_io_buf *rx, uint32_t n)
+{
+	struct xst_dns_ahead a[XST_BATCH];
+	uint32_t i, step;
+
+	for (i = 0; i < n; i++)
+		xst_service_ahead(db, rx[i].data, rx[i].len, &a[i]);
+	for (step = 0; step < XST_DNS_AHEAD_STEPS; step++)
+		for (i = 0; i < n; i++)
+			xst_dns_ahead_step(db, &a[i]);
+}
+
 uint32_t xst_worker_poll(struct xst_worker *w)
 {
 	struct xst_io_buf rx[XST_BATCH], out[XST_BATCH];
@@ -398,6 +411,8 @@ uint32_t xst_worker_poll(struct xst_worker *w)
 	w->stats.batches++;
 	if (w->pc)
 		return poll_precopy(w, db, rx, n);
+	if (w->ahead == XST_AHEAD_ON || (w->ahead == XST_AHEAD_AUTO && xst_dns_db_ahead(db)))
+		look_ahead(db, rx, n);
 
 	for (i = 0; i < n; i++) {
 		uint32_t len = xst_service_frame(db, rx[i].data, rx[i].len, rx[i].cap,
@@ -458,6 +473,7 @@ int xst_worker_create(struct xst_worker **out, struct xst_io *io, struct xst_dbr
 	w->stop = stop;
 	w->idle_timeout_ms = 100;
 	w->batch = XST_BATCH;
+	w->ahead = XST_AHEAD_AUTO;
 	err = xst_dbref_add_reader(ref, &w->reader);
 	if (err) {
 		free(w->pc);

@@ -82,6 +82,12 @@ struct xst_worker_stats {
 
 struct xst_precopy;
 
+enum xst_ahead_mode {
+	XST_AHEAD_AUTO,		/* when xst_dns_db_ahead() says the zones are large */
+	XST_AHEAD_ON,
+	XST_AHEAD_OFF,
+};
+
 struct xst_worker {
 	struct xst_worker_stats stats;	/* first: its own cache lines */
 	struct xst_reader reader;
@@ -92,6 +98,7 @@ struct xst_worker {
 	int cpu;			/* -1: not pinned */
 	int idle_timeout_ms;		/* poll() when idle; bounds the reload grace period */
 	unsigned int batch;		/* RX descriptors per iteration, 1..XST_BATCH */
+	enum xst_ahead_mode ahead;	/* DNS lookahead over a batch (dns/db.h) */
 	enum xst_send_mode send;
 	struct xst_precopy *pc;
 	pthread_t thread;

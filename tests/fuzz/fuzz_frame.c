@@ -41,6 +41,19 @@ static const char ZONE[] =
 static struct xst_dns_db *db;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+/* The worker's lookahead (read only) runs before the service, as in a batch. */
+static void look_ahead(const uint8_t *frame, uint32_t len)
+{
+	struct xst_dns_ahead a;
+	unsigned int i;
+
+	xst_service_ahead(db, frame, len, &a);
+	for (i = 0; i < XST_DNS_AHEAD_STEPS; i++)
+		xst_dns_ahead_step(db, &a);
+	if (a.step)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -131,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!exact)
 		return 0;
 	memcpy(exact, data, size);
+	look_ahead(exact, (uint32_t)size);
 	r = xst_service_frame(db, exact, (uint32_t)size, (uint32_t)size, &st);
 	if (r > size)
 		abort();

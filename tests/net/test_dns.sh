@@ -31,6 +31,7 @@ ALL_TESTS="
 	test_precopy
 	test_skb_mode
 	test_load
+	test_large_zone_lookahead
 	test_sighup_reload
 	test_bad_zone
 	test_zone_origin_arg
@@ -290,6 +291,38 @@ EOF
 	lost=$(sed -n 's/.*Queries lost: *\([0-9]*\).*/\1/p' "$TMP/load.out")
 	[ -n "$lost" ] || { why "dnsperf: $(tail -n3 "$TMP/load.out" | tr '\n' ' ')"; return 1; }
 	[ "$lost" -eq 0 ] || { why "$lost queries lost at 5k qps: $(grep 'Queries' "$TMP/load.out" | tr '\n' ' ')"; return 1; }
+	stop_daemon
+}
+
+# A zone too large for the caches (30,000 names): the default lookahead is
+# on, and the answers (drawn from the whole zone) are still NSD's, under a
+# short load too.
+test_large_zone_lookahead() {
+	local big="$TMP/big.test.zone" lost
+
+	"$PY" - "$big" "$TMP/big.q" <<'EOF'
+import random, sys
+r = random.Random(7)
+with open(sys.argv[1], 'w') as z, open(sys.argv[2], 'w') as q:
+    z.write('$ORIGIN big.test.\n$TTL 600\n@ SOA ns hostmaster 1 7200 3600 1209600 300\n'
+            '@ NS ns\nns A 192.0.2.53\n* TXT "wild"\n')
+    for i in range(30000):
+        z.write('h%d A 10.%d.%d.%d\n' % (i, i >> 16, i >> 8 & 255, i & 255))
+        if i % 3 == 0:
+            z.write('h%d AAAA 2001:db8::%x\nh%d MX 10 h%d\n' % (i, i, i, (i * 7) % 30000))
+        if i % 500 == 0:
+            z.write('d%d NS ns.d%d\nns.d%d A 192.0.2.%d\n' % (i, i, i, 1 + i % 250))
+    for i in range(3000):
+        n = r.randrange(40000)
+        q.write('H%d.big.test %s\n' % (n, r.choice(['A', 'AAAA', 'MX', 'TXT'])))
+EOF
+	start_daemon --zone "$big" || return 1
+	grep -q 'loaded 1 zone(s): 30... names.*lookahead on' "$TMP/daemon.log" ||
+		{ why "lookahead not on: $(grep -m1 'loaded' "$TMP/daemon.log")"; return 1; }
+	ZONES=$big diff_run "$XST_IP4_SRV:53" --max-names 60 || return 1
+	cli timeout 30 dnsperf -q 200 -Q 5000 -s "$XST_IP4_SRV" -d "$TMP/big.q" -l 2 >"$TMP/load.out" 2>&1
+	lost=$(sed -n 's/.*Queries lost: *\([0-9]*\).*/\1/p' "$TMP/load.out")
+	[ "$lost" = 0 ] || { why "lost '$lost' at 5k qps: $(grep 'Queries' "$TMP/load.out" | tr '\n' ' ')"; return 1; }
 	stop_daemon
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dns/db.h"
+#include "dns/db_priv.h"
 #include "dns/zone.h"
 #include "dns/wire.h"
 #include "../lib/guard.h"
@@ -282,8 +283,22 @@ static void parse_reply(const uint8_t *m, size_t len, struct reply *r)
 	r->nr = total;
 }
 
+/* The lookahead the worker runs before answering: a hint that must never
+ * change the answer, so every case runs it first. */
+static void run_ahead(const uint8_t *buf, size_t qlen)
+{
+	struct xst_dns_ahead a;
+	unsigned int i;
+
+	xst_dns_ahead_start(db, &a, buf, qlen);
+	for (i = 0; i < XST_DNS_AHEAD_STEPS; i++)
+		xst_dns_ahead_step(db, &a);
+	ck_assert_uint_eq(a.step, 0);
+}
+
 static size_t ask(uint8_t *buf, size_t qlen, size_t cap, int tcp, struct xst_dns_stats *st)
 {
+	run_ahead(buf, qlen);
 	return xst_dns_respond(db, buf, qlen, cap, tcp ? XST_DNS_TCP : XST_DNS_UDP, st);
 }
 
@@ -694,11 +709,92 @@ START_TEST(test_dns_garbage)
 		cap = i % 3 ? n : 4096;
 		buf = guard_copy(m, cap);
 		ck_assert_ptr_nonnull(buf);
+		run_ahead(buf, n);
 		len = xst_dns_respond(db, buf, n, cap, i % 5 ? XST_DNS_UDP : XST_DNS_TCP, &st);
 		ck_assert_uint_le(len, cap);
 		guard_free(buf, cap);
 	}
 	ck_assert_uint_eq(st.queries, 20000);
+}
+END_TEST
+
+/* The lookahead follows a query's lookup link by link, to the node the
+ * responder will use, and drops out where it cannot follow. */
+START_TEST(test_dns_ahead_follows)
+{
+	static const uint8_t want[] = "\003www\007example\004test";
+	const struct xst_dns_node *n;
+	struct xst_dns_ahead a;
+	uint8_t q[512];
+	size_t qlen;
+
+	ck_assert_int_eq(xst_dns_db_ahead(db), 0);	/* a small zone: not worth it */
+
+	qlen = mkquery(q, "wWw.ExAmple.TEST", XST_T_MX, 1, Q_EDNS, 1232, 0);
+	xst_dns_ahead_start(db, &a, q, qlen);
+	ck_assert_uint_eq(a.step, 1);
+	ck_assert_uint_eq(a.qtype, XST_T_MX);
+	ck_assert_uint_eq(a.hash, xst_name_hash(want, sizeof(want)));
+	xst_dns_ahead_step(db, &a);
+	ck_assert_uint_eq(a.step, 2);
+	n = a.node;
+	ck_assert_uint_eq(n->name_len, sizeof(want));
+	ck_assert_mem_eq(db->names + n->name, want, sizeof(want));
+	xst_dns_ahead_step(db, &a);
+	ck_assert_uint_eq(a.step, 3);
+	xst_dns_ahead_step(db, &a);
+	ck_assert_uint_eq(a.step, 0);
+
+	/* absent name: stops after the slot (or at a colliding node) */
+	qlen = mkquery(q, "absent.example.test", XST_T_A, 1, 0, 0, 0);
+	xst_dns_ahead_start(db, &a, q, qlen);
+	ck_assert_uint_eq(a.step, 1);
+	xst_dns_ahead_step(db, &a);
+	if (a.step) {
+		xst_dns_ahead_step(db, &a);
+		ck_assert_uint_eq(a.step, 0);
+	}
+
+	/* out of every zone: the node of a name above the apexes is not ours */
+	qlen = mkquery(q, "test", XST_T_A, 1, 0, 0, 0);
+	xst_dns_ahead_start(db, &a, q, qlen);
+	xst_dns_ahead_step(db, &a);
+	if (a.step)
+		xst_dns_ahead_step(db, &a);
+	ck_assert_uint_eq(a.step, 0);
+
+	/* a response (QR=1) and a compressed qname are not followed */
+	qlen = mkquery(q, "www.example.test", XST_T_A, 1, 0, 0, 0);
+	q[2] |= 0x80;
+	xst_dns_ahead_start(db, &a, q, qlen);
+	ck_assert_uint_eq(a.step, 0);
+	memcpy(q + 12, "\003www\300\014", 6);
+	q[2] &= 0x7f;
+	xst_dns_ahead_start(db, &a, q, 22);
+	ck_assert_uint_eq(a.step, 0);
+}
+END_TEST
+
+/* Every prefix of a query: the lookahead reads nothing past it, and starts
+ * only once the whole question is there. */
+START_TEST(test_dns_ahead_prefixes)
+{
+	uint8_t q[512];
+	size_t qlen = mkquery(q, "www.example.test", XST_T_A, 1, Q_EDNS, 1232, 0), n;
+	size_t qend = 12 + 18 + 4;
+
+	for (n = 0; n <= qlen; n++) {
+		uint8_t *buf = guard_copy(q, n);
+		struct xst_dns_ahead a;
+		unsigned int i;
+
+		ck_assert_ptr_nonnull(buf);
+		xst_dns_ahead_start(db, &a, buf, n);
+		ck_assert_msg(!!a.step == (n >= qend), "prefix %zu: step %u", n, a.step);
+		for (i = 0; i < XST_DNS_AHEAD_STEPS; i++)
+			xst_dns_ahead_step(db, &a);
+		guard_free(buf, n);
+	}
 }
 END_TEST
 
@@ -733,6 +829,8 @@ Suite *dns_suite(void)
 	tcase_add_test(tc, test_dns_small_cap);
 	tcase_add_test(tc, test_dns_prefixes);
 	tcase_add_test(tc, test_dns_garbage);
+	tcase_add_test(tc, test_dns_ahead_follows);
+	tcase_add_test(tc, test_dns_ahead_prefixes);
 	tcase_add_test(tc, test_dns_dup_apex);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

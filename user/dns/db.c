@@ -1236,6 +1236,12 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	huge((void **)&db->slots, ((size_t)db->mask + 1) * sizeof(*db->slots));
 	huge((void **)&db->names, db->names_len);
 	huge((void **)&db->tforms, db->nr_tforms * sizeof(*db->tforms));
+	{
+		size_t bytes;
+
+		xst_dns_db_sizes(db, NULL, NULL, &bytes);
+		db->ahead = bytes >= XST_DNS_AHEAD_MIN_BYTES;
+	}
 	*out = db;
 	return 0;
 

@@ -112,6 +112,7 @@ struct xst_dns_db {
 	size_t nr_forms;
 	size_t names_len;
 	size_t nr_zones;
+	int ahead;		/* tables outgrow the caches: look ahead (ahead.c) */
 };
 
 static inline const struct xst_dns_form *xst_db_form(const struct xst_dns_db *db, uint32_t off)
@@ -137,6 +138,19 @@ static inline const struct xst_dns_node *xst_db_find(const struct xst_dns_db *db
 			return n;
 		i = (i + 1) & db->mask;
 	}
+}
+
+/* The form n answers for qtype: its own for a type it has, else its default. */
+static inline uint32_t xst_db_pick(const struct xst_dns_db *db, const struct xst_dns_node *n,
+				   uint16_t qtype)
+{
+	const struct xst_dns_tform *t = db->tforms + n->types;
+	unsigned int i;
+
+	for (i = 0; i < n->nr_types; i++)
+		if (t[i].type == qtype)
+			return t[i].form;
+	return n->dflt;
 }
 
 #endif /* XST_DNS_DB_PRIV_H */

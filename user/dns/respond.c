@@ -136,17 +136,6 @@ static size_t parse_qname_slow(const uint8_t *msg, size_t len, uint8_t *name, ui
 	return lp;
 }
 
-static uint32_t pick(const struct xst_dns_db *db, const struct xst_dns_node *n, uint16_t qtype)
-{
-	const struct xst_dns_tform *t = db->tforms + n->types;
-	unsigned int i;
-
-	for (i = 0; i < n->nr_types; i++)
-		if (t[i].type == qtype)
-			return t[i].form;
-	return n->dflt;
-}
-
 /* Index of the form RRset holding body offset b (sets are in body order). */
 static size_t set_of(const struct xst_dns_fset *s, size_t nr, size_t b)
 {
@@ -524,7 +513,7 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 
 	n = xst_db_find(db, lname, lp, h);
 	if (n) {
-		form = n->zone == XST_DNS_NOZONE ? XST_DNS_NONE : pick(db, n, q.qtype);
+		form = n->zone == XST_DNS_NOZONE ? XST_DNS_NONE : xst_db_pick(db, n, q.qtype);
 	} else {
 		/* Walk up to the closest encloser. */
 		off = 0;
@@ -536,7 +525,7 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 				break;
 		}
 		if (n && n->zone != XST_DNS_NOZONE)
-			form = n->wild != XST_DNS_NONE ? pick(db, &db->nodes[n->wild], q.qtype) :
+			form = n->wild != XST_DNS_NONE ? xst_db_pick(db, &db->nodes[n->wild], q.qtype) :
 							  n->below;
 	}
 	if (form == XST_DNS_NONE) {
