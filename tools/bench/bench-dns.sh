@@ -30,7 +30,8 @@
 #   BENCH_SIZES     zone sizes in host names [10 10000 1000000]
 #   BENCH_RATES     percentages of the generator ceiling, "max" = unlimited
 #                   [25 50 75 90 max]
-#   BENCH_SERVERS   [xdpstorm-memcpy xdpstorm-precopy knot-xdp knot-sock nsd]
+#   BENCH_SERVERS   [xdpstorm-memcpy xdpstorm-precopy knot-xdp knot-sock nsd];
+#                   also xdpstorm-noahead (memcpy, --lookahead off) for A/B runs
 #   BENCH_LINES     lines in the query file [100000]
 #   BENCH_MAX_QPS   kxdpgun -Q for "max" and for the ceiling [5000000]
 #   BENCH_CG_COUNT  queries served under callgrind per zone size [20000]
@@ -270,10 +271,13 @@ srv_knot_xdp_ready_extra() {
 xdpstorm_avail() {
 	[ -x "$DAEMON" ] || { echo "${DAEMON#"$ROOT"/} not built"; return 1; }
 }
-xdpstorm_start() {	# ZONE DIR SEND
+xdpstorm_start() {	# ZONE DIR SEND [ARG...]
+	local zone=$1 dir=$2 send=$3
+
+	shift 3
 	# --cpus: its worker would otherwise pin itself to cpu 0 (queue i -> cpu i)
-	ip netns exec "$XST_NS_SRV" taskset -c "$BENCH_SRV_CPU" "$DAEMON" --iface "$XST_IF_SRV" --zone "$1" \
-		--queues 1 --mode native --send "$3" --cpus "$BENCH_SRV_CPU" >"$2/server.out" 2>&1 &
+	ip netns exec "$XST_NS_SRV" taskset -c "$BENCH_SRV_CPU" "$DAEMON" --iface "$XST_IF_SRV" --zone "$zone" \
+		--queues 1 --mode native --send "$send" --cpus "$BENCH_SRV_CPU" "$@" >"$dir/server.out" 2>&1 &
 	SRV_PID=$!
 }
 xdpstorm_ready_extra() {
@@ -285,6 +289,10 @@ srv_xdpstorm_memcpy_ready_extra() { xdpstorm_ready_extra "$1"; }
 srv_xdpstorm_precopy_avail() { xdpstorm_avail; }
 srv_xdpstorm_precopy_start() { xdpstorm_start "$1" "$2" precopy; }
 srv_xdpstorm_precopy_ready_extra() { xdpstorm_ready_extra "$1"; }
+# memcpy without the batch lookahead: not in the default set, for A/B runs
+srv_xdpstorm_noahead_avail() { xdpstorm_avail; }
+srv_xdpstorm_noahead_start() { xdpstorm_start "$1" "$2" memcpy --lookahead off; }
+srv_xdpstorm_noahead_ready_extra() { xdpstorm_ready_extra "$1"; }
 
 fn_of() {	# NAME SUFFIX: the function name, or nothing if not defined
 	local f="srv_${1//-/_}_$2"

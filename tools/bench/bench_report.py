@@ -21,6 +21,7 @@ LABELS = {
     'echo': 'XDP echo (generator ceiling)',
     'xdpstorm-memcpy': 'xdpstorm, --send memcpy',
     'xdpstorm-precopy': 'xdpstorm, --send precopy',
+    'xdpstorm-noahead': 'xdpstorm, --send memcpy --lookahead off',
     'knot-xdp': 'Knot 3.2 XDP',
     'knot-sock': 'Knot 3.2 UDP socket',
     'nsd': 'NSD 4.6 (RRL off)',
