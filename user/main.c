@@ -610,6 +610,11 @@ static int attach(struct daemon *d)
 	int err;
 
 	err = xst_steer_is_attached(ifname);
+	if (err == -EBUSY) {
+		pr_err("'%s' already runs another (non-xdpstorm) XDP program; left as it is "
+		       "(remove it first, e.g. ip link set dev %s xdp off)\n", ifname, ifname);
+		return err;
+	}
 	if (err < 0) {
 		pr_err("query XDP on '%s': %s\n", ifname, strerror(-err));
 		return err;

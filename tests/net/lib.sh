@@ -7,6 +7,7 @@
 #   net_require_file FILE...   fail the suite when a built binary is missing
 #   net_testbed ID QUEUES      throw-away testbed (tools/testbed.sh), removed on exit;
 #                              exports XST_* and defines srv, cli, ctl, why
+#   net_attach_foreign         a non-xdpstorm XDP_PASS program on the server veth
 #   net_run_tests PREPARE      run ${TESTS:-$ALL_TESTS}, calling PREPARE before each;
 #                              prints "ok NAME" / "FAIL NAME: why" and the summary
 #
@@ -82,6 +83,21 @@ ctl() { ip netns exec "$XST_NS_SRV" "$CTL" "$@"; }
 why() {
 	echo "$*" >"$TMP/why"
 	return 1
+}
+
+# net_attach_foreign: attach a minimal XDP_PASS program that is not
+# xdpstorm's (named foreign_pass) to the server veth.
+net_attach_foreign() {
+	command -v clang >/dev/null || why "clang missing" || return 1
+	cat >"$TMP/pass.bpf.c" <<-'EOF'
+	#include <linux/bpf.h>
+	__attribute__((section("xdp"), used)) int foreign_pass(struct xdp_md *ctx) { return XDP_PASS; }
+	char _license[] __attribute__((section("license"), used)) = "GPL";
+	EOF
+	clang -O2 -target bpf -idirafter "/usr/include/$(gcc -print-multiarch)" \
+		-c "$TMP/pass.bpf.c" -o "$TMP/pass.bpf.o" || why "cannot build a foreign program" || return 1
+	ip -n "$XST_NS_SRV" link set dev "$XST_IF_SRV" xdp obj "$TMP/pass.bpf.o" sec xdp ||
+		why "cannot attach a foreign program" || return 1
 }
 
 net_run_tests() {

@@ -39,6 +39,7 @@ ALL_TESTS="
 	test_sigterm_leaves_no_trace
 	test_sigkill_recovery
 	test_attached_by_ctl
+	test_foreign_program
 "
 
 SUITE=dns
@@ -443,6 +444,26 @@ test_attached_by_ctl() {
 	ctl detach --iface "$XST_IF_SRV" >/dev/null || { why "ctl detach failed"; return 1; }
 }
 
+# Another XDP program on the interface: the daemon refuses with a clear line,
+# the program stays, and nothing of ours (pins) is left behind.
+test_foreign_program() {
+	local rc still
+
+	net_attach_foreign || return 1
+	# shellcheck disable=SC2046
+	srv "$DAEMON" --iface "$XST_IF_SRV" $(zone_args) >"$TMP/daemon.log" 2>&1
+	rc=$?
+	ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV" | grep -q "name foreign_pass"
+	still=$?
+	ip -n "$XST_NS_SRV" link set dev "$XST_IF_SRV" xdp off
+	[ $rc -eq 1 ] || { why "exit $rc over a foreign program"; return 1; }
+	grep -q "another (non-xdpstorm) XDP program" "$TMP/daemon.log" ||
+		{ why "message: $(tail -n1 "$TMP/daemon.log")"; return 1; }
+	[ $still -eq 0 ] || { why "the foreign program was removed"; return 1; }
+	[ ! -e "/sys/fs/bpf/xdpstorm/$XST_IF_SRV" ] || { why "pins left behind"; return 1; }
+}
+
 # ---- runner --------------------------------------------------------------------
 
 net_run_tests reset
+

@@ -1,3 +1,5 @@
+	ctl detach --iface "$XST_IF_SRV" >/dev/null || why "detach failed" || return 1
+	net_attach_foreign || return 1
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
