@@ -124,7 +124,7 @@ static void usage(FILE *f)
 "      --lookahead WHEN  prefetch every query's database lookups across the RX\n"
 "                        batch before answering it: auto (default: when the\n"
 "                        compiled zones exceed %u MiB, i.e. outgrow the caches),\n"
-"                        on, or off. memcpy send mode only\n"
+"                        on, or off\n"
 "  -f, --frames N        UMEM frames of %d bytes per queue, a power of two >= 256 (default %d)\n"
 "      --copy            force AF_XDP copy mode\n"
 "      --zero-copy       force zero-copy mode (fail if the driver cannot)\n"
@@ -448,8 +448,7 @@ out:
 
 static void log_db(const char *what, const struct xst_dns_db *db, const struct xst_config *cfg)
 {
-	int ahead = cfg->send == XST_SEND_MEMCPY &&
-		    (cfg->ahead == XST_AHEAD_ON || (cfg->ahead == XST_AHEAD_AUTO && xst_dns_db_ahead(db)));
+	int ahead = cfg->ahead == XST_AHEAD_ON || (cfg->ahead == XST_AHEAD_AUTO && xst_dns_db_ahead(db));
 	size_t names, msgs, bytes;
 
 	xst_dns_db_sizes(db, &names, &msgs, &bytes);

@@ -409,10 +409,12 @@ uint32_t xst_worker_poll(struct xst_worker *w)
 		return 0;
 	w->stats.rx_packets += n;
 	w->stats.batches++;
-	if (w->pc)
-		return poll_precopy(w, db, rx, n);
+	/* In precopy mode too: in a zone this large most queries miss the
+	 * per-worker copy cache and go to the database. */
 	if (w->ahead == XST_AHEAD_ON || (w->ahead == XST_AHEAD_AUTO && xst_dns_db_ahead(db)))
 		look_ahead(db, rx, n);
+	if (w->pc)
+		return poll_precopy(w, db, rx, n);
 
 	for (i = 0; i < n; i++) {
 		uint32_t len = xst_service_frame(db, rx[i].data, rx[i].len, rx[i].cap,
