@@ -25,6 +25,7 @@
 
 #include "xdpstorm/steer_abi.h"
 #include "core/log.h"
+#include "crash.h"
 #include "dns/db.h"
 #include "dns/zone.h"
 #include "dns_tcp.h"
@@ -736,6 +737,23 @@ static void unbind_queues(struct daemon *d)
 	}
 }
 
+/*
+ * On a fatal signal (crash.h): what teardown() does to the interface and
+ * nothing else. The sockets and threads end with the process.
+ */
+static void crash_cleanup(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->attached_by_us) {
+		if (!d->cfg.keep_attached)
+			xst_steer_detach(d->cfg.iface);
+		xst_owner_remove(d->cfg.iface);
+	}
+	if (d->maps_open && (!d->attached_by_us || d->cfg.keep_attached))
+		restore_rules(d);
+}
+
 static void teardown(struct daemon *d)
 {
 	unsigned int q;
@@ -935,6 +953,12 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	err = xst_crash_guard(crash_cleanup, d);
+	if (err) {
+		pr_err("install fatal-signal handlers: %s\n", strerror(-err));
+		xst_dns_db_destroy((struct xst_dns_db *)atomic_load(&d->ref.db));
+		return EXIT_FAILURE;
+	}
 	err = start(d);
 	if (err) {
 		teardown(d);

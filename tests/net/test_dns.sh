@@ -38,6 +38,7 @@ ALL_TESTS="
 	test_bad_usage
 	test_sigterm_leaves_no_trace
 	test_sigkill_recovery
+	test_crash_detaches
 	test_attached_by_ctl
 	test_foreign_program
 "
@@ -433,6 +434,32 @@ test_sigkill_recovery() {
 	[ "$(q mail.example.test A)" = 192.0.2.25 ] || { why "no answer after recovery"; return 1; }
 	stop_daemon || return 1
 	! has_xdp || { why "program left after the recovering daemon stopped"; return 1; }
+}
+
+# A crash (SIGSEGV, SIGABRT) detaches what the daemon attached, removes its
+# pins and owner record, and still ends with the signal (status 128 + N).
+test_crash_detaches() {
+	local sig rc
+
+	ulimit -c 0	# no core files in the working directory
+	for sig in SEGV ABRT; do
+		start_daemon || return 1
+		kill -"$sig" "$DPID"
+		wait "$DPID"
+		rc=$?
+		DPID=""
+		[ $rc -eq $((128 + $(kill -l "$sig"))) ] || { why "SIG$sig: exit status $rc"; return 1; }
+		grep -q "fatal signal SIG$sig; cleaning up" "$TMP/daemon.log" ||
+			{ why "SIG$sig: no clean-up line: $(tail -n2 "$TMP/daemon.log" | tr '\n' ' ')"; return 1; }
+		! has_xdp || { why "SIG$sig: program left on the interface"; return 1; }
+		[ ! -e "/sys/fs/bpf/xdpstorm/$XST_IF_SRV" ] || { why "SIG$sig: pins left"; return 1; }
+		[ ! -e "/run/xdpstorm/$XST_IF_SRV.owner" ] || { why "SIG$sig: owner record left"; return 1; }
+		cli ping -c1 -W1 "$XST_IP4_SRV" >/dev/null || { why "SIG$sig: ping after the crash"; return 1; }
+	done
+	start_daemon || return 1
+	! grep -q 'taking over' "$TMP/daemon.log" || { why "a take-over after a clean crash"; return 1; }
+	[ "$(q mail.example.test A)" = 192.0.2.25 ] || { why "no answer after the crashes"; return 1; }
+	stop_daemon
 }
 
 # Attached with xdpstormctl first: the daemon uses it and leaves it (with
