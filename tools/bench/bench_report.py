@@ -243,7 +243,9 @@ def report(data, png_name):
     w('  because knotd pins its own workers), with one worker each: NSD `server-count: 1`,')
     w('  `rrl-ratelimit: 0`; Knot `udp-workers: 1`, in socket mode (`listen`) or in XDP')
     w('  mode (`xdp: listen: IFACE@53`, native); xdpstorm `--queues 1 --mode native`')
-    w('  with each `--send` mode. Each has its own temporary configuration and state.')
+    w('  with each `--send` mode and the default `--lookahead auto` (on for the')
+    w('  1,000,000-name zone, off for the smaller ones). Each server has its own')
+    w('  temporary configuration and state.')
     w('- kxdpgun runs in the client namespace on core %s (`-F`), towards the server' %
       m.get('gen_cpu', '?'))
     w('  veth\'s IPv4 address, %s s per run, with one thread (one queue). "Answered" is' %
