@@ -81,7 +81,7 @@ struct xst_dns_ahead {
 
 #define XST_DNS_AHEAD_STEPS	3
 /*
- * Tables from this size on are looked ahead: a little above a core's L2. In
+ * Tables from this size on are looked ahead (twice a core's L2 here). In
  * bench-dns-path --batch 64 (test machine: 2 MiB L2 per core) lookahead was
  * break-even at 3 MB of tables (10k names) and 1.2x, 1.5x and 2x faster at
  * 9 MB, 30 MB and 300 MB (30k, 100k, 1M names).
