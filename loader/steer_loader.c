@@ -278,7 +278,7 @@ static int read_config(const struct xst_steer_maps *m, struct xst_steer_config *
 	return 0;
 }
 
-static int count_rx_queues(const char *ifname)
+int xst_iface_rx_queues(const char *ifname)
 {
 	char path[128];
 	struct dirent *de;
@@ -307,7 +307,7 @@ int xst_steer_info(const char *ifname, struct xst_steer_info *info)
 	err = query(ifname, &st);
 	if (err)
 		return err;
-	info->nr_rx_queues = count_rx_queues(ifname);
+	info->nr_rx_queues = xst_iface_rx_queues(ifname);
 	info->main_prog_id = st.main_id;
 	if (!st.our_id)
 		return st.main_id && !st.dispatcher ? -EBUSY : 0;

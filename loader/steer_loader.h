@@ -47,6 +47,9 @@ void xst_steer_maps_close(struct xst_steer_maps *m);
 /* 1 complete attachment, 0 none (or incomplete), -errno (-ENODEV, -EBUSY foreign). */
 int xst_steer_is_attached(const char *ifname);
 
+/* Number of RX queues of ifname (from sysfs), 0 if unknown. */
+int xst_iface_rx_queues(const char *ifname);
+
 /* ---- inspection ---------------------------------------------------------- */
 
 struct xst_steer_info {

@@ -5,7 +5,6 @@
  * publisher thread and an orderly tear-down that leaves the interface as it
  * was found.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -457,26 +456,6 @@ static void log_db(const char *what, const struct xst_dns_db *db, const struct x
 		cfg->nr_zones, names, msgs, bytes / 1024, ahead ? "on" : "off");
 }
 
-/* ---- interface -------------------------------------------------------------- */
-
-static int count_rx_queues(const char *ifname)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	int n = 0;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d)))
-		if (!strncmp(de->d_name, "rx-", 3))
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* ---- stats publisher ---------------------------------------------------------- */
 
 #define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -901,7 +880,7 @@ int main(int argc, char **argv)
 		pr_err("interface '%s': %s\n", d->cfg.iface, strerror(errno));
 		return EXIT_FAILURE;
 	}
-	avail = count_rx_queues(d->cfg.iface);
+	avail = xst_iface_rx_queues(d->cfg.iface);
 	if (avail > 0 && d->cfg.queues > (unsigned int)avail) {
 		pr_err("--queues %u: '%s' has %d RX queue(s)\n", d->cfg.queues, d->cfg.iface,
 		       avail);
