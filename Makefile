@@ -39,22 +39,25 @@ BPF_SRCS    := $(wildcard bpf/*.bpf.c)
 BPF_OBJS    := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS       := $(patsubst bpf/%.bpf.c,$(O)/%.skel.h,$(BPF_SRCS))
 
-# Protocol and I/O libraries (no main): user/<layer>/*.c
-# plus the daemon's glue (user/*.c) except main.c, so unit tests reach the
-# per-frame service path and the worker loop over the in-memory backend.
-LIB_SRCS    := $(wildcard user/core/*.c user/net/*.c user/io/*.c user/tcp/*.c \
-			  user/dns/*.c user/http/*.c user/filter/*.c) \
-	       $(filter-out user/main.c,$(wildcard user/*.c))
+# The userspace libraries, one folder per layer (STYLE.md section 2, checked
+# by `make check-layers`), and the daemon's wiring (user/daemon) without its
+# main(), so that unit tests reach the worker loop, the services and the
+# registry over the in-memory backend.
+USER_LAYERS := core net io tcp dnsmsg dns http filter svc daemon
+LIB_SRCS    := $(filter-out user/daemon/main.c,$(foreach l,$(USER_LAYERS),$(wildcard user/$(l)/*.c)))
 LIB_OBJS    := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS    := $(patsubst %.c,$(O)/san/%.o,$(LIB_SRCS))
-# Fuzzers link only the pure protocol layers (no libxdp).
-FUZZLIB_SRCS := $(wildcard user/core/*.c user/net/*.c user/dns/*.c user/service.c)
+# Fuzzers link the protocol layers, the services and the in-memory I/O
+# backend (libxdp's ring helpers are inline), not the AF_XDP socket code.
+FUZZLIB_SRCS := $(wildcard user/core/*.c user/net/*.c user/dnsmsg/*.c user/dns/*.c user/tcp/*.c \
+			   user/http/*.c user/filter/*.c user/svc/*.c user/io/io.c user/io/mem.c)
+FUZZLIB_SRCS := $(filter-out user/svc/dns_tcp.c,$(FUZZLIB_SRCS))
 FUZZLIB_OBJS := $(patsubst %.c,$(O)/fuzzobj/%.o,$(FUZZLIB_SRCS))
 
 LOADER_SRCS := $(filter-out loader/xdpstormctl.c,$(wildcard loader/*.c))
 LOADER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LOADER_SRCS))
 
-DAEMON_SRCS := $(wildcard user/main.c)
+DAEMON_SRCS := $(wildcard user/daemon/main.c)
 DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(DAEMON_SRCS))
 
 UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c)
@@ -69,7 +72,7 @@ TOOLS       := $(patsubst tools/%.c,$(O)/tools/%,$(TOOL_SRCS))
 LIBXST      := $(O)/libxst.a
 LIBLOADER   := $(O)/libxstloader.a
 CTL         := $(O)/xdpstormctl
-DAEMON      := $(if $(wildcard user/main.c),$(O)/xdpstorm)
+DAEMON      := $(if $(wildcard user/daemon/main.c),$(O)/xdpstorm)
 
 .PHONY: all deps test test-unit test-bpf test-net test-dns-diff test-fuzz fuzz demo bench bench-dns \
 	bench-steer install clean help check-layers fmt

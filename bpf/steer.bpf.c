@@ -99,11 +99,29 @@ struct {
  * program so it is also reachable through the program's map ids). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, XST_MAX_QUEUES);
+	__uint(max_entries, XST_QSTATS_ENTRIES);
 	__type(key, __u32);
 	__type(value, struct xst_queue_stats);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } qstats_map SEC(".maps");
+
+/* Not used here either: the names of qstats_map's per-service counters. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xst_stat_names);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} snames_map SEC(".maps");
+
+/* Destination MACs of the interface (and its VLAN devices), for XST_F_MAC_ONLY. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct xst_mac);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} macs_map SEC(".maps");
 
 /* What classify() learnt about the L3 header, for the steer checks. */
 struct l3info {

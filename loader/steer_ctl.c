@@ -352,11 +352,12 @@ int xst_steer_stats_read(const struct xst_steer_maps *m, struct xst_steer_stats 
 	return err;
 }
 
-int xst_steer_qstats_read(const struct xst_steer_maps *m, struct xst_queue_stats q[XST_MAX_QUEUES])
+int xst_steer_qstats_read(const struct xst_steer_maps *m,
+			  struct xst_queue_stats q[XST_QSTATS_ENTRIES])
 {
 	__u32 i;
 
-	for (i = 0; i < XST_MAX_QUEUES; i++)
+	for (i = 0; i < XST_QSTATS_ENTRIES; i++)
 		if (bpf_map_lookup_elem(m->qstats, &i, &q[i]))
 			return -errno;
 	return 0;

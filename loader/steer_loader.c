@@ -43,7 +43,8 @@ struct xdp_state {
 
 static const char *const map_names[] = {
 	XST_MAP_XSKS, XST_MAP_CONFIG, XST_MAP_STATS, XST_MAP_RULES, XST_MAP_LOCAL4,
-	XST_MAP_LOCAL6, XST_MAP_BLOCK4, XST_MAP_BLOCK6, XST_MAP_QSTATS,
+	XST_MAP_LOCAL6, XST_MAP_BLOCK4, XST_MAP_BLOCK6, XST_MAP_QSTATS, XST_MAP_MACS,
+	XST_MAP_SNAMES,
 };
 #define NR_MAPS (sizeof(map_names) / sizeof(map_names[0]))
 

@@ -21,7 +21,7 @@
 enum xst_attach_mode { XST_MODE_NATIVE, XST_MODE_SKB };
 
 struct xst_steer_maps {		/* map fds, -1 when not open */
-	int xsks, config, stats, rules, local4, local6, block4, block6, qstats;
+	int xsks, config, stats, rules, local4, local6, block4, block6, qstats, macs, snames;
 };
 
 /* Load the program, attach it (libxdp; single-program fallback when the
@@ -135,9 +135,9 @@ struct xst_steer_stats {
 };
 
 int xst_steer_stats_read(const struct xst_steer_maps *m, struct xst_steer_stats *s);
-/* qstats_map[0..XST_MAX_QUEUES). 0 or -errno. */
+/* qstats_map[0..XST_QSTATS_ENTRIES). 0 or -errno. */
 int xst_steer_qstats_read(const struct xst_steer_maps *m,
-			  struct xst_queue_stats q[XST_MAX_QUEUES]);
+			  struct xst_queue_stats q[XST_QSTATS_ENTRIES]);
 /* Local addresses in local4/local6 maps, or -errno. */
 int xst_steer_local_count(const struct xst_steer_maps *m, int family);
 

@@ -429,8 +429,8 @@ static void print_flags(uint32_t flags, int json)
 static int cmd_status(struct ctl_opts *o)
 {
 	static struct xst_steer_rule rules[MAX_LIST];
-	static struct xst_queue_stats q[XST_MAX_QUEUES];
-	struct xst_steer_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	static struct xst_queue_stats q[XST_QSTATS_ENTRIES];
+	struct xst_steer_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 	struct xst_steer_info info;
 	int err, nrules = 0, nb4 = 0, nb6 = 0, nl4 = 0, nl6 = 0, i, nq, foreign = 0;
 	uint64_t now = mono_ns();
@@ -574,7 +574,6 @@ static const struct qfield qfields[] = {
 	QF(rx_packets), QF(tx_packets), QF(rx_dropped), QF(tx_errors),
 	QF(xsk_rx_dropped), QF(xsk_rx_invalid), QF(xsk_tx_invalid),
 	QF(xsk_rx_ring_full), QF(xsk_fill_empty), QF(xsk_tx_empty),
-	QF(dns_queries), QF(dns_answers),
 };
 #define NR_QFIELDS (sizeof(qfields) / sizeof(qfields[0]))
 
@@ -713,7 +712,7 @@ static void print_rates_text(const struct ctl_opts *o, const struct xst_steer_st
 
 static int cmd_stats(struct ctl_opts *o)
 {
-	static struct xst_queue_stats q[XST_MAX_QUEUES], qp[XST_MAX_QUEUES];
+	static struct xst_queue_stats q[XST_QSTATS_ENTRIES], qp[XST_QSTATS_ENTRIES];
 	struct xst_steer_stats s, p;
 	struct xst_steer_maps m;
 	unsigned long count = 0;

@@ -42,7 +42,7 @@
 #include "dns/db.h"
 #include "dns/zone.h"
 #include "net/csum.h"
-#include "service.h"
+#include "svc/dns_udp.h"
 
 #define FRAME_CAP	4096
 #define QUERY_MAX	512
@@ -146,7 +146,7 @@ static void build_query(struct query *q, const uint8_t *qn, uint32_t qlen, uint1
 	ip[9] = 17;
 	ip[12] = 198; ip[13] = 19; ip[14] = (uint8_t)rnd(); ip[15] = (uint8_t)(1 + rnd() % 254);
 	ip[16] = 198; ip[17] = 18; ip[18] = 0; ip[19] = 1;
-	xst_put16(ip + 10, xst_csum(ip, 20));
+	xst_store16(ip + 10, xst_csum(ip, 20));
 	put16(udp, (uint16_t)(1024 + rnd() % 60000));
 	put16(udp + 2, 53);
 	put16(udp + 4, (uint16_t)(8 + dlen));

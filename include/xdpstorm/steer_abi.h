@@ -9,7 +9,7 @@
 
 #include <linux/types.h>
 
-#define XST_ABI_VERSION		1
+#define XST_ABI_VERSION		2	/* 2: config max_frame, macs_map, per-service qstats, snames_map */
 #define XST_MAX_QUEUES		64
 #define XST_MAX_RULES		1024
 #define XST_MAX_LOCAL_ADDRS	256
@@ -29,8 +29,11 @@
 #define XST_MAP_LOCAL6		"local6_map"	/* HASH struct xst_in6 -> __u32 (1) */
 #define XST_MAP_BLOCK4		"block4_map"	/* LPM_TRIE struct xst_lpm4_key -> __u64 hits */
 #define XST_MAP_BLOCK6		"block6_map"	/* LPM_TRIE struct xst_lpm6_key -> __u64 hits */
-#define XST_MAP_QSTATS		"qstats_map"	/* ARRAY[XST_MAX_QUEUES] of struct xst_queue_stats,
+#define XST_MAP_MACS		"macs_map"	/* HASH struct xst_mac -> __u32 (1) */
+#define XST_MAP_QSTATS		"qstats_map"	/* ARRAY[XST_QSTATS_ENTRIES] of struct xst_queue_stats,
 						 * written by the daemon, read by xdpstormctl */
+#define XST_MAP_SNAMES		"snames_map"	/* ARRAY[1] of struct xst_stat_names: what the
+						 * per-service counters of qstats_map are called */
 
 /* Index into stats_map: every packet the program sees counts exactly one. */
 enum xst_stat {
@@ -45,12 +48,18 @@ enum xst_stat {
 	XST_STAT_DROP_BLOCK,	/* source in block4_map/block6_map: XDP_DROP */
 	XST_STAT_MALFORMED,	/* a rule matched but lengths are inconsistent: XDP_DROP */
 	XST_STAT_DISABLED,	/* config_map says not enabled: XDP_PASS */
+	XST_STAT_PASS_BIG,	/* steer rule matched, frame longer than config max_frame (the
+				 * sockets' frames could not hold it): XDP_PASS */
+	XST_STAT_PASS_MAC,	/* steer rule matched, XST_F_MAC_ONLY and the destination MAC is
+				 * not in macs_map (another host's frame seen in promiscuous
+				 * mode, a macvlan's): XDP_PASS */
 	XST_STAT_MAX
 };
 
 /* Printable names, in enum order, for xdpstormctl and tests. */
 #define XST_STAT_NAMES { "pass", "pass_frag", "pass_rule", "pass_not_local", "pass_parse", \
-			 "steer", "no_xsk", "drop_rule", "drop_block", "malformed", "disabled" }
+			 "steer", "no_xsk", "drop_rule", "drop_block", "malformed", "disabled", \
+			 "pass_big", "pass_mac" }
 
 struct xst_counter {		/* per-CPU; readers sum over possible CPUs */
 	__u64 packets;
@@ -60,10 +69,15 @@ struct xst_counter {		/* per-CPU; readers sum over possible CPUs */
 struct xst_steer_config {	/* config_map[0]: run-time switches */
 	__u32 abi_version;	/* XST_ABI_VERSION; userspace refuses a mismatch */
 	__u32 flags;		/* XST_F_*, host order */
+	__u32 max_frame;	/* host order: frames longer than this are not steered
+				 * (XST_STAT_PASS_BIG); 0 = no limit. The daemon sets it to
+				 * what its AF_XDP frames hold. */
+	__u32 pad;		/* must be zero */
 };
 
 #define XST_F_ENABLED		(1U << 0)	/* clear: every packet XDP_PASS (counted disabled) */
 #define XST_F_LOCAL_ONLY	(1U << 1)	/* steer only packets whose destination is in local4/6_map */
+#define XST_F_MAC_ONLY		(1U << 2)	/* steer only frames whose destination MAC is in macs_map */
 
 enum xst_action {
 	XST_ACT_PASS = 1,	/* hand to the kernel stack */
@@ -87,6 +101,11 @@ struct xst_in6 {
 	__u8 addr[16];		/* network order */
 };
 
+struct xst_mac {
+	__u8 addr[6];		/* network order */
+	__u16 pad;		/* must be zero */
+};
+
 struct xst_lpm4_key {
 	__u32 prefixlen;	/* host order, 0..32 */
 	__u8 addr[4];		/* network order */
@@ -97,33 +116,95 @@ struct xst_lpm6_key {
 	__u8 addr[16];		/* network order */
 };
 
-/* qstats_map[queue]: the daemon's per-queue counters, republished about once a second. */
+/*
+ * qstats_map[queue]: the daemon's counters of one queue's worker, republished
+ * about once a second; entry XST_QSTATS_DAEMON holds the services that run
+ * outside the queues (kernel sockets: DNS over TCP), with bound 0 and no
+ * worker or xsk counters. The worker counters are generic (every frame is
+ * counted once in rx_packets, then either handed to a service or dropped
+ * for one drop_* reason); each service's block counts what its handler did
+ * with the frames it was given, plus up to XST_QSTATS_CTR_MAX counters of
+ * its own whose names are in snames_map. All counters host order.
+ */
+#define XST_QSTATS_DAEMON	XST_MAX_QUEUES	/* index of the daemon-wide entry */
+#define XST_QSTATS_ENTRIES	(XST_MAX_QUEUES + 1)
+#define XST_QSTATS_SVC_MAX	4	/* service blocks per entry */
+#define XST_QSTATS_CTR_MAX	40	/* named counters per service block */
+#define XST_STAT_NAME_LEN	32	/* NUL-terminated counter name, snames_map */
+#define XST_SVC_NAME_LEN	16	/* NUL-terminated service name, snames_map */
+
+struct xst_svc_qstats {
+	__u32 id;		/* index into xst_stat_names.svc[] */
+	__u32 nr_counters;	/* counter[0..nr_counters) are in use */
+	__u64 rx;		/* frames handed to the service */
+	__u64 replied;		/* ... answered in place (verdict reply) */
+	__u64 consumed;		/* ... absorbed, possibly emitting other frames (verdict consumed) */
+	__u64 passed;		/* ... given back for the kernel stack (verdict pass) */
+	__u64 dropped;		/* ... dropped (verdict drop; why: the service's own counters) */
+	__u64 emitted;		/* frames the service sent through the TX context (not replies) */
+	__u64 counter[XST_QSTATS_CTR_MAX];
+};
+
 struct xst_queue_stats {
+	__u32 abi_version;	/* XST_ABI_VERSION of the daemon that wrote the entry */
 	__u32 bound;		/* 1 while a daemon socket is bound on this queue */
 	__u32 pid;		/* daemon pid */
+	__u32 nr_services;	/* svc[0..nr_services) are in use */
 	__u64 updated_ns;	/* CLOCK_MONOTONIC of the last publish */
+	/* the worker loop */
 	__u64 rx_packets;	/* frames taken from the RX ring */
-	__u64 tx_packets;	/* frames put on the TX ring */
-	__u64 rx_dropped;	/* frames the worker dropped (malformed, QR=1, unanswerable) */
-	__u64 tx_errors;	/* replies lost for lack of TX ring space or frames */
-	__u64 xsk_rx_dropped;	/* XDP_STATISTICS rx_dropped */
-	__u64 xsk_rx_invalid;	/* XDP_STATISTICS rx_invalid_descs */
-	__u64 xsk_tx_invalid;	/* XDP_STATISTICS tx_invalid_descs */
-	__u64 xsk_rx_ring_full;	/* XDP_STATISTICS rx_ring_full */
-	__u64 xsk_fill_empty;	/* XDP_STATISTICS rx_fill_ring_empty_descs */
-	__u64 xsk_tx_empty;	/* XDP_STATISTICS tx_ring_empty_descs */
-	__u64 dns_queries;	/* DNS messages parsed */
-	__u64 dns_answers;	/* DNS replies sent (any rcode) */
-	__u64 reserved[6];	/* zero; room to grow without an ABI bump */
+	__u64 tx_packets;	/* frames put on the TX ring (replies and emitted frames) */
+	__u64 tx_errors;	/* frames that found no TX ring slot (lost) */
+	__u64 batches;		/* loop iterations that received something */
+	__u64 idle_waits;	/* waits for RX (nothing received, no timer due) */
+	__u64 timers;		/* timers fired */
+	__u64 tx_kicks;		/* sendto() calls that pushed the TX ring */
+	__u64 rx_dropped;	/* frames dropped, every reason below and the services' drops */
+	__u64 drop_malformed;	/* failed a length or format check in the packet layers */
+	__u64 drop_unsupported;	/* 3+ VLAN tags, non-IP, IPv6 options that must not be skipped */
+	__u64 drop_fragment;	/* IPv4 fragments, IPv6 fragment headers */
+	__u64 drop_not_unicast;	/* group MAC, multicast/broadcast/unspecified address */
+	__u64 drop_martian;	/* source that cannot be real: loopback, our own address, a
+				 * subnet broadcast, UDP port 0 */
+	__u64 drop_foreign_mac;	/* destination MAC is not the interface's */
+	__u64 drop_foreign_vlan;/* VLAN tags with no VLAN device of the interface */
+	__u64 drop_no_service;	/* no service registered for the protocol and port */
+	__u64 passed;		/* frames given back for the kernel stack (verdict pass) */
+	__u64 frames_free;	/* gauge: UMEM frames on the free list */
+	__u64 frames_held;	/* gauge: UMEM frames held by services (copy pools) */
+	/* kernel side (XDP_STATISTICS) */
+	__u64 xsk_rx_dropped;	/* rx_dropped */
+	__u64 xsk_rx_invalid;	/* rx_invalid_descs */
+	__u64 xsk_tx_invalid;	/* tx_invalid_descs */
+	__u64 xsk_rx_ring_full;	/* rx_ring_full */
+	__u64 xsk_fill_empty;	/* rx_fill_ring_empty_descs */
+	__u64 xsk_tx_empty;	/* tx_ring_empty_descs */
+	__u64 reserved[4];	/* zero; room to grow without an ABI bump */
+	struct xst_svc_qstats svc[XST_QSTATS_SVC_MAX];
+};
+
+/* snames_map[0]: written once by the daemon at start-up, before any qstats. */
+struct xst_stat_names {
+	__u32 abi_version;	/* XST_ABI_VERSION */
+	__u32 nr_services;
+	struct {
+		char name[XST_SVC_NAME_LEN];
+		__u32 nr_counters;
+		__u32 pad;
+		char counter[XST_QSTATS_CTR_MAX][XST_STAT_NAME_LEN];
+	} svc[XST_QSTATS_SVC_MAX];
 };
 
 _Static_assert(sizeof(struct xst_counter) % 8 == 0, "per-CPU slot alignment");
-_Static_assert(sizeof(struct xst_steer_config) == 8, "config ABI changed");
+_Static_assert(sizeof(struct xst_steer_config) == 16, "config ABI changed");
+_Static_assert(sizeof(struct xst_mac) == 8, "mac key ABI changed");
 _Static_assert(sizeof(struct xst_rule_key) == 4, "rule key ABI changed");
 _Static_assert(sizeof(struct xst_rule_val) == 16, "rule value ABI changed");
 _Static_assert(sizeof(struct xst_in6) == 16, "in6 key ABI changed");
 _Static_assert(sizeof(struct xst_lpm4_key) == 8, "lpm4 key ABI changed");
 _Static_assert(sizeof(struct xst_lpm6_key) == 20, "lpm6 key ABI changed");
-_Static_assert(sizeof(struct xst_queue_stats) == 160, "queue stats ABI changed");
+_Static_assert(sizeof(struct xst_svc_qstats) == 376, "service stats ABI changed");
+_Static_assert(sizeof(struct xst_queue_stats) == 256 + 4 * 376, "queue stats ABI changed");
+_Static_assert(sizeof(struct xst_stat_names) == 8 + 4 * (24 + 40 * 32), "stat names ABI changed");
 
 #endif /* XST_STEER_ABI_H */

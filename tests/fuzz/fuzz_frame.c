@@ -18,7 +18,7 @@
 
 #include "dns/db.h"
 #include "dns/zone.h"
-#include "service.h"
+#include "svc/dns_udp.h"
 #include "../lib/ref_csum.h"
 
 #define FRAME_CAP 4096

@@ -164,21 +164,21 @@ static size_t mkquery(uint8_t *m, const char *qname, uint16_t qtype, uint16_t qc
 	memset(m, 0, 12);
 	m[0] = 0xbe;
 	m[1] = 0xef;
-	xst_put16(m + 2, (uint16_t)((flags & Q_NORD ? 0 : XST_DNS_F_RD) | (flags & Q_CD ? XST_DNS_F_CD : 0)));
-	xst_put16(m + 4, 1);
+	xst_put_be16(m + 2, (uint16_t)((flags & Q_NORD ? 0 : XST_DNS_F_RD) | (flags & Q_CD ? XST_DNS_F_CD : 0)));
+	xst_put_be16(m + 4, 1);
 	o += text_to_wire(qname, m + o);
-	xst_put16(m + o, qtype);
-	xst_put16(m + o + 2, qclass);
+	xst_put_be16(m + o, qtype);
+	xst_put_be16(m + o + 2, qclass);
 	o += 4;
 	if (flags & Q_EDNS) {
-		xst_put16(m + 10, 1);
+		xst_put_be16(m + 10, 1);
 		m[o] = 0;
-		xst_put16(m + o + 1, XST_T_OPT);
-		xst_put16(m + o + 3, payload);
+		xst_put_be16(m + o + 1, XST_T_OPT);
+		xst_put_be16(m + o + 3, payload);
 		m[o + 5] = 0;
 		m[o + 6] = version;
-		xst_put16(m + o + 7, flags & Q_DO ? 0x8000 : 0);
-		xst_put16(m + o + 9, 0);
+		xst_put_be16(m + o + 7, flags & Q_DO ? 0x8000 : 0);
+		xst_put_be16(m + o + 9, 0);
 		o += 11;
 	}
 	return o;
@@ -247,11 +247,11 @@ static void parse_reply(const uint8_t *m, size_t len, struct reply *r)
 
 	memset(r, 0, sizeof(*r));
 	ck_assert_uint_ge(len, 12);
-	r->flags = xst_get16(m + 2);
-	r->qd = xst_get16(m + 4);
-	r->an = xst_get16(m + 6);
-	r->ns = xst_get16(m + 8);
-	r->ar = xst_get16(m + 10);
+	r->flags = xst_get_be16(m + 2);
+	r->qd = xst_get_be16(m + 4);
+	r->an = xst_get_be16(m + 6);
+	r->ns = xst_get_be16(m + 8);
+	r->ar = xst_get_be16(m + 10);
 	r->rcode = r->flags & 0xf;
 	for (i = 0; i < r->qd; i++) {
 		ck_assert_int_eq(read_name(m, len, &off, tmp), 0);
@@ -264,10 +264,10 @@ static void parse_reply(const uint8_t *m, size_t len, struct reply *r)
 
 		ck_assert_int_eq(read_name(m, len, &off, v->owner), 0);
 		ck_assert_uint_le(off + 10, len);
-		v->type = xst_get16(m + off);
-		v->rclass = xst_get16(m + off + 2);
-		v->ttl = xst_get32(m + off + 4);
-		v->rdlen = xst_get16(m + off + 8);
+		v->type = xst_get_be16(m + off);
+		v->rclass = xst_get_be16(m + off + 2);
+		v->ttl = xst_get_be32(m + off + 4);
+		v->rdlen = xst_get_be16(m + off + 8);
 		v->rdata = m + off + 10;
 		off += 10u + v->rdlen;
 		ck_assert_uint_le(off, len);
@@ -444,11 +444,11 @@ START_TEST(test_dns_cases)
 
 		memset(q, 0, 12);
 		q[0] = 0xbe;
-		xst_put16(q + 2, XST_DNS_F_RD);
-		xst_put16(q + 4, 1);
+		xst_put_be16(q + 2, XST_DNS_F_RD);
+		xst_put_be16(q + 4, 1);
 		memcpy(q + 12, "\x03www\xc0\x16", 6);
-		xst_put16(q + 18, tc->qtype);
-		xst_put16(q + 20, tc->qclass);
+		xst_put_be16(q + 18, tc->qtype);
+		xst_put_be16(q + 20, tc->qclass);
 		memcpy(q + 22, tail, sizeof(tail));
 		qlen = 22 + sizeof(tail);
 	} else {
@@ -479,7 +479,7 @@ START_TEST(test_dns_cases)
 		qname_end = 12 + text_to_wire(tc->qname, q + 512);
 		ck_assert_msg(!memcmp(buf + 12, q + 12, qname_end + 4 - 12), "%s: question", tc->name);
 	}
-	ck_assert_uint_eq(xst_get16(buf + qname_end), tc->qtype);
+	ck_assert_uint_eq(xst_get_be16(buf + qname_end), tc->qtype);
 
 	ck_assert_msg(r.an == tc->an, "%s: an %u want %d", tc->name, r.an, tc->an);
 	ck_assert_msg(r.ns == tc->ns, "%s: ns %u want %d", tc->name, r.ns, tc->ns);
@@ -558,8 +558,8 @@ START_TEST(test_dns_errors)
 	buf[2] = (uint8_t)((buf[2] & 0x87) | (2 << 3));
 	len = ask(buf, qlen, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(xst_get16(buf + 2), 0x9104);
-	ck_assert_uint_eq(xst_get16(buf + 4), 0);
+	ck_assert_uint_eq(xst_get_be16(buf + 2), 0x9104);
+	ck_assert_uint_eq(xst_get_be16(buf + 4), 0);
 	ck_assert_uint_eq(st.notimp, 1);
 
 	/* NOTIFY: REFUSED, header only. */
@@ -567,22 +567,22 @@ START_TEST(test_dns_errors)
 	buf[2] = (uint8_t)((buf[2] & 0x87) | (4 << 3));
 	len = ask(buf, qlen, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(xst_get16(buf + 2) & 0xf, XST_RCODE_REFUSED);
+	ck_assert_uint_eq(xst_get_be16(buf + 2) & 0xf, XST_RCODE_REFUSED);
 
 	/* QDCOUNT 2: FORMERR, flags cleared (RD too). */
 	memcpy(buf, q, qlen);
 	buf[5] = 2;
 	len = ask(buf, qlen, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(xst_get16(buf + 2), 0x8001);
-	ck_assert_uint_eq(xst_get16(buf + 10), 0);
+	ck_assert_uint_eq(xst_get_be16(buf + 2), 0x8001);
+	ck_assert_uint_eq(xst_get_be16(buf + 10), 0);
 
 	/* ANCOUNT 1: FORMERR, RD kept. */
 	memcpy(buf, q, qlen);
 	buf[7] = 1;
 	len = ask(buf, qlen, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(xst_get16(buf + 2), 0x8101);
+	ck_assert_uint_eq(xst_get_be16(buf + 2), 0x8101);
 
 	/* Two OPT RRs: FORMERR. */
 	memcpy(buf, q, qlen);
@@ -590,7 +590,7 @@ START_TEST(test_dns_errors)
 	buf[11] = 2;
 	len = ask(buf, qlen + 11, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(xst_get16(buf + 2) & 0xf, XST_RCODE_FORMERR);
+	ck_assert_uint_eq(xst_get_be16(buf + 2) & 0xf, XST_RCODE_FORMERR);
 
 	/* A pointer loop in the question: FORMERR. */
 	memcpy(buf, q, 12);
@@ -598,7 +598,7 @@ START_TEST(test_dns_errors)
 	memcpy(buf + 12, "\xc0\x0c\x00\x01\x00\x01", 6);
 	len = ask(buf, 18, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(xst_get16(buf + 2) & 0xf, XST_RCODE_FORMERR);
+	ck_assert_uint_eq(xst_get_be16(buf + 2) & 0xf, XST_RCODE_FORMERR);
 	ck_assert_uint_eq(st.formerr, 4);
 }
 END_TEST
@@ -656,7 +656,7 @@ START_TEST(test_dns_small_cap)
 	len = ask(buf, qlen, qlen + 20, 0, &st);
 	ck_assert_uint_le(len, qlen + 20);
 	ck_assert_uint_ge(len, qlen);
-	ck_assert(xst_get16(buf + 2) & XST_DNS_F_TC);
+	ck_assert(xst_get_be16(buf + 2) & XST_DNS_F_TC);
 	guard_free(buf, qlen + 20);
 }
 END_TEST
@@ -677,7 +677,7 @@ START_TEST(test_dns_prefixes)
 		if (n < 12)
 			ck_assert_uint_eq(len, 0);
 		else
-			ck_assert_msg(len == 12 && (xst_get16(buf + 2) & 0xf) == XST_RCODE_FORMERR,
+			ck_assert_msg(len == 12 && (xst_get_be16(buf + 2) & 0xf) == XST_RCODE_FORMERR,
 				      "prefix %zu: len %zu", n, len);
 		guard_free(buf, n);
 	}

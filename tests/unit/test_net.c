@@ -183,15 +183,15 @@ START_TEST(test_csum_rfc1624)
 		if (iter % 4 == 0)	/* start from checksum 0x0000 */
 			force_sum_ffff(buf, len, (at + 2) % len);
 		check = xst_csum(buf, len);
-		old = xst_get16(buf + at);
+		old = xst_load16(buf + at);
 		if (iter % 4 == 1) {	/* edit so that the result is checksum 0x0000 */
 			force_sum_ffff(buf, len, at);
-			new = xst_get16(buf + at);
+			new = xst_load16(buf + at);
 		} else {
 			new = (uint16_t)rnd();
 			if (iter % 8 == 2)
 				new = old;	/* no-op edit */
-			xst_put16(buf + at, new);
+			xst_store16(buf + at, new);
 		}
 		if (ref_csum_sum(buf, len, 0) == 0)
 			continue;	/* all-zero data: +0/-0 ambiguity, never a real header */
@@ -289,7 +289,7 @@ static uint32_t build(uint8_t *f, const struct spec *s)
 		memcpy(ip + 16, IP4_B, 4);
 		for (i = 0; i < s->optlen; i++)
 			ip[20 + i] = 1;	/* NOP options */
-		xst_put16(ip + 10, xst_csum(ip, (size_t)hl));
+		xst_store16(ip + 10, xst_csum(ip, (size_t)hl));
 		udp = ip + hl;
 	}
 	put16(udp, s->sport);

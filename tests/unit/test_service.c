@@ -15,7 +15,7 @@
 #include "../lib/ref_csum.h"
 #include "dns/db.h"
 #include "dns/zone.h"
-#include "service.h"
+#include "svc/dns_udp.h"
 
 static const char ZONE[] =
 	"$ORIGIN example.test.\n"

@@ -653,7 +653,7 @@ static void put_name(struct builder *b, const uint8_t *name, size_t len, int com
 			if (d) {
 				if (b->nr_ptrs < MAX_PTRS)
 					b->ptrs[b->nr_ptrs++] = (uint16_t)(b->pos - b->ref_qend);
-				xst_put16(b->buf + b->pos, 0xc000 | d->off);
+				xst_put_be16(b->buf + b->pos, 0xc000 | d->off);
 				b->pos += 2;
 				return;
 			}
@@ -689,9 +689,9 @@ static void put_rr(struct builder *b, const uint8_t *owner, size_t owner_len,
 		return;
 	}
 	put_name(b, owner, owner_len, 1);
-	xst_put16(b->buf + b->pos, rr->type);
-	xst_put16(b->buf + b->pos + 2, XST_C_IN);
-	xst_put32(b->buf + b->pos + 4, ttl);
+	xst_put_be16(b->buf + b->pos, rr->type);
+	xst_put_be16(b->buf + b->pos + 2, XST_C_IN);
+	xst_put_be32(b->buf + b->pos + 4, ttl);
 	rdpos = b->pos + 8;
 	b->pos += 10;
 	switch (rr->type) {
@@ -728,7 +728,7 @@ static void put_rr(struct builder *b, const uint8_t *owner, size_t owner_len,
 	}
 	memcpy(b->buf + b->pos, rr->rdata + off, rr->rdlen - off);
 	b->pos += rr->rdlen - off;
-	xst_put16(b->buf + rdpos, (uint16_t)(b->pos - rdpos - 2));
+	xst_put_be16(b->buf + rdpos, (uint16_t)(b->pos - rdpos - 2));
 	(void)start;
 }
 
@@ -773,7 +773,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 
 				ttl = rr->ttl;
 				if (it->neg) {
-					uint32_t min = rr->rdlen >= 4 ? xst_get32(rr->rdata + rr->rdlen - 4) : ttl;
+					uint32_t min = rr->rdlen >= 4 ? xst_get_be32(rr->rdata + rr->rdlen - 4) : ttl;
 
 					ttl = ttl < min ? ttl : min;
 				}
@@ -1011,7 +1011,7 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 		}
 		{
 			const struct xst_rr *soa = z->soa->rrs[0];
-			uint32_t min = soa->rdlen >= 4 ? xst_get32(soa->rdata + soa->rdlen - 4) : 0;
+			uint32_t min = soa->rdlen >= 4 ? xst_get_be32(soa->rdata + soa->rdlen - 4) : 0;
 
 			z->neg_ttl = soa->ttl < min ? soa->ttl : min;
 		}

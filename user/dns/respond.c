@@ -38,7 +38,7 @@ struct query {
 static size_t hdr_error(uint8_t *msg, uint16_t flags, unsigned int rcode)
 {
 	flags = (uint16_t)(((flags | XST_DNS_F_QR) & ~(XST_DNS_F_AD | XST_DNS_F_RCODE)) | rcode);
-	xst_put16(msg + 2, flags);
+	xst_put_be16(msg + 2, flags);
 	memset(msg + 4, 0, 8);
 	return XST_DNS_HDR;
 }
@@ -55,19 +55,19 @@ static size_t formerr(uint8_t *msg, uint16_t flags, struct xst_dns_stats *st)
 static size_t put_opt(uint8_t *p, const struct query *q, unsigned int ext_rcode, int ede)
 {
 	p[0] = 0;
-	xst_put16(p + 1, XST_T_OPT);
-	xst_put16(p + 3, XST_DNS_EDNS_SIZE);
+	xst_put_be16(p + 1, XST_T_OPT);
+	xst_put_be16(p + 3, XST_DNS_EDNS_SIZE);
 	p[5] = (uint8_t)ext_rcode;
 	p[6] = 0;
-	xst_put16(p + 7, q->dnssec_ok ? 0x8000 : 0);
+	xst_put_be16(p + 7, q->dnssec_ok ? 0x8000 : 0);
 	if (ede < 0) {
-		xst_put16(p + 9, 0);
+		xst_put_be16(p + 9, 0);
 		return XST_DNS_OPT_LEN;
 	}
-	xst_put16(p + 9, 6);
-	xst_put16(p + 11, XST_EDNS_EDE);
-	xst_put16(p + 13, 2);
-	xst_put16(p + 15, (uint16_t)ede);
+	xst_put_be16(p + 9, 6);
+	xst_put_be16(p + 11, XST_EDNS_EDE);
+	xst_put_be16(p + 13, 2);
+	xst_put_be16(p + 15, (uint16_t)ede);
 	return XST_DNS_OPT_LEN + 6;
 }
 
@@ -78,11 +78,11 @@ static size_t bare(uint8_t *msg, size_t cap, const struct query *q, unsigned int
 
 	if (q->edns && pos + XST_DNS_OPT_LEN + 6 > cap)
 		return 0;
-	xst_put16(msg + 2, (uint16_t)(XST_DNS_F_QR | (q->flags & XST_DNS_F_RD) | (rcode & 0xf)));
-	xst_put16(msg + 4, 1);
-	xst_put16(msg + 6, 0);
-	xst_put16(msg + 8, 0);
-	xst_put16(msg + 10, (uint16_t)q->edns);
+	xst_put_be16(msg + 2, (uint16_t)(XST_DNS_F_QR | (q->flags & XST_DNS_F_RD) | (rcode & 0xf)));
+	xst_put_be16(msg + 4, 1);
+	xst_put_be16(msg + 6, 0);
+	xst_put_be16(msg + 8, 0);
+	xst_put_be16(msg + 10, (uint16_t)q->edns);
 	if (q->edns)
 		pos += put_opt(msg + pos, q, rcode >> 4, ede);
 	return pos;
@@ -220,7 +220,7 @@ static size_t emit_slow(uint8_t *msg, size_t limit, const struct query *q,
 		if (!keep[j])
 			continue;
 		np = q->qend + p - rm[j];
-		v = xst_get16(msg + np) & 0x3fff;
+		v = xst_get_be16(msg + np) & 0x3fff;
 		if (v == XST_DNS_HDR && f->p12_fixed)
 			continue;
 		if (v < f->ref_qend) {
@@ -231,7 +231,7 @@ static size_t emit_slow(uint8_t *msg, size_t limit, const struct query *q,
 				continue;
 			v = q->qend + (v - f->ref_qend) - rm[k];
 		}
-		xst_put16(msg + np, (uint16_t)(0xc000 | (v & 0x3fff)));
+		xst_put_be16(msg + np, (uint16_t)(0xc000 | (v & 0x3fff)));
 	}
 	return pos;
 }
@@ -272,11 +272,11 @@ static size_t answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int 
 
 			for (i = 0; i < f->nr_ptr; i++) {
 				uint8_t *p = out + ptr[i];
-				unsigned int v = xst_get16(p) & 0x3fff;
+				unsigned int v = xst_get_be16(p) & 0x3fff;
 
 				if (v == XST_DNS_HDR && f->p12_fixed)
 					continue;
-				xst_put16(p, (uint16_t)(0xc000 | ((v + delta) & 0x3fff)));
+				xst_put_be16(p, (uint16_t)(0xc000 | ((v + delta) & 0x3fff)));
 			}
 		}
 		pos = q->qend + f->body_len;
@@ -294,11 +294,11 @@ static size_t answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int 
 		flags |= XST_DNS_F_TC;
 		st->truncated++;
 	}
-	xst_put16(msg + 2, flags);
-	xst_put16(msg + 4, 1);
-	xst_put16(msg + 6, counts[0]);
-	xst_put16(msg + 8, counts[1]);
-	xst_put16(msg + 10, (uint16_t)(counts[2] + !!q->edns));
+	xst_put_be16(msg + 2, flags);
+	xst_put_be16(msg + 4, 1);
+	xst_put_be16(msg + 6, counts[0]);
+	xst_put_be16(msg + 8, counts[1]);
+	xst_put_be16(msg + 10, (uint16_t)(counts[2] + !!q->edns));
 	if (q->edns)
 		pos += put_opt(msg + pos, q, 0, -1);
 
@@ -340,9 +340,9 @@ static int skip_rr(const uint8_t *msg, size_t len, size_t *off)
 		}
 		o += msg[o] + 1u;
 	}
-	if (o + 10 > len || o + 10 + xst_get16(msg + o + 8) > len)
+	if (o + 10 > len || o + 10 + xst_get_be16(msg + o + 8) > len)
 		return -1;
-	*off = o + 10 + xst_get16(msg + o + 8);
+	*off = o + 10 + xst_get_be16(msg + o + 8);
 	return 0;
 }
 
@@ -364,7 +364,7 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 	}
 	if (len > 65535)
 		len = 65535;
-	q.flags = xst_get16(msg + 2);
+	q.flags = xst_get_be16(msg + 2);
 	if (q.flags & XST_DNS_F_QR) {
 		st->dropped_qr++;
 		return 0;
@@ -412,8 +412,8 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 	qin_end = off + 4;
 	if (qin_end > len)
 		return formerr(msg, q.flags, st);
-	q.qtype = xst_get16(msg + off);
-	q.qclass = xst_get16(msg + off + 2);
+	q.qtype = xst_get_be16(msg + off);
+	q.qclass = xst_get_be16(msg + off + 2);
 	q.qlen = lp;
 	q.qend = XST_DNS_HDR + lp + 4;
 
@@ -423,11 +423,11 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 		st->answered++;
 		return hdr_error(msg, q.flags, XST_RCODE_REFUSED);
 	}
-	if (xst_get16(msg + 4) != 1)
+	if (xst_get_be16(msg + 4) != 1)
 		return formerr(msg, 0, st);
-	ancount = xst_get16(msg + 6);
-	nscount = xst_get16(msg + 8);
-	arcount = xst_get16(msg + 10);
+	ancount = xst_get_be16(msg + 6);
+	nscount = xst_get_be16(msg + 8);
+	arcount = xst_get_be16(msg + 10);
 	if (ancount || (nscount && q.qtype != XST_T_IXFR))
 		return formerr(msg, q.flags, st);
 
@@ -443,12 +443,12 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 			if (skip_rr(msg, len, &off))
 				return formerr(msg, q.flags, st);
 		if (arcount > 1 || off + XST_DNS_OPT_LEN > len || msg[off] ||
-		    xst_get16(msg + off + 1) != XST_T_OPT)
+		    xst_get_be16(msg + off + 1) != XST_T_OPT)
 			return formerr(msg, q.flags, st);
 		version = msg[off + 6];
-		rdlen = xst_get16(msg + off + 9);
+		rdlen = xst_get_be16(msg + off + 9);
 		q.edns = 1;
-		q.udp_size = xst_get16(msg + off + 3);
+		q.udp_size = xst_get_be16(msg + off + 3);
 		q.dnssec_ok = !!(msg[off + 7] & 0x80);
 		if (version) {
 			/* RFC 6891 6.1.3: BADVERS, question echoed, our OPT
@@ -470,7 +470,7 @@ size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, si
 		if (rdlen > len - off)
 			return formerr(msg, q.flags, st);
 		while (rdlen >= 4) {
-			unsigned int optlen = xst_get16(msg + off + 2);
+			unsigned int optlen = xst_get_be16(msg + off + 2);
 
 			rdlen -= 4;
 			if (rdlen < optlen)

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/byteorder.h"
+
 #define XST_DNS_HDR		12
 #define XST_DNS_OPT_LEN		11	/* root owner, type, class, ttl, rdlen 0 */
 #define XST_DNS_EDNS_SIZE	1232	/* our UDP payload size (DNS flag day 2020) */
@@ -52,46 +54,9 @@ enum {
 #define XST_C_NONE	254
 #define XST_C_ANY	255
 
-static inline uint16_t xst_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t xst_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void xst_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void xst_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static inline uint8_t xst_lower(uint8_t c)
 {
 	return (uint8_t)((unsigned int)(c - 'A') < 26u ? c + 32 : c);
-}
-
-static inline uint64_t xst_load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline void xst_store64(uint8_t *p, uint64_t v)
-{
-	memcpy(p, &v, sizeof(v));
 }
 
 /* The last len % 8 bytes of name[0..len) (len >= 8): one load ending at len. */

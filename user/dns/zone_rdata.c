@@ -221,7 +221,7 @@ static void put32(struct out *o, uint32_t v)
 {
 	uint8_t b[4];
 
-	xst_put32(b, v);
+	xst_put_be32(b, v);
 	put(o, b, 4);
 }
 

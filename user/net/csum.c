@@ -92,7 +92,7 @@ uint32_t xst_csum_partial(const void *buf, size_t len, uint32_t sum)
 		p += 4;
 	}
 	if (len & 2) {
-		t += xst_get16(p);
+		t += xst_load16(p);
 		p += 2;
 	}
 	if (len & 1)
@@ -109,7 +109,7 @@ uint32_t xst_csum_pseudo6(const void *saddr, const void *daddr, uint8_t proto, u
 	a = add64(a, load64(d));
 	a = add64(a, load64(d + 8));
 	/* 32-bit length and {0, 0, 0, proto}: memory-order 16-bit words */
-	a = add64(a, (uint64_t)xst_mem16((uint16_t)(len >> 16)) + xst_mem16((uint16_t)len) +
-			     xst_mem16(proto));
+	a = add64(a, (uint64_t)xst_htobe16((uint16_t)(len >> 16)) + xst_htobe16((uint16_t)len) +
+			     xst_htobe16(proto));
 	return xst_csum_fold64(a);
 }

@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/byteorder.h"
+
 /* Partial sum of len bytes at buf (any alignment), added to sum. */
 uint32_t xst_csum_partial(const void *buf, size_t len, uint32_t sum);
 
@@ -44,30 +46,12 @@ static inline uint16_t xst_csum(const void *buf, size_t len)
 	return xst_csum_fold(xst_csum_partial(buf, len, 0));
 }
 
-static inline uint32_t xst_load32(const void *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* Fold a 64-bit end-around-carry sum to a 32-bit partial sum. */
 static inline uint32_t xst_csum_fold64(uint64_t s)
 {
 	s = (s & 0xffffffffu) + (s >> 32);	/* at most 33 bits */
 	s = (s & 0xffffffffu) + (s >> 32);
 	return (uint32_t)s;
-}
-
-/* Memory-order value of the 16-bit big-endian number v. */
-static inline uint16_t xst_mem16(uint16_t v)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return __builtin_bswap16(v);
-#else
-	return v;
-#endif
 }
 
 /*
@@ -78,8 +62,8 @@ static inline uint32_t xst_csum_pseudo4(const void *saddr, const void *daddr, ui
 					uint32_t len)
 {
 	/* the words {0, proto} and {len}, as memory-order 16-bit values */
-	uint64_t s = (uint64_t)xst_load32(saddr) + xst_load32(daddr) + xst_mem16(proto) +
-		     xst_mem16((uint16_t)len);
+	uint64_t s = (uint64_t)xst_load32(saddr) + xst_load32(daddr) + xst_htobe16(proto) +
+		     xst_htobe16((uint16_t)len);
 
 	return xst_csum_fold64(s);
 }
@@ -119,20 +103,6 @@ static inline uint16_t xst_csum_replace4(uint16_t check, uint32_t old, uint32_t 
 	sum = xst_csum_add(sum, ~old);
 	sum = xst_csum_add(sum, new);
 	return xst_csum_fold(sum);
-}
-
-/* Read/write a 16-bit field in memory order at any alignment. */
-static inline uint16_t xst_get16(const void *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline void xst_put16(void *p, uint16_t v)
-{
-	memcpy(p, &v, sizeof(v));
 }
 
 #endif /* XST_NET_CSUM_H */

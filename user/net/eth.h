@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/byteorder.h"
 #include "net/net.h"
 
 #define XST_ETH_ALEN		6
@@ -29,11 +30,6 @@ struct xst_eth_info {
 	uint16_t l3_off;	/* first byte after the Ethernet header and tags */
 	uint8_t nr_vlans;
 };
-
-static inline uint16_t xst_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 static inline bool xst_eth_is_group(const uint8_t *mac)
 {
@@ -57,14 +53,14 @@ static inline enum xst_net_verdict xst_eth_parse(const uint8_t *frame, uint32_t 
 
 	if (len < XST_ETH_HLEN)
 		return XST_NET_MALFORMED;
-	proto = xst_be16(frame + 12);
+	proto = xst_get_be16(frame + 12);
 	while (xst_eth_is_tag(proto)) {
 		if (tags == XST_VLAN_MAX)
 			return XST_NET_UNSUPPORTED;
 		/* TPID at off - 2 (already read), TCI at off, inner ethertype at off + 2 */
 		if (len - off < XST_VLAN_HLEN)
 			return XST_NET_MALFORMED;
-		proto = xst_be16(frame + off + 2);
+		proto = xst_get_be16(frame + off + 2);
 		off += XST_VLAN_HLEN;
 		tags++;
 	}

@@ -44,10 +44,10 @@ static inline enum xst_net_verdict xst_ipv4_parse(const uint8_t *frame, uint32_t
 	if (ip[0] >> 4 != 4)
 		return XST_NET_MALFORMED;
 	hlen = (ip[0] & 0x0f) * 4u;
-	tot = xst_be16(ip + 2);
+	tot = xst_get_be16(ip + 2);
 	if (hlen < XST_IPV4_HLEN || hlen > tot || tot > avail)
 		return XST_NET_MALFORMED;
-	if (xst_be16(ip + 6) & (XST_IPV4_MF | XST_IPV4_OFFMASK))
+	if (xst_get_be16(ip + 6) & (XST_IPV4_MF | XST_IPV4_OFFMASK))
 		return XST_NET_FRAGMENT;
 	if (xst_ipv4_is_group(ip + 12) || xst_ipv4_is_group(ip + 16))
 		return XST_NET_NOT_UNICAST;
@@ -73,7 +73,7 @@ static inline void xst_ipv4_reply(uint8_t *ip, uint16_t tot_len)
 
 	ip[0] = 0x45;
 	ip[1] &= 0xfc;			/* keep DSCP; ECN belongs to the sender's flow */
-	xst_put16(ip + 2, xst_mem16(tot_len));
+	xst_store16(ip + 2, xst_htobe16(tot_len));
 	ip[6] &= XST_IPV4_DF >> 8;	/* not a fragment: only DF can remain */
 	ip[7] = 0;
 	ip[8] = XST_REPLY_TTL;
@@ -82,7 +82,7 @@ static inline void xst_ipv4_reply(uint8_t *ip, uint16_t tot_len)
 	memcpy(&a, ip + 12, 4);
 	memcpy(ip + 12, ip + 16, 4);
 	memcpy(ip + 16, &a, 4);
-	xst_put16(ip + 10, xst_csum_ipv4hdr(ip));
+	xst_store16(ip + 10, xst_csum_ipv4hdr(ip));
 }
 
 #endif /* XST_NET_IPV4_H */

@@ -65,7 +65,7 @@ static inline enum xst_net_verdict xst_ipv6_parse(const uint8_t *frame, uint32_t
 		return XST_NET_MALFORMED;
 	if (ip[0] >> 4 != 6)
 		return XST_NET_MALFORMED;
-	plen = xst_be16(ip + 4);
+	plen = xst_get_be16(ip + 4);
 	if (plen > len - off - XST_IPV6_HLEN)
 		return XST_NET_MALFORMED;
 	if (xst_ipv6_is_extension(ip[6]))
@@ -89,7 +89,7 @@ static inline void xst_ipv6_reply(uint8_t *ip, uint16_t plen)
 	uint8_t tmp[XST_IPV6_ALEN];
 
 	ip[1] &= 0xcf;			/* ECN: the low two traffic-class bits */
-	xst_put16(ip + 4, xst_mem16(plen));
+	xst_store16(ip + 4, xst_htobe16(plen));
 	ip[7] = XST_REPLY_HOPLIMIT;
 	memcpy(tmp, ip + 8, XST_IPV6_ALEN);
 	memcpy(ip + 8, ip + 24, XST_IPV6_ALEN);

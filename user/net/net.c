@@ -39,8 +39,8 @@ enum xst_net_verdict xst_net_parse(const uint8_t *frame, uint32_t len, struct xs
 	if (p->l4_proto == XST_IPPROTO_TCP) {
 		/* validated by the TCP layer; ports are here for the dispatch */
 		if (p->l4_len >= 4) {
-			p->sport = xst_be16(frame + p->l4_off);
-			p->dport = xst_be16(frame + p->l4_off + 2);
+			p->sport = xst_get_be16(frame + p->l4_off);
+			p->dport = xst_get_be16(frame + p->l4_off + 2);
 		}
 		return XST_NET_OK;
 	}
@@ -71,7 +71,7 @@ uint32_t xst_net_udp_reply(uint8_t *frame, const struct xst_pkt *p, uint32_t ple
 	ports = xst_load32(udp);
 	ports = ports << 16 | ports >> 16;	/* swap the two 16-bit ports, either byte order */
 	memcpy(udp, &ports, 4);
-	xst_put16(udp + 4, xst_mem16((uint16_t)ulen));
+	xst_store16(udp + 4, xst_htobe16((uint16_t)ulen));
 	/* the per-query cost: a full sum over the answer (see net/csum.c) */
 	xst_udp_set_csum(udp, ulen, psum);
 	return (uint32_t)(udp - frame) + ulen;

@@ -25,11 +25,11 @@ static inline enum xst_net_verdict xst_udp_parse(const uint8_t *frame, struct xs
 
 	if (p->l4_len < XST_UDP_HLEN)
 		return XST_NET_MALFORMED;
-	ulen = xst_be16(udp + 4);
+	ulen = xst_get_be16(udp + 4);
 	if (ulen < XST_UDP_HLEN || ulen > p->l4_len)
 		return XST_NET_MALFORMED;
-	p->sport = xst_be16(udp);
-	p->dport = xst_be16(udp + 2);
+	p->sport = xst_get_be16(udp);
+	p->dport = xst_get_be16(udp + 2);
 	if (!p->sport)
 		return XST_NET_MALFORMED;
 	p->l4_len = ulen;
@@ -48,7 +48,7 @@ static inline void xst_udp_set_csum(uint8_t *udp, uint32_t ulen, uint32_t psum)
 	udp[6] = 0;
 	udp[7] = 0;
 	check = xst_csum_fold(xst_csum_partial(udp, ulen, psum));
-	xst_put16(udp + 6, check ? check : 0xffff);
+	xst_store16(udp + 6, check ? check : 0xffff);
 }
 
 #endif /* XST_NET_UDP_H */

@@ -8,8 +8,8 @@
  * same, and takes the attachment over so that its own exit detaches it.
  * A program attached with xdpstormctl has no record and is never taken.
  */
-#ifndef XST_OWNER_H
-#define XST_OWNER_H
+#ifndef XST_DAEMON_OWNER_H
+#define XST_DAEMON_OWNER_H
 
 #include <stdint.h>
 
@@ -25,4 +25,4 @@ int xst_owner_orphaned(const char *ifname, uint32_t prog_id);
 /* Remove the record (no error when there is none). */
 void xst_owner_remove(const char *ifname);
 
-#endif /* XST_OWNER_H */
+#endif /* XST_DAEMON_OWNER_H */

@@ -5,7 +5,7 @@
  * written once at start-up, before any worker runs, and are not part of the
  * data path.
  */
-#include "crash.h"
+#include "daemon/crash.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "owner.h"
+#include "daemon/owner.h"
 
 #include <errno.h>
 #include <limits.h>

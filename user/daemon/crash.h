@@ -8,8 +8,8 @@
  * handler had been there. SIGKILL cannot be caught: that case is the owner
  * record's (owner.h).
  */
-#ifndef XST_CRASH_H
-#define XST_CRASH_H
+#ifndef XST_DAEMON_CRASH_H
+#define XST_DAEMON_CRASH_H
 
 /* Seconds the clean-up may take before SIGALRM ends the process. */
 #define XST_CRASH_CLEANUP_SECONDS	3
@@ -17,4 +17,4 @@
 /* Install the handlers; cleanup(arg) is what they run. 0 or -errno. */
 int xst_crash_guard(void (*cleanup)(void *arg), void *arg);
 
-#endif /* XST_CRASH_H */
+#endif /* XST_DAEMON_CRASH_H */

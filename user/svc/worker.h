@@ -10,15 +10,15 @@
  * the old db is freed only once every reader has announced the new
  * generation. No lock on the data path.
  */
-#ifndef XST_WORKER_H
-#define XST_WORKER_H
+#ifndef XST_SVC_WORKER_H
+#define XST_SVC_WORKER_H
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 #include "io/io.h"
-#include "service.h"
+#include "svc/dns_udp.h"
 
 struct xst_dns_db;
 
@@ -122,4 +122,4 @@ int xst_worker_start(struct xst_worker *w);
 /* Wait for the thread to end (after *stop was set). */
 void xst_worker_join(struct xst_worker *w);
 
-#endif /* XST_WORKER_H */
+#endif /* XST_SVC_WORKER_H */

@@ -4,7 +4,7 @@
  * writes its reply over the query payload -> packet layers finish the
  * headers (addresses, lengths, checksums) around it.
  */
-#include "service.h"
+#include "svc/dns_udp.h"
 
 #include "dns/db.h"
 #include "net/net.h"

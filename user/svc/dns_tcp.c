@@ -4,7 +4,7 @@
  * retries and zone-size answers, so clarity beats speed here; buffers are
  * allocated per connection at accept time.
  */
-#include "dns_tcp.h"
+#include "svc/dns_tcp.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
  * (built over the same buffer) or a drop out. Joins the packet layers
  * (net/) and the DNS responder (dns/db.h); knows nothing of I/O.
  */
-#ifndef XST_SERVICE_H
-#define XST_SERVICE_H
+#ifndef XST_SVC_DNS_UDP_H
+#define XST_SVC_DNS_UDP_H
 
 #include <stdint.h>
 
@@ -56,4 +56,4 @@ uint32_t xst_service_frame(const struct xst_dns_db *db, uint8_t *frame, uint32_t
 void xst_service_ahead(const struct xst_dns_db *db, const uint8_t *frame, uint32_t len,
 		       struct xst_dns_ahead *a);
 
-#endif /* XST_SERVICE_H */
+#endif /* XST_SVC_DNS_UDP_H */

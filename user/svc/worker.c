@@ -4,7 +4,7 @@
  * allocation, at most one system call per batch) and the db generation
  * scheme that lets SIGHUP swap zones under it.
  */
-#include "worker.h"
+#include "svc/worker.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "core/log.h"
-#include "service.h"
+#include "svc/dns_udp.h"
 
 /* ---- db generations ----------------------------------------------------- */
 

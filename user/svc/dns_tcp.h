@@ -6,13 +6,13 @@
  * One thread, epoll, bounded connections, 2-byte length framing, several
  * queries per connection, idle timeout.
  */
-#ifndef XST_DNS_TCP_H
-#define XST_DNS_TCP_H
+#ifndef XST_SVC_DNS_TCP_H
+#define XST_SVC_DNS_TCP_H
 
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "worker.h"
+#include "svc/worker.h"
 
 struct xst_dns_tcp;
 
@@ -37,4 +37,4 @@ void xst_dns_tcp_destroy(struct xst_dns_tcp *t);
 /* Queries answered so far (relaxed read, for the stats line). */
 uint64_t xst_dns_tcp_answered(const struct xst_dns_tcp *t);
 
-#endif /* XST_DNS_TCP_H */
+#endif /* XST_SVC_DNS_TCP_H */

@@ -24,14 +24,14 @@
 
 #include "xdpstorm/steer_abi.h"
 #include "core/log.h"
-#include "crash.h"
+#include "daemon/crash.h"
 #include "dns/db.h"
 #include "dns/zone.h"
-#include "dns_tcp.h"
+#include "svc/dns_tcp.h"
 #include "io/io.h"
-#include "owner.h"
+#include "daemon/owner.h"
 #include "steer_loader.h"
-#include "worker.h"
+#include "svc/worker.h"
 
 #ifndef XST_VERSION
 #define XST_VERSION "0.1"
@@ -473,10 +473,9 @@ static void fill_qstats(struct daemon *d, unsigned int q, struct xst_queue_stats
 	qs->updated_ns = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	qs->rx_packets = LD(s->rx_packets);
 	qs->tx_packets = LD(s->tx_packets);
+	qs->abi_version = XST_ABI_VERSION;
 	qs->rx_dropped = LD(s->rx_dropped);
 	qs->tx_errors = LD(s->tx_errors);
-	qs->dns_queries = LD(s->svc.dns.queries);
-	qs->dns_answers = LD(s->svc.dns.answered);
 	if (!xst_io_xdp_stats(d->io[q], &xs)) {
 		qs->xsk_rx_dropped = xs.rx_dropped;
 		qs->xsk_rx_invalid = xs.rx_invalid_descs;
