@@ -1,33 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench-dns-path: the userspace cost of answering one DNS query, from a
- * received frame to the finished reply frame (xst_service_frame(): packet
- * layers, prepared-answer lookup and copy, checksums), without a kernel.
+ * bench-dns-path: the userspace cost of answering DNS queries, from frames on
+ * the RX ring to reply frames on the TX ring, through the generic worker loop
+ * (svc/worker.h: parse, host checks, dispatch, the DNS handler with its
+ * lookahead, copy pool and prepared-answer lookup, checksums, TX context)
+ * over the in-memory I/O backend, without a kernel.
  *
  *   build/tools/bench-dns-path --names 10000 [--queries 4096] [--count 1000000]
  *   build/tools/bench-dns-path --zone FILE [--origin NAME] ...
+ *   build/tools/bench-dns-path ... [--batch B] [--send memcpy|precopy] [--lookahead auto|on|off]
  *   build/tools/bench-dns-path --csum [--count K]     (checksum alone)
  *
  * --names N generates a zone bench.test. with N names host<i> (one A record
  * each); --zone loads a master file and queries its A owners. M query frames
  * (IPv4/UDP, A, random existing names, random ids and ports) are built, then
- * K queries are served: each copies a query into the frame first, as the
- * AF_XDP RX would have, then calls xst_service_frame() on it. Prints
- * queries/s and the number answered (every query must be answered).
+ * K queries are served in batches of B (default 64, the worker's): the
+ * frames of a batch are put on the RX ring (a copy that stands for the NIC's
+ * DMA), one worker iteration runs, and the TX ring is drained (the kernel's
+ * part). Prints queries/s and the number answered (every query must be).
  *
- * Instructions per query, under callgrind, counting only the service path
- * (the query copy that stands for the RX is outside xst_service_frame):
+ * Instructions per query, under callgrind, counting only the worker
+ * iterations (neither the RX copy nor the TX drain):
  *
  *   valgrind --tool=callgrind --collect-atstart=no \
- *       --toggle-collect=xst_service_frame --callgrind-out-file=/tmp/cg.out \
+ *       --toggle-collect=xst_worker_poll --callgrind-out-file=/tmp/cg.out \
  *       build/tools/bench-dns-path --names 10000 --count 100000
  *   callgrind_annotate /tmp/cg.out | grep 'PROGRAM TOTALS'
  *
- * and divide that Ir by the "service calls" the tool prints (K plus the M
- * warm-up queries).
- *
- * or, counting everything (loop and copy included) by difference of two runs:
- *   Ir(--count K2) - Ir(--count K1), divided by K2 - K1 (setup cancels out).
+ * and divide that Ir by the "queries through the worker" the tool prints
+ * (K plus the M warm-up queries).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,15 +39,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
+#include "core/rcu.h"
 #include "dns/db.h"
 #include "dns/zone.h"
+#include "io/io.h"
 #include "net/csum.h"
 #include "svc/dns_udp.h"
+#include "svc/worker.h"
 
-#define FRAME_CAP	4096
 #define QUERY_MAX	512
-#define XST_BATCH_MAX	256	/* --batch at most */
+#define HEADROOM	256	/* where the kernel puts a received packet */
 
 struct query {
 	uint32_t len;
@@ -61,7 +65,8 @@ struct opts {
 	unsigned long count;
 	unsigned long seed;
 	unsigned long batch;
-	int ahead;
+	enum xst_ahead_mode ahead;
+	enum xst_send_mode send;
 	int csum;
 };
 
@@ -81,19 +86,18 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bench-dns-path (--names N | --zone FILE [--origin NAME])\n"
-		"                      [--queries M] [--count K] [--seed S]\n"
-		"                      [--batch B [--no-ahead]]\n"
+		"                      [--queries M] [--count K] [--seed S] [--batch B]\n"
+		"                      [--send memcpy|precopy] [--lookahead auto|on|off]\n"
 		"  --names N     generate bench.test. with N A records host0..host<N-1>\n"
 		"  --zone FILE   load FILE; query names are its A owners\n"
 		"  --queries M   distinct query frames (default 4096)\n"
 		"  --count K     queries served in the timed loop (default 1000000)\n"
-		"  --batch B     serve B frames at a time as a worker does, with the DNS\n"
-		"                lookahead over the batch when the zone is large enough\n"
-		"                (default 1: one frame at a time, no lookahead)\n"
-		"  --no-ahead    with --batch: never look ahead (to compare)\n"
+		"  --batch B     frames per worker iteration, 1..64 (default 64)\n"
+		"  --send MODE   the daemon's --send (default memcpy)\n"
+		"  --lookahead W the daemon's --lookahead (default auto); --no-ahead = off\n"
 		"  --csum        only time the checksum (K sums per size) against a naive loop\n"
 		"Per-query instructions: valgrind --tool=callgrind --collect-atstart=no\n"
-		"  --toggle-collect=xst_service_frame bench-dns-path ... --count K,\n"
+		"  --toggle-collect=xst_worker_poll bench-dns-path ... --count K,\n"
 		"  then PROGRAM TOTALS Ir / (K + M) (the M warm-up queries are counted too).\n");
 }
 
@@ -235,58 +239,50 @@ static int bench_csum(unsigned long count)
 	return 0;
 }
 
-/* The served loop, kept out of line so that profiles show it by name. */
-static __attribute__((noinline)) uint64_t serve(const struct xst_dns_db *db,
-						const struct query *qs, unsigned long m,
-						unsigned long k, uint8_t *frame,
-						struct xst_service_stats *st)
+struct sink {
+	uint64_t frames;
+	uint64_t bytes;
+};
+
+static void count_tx(void *arg, const uint8_t *data, uint32_t len)
 {
-	uint64_t bytes = 0;
-	unsigned long i, j = 0;
+	struct sink *k = arg;
 
-	for (i = 0; i < k; i++) {
-		const struct query *q = &qs[j];
-
-		memcpy(frame, q->data, q->len);	/* what the RX ring delivers */
-		bytes += xst_service_frame(db, frame, q->len, FRAME_CAP, st);
-		if (++j == m)
-			j = 0;
-	}
-	return bytes;
+	(void)data;
+	k->frames++;
+	k->bytes += len;
 }
 
-/* --batch: B frames copied in, looked ahead over (as the worker does), served. */
-static __attribute__((noinline)) uint64_t serve_batch(const struct xst_dns_db *db,
-						      const struct query *qs, unsigned long m,
-						      unsigned long k, const struct opts *o,
-						      uint8_t *frames, struct xst_service_stats *st)
+/* k queries through the worker, o->batch at a time. Returns the replies seen on TX. */
+static __attribute__((noinline)) void serve(struct xst_worker *w, struct xst_io *io,
+					    const struct query *qs, unsigned long m,
+					    unsigned long k, const struct opts *o, struct sink *sink)
 {
-	struct xst_dns_ahead a[XST_BATCH_MAX];
-	uint32_t len[XST_BATCH_MAX];
-	int ahead = o->ahead && xst_dns_db_ahead(db);
 	unsigned long i, b, n, j = 0;
-	uint64_t bytes = 0;
-	unsigned int step;
+	uint64_t now = xst_clock_ns();
 
 	for (i = 0; i < k; i += n) {
 		n = k - i < o->batch ? k - i : o->batch;
 		for (b = 0; b < n; b++) {
-			memcpy(frames + b * FRAME_CAP, qs[j].data, qs[j].len);
-			len[b] = qs[j].len;
+			xst_io_mem_inject(io, qs[j].data, qs[j].len);
 			if (++j == m)
 				j = 0;
 		}
-		if (ahead) {
-			for (b = 0; b < n; b++)
-				xst_service_ahead(db, frames + b * FRAME_CAP, len[b], &a[b]);
-			for (step = 0; step < XST_DNS_AHEAD_STEPS; step++)
-				for (b = 0; b < n; b++)
-					xst_dns_ahead_step(db, &a[b]);
-		}
-		for (b = 0; b < n; b++)
-			bytes += xst_service_frame(db, frames + b * FRAME_CAP, len[b], FRAME_CAP, st);
+		/* a clock that moves, as the worker's does (timers, pool ages) */
+		now += 1000;
+		xst_worker_poll(w, now);
+		xst_io_mem_drain_tx(io, 0, count_tx, sink);
 	}
-	return bytes;
+}
+
+static int parse_enum(const char *arg, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -299,24 +295,41 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "send", required_argument, NULL, 'S' },
+		{ "lookahead", required_argument, NULL, 'L' },
 		{ "no-ahead", no_argument, NULL, 'A' },
 		{ "csum", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .queries = 4096, .count = 1000000, .seed = 1, .batch = 1, .ahead = 1 };
-	struct xst_service_stats st;
+	static const char *const sends[] = { "memcpy", "precopy" };
+	static const char *const aheads[] = { "auto", "on", "off" };
+	struct opts o = { .queries = 4096, .count = 1000000, .seed = 1, .batch = XST_BATCH };
+	struct xst_io_cfg icfg = {
+		.nr_frames = 4096,
+		.frame_size = 4096,
+		.mem_headroom = HEADROOM,
+	};
+	const struct xst_dns_udp_stats *ds;
+	struct xst_svc_rule rule = { XST_IPPROTO_UDP, XST_DNS_PORT };
+	struct xst_worker_cfg wcfg = { 0 };
+	struct xst_dns_udp_cfg ucfg = { 0 };
+	struct xst_dns_udp *dns = NULL;
+	struct xst_worker *w = NULL;
+	struct xst_io *io = NULL;
+	struct xst_rcu rcu;
+	struct xst_rcu_ptr dbp;
+	atomic_int stop = 0;
 	struct xst_zone_error err;
 	struct xst_dns_db *db = NULL;
 	struct xst_zone *zone = NULL;
 	struct query *qs = NULL;
 	size_t nnames, nmsgs, nbytes;
 	struct timespec t0, t1;
-	uint8_t *frame = NULL;
+	struct sink sink = { 0 };
 	unsigned long i;
 	double secs;
-	uint64_t bytes;
-	int c, ret = 1;
+	int c, v, ret = 1;
 
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
@@ -327,7 +340,23 @@ int main(int argc, char **argv)
 		case 'c': o.count = strtoul(optarg, NULL, 0); break;
 		case 's': o.seed = strtoul(optarg, NULL, 0); break;
 		case 'b': o.batch = strtoul(optarg, NULL, 0); break;
-		case 'A': o.ahead = 0; break;
+		case 'S':
+			v = parse_enum(optarg, sends, 2);
+			if (v < 0) {
+				usage(stderr);
+				return 2;
+			}
+			o.send = (enum xst_send_mode)v;
+			break;
+		case 'L':
+			v = parse_enum(optarg, aheads, 3);
+			if (v < 0) {
+				usage(stderr);
+				return 2;
+			}
+			o.ahead = (enum xst_ahead_mode)v;
+			break;
+		case 'A': o.ahead = XST_AHEAD_OFF; break;
 		case 'C': o.csum = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -336,7 +365,7 @@ int main(int argc, char **argv)
 	rng = o.seed;
 	if (o.csum)
 		return bench_csum(o.count);
-	if ((!o.zone) == (!o.names) || !o.queries || !o.batch || o.batch > XST_BATCH_MAX) {
+	if ((!o.zone) == (!o.names) || !o.queries || !o.batch || o.batch > XST_BATCH) {
 		usage(stderr);
 		return 2;
 	}
@@ -362,8 +391,7 @@ int main(int argc, char **argv)
 	}
 
 	qs = calloc(o.queries, sizeof(*qs));
-	frame = aligned_alloc(4096, FRAME_CAP * o.batch);
-	if (!qs || !frame) {
+	if (!qs) {
 		pr_err("allocate %lu queries: %s\n", o.queries, strerror(ENOMEM));
 		goto out;
 	}
@@ -388,39 +416,61 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* warm-up: fault the pages in, check every query is answered */
-	memset(&st, 0, sizeof(st));
-	serve(db, qs, o.queries, o.queries, frame, &st);
-	if (st.tx_frames != o.queries)
-		pr_warn("warm-up: %llu of %lu queries answered\n",
-			(unsigned long long)st.tx_frames, o.queries);
+	/* the daemon's wiring, without a kernel: mem io, worker, DNS service */
+	xst_rcu_init(&rcu);
+	xst_rcu_ptr_init(&dbp, db);
+	icfg.max_held = o.send == XST_SEND_PRECOPY ? UINT32_MAX : 0;
+	if (xst_io_mem_create(&io, &icfg)) {
+		pr_err("create the in-memory io\n");
+		goto out;
+	}
+	wcfg.io = io;
+	wcfg.rcu = &rcu;
+	wcfg.stop = &stop;
+	wcfg.cpu = -1;
+	wcfg.batch = (unsigned int)o.batch;
+	ucfg.db = &dbp;
+	ucfg.send = o.send;
+	ucfg.ahead = o.ahead;
+	ucfg.io = io;
+	if (xst_worker_create(&w, &wcfg) || xst_dns_udp_create(&dns, &ucfg) ||
+	    xst_worker_add_service(w, &xst_dns_udp_ops, dns, &rule, 1) < 0) {
+		pr_err("create the worker and its DNS service\n");
+		goto out;
+	}
+	ds = xst_dns_udp_stats(dns);
 
-	memset(&st, 0, sizeof(st));
+	/* warm-up: fault the pages in, check every query is answered */
+	serve(w, io, qs, o.queries, o.queries, &o, &sink);
+	if (sink.frames != o.queries)
+		pr_warn("warm-up: %llu of %lu queries answered\n", (unsigned long long)sink.frames,
+			o.queries);
+
+	memset(&sink, 0, sizeof(sink));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (o.batch > 1)
-		bytes = serve_batch(db, qs, o.queries, o.count, &o, frame, &st);
-	else
-		bytes = serve(db, qs, o.queries, o.count, frame, &st);
+	serve(w, io, qs, o.queries, o.count, &o, &sink);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 
 	printf("zone: %zu names, %zu prepared messages, %zu bytes\n", nnames, nmsgs, nbytes);
 	printf("queries: %lu served (%lu distinct), %llu answered, %llu noerror, "
 	       "%llu dropped, avg reply %.1f bytes\n",
-	       o.count, o.queries, (unsigned long long)st.tx_frames,
-	       (unsigned long long)st.dns.noerror,
-	       (unsigned long long)(st.dropped_malformed + st.dropped_other),
-	       st.tx_frames ? (double)bytes / (double)st.tx_frames : 0.0);
-	printf("service calls: %lu (warm-up %lu + timed %lu): divide callgrind's Ir by this\n",
-	       o.queries + o.count, o.queries, o.count);
-	printf("batch: %lu, lookahead %s\n", o.batch,
-	       o.batch > 1 && o.ahead && xst_dns_db_ahead(db) ? "on" : "off");
+	       o.count, o.queries, (unsigned long long)sink.frames,
+	       (unsigned long long)ds->dns.noerror,
+	       (unsigned long long)w->stats.rx_dropped,
+	       sink.frames ? (double)sink.bytes / (double)sink.frames : 0.0);
+	printf("queries through the worker: %lu (warm-up %lu + timed %lu): divide callgrind's "
+	       "Ir by this\n", o.queries + o.count, o.queries, o.count);
+	printf("batch: %lu, send %s, lookahead %s, precopy hits %llu\n", o.batch, sends[o.send],
+	       aheads[o.ahead], (unsigned long long)ds->precopy_hits);
 	printf("time: %.3f s, %.0f queries/s, %.1f ns/query\n", secs,
 	       secs > 0 ? (double)o.count / secs : 0.0,
 	       o.count ? secs * 1e9 / (double)o.count : 0.0);
-	ret = st.tx_frames == o.count ? 0 : 1;
+	ret = sink.frames == o.count ? 0 : 1;
 out:
-	free(frame);
+	xst_worker_destroy(w);
+	xst_dns_udp_destroy(dns);
+	xst_io_destroy(io);
 	free(qs);
 	xst_dns_db_destroy(db);
 	xst_zone_destroy(zone);

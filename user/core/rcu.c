@@ -25,6 +25,19 @@ int xst_rcu_add_reader(struct xst_rcu *r, struct xst_rcu_reader *rd)
 	return 0;
 }
 
+void xst_rcu_del_reader(struct xst_rcu *r, struct xst_rcu_reader *rd)
+{
+	unsigned int n = atomic_load(&r->nr_readers), i;
+
+	for (i = 0; i < n; i++) {
+		if (r->readers[i] != rd)
+			continue;
+		r->readers[i] = r->readers[n - 1];
+		atomic_store(&r->nr_readers, n - 1);
+		return;
+	}
+}
+
 void xst_rcu_synchronize(struct xst_rcu *r)
 {
 	/* Bumped after the caller's publication: a reader that announces g

@@ -48,6 +48,9 @@ void xst_rcu_init(struct xst_rcu *r);
  */
 int xst_rcu_add_reader(struct xst_rcu *r, struct xst_rcu_reader *rd);
 
+/* Unregister a reader (the writer's thread; the reader no longer runs). */
+void xst_rcu_del_reader(struct xst_rcu *r, struct xst_rcu_reader *rd);
+
 /* Reader: a quiescent point (nothing dereferenced earlier is used past it). */
 static inline void xst_rcu_quiescent(struct xst_rcu *r, struct xst_rcu_reader *rd)
 {

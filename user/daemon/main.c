@@ -1,181 +1,179 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xdpstorm: the daemon. Options, start-up (zones -> db -> attach -> sockets
- * -> workers), signals (SIGHUP reload, SIGTERM/SIGINT stop), the stats
- * publisher thread and an orderly tear-down that leaves the interface as it
- * was found.
+ * xdpstorm: the daemon. Options (daemon/options.h), the services of the
+ * registry (daemon/registry.h), start-up (services' data -> attach ->
+ * sockets -> workers -> kernel-socket services -> sockets into xsks_map),
+ * signals (SIGHUP reload, SIGTERM/SIGINT stop), and a tear-down that leaves
+ * the interface as it was found.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <limits.h>
 #include <net/if.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 
-#include "xdpstorm/steer_abi.h"
 #include "core/log.h"
+#include "daemon/attach.h"
+#include "daemon/config.h"
 #include "daemon/crash.h"
-#include "dns/db.h"
-#include "dns/zone.h"
-#include "svc/dns_tcp.h"
-#include "io/io.h"
-#include "daemon/owner.h"
+#include "daemon/daemon.h"
+#include "daemon/options.h"
+#include "daemon/registry.h"
+#include "daemon/stats.h"
 #include "steer_loader.h"
-#include "svc/worker.h"
 
-#ifndef XST_VERSION
-#define XST_VERSION "0.1"
-#endif
-
-#define MAX_ZONES	256
 #define EXIT_USAGE	2
 
-struct xst_config {
-	const char *iface;
-	const char *zone[MAX_ZONES];
-	unsigned int nr_zones;
-	unsigned int queues;
-	enum xst_attach_mode mode;
-	enum xst_send_mode send;
-	const char *cpus;
-	int need_wakeup;
-	unsigned int batch;
-	enum xst_ahead_mode ahead;
-	unsigned int frames;
-	enum xst_io_copy copy;
-	int tcp;
-	int keep_attached;
-	int check;		/* --check: compile the zones, report, exit */
-	int verbose;
-};
-
-static const struct xst_config defaults = {
-	.queues = 0,		/* 0: every RX queue of the interface */
+const struct xst_config xst_config_defaults = {
+	.queues = 0,
 	.mode = XST_MODE_NATIVE,
 	.send = XST_SEND_MEMCPY,
 	.need_wakeup = 1,
 	.batch = XST_BATCH,
-	.ahead = XST_AHEAD_AUTO,
 	.frames = XST_FRAMES_DEFAULT,
 	.copy = XST_IO_COPY_AUTO,
-	.tcp = 1,
+	.dns = {
+		.lookahead = XST_AHEAD_AUTO,
+		.tcp = 1,
+		.tcp_max_conns = 256,
+		.tcp_per_source = 16,
+		.tcp_query_timeout_ms = 5000,
+		.tcp_idle_timeout_ms = 10000,
+	},
 };
 
-struct daemon {
-	struct xst_config cfg;
-	unsigned int nr_cpus_online;
-	int cpu[XST_MAX_QUEUES];
-	struct xst_steer_maps maps;
-	int maps_open;
-	int attached_by_us;
-	struct xst_io *io[XST_MAX_QUEUES];
-	int in_xskmap[XST_MAX_QUEUES];
-	struct xst_worker *w[XST_MAX_QUEUES];
-	struct xst_dns_tcp *tcp;
-	struct xst_dbref ref;
-	/* Steer rules for ports this daemon does not serve, set to pass while it
-	 * runs (their packets would reach a socket that drops them). */
-	struct xst_steer_rule muted[XST_MAX_RULES];
-	int nr_muted;
-	atomic_int stop;
-	atomic_int stats_stop;
-	pthread_t stats_thread;
-	int stats_started;
+/* ---- options ------------------------------------------------------------------ */
+
+#define G(field) offsetof(struct xst_config, field)
+
+static const struct xst_opt_choice mode_choices[] = {
+	{ "native", XST_MODE_NATIVE }, { "drv", XST_MODE_NATIVE },
+	{ "skb", XST_MODE_SKB }, { "generic", XST_MODE_SKB }, { NULL, 0 },
 };
 
-static void usage(FILE *f)
+static const struct xst_opt_choice send_choices[] = {
+	{ "memcpy", XST_SEND_MEMCPY }, { "precopy", XST_SEND_PRECOPY }, { NULL, 0 },
+};
+
+static const struct xst_option general_options[] = {
+	{ .kind = XST_OPT_STR, .name = "iface", .short_name = 'i', .off = G(iface),
+	  .metavar = "IF", .help = "interface to serve (required unless --check)" },
+	{ .kind = XST_OPT_UINT, .name = "queues", .short_name = 'q', .off = G(queues), .min = 1,
+	  .max = XST_MAX_QUEUES, .metavar = "N",
+	  .help = "serve queues 0..N-1, one AF_XDP socket and worker thread each (default: every "
+		  "RX queue of IF; a queue without a socket hands its traffic to the kernel)" },
+	{ .kind = XST_OPT_ENUM, .name = "mode", .short_name = 'm', .off = G(mode),
+	  .choices = mode_choices, .metavar = "MODE",
+	  .help = "XDP attach mode when xdpstorm attaches: native (in the driver) or skb "
+		  "(generic, any interface, slower)" },
+	{ .kind = XST_OPT_ENUM, .name = "send", .short_name = 's', .off = G(send),
+	  .choices = send_choices, .metavar = "MODE",
+	  .help = "memcpy: copy the prepared reply over the received frame; precopy: send ready "
+		  "copies of replies held in UMEM frames, patched in place for each client (memcpy "
+		  "on a miss; the win on zero-copy NICs, where no copy is made per packet)" },
+	{ .kind = XST_OPT_STR, .name = "cpus", .short_name = 'c', .off = G(cpus),
+	  .metavar = "LIST",
+	  .help = "pin worker i to cpu LIST[i] (e.g. 0,1 or 2-3); default queue i on cpu i modulo "
+		  "the online cpus" },
+	{ .kind = XST_OPT_SET, .name = "no-need-wakeup", .off = G(need_wakeup), .value = 0,
+	  .help = "kick the kernel on every TX batch (need_wakeup is on by default)" },
+	{ .kind = XST_OPT_UINT, .name = "batch", .short_name = 'b', .off = G(batch), .min = 1,
+	  .max = XST_BATCH, .metavar = "N", .help = "RX frames per loop iteration" },
+	{ .kind = XST_OPT_UINT, .name = "frames", .short_name = 'f', .off = G(frames), .min = 256,
+	  .max = 1U << 20, .pow2 = 1, .metavar = "N",
+	  .help = "UMEM frames of 4096 bytes per queue, a power of two; a quarter each for the fill, "
+		  "RX and TX rings, the rest for the precopy copies" },
+	{ .kind = XST_OPT_SET, .name = "copy", .off = G(copy), .value = XST_IO_COPY_FORCE,
+	  .exclusive = "zero-copy", .help = "force AF_XDP copy mode" },
+	{ .kind = XST_OPT_SET, .name = "zero-copy", .off = G(copy), .value = XST_IO_ZEROCOPY_FORCE,
+	  .exclusive = "copy",
+	  .help = "force zero-copy mode (fail if the driver cannot); default: try zero-copy, fall "
+		  "back to copy mode" },
+	{ .kind = XST_OPT_SET, .name = "keep-attached", .off = G(keep_attached), .value = 1,
+	  .help = "leave the XDP program attached on exit" },
+	{ .kind = XST_OPT_SET, .name = "check", .off = G(check), .value = 1,
+	  .help = "load and compile every service's data (the zones), print their sizes, exit 0 "
+		  "(or 1 with file:line: reason); no interface is touched" },
+	{ .kind = XST_OPT_SET, .name = "verbose", .short_name = 'v', .off = G(verbose), .value = 1,
+	  .help = "debug logging, libbpf/libxdp messages included" },
+	{ .kind = XST_OPT_HELP, .name = "help", .short_name = 'h', .help = "this text" },
+	{ .kind = XST_OPT_VERSION, .name = "version", .short_name = 'V',
+	  .help = "print the version" },
+	{ .kind = XST_OPT_END },
+};
+
+#undef G
+
+#define MAX_GROUPS	(1 + XST_SERVICES_MAX)
+
+static size_t option_groups(struct xst_opt_group *g)
 {
+	size_t n = 0, i;
+
+	g[n].title = "Options";
+	g[n++].opts = general_options;
+	for (i = 0; xst_services[i] && n < MAX_GROUPS; i++) {
+		g[n].title = xst_services[i]->title;
+		g[n++].opts = xst_services[i]->options;
+	}
+	return n;
+}
+
+static void help(FILE *f)
+{
+	struct xst_opt_group groups[MAX_GROUPS];
+	size_t n = option_groups(groups);
+
 	fprintf(f,
 "Usage: xdpstorm --iface IF --zone FILE [--zone FILE...] [OPTION...]\n"
+"       xdpstorm --check --zone FILE [--zone FILE...]\n"
 "\n"
-"Authoritative DNS server on an AF_XDP data path. An XDP program on IF steers\n"
-"UDP/53 to one AF_XDP socket per queue; everything else (ARP, ICMP, ssh, other\n"
-"ports) goes on to the kernel. Answers are prepared once per zone load and sent\n"
-"from the received frame. Runs in the foreground; logs to stderr.\n"
-"\n"
-"Options:\n"
-"  -i, --iface IF        interface to serve (required)\n"
-"  -z, --zone FILE[:ORIGIN]\n"
-"                        RFC 1035 master file; repeat for several zones (required).\n"
-"                        The zone's name is ORIGIN, else the file's first $ORIGIN,\n"
-"                        else its SOA owner written absolute, else the file name\n"
-"                        minus .zone/.db\n"
-"  -q, --queues N        serve queues 0..N-1, one AF_XDP socket and worker thread\n"
-"                        each (default: every RX queue of IF; a queue without a\n"
-"                        socket hands its DNS to the kernel)\n"
-"  -m, --mode MODE       XDP attach mode when xdpstorm attaches: native (default) or skb\n"
-"  -s, --send MODE       memcpy (default): copy the prepared reply over the query frame;\n"
-"                        precopy: send ready copies of replies held in UMEM frames,\n"
-"                        patched in place for each client (memcpy on a cache miss)\n"
-"  -c, --cpus LIST       pin worker i to cpu LIST[i] (e.g. 0,1 or 2-3); default\n"
-"                        queue i -> cpu i modulo the online cpus\n"
-"      --no-need-wakeup  kick the kernel on every TX batch (need_wakeup is on by default)\n"
-"  -b, --batch N         RX descriptors per loop iteration, 1..%d (default %d)\n"
-"      --lookahead WHEN  prefetch every query's database lookups across the RX\n"
-"                        batch before answering it: auto (default: when the\n"
-"                        compiled zones exceed %u MiB, i.e. outgrow the caches),\n"
-"                        on, or off\n"
-"  -f, --frames N        UMEM frames of %d bytes per queue, a power of two >= 256 (default %d)\n"
-"      --copy            force AF_XDP copy mode\n"
-"      --zero-copy       force zero-copy mode (fail if the driver cannot)\n"
-"                        default: try zero-copy, fall back to copy mode\n"
-"      --tcp, --no-tcp   DNS over TCP on port 53 with a kernel socket (default on)\n"
-"      --keep-attached   leave the XDP program attached on exit\n"
-"      --check           load and compile the zones, print their sizes, exit 0 (or\n"
-"                        1 with file:line: reason); no interface is touched\n"
-"  -v, --verbose         debug logging, libbpf/libxdp messages included\n"
-"  -h, --help            this text\n"
-"  -V, --version         print the version\n"
-"\n"
-"Start-up: zones are loaded and compiled before the interface is touched; a\n"
-"zone error prints file:line: reason and exits 1. If no xdpstorm program is on\n"
-"IF, xdpstorm attaches one and detaches it on exit; an existing attachment is\n"
-"used and left in place (one left by a killed xdpstorm is taken over and\n"
-"detached on exit: /run/xdpstorm/IF.owner). Steer rules for ports xdpstorm does not serve (the\n"
-"loader's default tcp/80) are set to pass while it runs and put back on exit.\n"
-"One log line containing \"ready\" says that queries are being answered.\n"
+"A userspace network stack beside the kernel's on a live interface. An XDP\n"
+"program on IF steers the flows of the services given (DNS: UDP/53) to one\n"
+"AF_XDP socket per queue; everything else (ARP, ICMP, ssh, other ports) goes on\n"
+"to the kernel. The DNS service answers as an authoritative server from reply\n"
+"packets prepared once per zone load. Runs in the foreground; logs to stderr.\n"
+"\n");
+	xst_options_print(f, groups, n, &xst_config_defaults);
+	fprintf(f,
+"Start-up: every service's data (the zones) is loaded and compiled before the\n"
+"interface is touched; a zone error prints file:line: reason and exits 1. A\n"
+"daemon already serving IF is refused before anything is loaded. If no xdpstorm\n"
+"program is on IF, xdpstorm attaches one and detaches it on exit; an existing\n"
+"attachment is used and left in place (one left by a killed xdpstorm is taken\n"
+"over and detached on exit: /run/xdpstorm/IF.owner). The daemon adds the steer\n"
+"rules of the services it runs (udp/53 for DNS) and puts every rule back as it\n"
+"was on exit. It follows the interface while it runs: addresses added or\n"
+"removed are served or no longer served at once (logged), and if IF is deleted\n"
+"it stops with exit status 1. One log line containing \"ready\" says that\n"
+"traffic is being served.\n"
 "\n"
 "Signals:\n"
-"  SIGHUP           reload every zone; on any error the old data stays and the\n"
-"                   reason is logged (file:line: reason). Queries are never dropped.\n"
-"  SIGTERM, SIGINT  stop: remove the sockets from xsks_map, detach the program\n"
-"                   if xdpstorm attached it, exit 0.\n"
+"  SIGHUP           reload every service's data; on any error the old data stays\n"
+"                   and the reason is logged (file:line: reason). Queries are\n"
+"                   never dropped.\n"
+"  SIGTERM, SIGINT  stop: remove the sockets from xsks_map, restore the rules,\n"
+"                   detach the program if xdpstorm attached it, exit 0.\n"
+"  SIGSEGV, SIGABRT and other crashes: the same clean-up of the interface, then\n"
+"                   the signal's default action.\n"
 "\n"
-"Exit status: 0 stopped by a signal; 1 runtime failure (zone, interface,\n"
-"attach, sockets); 2 usage error.\n"
+"Exit status: 0 stopped by a signal; 1 runtime failure (zone, interface, attach,\n"
+"sockets, the interface deleted, a failed detach); 2 usage error.\n"
 "\n"
 "Examples:\n"
 "  xdpstorm --iface eth0 --zone example.com.zone\n"
 "  xdpstorm -i eth0 -z a.zone -z b.zone --queues 2 --cpus 2,3 --mode skb\n"
 "  kill -HUP $(pidof xdpstorm)     # reload zones\n"
-"  xdpstormctl stats --iface eth0  # per-queue counters\n"
+"  xdpstormctl stats --iface eth0  # per-queue, per-service counters\n"
 "\n"
-"See xdpstorm(8).\n",
-		XST_BATCH, XST_BATCH, XST_DNS_AHEAD_MIN_BYTES >> 20, XST_FRAME_SIZE,
-		XST_FRAMES_DEFAULT);
-}
-
-static int parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *out)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max || s[0] == '-')
-		return -EINVAL;
-	*out = (unsigned int)v;
-	return 0;
+"See xdpstorm(8).\n");
 }
 
 /* "0,2,4-5" -> cpu[]; returns the count or -EINVAL. */
@@ -211,480 +209,124 @@ static int parse_cpus(const char *s, int *cpu, int max)
 	return n;
 }
 
-enum {
-	OPT_NO_WAKEUP = 256,
-	OPT_COPY,
-	OPT_ZEROCOPY,
-	OPT_TCP,
-	OPT_NO_TCP,
-	OPT_KEEP,
-	OPT_CHECK,
-	OPT_AHEAD,
-};
+/* ---- the daemon ----------------------------------------------------------------- */
 
-static int parse_args(int argc, char **argv, struct xst_config *cfg)
+void xst_daemon_fatal(struct xst_daemon *d, const char *fmt, ...)
 {
-	static const struct option opts[] = {
-		{ "iface", required_argument, NULL, 'i' },
-		{ "zone", required_argument, NULL, 'z' },
-		{ "queues", required_argument, NULL, 'q' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "send", required_argument, NULL, 's' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "no-need-wakeup", no_argument, NULL, OPT_NO_WAKEUP },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "lookahead", required_argument, NULL, OPT_AHEAD },
-		{ "frames", required_argument, NULL, 'f' },
-		{ "copy", no_argument, NULL, OPT_COPY },
-		{ "zero-copy", no_argument, NULL, OPT_ZEROCOPY },
-		{ "tcp", no_argument, NULL, OPT_TCP },
-		{ "no-tcp", no_argument, NULL, OPT_NO_TCP },
-		{ "keep-attached", no_argument, NULL, OPT_KEEP },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, copy_set = 0;
+	char buf[512];
+	va_list ap;
 
-	*cfg = defaults;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":i:z:q:m:s:c:b:f:vhV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			cfg->iface = optarg;
-			break;
-		case 'z':
-			if (cfg->nr_zones >= MAX_ZONES) {
-				pr_err("too many --zone options (at most %d)\n", MAX_ZONES);
-				return -EINVAL;
-			}
-			cfg->zone[cfg->nr_zones++] = optarg;
-			break;
-		case 'q':
-			if (parse_uint(optarg, 1, XST_MAX_QUEUES, &cfg->queues)) {
-				pr_err("--queues '%s': expected 1..%d\n", optarg, XST_MAX_QUEUES);
-				return -EINVAL;
-			}
-			break;
-		case 'm':
-			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv")) {
-				cfg->mode = XST_MODE_NATIVE;
-			} else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic")) {
-				cfg->mode = XST_MODE_SKB;
-			} else {
-				pr_err("--mode '%s': expected native or skb\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 's':
-			if (!strcmp(optarg, "memcpy")) {
-				cfg->send = XST_SEND_MEMCPY;
-			} else if (!strcmp(optarg, "precopy")) {
-				cfg->send = XST_SEND_PRECOPY;
-			} else {
-				pr_err("--send '%s': expected memcpy or precopy\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'c':
-			cfg->cpus = optarg;
-			break;
-		case OPT_NO_WAKEUP:
-			cfg->need_wakeup = 0;
-			break;
-		case 'b':
-			if (parse_uint(optarg, 1, XST_BATCH, &cfg->batch)) {
-				pr_err("--batch '%s': expected 1..%d\n", optarg, XST_BATCH);
-				return -EINVAL;
-			}
-			break;
-		case OPT_AHEAD:
-			if (!strcmp(optarg, "auto")) {
-				cfg->ahead = XST_AHEAD_AUTO;
-			} else if (!strcmp(optarg, "on")) {
-				cfg->ahead = XST_AHEAD_ON;
-			} else if (!strcmp(optarg, "off")) {
-				cfg->ahead = XST_AHEAD_OFF;
-			} else {
-				pr_err("--lookahead '%s': expected auto, on or off\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'f':
-			if (parse_uint(optarg, 256, 1U << 20, &cfg->frames) ||
-			    (cfg->frames & (cfg->frames - 1))) {
-				pr_err("--frames '%s': expected a power of two, 256..%u\n", optarg,
-				       1U << 20);
-				return -EINVAL;
-			}
-			break;
-		case OPT_COPY:
-		case OPT_ZEROCOPY:
-			if (copy_set) {
-				pr_err("--copy and --zero-copy exclude each other\n");
-				return -EINVAL;
-			}
-			copy_set = 1;
-			cfg->copy = c == OPT_COPY ? XST_IO_COPY_FORCE : XST_IO_ZEROCOPY_FORCE;
-			break;
-		case OPT_TCP:
-			cfg->tcp = 1;
-			break;
-		case OPT_NO_TCP:
-			cfg->tcp = 0;
-			break;
-		case OPT_KEEP:
-			cfg->keep_attached = 1;
-			break;
-		case OPT_CHECK:
-			cfg->check = 1;
-			break;
-		case 'v':
-			cfg->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf("xdpstorm %s\n", XST_VERSION);
-			exit(0);
-		case ':':
-			pr_err("option '%s' needs an argument (see --help)\n", argv[optind - 1]);
-			return -EINVAL;
-		default:
-			pr_err("unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return -EINVAL;
-		}
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (atomic_exchange(&d->fatal, 1))
+		return;	/* the first reason is the one that counts */
+	pr_err("%s; stopping\n", buf);
+	pthread_kill(d->main_thread, XST_SIG_FATAL);
+}
+
+/* The services the configuration asks for. */
+static int pick_services(struct xst_daemon *d)
+{
+	size_t i;
+
+	for (i = 0; xst_services[i]; i++) {
+		if (!xst_services[i]->enabled(&d->cfg))
+			continue;
+		if (d->nr_svc == XST_SERVICES_MAX)
+			return -ENOSPC;
+		d->svc[d->nr_svc++].svc = xst_services[i];
 	}
-	if (optind < argc) {
-		pr_err("unexpected argument '%s' (see --help)\n", argv[optind]);
-		return -EINVAL;
-	}
-	if (!cfg->nr_zones) {
-		pr_err("at least one --zone is required (see --help)\n");
-		return -EINVAL;
-	}
-	if (cfg->check)
-		return 0;
-	if (!cfg->iface) {
-		pr_err("--iface is required (see --help)\n");
-		return -EINVAL;
-	}
-	if (strlen(cfg->iface) >= IF_NAMESIZE) {
-		pr_err("--iface '%s': name too long\n", cfg->iface);
-		return -EINVAL;
+	return d->nr_svc;
+}
+
+static int load_services(struct xst_daemon *d)
+{
+	int i, err;
+
+	for (i = 0; i < d->nr_svc; i++) {
+		err = d->svc[i].svc->load(d, &d->svc[i].state);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-/* ---- zones ---------------------------------------------------------------- */
-
-static void log_zone_error(const char *path, const struct xst_zone_error *e, int err)
-{
-	if (e->file[0] && e->line)
-		pr_err("%s:%u: %s\n", e->file, e->line, e->reason);
-	else if (e->reason[0])
-		pr_err("%s: %s\n", e->file[0] ? e->file : path, e->reason);
-	else
-		pr_err("%s: %s\n", path, strerror(-err));
-}
-
-/*
- * "FILE" or "FILE:ORIGIN" (when FILE:ORIGIN is not itself a file): the path
- * into buf, and the origin or NULL (then the file decides: $ORIGIN, an
- * absolute SOA owner, else its name minus .zone/.db).
- */
-static const char *zone_origin(const char *arg, char *buf, size_t cap)
-{
-	const char *colon = strrchr(arg, ':');
-
-	snprintf(buf, cap, "%s", arg);
-	if (!colon || colon == arg || !colon[1] || !access(arg, F_OK))
-		return NULL;
-	snprintf(buf, cap, "%.*s", (int)(colon - arg), arg);
-	return colon + 1;
-}
-
-/* Load every zone and compile a db; on failure the reason is logged. */
-static int build_db(const struct xst_config *cfg, struct xst_dns_db **out)
-{
-	struct xst_zone *zones[MAX_ZONES] = { NULL };
-	struct xst_zone_error zerr;
-	unsigned int i, nr = 0;
-	int err = 0;
-
-	for (i = 0; i < cfg->nr_zones; i++) {
-		char path[PATH_MAX];
-		const char *origin = zone_origin(cfg->zone[i], path, sizeof(path));
-
-		memset(&zerr, 0, sizeof(zerr));
-		err = xst_zone_load(&zones[nr], path, origin, &zerr);
-		if (err) {
-			log_zone_error(cfg->zone[i], &zerr, err);
-			goto out;
-		}
-		{
-			char apex[1024];
-
-			if (xst_dname_to_text(zones[nr]->apex, zones[nr]->apex_len, apex,
-					      sizeof(apex)) < 0)
-				snprintf(apex, sizeof(apex), "?");
-			pr_info("zone %s: %zu records from %s\n", apex, zones[nr]->nr_rrs, path);
-		}
-		nr++;
-	}
-	memset(&zerr, 0, sizeof(zerr));
-	err = xst_dns_db_create(out, zones, nr, &zerr);
-	if (err)
-		log_zone_error(cfg->zone[0], &zerr, err);
-out:
-	for (i = 0; i < nr; i++)
-		xst_zone_destroy(zones[i]);
-	return err;
-}
-
-static void log_db(const char *what, const struct xst_dns_db *db, const struct xst_config *cfg)
-{
-	int ahead = cfg->ahead == XST_AHEAD_ON || (cfg->ahead == XST_AHEAD_AUTO && xst_dns_db_ahead(db));
-	size_t names, msgs, bytes;
-
-	xst_dns_db_sizes(db, &names, &msgs, &bytes);
-	pr_info("%s %u zone(s): %zu names, %zu prepared messages, %zu KiB, lookahead %s\n", what,
-		cfg->nr_zones, names, msgs, bytes / 1024, ahead ? "on" : "off");
-}
-
-/* ---- stats publisher ---------------------------------------------------------- */
-
-#define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
-
-static void fill_qstats(struct daemon *d, unsigned int q, struct xst_queue_stats *qs)
-{
-	const struct xst_worker_stats *s = &d->w[q]->stats;
-	struct xst_io_xdp_stats xs;
-	struct timespec ts;
-
-	memset(qs, 0, sizeof(*qs));
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	qs->bound = 1;
-	qs->pid = (__u32)getpid();
-	qs->updated_ns = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	qs->rx_packets = LD(s->rx_packets);
-	qs->tx_packets = LD(s->tx_packets);
-	qs->abi_version = XST_ABI_VERSION;
-	qs->rx_dropped = LD(s->rx_dropped);
-	qs->tx_errors = LD(s->tx_errors);
-	if (!xst_io_xdp_stats(d->io[q], &xs)) {
-		qs->xsk_rx_dropped = xs.rx_dropped;
-		qs->xsk_rx_invalid = xs.rx_invalid_descs;
-		qs->xsk_tx_invalid = xs.tx_invalid_descs;
-		qs->xsk_rx_ring_full = xs.rx_ring_full;
-		qs->xsk_fill_empty = xs.rx_fill_ring_empty_descs;
-		qs->xsk_tx_empty = xs.tx_ring_empty_descs;
-	}
-}
-
-static void publish(struct daemon *d)
-{
-	struct xst_queue_stats qs;
-	unsigned int q;
-
-	if (d->maps.qstats < 0)
-		return;
-	for (q = 0; q < d->cfg.queues; q++) {
-		if (!d->w[q])
-			continue;
-		fill_qstats(d, q, &qs);
-		bpf_map_update_elem(d->maps.qstats, &q, &qs, BPF_ANY);
-	}
-}
-
-static void *stats_run(void *arg)
-{
-	struct daemon *d = arg;
-	struct timespec tick = { 0, 100000000 };
-	unsigned int i = 0;
-
-	while (!atomic_load(&d->stats_stop)) {
-		if (i++ % 10 == 0)
-			publish(d);
-		nanosleep(&tick, NULL);
-	}
-	return NULL;
-}
-
-static void unpublish(struct daemon *d)
-{
-	struct xst_queue_stats zero;
-	unsigned int q;
-
-	if (!d->maps_open || d->maps.qstats < 0)
-		return;
-	memset(&zero, 0, sizeof(zero));
-	for (q = 0; q < d->cfg.queues; q++)
-		if (d->io[q])
-			bpf_map_update_elem(d->maps.qstats, &q, &zero, BPF_ANY);
-}
-
-/* ---- start and stop -------------------------------------------------------------- */
-
-/* Whether this daemon answers (proto, port): DNS over UDP only, for now. */
-static int served(uint8_t proto, uint16_t port)
-{
-	return proto == IPPROTO_UDP && port == 53;
-}
-
-/*
- * Makes the rules match the services: udp/53 steered, and every other steer
- * rule (the loader's default tcp/80 is for the HTTP service) set to pass
- * until exit, so that traffic keeps reaching the kernel.
- */
-static int serve_rules(struct daemon *d)
-{
-	struct xst_steer_rule r[XST_MAX_RULES];
-	int n, i, err;
-
-	n = xst_steer_rule_list(&d->maps, r, XST_MAX_RULES);
-	if (n < 0) {
-		pr_err("read steering rules of '%s': %s\n", d->cfg.iface, strerror(-n));
-		return n;
-	}
-	if (n > XST_MAX_RULES)
-		n = XST_MAX_RULES;
-	for (i = 0; i < n; i++) {
-		if (r[i].action != XST_ACT_STEER || served(r[i].proto, r[i].port))
-			continue;
-		err = xst_steer_rule_set(&d->maps, r[i].proto, r[i].port, XST_ACT_PASS);
-		if (err) {
-			pr_err("set rule %s/%u to pass: %s\n", xst_steer_proto_name(r[i].proto),
-			       r[i].port, strerror(-err));
-			return err;
-		}
-		d->muted[d->nr_muted++] = r[i];
-		pr_info("rule %s/%u: pass while xdpstorm runs (no service for it here)\n",
-			xst_steer_proto_name(r[i].proto), r[i].port);
-	}
-	err = xst_steer_rule_set(&d->maps, IPPROTO_UDP, 53, XST_ACT_STEER);
-	if (err)
-		pr_err("set rule udp/53 to steer: %s\n", strerror(-err));
-	return err;
-}
-
-/* Puts back the rules serve_rules() changed, when the program stays attached. */
-static void restore_rules(struct daemon *d)
+static void report_services(struct xst_daemon *d, const char *verb)
 {
 	int i;
 
-	for (i = 0; i < d->nr_muted; i++)
-		xst_steer_rule_set(&d->maps, d->muted[i].proto, d->muted[i].port, XST_ACT_STEER);
-	d->nr_muted = 0;
+	for (i = 0; i < d->nr_svc; i++)
+		if (d->svc[i].svc->report)
+			d->svc[i].svc->report(d, d->svc[i].state, verb);
 }
 
-static int attach(struct daemon *d)
+static int io_config(struct xst_daemon *d)
 {
-	const char *ifname = d->cfg.iface;
-	int err;
-
-	err = xst_steer_is_attached(ifname);
-	if (err == -EBUSY) {
-		pr_err("'%s' already runs another (non-xdpstorm) XDP program; left as it is "
-		       "(remove it first, e.g. ip link set dev %s xdp off)\n", ifname, ifname);
-		return err;
-	}
-	if (err < 0) {
-		pr_err("query XDP on '%s': %s\n", ifname, strerror(-err));
-		return err;
-	}
-	if (err == 1) {
-		struct xst_steer_info info;
-		int dead = 0;
-
-		if (!xst_steer_info(ifname, &info))
-			dead = xst_owner_orphaned(ifname, info.prog_id);
-		if (dead) {
-			/* Left by a daemon that died before detaching: ours now. */
-			d->attached_by_us = 1;
-			xst_owner_write(ifname, info.prog_id);
-			pr_info("taking over the xst_steer program on '%s' left by xdpstorm pid %d "
-				"(detached on exit)\n", ifname, dead);
-		} else {
-			pr_info("using the xdpstorm program attached to '%s' (left attached on exit)\n",
-				ifname);
-		}
-	} else {
-		err = xst_steer_attach(ifname, d->cfg.mode);
-		if (err == -EEXIST) {
-			pr_info("using the xdpstorm program attached to '%s' (left attached on exit)\n",
-				ifname);
-		} else if (err) {
-			if (err == -EBUSY)
-				pr_err("attach xst_steer to '%s': another XDP program is attached\n",
-				       ifname);
-			else
-				pr_err("attach xst_steer to '%s': %s\n", ifname, strerror(-err));
-			return err;
-		} else {
-			struct xst_steer_info info = { 0 };
-
-			d->attached_by_us = 1;
-			if (!xst_steer_info(ifname, &info))
-				xst_owner_write(ifname, info.prog_id);
-			pr_info("attached xst_steer to '%s' (%s mode%s)\n", ifname,
-				d->cfg.mode == XST_MODE_SKB ? "skb" : "native",
-				info.dispatcher ? ", libxdp dispatcher" : ", single-program attach");
-		}
-	}
-	err = xst_steer_maps_open(ifname, &d->maps);
-	if (err) {
-		pr_err("open steering maps of '%s': %s\n", ifname, strerror(-err));
-		return err;
-	}
-	d->maps_open = 1;
-	if (d->maps.xsks < 0) {
-		pr_err("open steering maps of '%s': no xsks_map\n", ifname);
-		return -ENOENT;
-	}
-	return serve_rules(d);
-}
-
-static int open_queues(struct daemon *d)
-{
-	struct xst_io_cfg icfg = {
+	struct xst_io_cfg c = {
 		.ifname = d->cfg.iface,
 		.nr_frames = d->cfg.frames,
 		.frame_size = XST_FRAME_SIZE,
+		.batch = d->cfg.batch,
 		.need_wakeup = d->cfg.need_wakeup,
-		.copy = d->cfg.copy,
+		.copy = (enum xst_io_copy)d->cfg.copy,
+		/* Only precopy holds frames: it gets what the rings leave. */
+		.max_held = d->cfg.send == XST_SEND_PRECOPY ? UINT32_MAX : 0,
 	};
-	unsigned int q;
+	char why[256];
 	int err;
 
+	err = xst_io_cfg_check(&c, &d->io_cfg, why, sizeof(why));
+	if (err)
+		pr_err("--frames %u: %s\n", d->cfg.frames, why);
+	return err;
+}
+
+static int open_queues(struct xst_daemon *d)
+{
+	unsigned int q;
+	int i, err;
+
 	for (q = 0; q < d->cfg.queues; q++) {
-		icfg.queue = q;
-		err = xst_io_xsk_create(&d->io[q], &icfg);
+		struct xst_io_cfg c = d->io_cfg;
+		struct xst_worker_cfg wc = {
+			.rcu = &d->rcu,
+			.host = NULL,
+			.stop = &d->stop,
+			.queue = q,
+			.cpu = d->cpu[q],
+			.batch = d->cfg.batch,
+		};
+
+		c.queue = q;
+		err = xst_io_xsk_create(&d->io[q], &c);
 		if (err) {
-			pr_err("create AF_XDP socket on '%s' queue %u: %s%s\n", d->cfg.iface, q,
+			pr_err("create the AF_XDP socket on '%s' queue %u: %s%s\n", d->cfg.iface, q,
 			       strerror(-err),
 			       err == -EBUSY ? " (another AF_XDP socket holds this queue)" : "");
 			return err;
 		}
-		err = xst_worker_create(&d->w[q], d->io[q], &d->ref, q, d->cpu[q], d->cfg.send,
-					&d->stop);
+		wc.io = d->io[q];
+		err = xst_worker_create(&d->w[q], &wc);
 		if (err) {
 			pr_err("create worker %u: %s\n", q, strerror(-err));
 			return err;
 		}
-		d->w[q]->batch = d->cfg.batch;
-		d->w[q]->ahead = d->cfg.ahead;
-		pr_info("queue %u: AF_XDP socket in %s mode, %u frames, worker on cpu %d\n", q,
-			xst_io_zerocopy(d->io[q]) ? "zero-copy" : "copy", d->cfg.frames, d->cpu[q]);
+		for (i = 0; i < d->nr_svc; i++) {
+			if (!d->svc[i].svc->worker)
+				continue;
+			err = d->svc[i].svc->worker(d, d->svc[i].state, d->w[q], q);
+			if (err)
+				return err;
+		}
+		pr_info("queue %u: AF_XDP socket in %s mode, %u frames (%u for copies), worker on "
+			"cpu %d\n", q, xst_io_zerocopy(d->io[q]) ? "zero-copy" : "copy",
+			d->cfg.frames, d->io_cfg.max_held, d->cpu[q]);
 	}
 	return 0;
 }
 
-static int bind_queues(struct daemon *d)
+static int bind_queues(struct xst_daemon *d)
 {
 	unsigned int q;
 
@@ -694,7 +336,7 @@ static int bind_queues(struct daemon *d)
 		if (bpf_map_update_elem(d->maps.xsks, &q, &fd, BPF_ANY)) {
 			int err = -errno;
 
-			pr_err("insert socket of queue %u into xsks_map: %s\n", q, strerror(-err));
+			pr_err("insert the socket of queue %u into xsks_map: %s\n", q, strerror(-err));
 			return err;
 		}
 		d->in_xskmap[q] = 1;
@@ -702,119 +344,40 @@ static int bind_queues(struct daemon *d)
 	return 0;
 }
 
-static void unbind_queues(struct daemon *d)
+static void unbind_queues(struct xst_daemon *d)
 {
 	unsigned int q;
 
 	for (q = 0; q < d->cfg.queues; q++) {
 		if (!d->in_xskmap[q])
 			continue;
-		/* After this the program passes the queue's DNS to the kernel. */
+		/* After this the program passes the queue's traffic to the kernel. */
 		bpf_map_delete_elem(d->maps.xsks, &q);
 		d->in_xskmap[q] = 0;
 	}
 }
 
-/*
- * On a fatal signal (crash.h): what teardown() does to the interface and
- * nothing else. The sockets and threads end with the process.
- */
-static void crash_cleanup(void *arg)
-{
-	struct daemon *d = arg;
-
-	if (d->attached_by_us) {
-		if (!d->cfg.keep_attached)
-			xst_steer_detach(d->cfg.iface);
-		xst_owner_remove(d->cfg.iface);
-	}
-	if (d->maps_open && (!d->attached_by_us || d->cfg.keep_attached))
-		restore_rules(d);
-}
-
-static void teardown(struct daemon *d)
+static int start(struct xst_daemon *d)
 {
 	unsigned int q;
+	int i, err;
 
-	/* Out of the map first: from then on the program hands DNS to the
-	 * kernel instead of to sockets that are about to close. */
-	if (d->maps_open)
-		unbind_queues(d);
-	atomic_store(&d->stop, 1);
-	for (q = 0; q < d->cfg.queues; q++)
-		xst_worker_join(d->w[q]);
-	xst_dns_tcp_destroy(d->tcp);
-	d->tcp = NULL;
-	atomic_store(&d->stats_stop, 1);
-	if (d->stats_started)
-		pthread_join(d->stats_thread, NULL);
-	if (d->maps_open)
-		unpublish(d);
-	if (d->maps_open && (!d->attached_by_us || d->cfg.keep_attached))
-		restore_rules(d);
-	for (q = 0; q < d->cfg.queues; q++) {
-		xst_worker_destroy(d->w[q]);
-		d->w[q] = NULL;
-		xst_io_destroy(d->io[q]);
-		d->io[q] = NULL;
-	}
-	if (d->maps_open)
-		xst_steer_maps_close(&d->maps);
-	d->maps_open = 0;
-	if (d->attached_by_us) {
-		xst_owner_remove(d->cfg.iface);
-		if (d->cfg.keep_attached) {
-			pr_info("leaving xst_steer attached to '%s' (--keep-attached)\n",
-				d->cfg.iface);
-		} else {
-			int err = xst_steer_detach(d->cfg.iface);
-
-			if (err && err != -ENOENT)
-				pr_err("detach xst_steer from '%s': %s\n", d->cfg.iface,
-				       strerror(-err));
-			else
-				pr_info("detached xst_steer from '%s'\n", d->cfg.iface);
-		}
-		d->attached_by_us = 0;
-	}
-}
-
-static void reload(struct daemon *d)
-{
-	const struct xst_dns_db *old;
-	struct xst_dns_db *db;
-
-	pr_info("SIGHUP: reloading %u zone(s)\n", d->cfg.nr_zones);
-	if (build_db(&d->cfg, &db)) {
-		pr_err("reload failed; still serving the previous data\n");
-		return;
-	}
-	old = xst_dbref_replace(&d->ref, db);
-	xst_dns_db_destroy((struct xst_dns_db *)old);
-	log_db("reloaded", db, &d->cfg);
-}
-
-static int start(struct daemon *d)
-{
-	unsigned int q;
-	int err;
-
-	if (d->cfg.tcp) {
-		struct xst_dns_tcp_cfg tcfg = { .ifname = d->cfg.iface, .port = 53 };
-
-		err = xst_dns_tcp_create(&d->tcp, &tcfg, &d->ref, &d->stop);
-		if (err) {
-			pr_err("listen on TCP port 53 on '%s': %s (--no-tcp to go without)\n",
-			       d->cfg.iface, strerror(-err));
-			return err;
-		}
-	}
-	err = attach(d);
+	err = io_config(d);
+	if (err)
+		return err;
+	err = xst_daemon_attach(d, XST_FRAME_SIZE - XST_IO_RX_HEADROOM);
 	if (err)
 		return err;
 	err = open_queues(d);
 	if (err)
 		return err;
+	for (i = 0; i < d->nr_svc; i++) {
+		if (d->svc[i].svc->start) {
+			err = d->svc[i].svc->start(d, d->svc[i].state);
+			if (err)
+				return err;
+		}
+	}
 	for (q = 0; q < d->cfg.queues; q++) {
 		err = xst_worker_start(d->w[q]);
 		if (err) {
@@ -822,87 +385,84 @@ static int start(struct daemon *d)
 			return err;
 		}
 	}
-	if (d->tcp) {
-		err = xst_dns_tcp_start(d->tcp);
-		if (err) {
-			pr_err("start TCP thread: %s\n", strerror(-err));
-			return err;
-		}
-	}
 	/* Workers run before the sockets go into the map: the first steered
-	 * query already finds its fill ring full and a thread polling. */
+	 * packet already finds its fill ring full and a thread polling. */
 	err = bind_queues(d);
 	if (err)
 		return err;
-	{
-		sigset_t all, old;
-
-		sigfillset(&all);
-		pthread_sigmask(SIG_BLOCK, &all, &old);
-		err = -pthread_create(&d->stats_thread, NULL, stats_run, d);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (err) {
-			pr_err("start stats thread: %s\n", strerror(-err));
-			return err;
-		}
-		d->stats_started = 1;
-	}
-	return 0;
+	return xst_stats_start(d);
 }
 
-int main(int argc, char **argv)
+/* Undo start(), in reverse. Returns the detach's error (a failed detach is an error exit). */
+static int teardown(struct xst_daemon *d)
 {
-	static struct daemon dm;	/* large; zeroed; one per process */
-	struct daemon *d = &dm;
-	struct xst_dns_db *db = NULL;
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	sigset_t sigs;
-	int avail, err, ncpu, sig;
+	unsigned int q;
+	int i, err;
+
+	/* Out of the map first: from then on the program hands the traffic
+	 * to the kernel instead of to sockets that are about to close. */
+	if (d->maps_open)
+		unbind_queues(d);
+	atomic_store(&d->stop, 1);
+	for (q = 0; q < d->cfg.queues; q++)
+		xst_worker_join(d->w[q]);
+	for (i = 0; i < d->nr_svc; i++)
+		if (d->svc[i].svc->stop && d->svc[i].state)
+			d->svc[i].svc->stop(d, d->svc[i].state);
+	xst_stats_stop(d);
+	for (q = 0; q < d->cfg.queues; q++) {
+		xst_worker_destroy(d->w[q]);
+		d->w[q] = NULL;
+	}
+	/* The services' per-worker state (copy pools) before the io it holds frames of. */
+	for (i = 0; i < d->nr_svc; i++) {
+		if (d->svc[i].svc->destroy && d->svc[i].state)
+			d->svc[i].svc->destroy(d, d->svc[i].state);
+		d->svc[i].state = NULL;
+	}
+	for (q = 0; q < d->cfg.queues; q++) {
+		xst_io_destroy(d->io[q]);
+		d->io[q] = NULL;
+	}
+	err = xst_daemon_detach(d);
+	return err;
+}
+
+static void reload(struct xst_daemon *d)
+{
+	int i;
+
+	for (i = 0; i < d->nr_svc; i++)
+		if (d->svc[i].svc->reload)
+			d->svc[i].svc->reload(d, d->svc[i].state);
+}
+
+/* Queues and cpus from the interface and the options; usage errors -> EXIT_USAGE. */
+static int plan_queues(struct xst_daemon *d)
+{
+	int avail = xst_iface_rx_queues(d->cfg.iface), ncpu, n;
 	unsigned int q;
 
-	if (parse_args(argc, argv, &d->cfg))
-		return EXIT_USAGE;
-	xst_log_set_level(d->cfg.verbose ? XST_LOG_DEBUG : XST_LOG_INFO);
-	/* Library chatter (the dispatcher refused, its fallback) only with -v:
-	 * our own lines say what was attached and how. */
-	xst_log_hook_libs(d->cfg.verbose ? XST_LOG_INFO : XST_LOG_DEBUG);
-	if (d->cfg.check) {
-		if (build_db(&d->cfg, &db))
-			return EXIT_FAILURE;
-		log_db("checked", db, &d->cfg);
-		xst_dns_db_destroy(db);
-		return 0;
-	}
-
-	/* Everything that can fail without touching the interface comes first. */
-	if (!if_nametoindex(d->cfg.iface)) {
-		pr_err("interface '%s': %s\n", d->cfg.iface, strerror(errno));
-		return EXIT_FAILURE;
-	}
-	avail = xst_iface_rx_queues(d->cfg.iface);
 	if (avail > 0 && d->cfg.queues > (unsigned int)avail) {
-		pr_err("--queues %u: '%s' has %d RX queue(s)\n", d->cfg.queues, d->cfg.iface,
-		       avail);
+		pr_err("--queues %u: '%s' has %d RX queue(s)\n", d->cfg.queues, d->cfg.iface, avail);
 		return EXIT_USAGE;
 	}
 	if (!d->cfg.queues) {
 		d->cfg.queues = avail > 0 ? (unsigned int)avail : 1;
 		if (d->cfg.queues > XST_MAX_QUEUES) {
-			pr_warn("'%s' has %d RX queues; serving the first %d\n", d->cfg.iface,
-				avail, XST_MAX_QUEUES);
+			pr_warn("'%s' has %d RX queues; serving the first %d\n", d->cfg.iface, avail,
+				XST_MAX_QUEUES);
 			d->cfg.queues = XST_MAX_QUEUES;
 		}
 	} else if (avail > 0 && d->cfg.queues < (unsigned int)avail) {
-		pr_warn("--queues %u: queues %u..%d of '%s' get no socket; their DNS goes to the kernel\n",
-			d->cfg.queues, d->cfg.queues, avail - 1, d->cfg.iface);
+		pr_warn("--queues %u: queues %u..%d of '%s' get no socket; their traffic goes to "
+			"the kernel\n", d->cfg.queues, d->cfg.queues, avail - 1, d->cfg.iface);
 	}
-
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)
 		ncpu = 1;
 	if (d->cfg.cpus) {
-		int n = parse_cpus(d->cfg.cpus, d->cpu, XST_MAX_QUEUES);
-
+		n = parse_cpus(d->cfg.cpus, d->cpu, XST_MAX_QUEUES);
 		if (n < 0) {
 			pr_err("--cpus '%s': expected a list like 0,2,4-5\n", d->cfg.cpus);
 			return EXIT_USAGE;
@@ -916,11 +476,83 @@ int main(int argc, char **argv)
 		for (q = 0; q < d->cfg.queues; q++)
 			d->cpu[q] = (int)(q % (unsigned int)ncpu);
 	}
+	return 0;
+}
 
-	if (build_db(&d->cfg, &db))
+static void destroy_services(struct xst_daemon *d)
+{
+	int i;
+
+	for (i = 0; i < d->nr_svc; i++) {
+		if (d->svc[i].svc->destroy && d->svc[i].state)
+			d->svc[i].svc->destroy(d, d->svc[i].state);
+		d->svc[i].state = NULL;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct xst_daemon dm;	/* large; zeroed; one per process */
+	struct xst_daemon *d = &dm;
+	struct xst_opt_group groups[MAX_GROUPS];
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	sigset_t sigs;
+	int err, sig, rc;
+
+	d->cfg = xst_config_defaults;
+	err = xst_options_parse(argc, argv, groups, option_groups(groups), &d->cfg, help);
+	if (err)
+		return err > 0 ? 0 : EXIT_USAGE;
+	xst_log_set_level(d->cfg.verbose ? XST_LOG_DEBUG : XST_LOG_INFO);
+	/* Library chatter (the dispatcher refused, its fallback) only with -v:
+	 * our own lines say what was attached and how. */
+	xst_log_hook_libs(d->cfg.verbose ? XST_LOG_INFO : XST_LOG_DEBUG);
+	d->main_thread = pthread_self();
+	xst_rcu_init(&d->rcu);
+
+	err = pick_services(d);
+	if (err == 0) {
+		pr_err("no service to run: give at least one --zone FILE (DNS) (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if (err < 0) {
+		pr_err("too many services\n");
+		return EXIT_USAGE;
+	}
+	if (d->cfg.check) {
+		err = load_services(d);
+		if (!err)
+			report_services(d, "checked");
+		destroy_services(d);
+		return err ? EXIT_FAILURE : 0;
+	}
+	if (!d->cfg.iface) {
+		pr_err("--iface is required (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if (strlen(d->cfg.iface) >= IF_NAMESIZE) {
+		pr_err("--iface '%s': name too long\n", d->cfg.iface);
+		return EXIT_USAGE;
+	}
+
+	/* Everything that can fail without touching the interface comes first. */
+	d->ifindex = if_nametoindex(d->cfg.iface);
+	if (!d->ifindex) {
+		pr_err("interface '%s': %s\n", d->cfg.iface, strerror(errno));
 		return EXIT_FAILURE;
-	log_db("loaded", db, &d->cfg);
-	xst_dbref_init(&d->ref, db);
+	}
+	rc = plan_queues(d);
+	if (rc)
+		return rc;
+	if (io_config(d))
+		return EXIT_USAGE;
+	if (xst_daemon_preflight(d->cfg.iface))
+		return EXIT_FAILURE;
+	if (load_services(d)) {
+		destroy_services(d);
+		return EXIT_FAILURE;
+	}
+	report_services(d, "loaded");
 	setrlimit(RLIMIT_MEMLOCK, &rl);	/* kernels before 5.11 charge BPF maps and UMEM here */
 
 	/* Signals go to sigwaitinfo() below; every thread inherits the block. */
@@ -928,27 +560,35 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, XST_SIG_FATAL);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	err = xst_crash_guard(crash_cleanup, d);
+	err = xst_crash_guard(xst_daemon_crash_cleanup, d);
 	if (err) {
 		pr_err("install fatal-signal handlers: %s\n", strerror(-err));
-		xst_dns_db_destroy((struct xst_dns_db *)atomic_load(&d->ref.db));
+		destroy_services(d);
 		return EXIT_FAILURE;
 	}
 	err = start(d);
 	if (err) {
 		teardown(d);
-		xst_dns_db_destroy((struct xst_dns_db *)atomic_load(&d->ref.db));
 		return EXIT_FAILURE;
 	}
-	pr_info("xdpstorm %s ready on '%s': %u queue(s), %s mode, need_wakeup %s, send %s, tcp %s\n",
-		XST_VERSION, d->cfg.iface, d->cfg.queues,
-		xst_io_zerocopy(d->io[0]) ? "zero-copy" : "copy",
-		d->cfg.need_wakeup ? "on" : "off",
-		d->cfg.send == XST_SEND_PRECOPY ? "precopy" : "memcpy",
-		d->tcp ? "on" : "off");
+	{
+		char names[128] = "";
+		size_t off = 0;
+
+		for (int i = 0; i < d->nr_svc && off < sizeof(names); i++)
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+						i ? " " : "", d->svc[i].svc->name);
+		pr_info("xdpstorm %s ready on '%s': %u queue(s), %s mode, need_wakeup %s, send %s, "
+			"services: %s, tcp %s\n", XST_VERSION, d->cfg.iface, d->cfg.queues,
+			xst_io_zerocopy(d->io[0]) ? "zero-copy" : "copy",
+			d->cfg.need_wakeup ? "on" : "off",
+			d->cfg.send == XST_SEND_PRECOPY ? "precopy" : "memcpy", names,
+			d->cfg.dns.tcp ? "on" : "off");
+	}
 
 	for (;;) {
 		sig = sigwaitinfo(&sigs, NULL);
@@ -958,10 +598,10 @@ int main(int argc, char **argv)
 			reload(d);
 			continue;
 		}
-		pr_info("%s: stopping\n", strsignal(sig));
+		if (sig != XST_SIG_FATAL)
+			pr_info("%s: stopping\n", strsignal(sig));
 		break;
 	}
-	teardown(d);
-	xst_dns_db_destroy((struct xst_dns_db *)atomic_load(&d->ref.db));
-	return 0;
+	err = teardown(d);
+	return err || atomic_load(&d->fatal) ? EXIT_FAILURE : 0;
 }

@@ -37,21 +37,42 @@ int xst_owner_write(const char *ifname, uint32_t prog_id)
 	return err;
 }
 
-int xst_owner_orphaned(const char *ifname, uint32_t prog_id)
+/* 0 and the record's fields, or -ENOENT when there is no usable record. */
+static int read_record(const char *ifname, long *pid, unsigned int *id)
 {
 	char path[PATH_MAX];
-	unsigned int id;
-	long pid;
 	FILE *f;
 	int n;
 
 	owner_path(ifname, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
-		return 0;
-	n = fscanf(f, "%ld %u", &pid, &id);
+		return -ENOENT;
+	n = fscanf(f, "%ld %u", pid, id);
 	fclose(f);
-	if (n != 2 || pid <= 0 || pid > INT_MAX || id != prog_id)
+	if (n != 2 || *pid <= 0 || *pid > INT_MAX)
+		return -ENOENT;
+	return 0;
+}
+
+int xst_owner_alive(const char *ifname)
+{
+	unsigned int id;
+	long pid;
+
+	if (read_record(ifname, &pid, &id) || pid == (long)getpid())
+		return 0;
+	if (kill((pid_t)pid, 0) && errno == ESRCH)
+		return 0;
+	return (int)pid;
+}
+
+int xst_owner_orphaned(const char *ifname, uint32_t prog_id)
+{
+	unsigned int id;
+	long pid;
+
+	if (read_record(ifname, &pid, &id) || id != prog_id)
 		return 0;
 	if (!kill((pid_t)pid, 0) || errno != ESRCH)
 		return 0;	/* still running (or not ours to ask): leave it */

@@ -22,6 +22,10 @@ int xst_owner_write(const char *ifname, uint32_t prog_id);
  * record (none, another program, or its process still runs). */
 int xst_owner_orphaned(const char *ifname, uint32_t prog_id);
 
+/* The pid of a live daemon recorded as the owner on ifname (whatever the
+ * program), 0 when there is none or it is gone. */
+int xst_owner_alive(const char *ifname);
+
 /* Remove the record (no error when there is none). */
 void xst_owner_remove(const char *ifname);
 

@@ -15,8 +15,23 @@ enum xst_io_kind {
 	XST_IO_KIND_MEM,
 };
 
-#define XST_FRAME_PINNED	0x1	/* owned by the user for good (precopy) */
-#define XST_FRAME_BUSY		0x2	/* pinned and on the TX ring, not yet completed */
+/* Place of a frame (fstate low bits), see io.h. */
+enum {
+	F_FREE = 0,
+	F_KRX,			/* given to the kernel through the fill ring */
+	F_USER,
+	F_TX,			/* submitted, completion not reaped */
+	F_HELD,
+	F_PLACE = 0x7,
+	F_SENDING = 0x10,	/* F_HELD and submitted, completion not reaped */
+	F_ORPHAN = 0x20,	/* F_HELD|F_SENDING released: free when it completes */
+	F_ALLOC = 0x40,		/* F_USER from xst_io_alloc(): counts against the TX cap */
+};
+
+struct xst_io_owner {
+	xst_io_done_fn done;
+	void *arg;
+};
 
 struct xst_io {
 	enum xst_io_kind kind;
@@ -26,21 +41,30 @@ struct xst_io {
 	struct xsk_ring_prod fill;
 	struct xsk_ring_cons comp;
 
+	struct xst_io_cfg cfg;	/* defaults applied */
 	uint8_t *area;		/* the UMEM */
 	size_t area_len;
 	uint32_t frame_size;
 	uint32_t frame_shift;	/* log2(frame_size) */
 	uint32_t nr_frames;
-	uint32_t ring_size;
-	int need_wakeup;
 	int zerocopy;
 	int fd;			/* socket fd, -1 for mem */
-	uint32_t tx_pending;	/* submitted to TX and not yet completed */
+	int error;		/* sticky -errno of a fatal socket error */
+	uint32_t kicks_left;	/* sendto() budget of this iteration */
 
 	uint64_t *free;		/* free-frame stack (frame start addresses) */
 	uint32_t nr_free;
-	uint8_t *fstate;	/* XST_FRAME_* per frame */
-	uint32_t nr_pinned;
+	uint8_t *fstate;	/* F_* per frame */
+	uint8_t *fowner;	/* holder id per held frame */
+	uint32_t nr_krx;	/* F_KRX */
+	uint32_t nr_user;	/* F_USER */
+	uint32_t nr_alloc;	/* F_USER|F_ALLOC */
+	uint32_t nr_tx;		/* F_TX and F_HELD|F_SENDING: in flight */
+	uint32_t nr_held;	/* F_HELD (idle or sending) */
+	uint32_t nr_held_tx;	/* F_HELD|F_SENDING */
+	struct xst_io_owner owner[XST_IO_OWNERS_MAX];
+	uint32_t nr_owners;
+	struct xst_io_stats stats;
 
 	/* xsk backend */
 	struct xsk_umem *umem;
@@ -48,11 +72,10 @@ struct xst_io {
 
 	/* mem backend */
 	void *mem_rings;	/* storage of the four rings */
-	uint32_t mem_headroom;
 	struct xst_io_xdp_stats mem_stats;
 };
 
-/* Common set-up after the rings exist: free stack, fill ring filled. */
+/* Common set-up once the rings exist: frame tables, free stack, fill ring filled. */
 int xst_io_init_frames(struct xst_io *io);
 void xst_io_fini_frames(struct xst_io *io);
 /* xsk backend: close the socket, delete the UMEM, unmap the area. */

@@ -39,38 +39,29 @@ static void init_ring(struct ring_mem *m, void *entries, uint32_t size, void *r,
 	p->cached_cons = prod ? size : 0;
 }
 
-static int is_pow2(uint32_t v)
-{
-	return v && !(v & (v - 1));
-}
-
 int xst_io_mem_create(struct xst_io **out, const struct xst_io_cfg *cfg)
 {
 	struct ring_mem *hdr;
 	struct xst_io *io;
+	struct xst_io_cfg c;
 	uint8_t *p;
-	size_t desc_bytes, addr_bytes;
-	uint32_t ring;
+	size_t bytes;
 	int err;
 
-	ring = cfg->ring_size ? cfg->ring_size : cfg->nr_frames / 2;
-	if (!is_pow2(cfg->nr_frames) || cfg->nr_frames < 2 * XST_BATCH || !is_pow2(ring) ||
-	    ring > cfg->nr_frames || (cfg->frame_size != 2048 && cfg->frame_size != 4096) ||
-	    cfg->mem_headroom >= cfg->frame_size / 2)
-		return -EINVAL;
+	err = xst_io_cfg_check(cfg, &c, NULL, 0);
+	if (err)
+		return err;
 	io = calloc(1, sizeof(*io));
 	if (!io)
 		return -ENOMEM;
 	io->kind = XST_IO_KIND_MEM;
 	io->fd = -1;
-	io->frame_size = cfg->frame_size;
-	io->frame_shift = __builtin_ctz(cfg->frame_size);
-	io->nr_frames = cfg->nr_frames;
-	io->ring_size = ring;
-	io->need_wakeup = cfg->need_wakeup;
-	io->mem_headroom = cfg->mem_headroom;
+	io->cfg = c;
+	io->frame_size = c.frame_size;
+	io->frame_shift = __builtin_ctz(c.frame_size);
+	io->nr_frames = c.nr_frames;
 
-	io->area_len = (size_t)cfg->nr_frames * cfg->frame_size;
+	io->area_len = (size_t)c.nr_frames * c.frame_size;
 	io->area = aligned_alloc(4096, io->area_len);
 	if (!io->area) {
 		err = -ENOMEM;
@@ -78,22 +69,22 @@ int xst_io_mem_create(struct xst_io **out, const struct xst_io_cfg *cfg)
 	}
 	memset(io->area, 0, io->area_len);
 
-	desc_bytes = (size_t)ring * sizeof(struct xdp_desc);
-	addr_bytes = (size_t)ring * sizeof(uint64_t);
-	io->mem_rings = calloc(1, 4 * sizeof(*hdr) + 2 * desc_bytes + 2 * addr_bytes);
+	bytes = 4 * sizeof(*hdr) + ((size_t)c.rx_size + c.tx_size) * sizeof(struct xdp_desc) +
+		((size_t)c.fill_size + c.comp_size) * sizeof(uint64_t);
+	io->mem_rings = calloc(1, bytes);
 	if (!io->mem_rings) {
 		err = -ENOMEM;
 		goto err_area;
 	}
 	hdr = io->mem_rings;
 	p = (uint8_t *)(hdr + 4);
-	init_ring(&hdr[0], p, ring, &io->rx, 0);
-	p += desc_bytes;
-	init_ring(&hdr[1], p, ring, &io->tx, 1);
-	p += desc_bytes;
-	init_ring(&hdr[2], p, ring, &io->fill, 1);
-	p += addr_bytes;
-	init_ring(&hdr[3], p, ring, &io->comp, 0);
+	init_ring(&hdr[0], p, c.rx_size, &io->rx, 0);
+	p += (size_t)c.rx_size * sizeof(struct xdp_desc);
+	init_ring(&hdr[1], p, c.tx_size, &io->tx, 1);
+	p += (size_t)c.tx_size * sizeof(struct xdp_desc);
+	init_ring(&hdr[2], p, c.fill_size, &io->fill, 1);
+	p += (size_t)c.fill_size * sizeof(uint64_t);
+	init_ring(&hdr[3], p, c.comp_size, &io->comp, 0);
 
 	err = xst_io_init_frames(io);
 	if (err)
@@ -129,7 +120,7 @@ int xst_io_mem_inject(struct xst_io *io, const void *frame, uint32_t len)
 
 	if (io->kind != XST_IO_KIND_MEM)
 		return -EINVAL;
-	if (len > io->frame_size - io->mem_headroom)
+	if (len > io->frame_size - io->cfg.mem_headroom)
 		return -EMSGSIZE;
 	if (fprod == fcons) {
 		io->mem_stats.rx_fill_ring_empty_descs++;
@@ -144,7 +135,7 @@ int xst_io_mem_inject(struct xst_io *io, const void *frame, uint32_t len)
 	store(io->fill.consumer, fcons + 1);
 	/* The kernel masks the low bits of fill addresses in aligned mode. */
 	addr &= ~((uint64_t)io->frame_size - 1);
-	addr += io->mem_headroom;
+	addr += io->cfg.mem_headroom;
 	memcpy(io->area + addr, frame, len);
 	d = &((struct xdp_desc *)io->rx.ring)[rprod & io->rx.mask];
 	d->addr = addr;
@@ -154,7 +145,7 @@ int xst_io_mem_inject(struct xst_io *io, const void *frame, uint32_t len)
 	return 0;
 }
 
-uint32_t xst_io_mem_drain_tx(struct xst_io *io, xst_io_mem_tx_fn fn, void *arg)
+uint32_t xst_io_mem_drain_tx(struct xst_io *io, uint32_t max, xst_io_mem_tx_fn fn, void *arg)
 {
 	uint32_t tprod, tcons, cprod, ccons, n = 0;
 
@@ -164,7 +155,7 @@ uint32_t xst_io_mem_drain_tx(struct xst_io *io, xst_io_mem_tx_fn fn, void *arg)
 	tcons = *io->tx.consumer;
 	cprod = *io->comp.producer;
 	ccons = load(io->comp.consumer);
-	while (tcons != tprod && cprod - ccons < io->comp.size) {
+	while (tcons != tprod && cprod - ccons < io->comp.size && (!max || n < max)) {
 		const struct xdp_desc *d = &((struct xdp_desc *)io->tx.ring)[tcons & io->tx.mask];
 
 		if (d->addr + d->len > io->area_len ||

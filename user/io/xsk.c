@@ -27,8 +27,8 @@
 static int make_umem(struct xst_io *io)
 {
 	struct xsk_umem_config ucfg = {
-		.fill_size = io->ring_size,
-		.comp_size = io->ring_size,
+		.fill_size = io->cfg.fill_size,
+		.comp_size = io->cfg.comp_size,
 		.frame_size = io->frame_size,
 		.frame_headroom = 0,
 		.flags = 0,
@@ -47,8 +47,8 @@ static int renew_umem(struct xst_io *io)
 static int make_socket(struct xst_io *io, const struct xst_io_cfg *cfg, uint16_t bind_flags)
 {
 	struct xsk_socket_config scfg = {
-		.rx_size = io->ring_size,
-		.tx_size = io->ring_size,
+		.rx_size = io->cfg.rx_size,
+		.tx_size = io->cfg.tx_size,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.xdp_flags = 0,
 		.bind_flags = bind_flags | (cfg->need_wakeup ? XDP_USE_NEED_WAKEUP : 0),
@@ -111,33 +111,25 @@ static int bind_with_retry(struct xst_io *io, const struct xst_io_cfg *cfg)
 	}
 }
 
-static int is_pow2(uint32_t v)
-{
-	return v && !(v & (v - 1));
-}
-
 int xst_io_xsk_create(struct xst_io **out, const struct xst_io_cfg *cfg)
 {
 	struct xst_io *io;
+	struct xst_io_cfg c;
 	int err;
 
-	if (!is_pow2(cfg->nr_frames) || cfg->nr_frames < 2 * XST_BATCH ||
-	    (cfg->frame_size != 2048 && cfg->frame_size != 4096))
-		return -EINVAL;
+	err = xst_io_cfg_check(cfg, &c, NULL, 0);
+	if (err)
+		return err;
+	c.mem_headroom = 0;
 	io = calloc(1, sizeof(*io));
 	if (!io)
 		return -ENOMEM;
 	io->kind = XST_IO_KIND_XSK;
 	io->fd = -1;
+	io->cfg = c;
 	io->frame_size = cfg->frame_size;
 	io->frame_shift = __builtin_ctz(cfg->frame_size);
 	io->nr_frames = cfg->nr_frames;
-	io->ring_size = cfg->ring_size ? cfg->ring_size : cfg->nr_frames / 2;
-	io->need_wakeup = cfg->need_wakeup;
-	if (!is_pow2(io->ring_size) || io->ring_size > cfg->nr_frames) {
-		err = -EINVAL;
-		goto err_free;
-	}
 
 	io->area_len = (size_t)cfg->nr_frames * cfg->frame_size;
 	io->area = mmap(NULL, io->area_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,

@@ -35,16 +35,16 @@ struct conn {
 };
 
 struct xst_dns_tcp {
-	struct xst_reader reader;
+	struct xst_rcu_reader reader;
 	struct xst_dns_tcp_cfg cfg;
-	struct xst_dbref *ref;
+	struct xst_rcu *rcu;
+	struct xst_rcu_ptr *db;
 	const atomic_int *stop;
 	int lfd;
 	int ep;
 	struct conn **conns;		/* cfg.max_conns slots */
 	unsigned int nr_conns;
-	struct xst_dns_stats st;
-	_Atomic uint64_t answered;
+	struct xst_dns_tcp_stats st;
 	pthread_t thread;
 	int started;
 };
@@ -58,7 +58,7 @@ static int64_t now_ms(void)
 }
 
 int xst_dns_tcp_create(struct xst_dns_tcp **out, const struct xst_dns_tcp_cfg *cfg,
-		       struct xst_dbref *ref, const atomic_int *stop)
+		       struct xst_rcu *rcu, struct xst_rcu_ptr *db, const atomic_int *stop)
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT };
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -74,7 +74,8 @@ int xst_dns_tcp_create(struct xst_dns_tcp **out, const struct xst_dns_tcp_cfg *c
 		t->cfg.max_conns = 256;
 	if (t->cfg.idle_ms <= 0)
 		t->cfg.idle_ms = 10000;
-	t->ref = ref;
+	t->rcu = rcu;
+	t->db = db;
 	t->stop = stop;
 	t->ep = -1;
 	t->conns = calloc(t->cfg.max_conns, sizeof(*t->conns));
@@ -110,7 +111,7 @@ int xst_dns_tcp_create(struct xst_dns_tcp **out, const struct xst_dns_tcp_cfg *c
 		err = -errno;
 		goto err_ep;
 	}
-	err = xst_dbref_add_reader(ref, &t->reader);
+	err = xst_rcu_add_reader(rcu, &t->reader);
 	if (err)
 		goto err_ep;
 	*out = t;
@@ -198,7 +199,7 @@ static int serve(struct xst_dns_tcp *t, struct conn *c, const struct xst_dns_db 
 		if (c->inlen < 2 + qlen)
 			break;
 		memcpy(c->out + 2, c->in + 2, qlen);
-		rlen = db ? xst_dns_respond(db, c->out + 2, qlen, MSG_MAX, XST_DNS_TCP, &t->st) : 0;
+		rlen = db ? xst_dns_respond(db, c->out + 2, qlen, MSG_MAX, XST_DNS_TCP, &t->st.dns) : 0;
 		memmove(c->in, c->in + 2 + qlen, c->inlen - 2 - qlen);
 		c->inlen -= 2 + qlen;
 		if (!rlen)
@@ -207,7 +208,6 @@ static int serve(struct xst_dns_tcp *t, struct conn *c, const struct xst_dns_db 
 		c->out[1] = rlen & 0xff;
 		c->outlen = 2 + rlen;
 		c->outoff = 0;
-		atomic_fetch_add_explicit(&t->answered, 1, memory_order_relaxed);
 		if (flush(c))
 			return -1;
 	}
@@ -277,10 +277,14 @@ static void *run(void *arg)
 	int64_t last_expire = now_ms();
 
 	while (!atomic_load_explicit(t->stop, memory_order_relaxed)) {
-		const struct xst_dns_db *db = xst_dbref_enter(t->ref, &t->reader);
+		const struct xst_dns_db *db;
 		int n, i;
 
+		/* Offline while blocked: a reload does not wait for this thread. */
+		xst_rcu_offline(&t->reader);
 		n = epoll_wait(t->ep, evs, 64, POLL_MS);
+		xst_rcu_quiescent(t->rcu, &t->reader);
+		db = xst_rcu_deref(t->db);
 		for (i = 0; i < n; i++) {
 			if (!evs[i].data.u64)
 				accept_all(t);
@@ -292,7 +296,7 @@ static void *run(void *arg)
 			last_expire = now_ms();
 		}
 	}
-	xst_dbref_offline(&t->reader);
+	xst_rcu_offline(&t->reader);
 	return NULL;
 }
 
@@ -310,9 +314,9 @@ int xst_dns_tcp_start(struct xst_dns_tcp *t)
 	return err;
 }
 
-uint64_t xst_dns_tcp_answered(const struct xst_dns_tcp *t)
+const struct xst_dns_tcp_stats *xst_dns_tcp_stats(const struct xst_dns_tcp *t)
 {
-	return atomic_load_explicit(&t->answered, memory_order_relaxed);
+	return &t->st;
 }
 
 void xst_dns_tcp_destroy(struct xst_dns_tcp *t)
@@ -323,7 +327,7 @@ void xst_dns_tcp_destroy(struct xst_dns_tcp *t)
 		return;
 	if (t->started)
 		pthread_join(t->thread, NULL);
-	xst_dbref_offline(&t->reader);
+	xst_rcu_del_reader(t->rcu, &t->reader);
 	for (i = 0; i < t->cfg.max_conns; i++)
 		if (t->conns[i])
 			conn_close(t, i);

@@ -12,9 +12,16 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "svc/worker.h"
+#include "core/rcu.h"
+
+#include "dns/db.h"
 
 struct xst_dns_tcp;
+
+/* Counters of the TCP thread, written by it only (relaxed reads elsewhere). */
+struct xst_dns_tcp_stats {
+	struct xst_dns_stats dns;	/* per query and rcode */
+};
 
 struct xst_dns_tcp_cfg {
 	const char *ifname;	/* SO_BINDTODEVICE: only this interface's traffic */
@@ -24,17 +31,17 @@ struct xst_dns_tcp_cfg {
 };
 
 /*
- * Bind [::]:port (dual stack) to cfg->ifname and listen; registers a db
- * reader in ref. Returns 0 or -errno (e.g. -EADDRINUSE); *out only on success.
+ * Bind [::]:port (dual stack) to cfg->ifname and listen; registers an RCU
+ * reader in rcu and answers from the database *db (const struct
+ * xst_dns_db *). Returns 0 or -errno (e.g. -EADDRINUSE); *out only on success.
  */
 int xst_dns_tcp_create(struct xst_dns_tcp **out, const struct xst_dns_tcp_cfg *cfg,
-		       struct xst_dbref *ref, const atomic_int *stop);
+		       struct xst_rcu *rcu, struct xst_rcu_ptr *db, const atomic_int *stop);
 /* Start the thread (all signals blocked in it). 0 or -errno. */
 int xst_dns_tcp_start(struct xst_dns_tcp *t);
 /* Join (after *stop was set), close every socket, free. NULL is a no-op. */
 void xst_dns_tcp_destroy(struct xst_dns_tcp *t);
 
-/* Queries answered so far (relaxed read, for the stats line). */
-uint64_t xst_dns_tcp_answered(const struct xst_dns_tcp *t);
+const struct xst_dns_tcp_stats *xst_dns_tcp_stats(const struct xst_dns_tcp *t);
 
 #endif /* XST_SVC_DNS_TCP_H */

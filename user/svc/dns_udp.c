@@ -1,87 +1,390 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-frame path: parse -> dispatch on protocol and port -> DNS responder
- * writes its reply over the query payload -> packet layers finish the
- * headers (addresses, lengths, checksums) around it.
+ * DNS over UDP on the generic worker (svc/dns_udp.h): parse -> (precopy:
+ * ready copy patched and sent) -> responder over the query payload -> packet
+ * layers finish the reply headers around it.
  */
 #include "svc/dns_udp.h"
 
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/byteorder.h"
+#include "core/clock.h"
 #include "dns/db.h"
+#include "dns/wire.h"
+#include "dnsmsg/msg.h"
+#include "net/csum.h"
+#include "net/eth.h"
+#include "net/ipv4.h"
+#include "net/ipv6.h"
 #include "net/net.h"
 #include "net/udp.h"
+#include "svc/tx.h"
 
-static uint32_t drop_other(uint64_t *why, struct xst_service_stats *st)
+/* Copy pool defaults: 4096 keys, up to 4 copies each. */
+#define POOL_SLOTS	4096
+#define POOL_COPIES	4
+#define POOL_IDLE_NS	(10 * XST_NS_PER_SEC)	/* an entry unused this long goes */
+#define SWEEP_NS	XST_NS_PER_SEC
+/* key: l3 kind, tag bytes, 8 tag bytes, flags, limit (2), qtype (2), qclass (2), qname */
+#define KEY_MAX		(1 + 1 + 8 + 1 + 2 + 2 + 2 + XST_DNAME_MAX)
+
+#define KF_RD		0x01
+#define KF_EDNS		0x02
+#define KF_DO		0x04
+
+struct xst_dns_udp {
+	struct xst_dns_udp_cfg cfg;
+	const struct xst_dns_db *db;	/* this iteration's (RCU) */
+	const struct xst_dns_db *pool_db;	/* the db the pool's copies were answered from */
+	struct xst_copypool *pool;	/* precopy only */
+	struct xst_timer sweep;
+	int ahead_on;			/* lookahead for db */
+	const struct xst_dns_db *ahead_db;
+	struct xst_dns_udp_stats st;
+};
+
+/* The names the stats show, in the order of struct xst_dns_udp_stats. */
+#define C(name, field) { name, offsetof(struct xst_dns_udp_stats, field) }
+static const struct xst_svc_counter counters[] = {
+	C("queries", dns.queries),
+	C("answered", dns.answered),
+	C("noerror", dns.noerror),
+	C("nodata", dns.nodata),
+	C("nxdomain", dns.nxdomain),
+	C("referral", dns.referral),
+	C("refused", dns.refused),
+	C("formerr", dns.formerr),
+	C("notimp", dns.notimp),
+	C("badvers", dns.badvers),
+	C("truncated", dns.truncated),
+	C("dropped_qr", dns.dropped_qr),
+	C("dropped_short", dns.dropped_short),
+	C("dropped_not_udp", dropped_not_udp),
+	C("precopy_hits", precopy_hits),
+	C("precopy_misses", precopy_misses),
+	C("precopy_uncacheable", precopy_uncacheable),
+	C("pool_busy", pool.busy),
+	C("pool_stored", pool.stored),
+	C("pool_no_frame", pool.no_frame),
+	C("pool_evicted", pool.evicted),
+	C("pool_flushes", pool.flushes),
+	C("pool_entries", pool.entries),
+	C("pool_frames", pool.frames),
+};
+#undef C
+
+static void sweep(struct xst_timer *t, uint64_t now, void *ctx)
 {
-	(*why)++;
-	st->dropped_other++;
+	struct xst_dns_udp *d = (struct xst_dns_udp *)((char *)t - offsetof(struct xst_dns_udp, sweep));
+	struct xst_tx *tx = ctx;
+
+	xst_copypool_sweep(d->pool, now);
+	xst_timer_arm(tx->timers, t, now + SWEEP_NS);
+}
+
+int xst_dns_udp_create(struct xst_dns_udp **out, const struct xst_dns_udp_cfg *cfg)
+{
+	struct xst_copypool_cfg pc = cfg->pool;
+	struct xst_dns_udp *d;
+	int err;
+
+	if (!cfg->db || (cfg->send == XST_SEND_PRECOPY && !cfg->io))
+		return -EINVAL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->cfg = *cfg;
+	xst_timer_init(&d->sweep, sweep);
+	if (cfg->send == XST_SEND_PRECOPY) {
+		if (!pc.slots)
+			pc.slots = POOL_SLOTS;
+		if (!pc.copies_max)
+			pc.copies_max = POOL_COPIES;
+		if (!pc.max_frames)
+			pc.max_frames = xst_io_cfg(cfg->io)->max_held;
+		if (!pc.idle_ns)
+			pc.idle_ns = POOL_IDLE_NS;
+		pc.key_max = KEY_MAX;
+		err = xst_copypool_create(&d->pool, cfg->io, &pc);
+		if (err) {
+			free(d);
+			return err;
+		}
+	}
+	*out = d;
 	return 0;
 }
 
-uint32_t xst_service_frame(const struct xst_dns_db *db, uint8_t *frame, uint32_t len,
-			   uint32_t cap, struct xst_service_stats *st)
+void xst_dns_udp_destroy(struct xst_dns_udp *d)
 {
-	struct xst_pkt p;
-	uint32_t room;
-	size_t rlen;
-
-	st->rx_frames++;
-	if (len > cap) {
-		st->dropped_malformed++;
-		return 0;
-	}
-	switch (xst_net_parse(frame, len, &p)) {
-	case XST_NET_OK:
-		break;
-	case XST_NET_UNSUPPORTED:
-		return drop_other(&st->dropped_unsupported, st);
-	case XST_NET_FRAGMENT:
-		return drop_other(&st->dropped_fragment, st);
-	case XST_NET_NOT_UNICAST:
-		return drop_other(&st->dropped_not_unicast, st);
-	case XST_NET_OTHER_PROTO:
-		return drop_other(&st->dropped_proto, st);
-	case XST_NET_MALFORMED:
-	default:
-		st->dropped_malformed++;
-		return 0;
-	}
-
-	switch (p.l4_proto) {
-	case XST_IPPROTO_UDP:
-		break;
-	case XST_IPPROTO_TCP:
-		/* Dispatch point for the TCP/HTTP service (user/tcp, user/http):
-		 * until it exists, TCP is not ours (the steering program does
-		 * not send TCP/53; DNS over TCP uses a kernel socket). */
-		return drop_other(&st->dropped_proto, st);
-	default:
-		return drop_other(&st->dropped_proto, st);
-	}
-	if (p.dport != XST_DNS_PORT)
-		return drop_other(&st->dropped_port, st);
-
-	room = xst_net_udp_room(&p, cap, XST_SERVICE_MTU);
-	/* a query larger than a reply may be (beyond the MTU) is not a sane query */
-	if (room < (uint32_t)p.l4_len - XST_UDP_HLEN) {
-		st->dropped_malformed++;
-		return 0;
-	}
-	rlen = xst_dns_respond(db, frame + p.l4_off + XST_UDP_HLEN, p.l4_len - XST_UDP_HLEN,
-			       room, XST_DNS_UDP, &st->dns);
-	if (!rlen || rlen > room)
-		return drop_other(&st->dropped_dns, st);
-	st->tx_frames++;
-	return xst_net_udp_reply(frame, &p, (uint32_t)rlen);
-}
-
-void xst_service_ahead(const struct xst_dns_db *db, const uint8_t *frame, uint32_t len,
-		       struct xst_dns_ahead *a)
-{
-	struct xst_pkt p;
-
-	a->step = 0;
-	if (xst_net_parse(frame, len, &p) != XST_NET_OK || p.l4_proto != XST_IPPROTO_UDP ||
-	    p.dport != XST_DNS_PORT)
+	if (!d)
 		return;
-	xst_dns_ahead_start(db, a, frame + p.l4_off + XST_UDP_HLEN, p.l4_len - XST_UDP_HLEN);
+	xst_copypool_destroy(d->pool);
+	free(d);
 }
+
+const struct xst_dns_udp_stats *xst_dns_udp_stats(const struct xst_dns_udp *d)
+{
+	return &d->st;
+}
+
+static void dns_begin(void *state, uint64_t now, struct xst_tx *tx)
+{
+	struct xst_dns_udp *d = state;
+
+	d->db = xst_rcu_deref(d->cfg.db);
+	if (d->db != d->ahead_db) {
+		d->ahead_db = d->db;
+		d->ahead_on = d->cfg.ahead == XST_AHEAD_ON ||
+			      (d->cfg.ahead == XST_AHEAD_AUTO && xst_dns_db_ahead(d->db));
+	}
+	if (!d->pool)
+		return;
+	if (d->db != d->pool_db) {
+		/* Copies answered from the old zones must not be sent again. */
+		xst_copypool_flush(d->pool);
+		d->pool_db = d->db;
+	}
+	if (!xst_timer_armed(&d->sweep))
+		xst_timer_arm(tx->timers, &d->sweep, now + SWEEP_NS);
+	d->st.pool = *xst_copypool_stats(d->pool);
+}
+
+/* Overlap the batch's database misses before answering it (dns/db.h). */
+static void dns_prepare(void *state, struct xst_frame *const *frames, uint32_t n)
+{
+	struct xst_dns_udp *d = state;
+	struct xst_dns_ahead a[XST_BATCH];
+	uint32_t i, step;
+
+	if (!d->ahead_on)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct xst_pkt *p = &frames[i]->pkt;
+
+		a[i].step = 0;
+		if (p->l4_proto == XST_IPPROTO_UDP)
+			xst_dns_ahead_start(d->db, &a[i], frames[i]->buf.data + p->l4_off + XST_UDP_HLEN,
+					    p->l4_len - XST_UDP_HLEN);
+	}
+	for (step = 0; step < XST_DNS_AHEAD_STEPS; step++)
+		for (i = 0; i < n; i++)
+			xst_dns_ahead_step(d->db, &a[i]);
+}
+
+/*
+ * Room for the reply message: within the frame and the interface MTU, and
+ * never less than the query itself (a query that arrived fitted the MTU;
+ * the responder builds the reply over it).
+ */
+static uint32_t reply_cap(const struct xst_pkt *p, uint32_t cap, uint32_t mtu, uint32_t qlen)
+{
+	uint32_t frame = xst_net_udp_room(p, cap, 0), room = xst_net_udp_room(p, cap, mtu);
+
+	if (room < qlen)
+		room = qlen;
+	return room < frame ? room : frame;
+}
+
+/* The size limit the responder will cut a UDP reply to (dns/respond.c). */
+static uint32_t udp_limit(const struct xst_dnsmsg_query *q, uint32_t cap)
+{
+	uint32_t lim = XST_DNS_UDP_MIN;
+
+	if (q->edns) {
+		lim = q->udp_size < XST_DNS_UDP_MIN ? XST_DNS_UDP_MIN : q->udp_size;
+		if (lim > XST_DNS_EDNS_SIZE)
+			lim = XST_DNS_EDNS_SIZE;
+	}
+	return lim < cap ? lim : cap;
+}
+
+struct key {
+	uint32_t len;
+	uint64_t hash;
+	uint16_t qlen;		/* the qname's wire length */
+	uint8_t b[KEY_MAX];
+};
+
+/* The key of a plain query, or 0 when it is not one. */
+static int make_key(const uint8_t *frame, const struct xst_pkt *p, const uint8_t *msg,
+		    uint32_t mlen, uint32_t cap, struct key *k)
+{
+	struct xst_dnsmsg_query q;
+	uint32_t tags = 4u * p->nr_vlans, lim, n = 0;
+
+	if (xst_dnsmsg_parse(msg, mlen, &q) != XST_DNSMSG_OK || q.compressed || q.opcode ||
+	    q.qclass != XST_C_IN || q.qtype == XST_T_AXFR || q.qtype == XST_T_IXFR)
+		return 0;
+	lim = udp_limit(&q, cap);
+	k->b[n++] = p->l3_proto == XST_ETH_P_IP ? 4 : 6;
+	k->b[n++] = (uint8_t)tags;
+	memcpy(k->b + n, frame + 12, tags);	/* TPIDs and TCIs: copied into the reply */
+	n += tags;
+	k->b[n++] = (uint8_t)(((q.flags & XST_DNS_F_RD) ? KF_RD : 0) | (q.edns ? KF_EDNS : 0) |
+			      (q.dnssec_ok ? KF_DO : 0));
+	xst_put_be16(k->b + n, (uint16_t)lim);
+	xst_put_be16(k->b + n + 2, q.qtype);
+	xst_put_be16(k->b + n + 4, q.qclass);
+	n += 6;
+	memcpy(k->b + n, q.lname, q.qname_len);
+	n += q.qname_len;
+	k->len = n;
+	k->qlen = q.qname_len;
+	k->hash = xst_name_hash(k->b, n);
+	return 1;
+}
+
+/*
+ * Rewrite copy c (a reply to an earlier client) for the query frame q, as
+ * the memcpy path would have built it: see svc/dns_udp.h.
+ */
+static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_t qlen)
+{
+	int v6 = p->l3_proto == XST_ETH_P_IPV6;
+	uint32_t alen = v6 ? 16 : 4, soff = v6 ? 8 : 12, l2 = p->l3_off;
+	uint8_t *ip = c + l2, *udp = ip + (v6 ? XST_IPV6_HLEN : XST_IPV4_HLEN), *dns = udp + 8;
+	const uint8_t *qip = q + l2, *qudp = q + p->l4_off, *qdns = qudp + 8;
+	uint16_t check = xst_load16(udp + 6);
+	uint32_t s;
+
+	/* RFC 1624 eqn. 3 over every changed span: all start at even offsets
+	 * of the checksummed data, so old and new sums line up. */
+	s = (uint16_t)~check;
+	s = xst_csum_add(s, ~xst_csum_partial(ip + soff, 2 * alen, 0));
+	s = xst_csum_add(s, ~xst_csum_partial(udp, 4, 0));
+	s = xst_csum_add(s, ~xst_csum_partial(dns, 2, 0));
+	s = xst_csum_add(s, ~xst_csum_partial(dns + XST_DNS_HDR, qlen, 0));
+
+	memcpy(c, q + XST_ETH_ALEN, XST_ETH_ALEN);	/* to the sender's link-layer address */
+	memcpy(c + XST_ETH_ALEN, q, XST_ETH_ALEN);
+	memcpy(ip + soff, qip + soff + alen, alen);
+	memcpy(ip + soff + alen, qip + soff, alen);
+	memcpy(udp, qudp + 2, 2);
+	memcpy(udp + 2, qudp, 2);
+	memcpy(dns, qdns, 2);
+	memcpy(dns + XST_DNS_HDR, qdns + XST_DNS_HDR, qlen);	/* the client's letter case */
+
+	s = xst_csum_add(s, xst_csum_partial(ip + soff, 2 * alen, 0));
+	s = xst_csum_add(s, xst_csum_partial(udp, 4, 0));
+	s = xst_csum_add(s, xst_csum_partial(dns, 2, 0));
+	s = xst_csum_add(s, xst_csum_partial(dns + XST_DNS_HDR, qlen, 0));
+	check = xst_csum_fold(s);
+	xst_store16(udp + 6, check ? check : 0xffff);
+
+	if (v6) {
+		/* version, traffic class (ECN cleared) and flow label as received */
+		memcpy(ip, qip, 4);
+		ip[1] &= 0xcf;
+	} else {
+		ip[1] = qip[1] & 0xfc;			/* DSCP kept, ECN cleared */
+		memcpy(ip + 4, qip + 4, 2);		/* identification */
+		ip[6] = qip[6] & (XST_IPV4_DF >> 8);
+		ip[7] = 0;
+		ip[10] = ip[11] = 0;
+		xst_store16(ip + 10, xst_csum_ipv4hdr(ip));
+	}
+}
+
+/* Which counters of a struct xst_dns_stats one answer moved: a bit per field. */
+#define NR_DNS_CTRS	(sizeof(struct xst_dns_stats) / sizeof(uint64_t))
+_Static_assert(NR_DNS_CTRS <= 8 * XST_CP_META_MAX, "counter mask fits the pool's meta");
+
+static void moved(const struct xst_dns_stats *before, const struct xst_dns_stats *after,
+		  uint8_t *mask)
+{
+	const uint64_t *a = (const uint64_t *)before, *b = (const uint64_t *)after;
+	size_t i;
+
+	memset(mask, 0, XST_CP_META_MAX);
+	for (i = 0; i < NR_DNS_CTRS; i++)
+		if (a[i] != b[i])
+			mask[i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+static void replay(struct xst_dns_stats *st, const uint8_t *mask)
+{
+	uint64_t *c = (uint64_t *)st;
+	size_t i;
+
+	for (i = 0; i < NR_DNS_CTRS; i++)
+		if (mask[i / 8] & (1u << (i % 8)))
+			c[i]++;
+}
+
+static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now,
+				  struct xst_tx *tx)
+{
+	struct xst_dns_udp *d = state;
+	const struct xst_pkt *p = &f->pkt;
+	uint8_t *frame = f->buf.data, *msg;
+	struct xst_dns_stats before;
+	uint32_t mlen, cap;
+	struct key k;
+	size_t rlen;
+	int keyed = 0;
+
+	if (p->l4_proto != XST_IPPROTO_UDP) {
+		d->st.dropped_not_udp++;
+		return XST_VERDICT_DROP;
+	}
+	msg = frame + p->l4_off + XST_UDP_HLEN;
+	mlen = p->l4_len - XST_UDP_HLEN;
+	cap = reply_cap(p, f->buf.cap, tx->mtu, mlen);
+
+	if (d->pool) {
+		struct xst_copy c;
+
+		keyed = make_key(frame, p, msg, mlen, cap, &k);
+		if (!keyed) {
+			d->st.precopy_uncacheable++;
+		} else if (!xst_copypool_take(d->pool, k.hash, k.b, k.len, now, &c)) {
+			struct xst_io_buf b = { .addr = c.addr, .data = c.data, .len = c.len };
+
+			patch(c.data, frame, p, k.qlen);
+			replay(&d->st.dns, c.meta);
+			d->st.precopy_hits++;
+			/* On a full TX queue the copy is back in the pool, counted. */
+			xst_tx_send(tx, &b);
+			return XST_VERDICT_CONSUMED;
+		}
+		before = d->st.dns;
+	}
+
+	rlen = xst_dns_respond(d->db, msg, mlen, cap, XST_DNS_UDP, &d->st.dns);
+	if (!rlen)
+		return XST_VERDICT_DROP;	/* counted by the responder */
+	f->buf.len = xst_net_udp_reply(frame, p, (uint32_t)rlen);
+	if (d->pool) {
+		d->st.precopy_misses++;
+		/* Only replies that carry the question where the query had it
+		 * can be patched for the next client. */
+		if (keyed && rlen >= XST_DNS_HDR + k.qlen + 4u &&
+		    xst_get_be16(frame + f->buf.len - rlen + 4) == 1) {
+			uint8_t mask[XST_CP_META_MAX];
+
+			moved(&before, &d->st.dns, mask);
+			xst_copypool_store(d->pool, k.hash, k.b, k.len, frame, f->buf.len, mask, now);
+		}
+	}
+	return XST_VERDICT_REPLY;
+}
+
+static const void *dns_counters(const void *state)
+{
+	return &((const struct xst_dns_udp *)state)->st;
+}
+
+const struct xst_svc_ops xst_dns_udp_ops = {
+	.name = "dns",
+	.begin = dns_begin,
+	.prepare = dns_prepare,
+	.frame = dns_frame,
+	.counters = counters,
+	.nr_counters = sizeof(counters) / sizeof(counters[0]),
+	.counter_block = dns_counters,
+};

@@ -1,59 +1,78 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The per-frame service: one received Ethernet frame in, the reply frame
- * (built over the same buffer) or a drop out. Joins the packet layers
- * (net/) and the DNS responder (dns/db.h); knows nothing of I/O.
+ * DNS over UDP as a service of the generic worker (svc/svc.h): a query to
+ * port 53 is answered from the prepared-answer database (dns/db.h), the reply
+ * built over the received frame (--send memcpy), or sent from a ready copy
+ * kept in the worker's copy pool and patched for this client (--send
+ * precopy; svc/copypool.h).
+ *
+ * The precopy key is the part of the query that decides the reply: the VLAN
+ * tags, IPv4 or IPv6, the lower-cased qname, qtype and qclass, RD, whether
+ * EDNS is present and DO, and the size limit the reply was cut to. The
+ * qname's letter case and the EDNS options (cookies, padding...) are not in
+ * it: the responder ignores the options, and a hit copies the client's qname
+ * bytes into the copy, so 0x20-randomising and cookie-sending resolvers hit.
+ * Only plain queries are looked up (QUERY, one question, no compression
+ * pointer, EDNS version 0, class IN); every other message takes the memcpy
+ * path. A hit patches what the memcpy path would have written differently
+ * for this client: MACs, addresses, ports, IPv4 TOS/ID/DF or the IPv6
+ * traffic class and flow label, the DNS ID, the qname bytes, and both
+ * checksums (the UDP one by RFC 1624 over the changed fields), so that a copy
+ * is byte for byte the reply the memcpy path would send.
  */
 #ifndef XST_SVC_DNS_UDP_H
 #define XST_SVC_DNS_UDP_H
 
 #include <stdint.h>
 
+#include "core/rcu.h"
+#include "core/timer.h"
 #include "dns/db.h"
+#include "io/io.h"
+#include "svc/copypool.h"
+#include "svc/svc.h"
 
 #define XST_DNS_PORT		53
-/* Largest IP packet a reply may be: the interface MTU we assume (replies
- * that would be larger are truncated by the DNS layer, TC=1). */
-#define XST_SERVICE_MTU		1500
 
-/*
- * Per-worker counters, written by one thread only. Every frame is counted in
- * rx_frames and in exactly one of tx_frames, dropped_malformed and
- * dropped_other; the dropped_* counters after dropped_other break it down
- * (their sum equals dropped_other).
- */
-struct xst_service_stats {
-	uint64_t rx_frames;
-	uint64_t tx_frames;		/* replies produced */
-	uint64_t dropped_malformed;	/* failed a length/format check (any layer) */
-	uint64_t dropped_other;		/* valid but not answered: the sum of the below */
-	uint64_t dropped_unsupported;	/* non-IP, 3+ VLAN tags, IPv6 extension headers */
-	uint64_t dropped_fragment;	/* IPv4 fragments, IPv6 fragment headers */
-	uint64_t dropped_not_unicast;	/* group/unspecified MAC or IP source/destination */
-	uint64_t dropped_proto;		/* not UDP (TCP included, until a TCP service exists) */
-	uint64_t dropped_port;		/* UDP to a port other than 53 */
-	uint64_t dropped_dns;		/* the DNS layer dropped it (see dns.dropped_*) */
-	struct xst_dns_stats dns;
+enum xst_send_mode {
+	XST_SEND_MEMCPY,	/* build the reply over the received frame */
+	XST_SEND_PRECOPY,	/* send ready copies held in the copy pool */
 };
 
-/*
- * Handle one received Ethernet frame in place (Ethernet, up to two VLAN tags,
- * IPv4/IPv6, UDP to port 53, DNS). Returns the length of the reply frame,
- * written over the same buffer (cap bytes of room), or 0 to drop; every
- * outcome counted in *st. No allocation, no lock, no syscall. Reads nothing
- * at or beyond frame + len before the DNS layer has written there.
- */
-uint32_t xst_service_frame(const struct xst_dns_db *db, uint8_t *frame, uint32_t len,
-			   uint32_t cap, struct xst_service_stats *st);
+enum xst_ahead_mode {
+	XST_AHEAD_AUTO,		/* when xst_dns_db_ahead() says the zones are large */
+	XST_AHEAD_ON,
+	XST_AHEAD_OFF,
+};
 
-/*
- * Start the DNS lookahead (dns/db.h) for a received frame, read only: the
- * lookup xst_service_frame() will make for it, if it is a UDP query to port
- * 53; otherwise a is left with nothing to do. For a batch, call this on every
- * frame, then the XST_DNS_AHEAD_STEPS rounds of xst_dns_ahead_step(), then
- * xst_service_frame() on each.
- */
-void xst_service_ahead(const struct xst_dns_db *db, const uint8_t *frame, uint32_t len,
-		       struct xst_dns_ahead *a);
+struct xst_dns_udp_cfg {
+	struct xst_rcu_ptr *db;		/* const struct xst_dns_db *, replaced on reload */
+	enum xst_send_mode send;
+	enum xst_ahead_mode ahead;
+	struct xst_io *io;		/* precopy: the worker's io, for the copy pool */
+	struct xst_copypool_cfg pool;	/* precopy: 0 fields take defaults */
+};
+
+/* Counters of one worker's DNS service (names in xst_dns_udp_ops.counters). */
+struct xst_dns_udp_stats {
+	struct xst_dns_stats dns;	/* per query and per rcode (dns/db.h) */
+	uint64_t dropped_not_udp;	/* given a frame that is not UDP */
+	uint64_t precopy_hits;		/* replies sent from a ready copy */
+	uint64_t precopy_misses;	/* precopy mode, reply built by memcpy */
+	uint64_t precopy_uncacheable;	/* not a plain query: never looked up */
+	struct xst_copypool_stats pool;	/* copy of the pool's, refreshed every iteration */
+};
+
+struct xst_dns_udp;
+
+/* Per-worker state. 0 or -errno; *out only on success. */
+int xst_dns_udp_create(struct xst_dns_udp **out, const struct xst_dns_udp_cfg *cfg);
+void xst_dns_udp_destroy(struct xst_dns_udp *d);
+
+/* The service's ops for xst_worker_add_service(), state: a struct xst_dns_udp. */
+extern const struct xst_svc_ops xst_dns_udp_ops;
+
+/* The counters, for the stats thread (relaxed reads) and tests. */
+const struct xst_dns_udp_stats *xst_dns_udp_stats(const struct xst_dns_udp *d);
 
 #endif /* XST_SVC_DNS_UDP_H */

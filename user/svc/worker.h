@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One worker per interface queue: the run-to-completion loop joining the
- * I/O layer (io/io.h) and the per-frame service (service.h).
+ * The generic worker: one thread per interface queue, run to completion,
+ * knowing no protocol. Each iteration:
  *
- * The prepared-answer database is reached through a struct xst_dbref: an
- * atomic pointer that a reload replaces, plus a generation counter. Readers
- * (workers, the TCP thread) announce the generation they have seen at the
- * top of every loop iteration, outside any use of the db (a quiescent state);
- * the old db is freed only once every reader has announced the new
- * generation. No lock on the data path.
+ *   quiescent point (RCU) -> one clock read -> io begin (completions reaped,
+ *   fill ring topped up) -> services' begin hooks -> due timers -> one RX
+ *   batch -> parse (net/) and host checks (net/host.h) -> dispatch by
+ *   (protocol, destination port) to the registered services (svc/svc.h):
+ *   their prepare hooks over the batch, then their handler per frame ->
+ *   TX flush (also when nothing was received)
+ *
+ * and when an iteration found nothing to do (no frame, no timer), it waits
+ * for RX at most until the next timer (and at most idle_timeout_ms), offline
+ * for RCU so that a reload never waits for an idle worker.
+ *
+ * System calls per iteration: those of io/io.h (at most XST_IO_KICKS_MAX
+ * sendto(), at most one recvfrom() in zero-copy mode) and one poll() when it
+ * waits; the clock read is a vDSO call. Nothing is allocated or logged.
  */
 #ifndef XST_SVC_WORKER_H
 #define XST_SVC_WORKER_H
@@ -17,109 +25,134 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "core/rcu.h"
+#include "core/timer.h"
 #include "io/io.h"
-#include "svc/dns_udp.h"
+#include "svc/svc.h"
+#include "svc/tx.h"
 
-struct xst_dns_db;
+#define XST_WORKER_SVC_MAX	4	/* services per worker (steer_abi.h: XST_QSTATS_SVC_MAX) */
+#define XST_WORKER_RULES_MAX	16	/* (protocol, port) dispatch rules */
 
-#define XST_READER_OFFLINE	UINT64_MAX	/* a reader that holds no db at all */
-#define XST_MAX_READERS		(64 + 1)	/* one per queue, plus the TCP thread */
-
-struct xst_reader {
-	_Atomic uint64_t seen;	/* last generation announced */
-} __attribute__((aligned(64)));
-
-struct xst_dbref {
-	const struct xst_dns_db *_Atomic db;
-	_Atomic uint64_t gen;
-	struct xst_reader *readers[XST_MAX_READERS];
-	unsigned int nr_readers;	/* fixed before any reader thread starts */
+/* Why the worker dropped a frame before any service saw it. */
+enum xst_wdrop {
+	XST_WDROP_MALFORMED,	/* failed a length or format check in net/ */
+	XST_WDROP_UNSUPPORTED,	/* 3+ VLAN tags, non-IP, IPv6 options that must not be skipped */
+	XST_WDROP_FRAGMENT,
+	XST_WDROP_NOT_UNICAST,	/* group MAC, multicast/broadcast/unspecified address */
+	XST_WDROP_MARTIAN,	/* impossible source (net/host.h) */
+	XST_WDROP_FOREIGN_MAC,	/* not to the interface's MAC */
+	XST_WDROP_FOREIGN_VLAN,	/* VLAN tags of no VLAN device */
+	XST_WDROP_NO_SERVICE,	/* no service for the protocol and port */
+	XST_WDROP_MAX
 };
 
-/* Set the initial db; no readers yet. */
-void xst_dbref_init(struct xst_dbref *ref, const struct xst_dns_db *db);
-/* Register a reader (before the threads start); it starts online at the current generation. */
-int xst_dbref_add_reader(struct xst_dbref *ref, struct xst_reader *r);
-
-/* Reader side, at a quiescent point: announce the generation, then take the db. */
-static inline const struct xst_dns_db *xst_dbref_enter(struct xst_dbref *ref, struct xst_reader *r)
-{
-	atomic_store(&r->seen, atomic_load(&ref->gen));
-	return atomic_load(&ref->db);
-}
-
-/* Reader side: this reader holds no db until its next xst_dbref_enter(). */
-static inline void xst_dbref_offline(struct xst_reader *r)
-{
-	atomic_store(&r->seen, XST_READER_OFFLINE);
-}
-
-/*
- * Writer side (one writer: the main thread): publish db, wait until every
- * reader has passed a quiescent point, and return the previous db, which no
- * reader can still be using (the caller destroys it). Waits at most about a
- * reader's poll timeout.
- */
-const struct xst_dns_db *xst_dbref_replace(struct xst_dbref *ref, const struct xst_dns_db *db);
-
-enum xst_send_mode {
-	XST_SEND_MEMCPY,	/* build the reply over the received frame */
-	XST_SEND_PRECOPY,	/* send ready copies of replies held in pinned UMEM frames */
+/* What the worker counts for each service (svc/svc.h verdicts). */
+struct xst_svc_counts {
+	uint64_t rx;
+	uint64_t replied;
+	uint64_t consumed;
+	uint64_t passed;
+	uint64_t dropped;
+	uint64_t emitted;	/* frames sent through the TX context */
 };
 
-/* Counters of one worker, written by that worker only; readers use relaxed atomic loads. */
+/* Written by the worker's thread only; the stats thread reads them relaxed. */
 struct xst_worker_stats {
 	uint64_t rx_packets;	/* frames taken from the RX ring */
-	uint64_t tx_packets;	/* frames put on the TX ring */
-	uint64_t rx_dropped;	/* frames the service dropped */
-	uint64_t tx_errors;	/* replies lost: TX ring full */
-	uint64_t batches;	/* loop iterations that received something */
-	uint64_t idle_waits;	/* loop iterations that found nothing */
-	uint64_t precopy_hits;	/* replies sent from a ready copy */
-	uint64_t precopy_misses;/* precopy mode, reply built by memcpy */
-	struct xst_service_stats svc;
+	uint64_t tx_packets;	/* frames the TX ring took */
+	uint64_t tx_errors;	/* frames the TX ring could not take */
+	uint64_t batches;	/* iterations that received something */
+	uint64_t idle_waits;	/* waits for RX */
+	uint64_t timers;	/* timers fired */
+	uint64_t passed;	/* verdict pass, all services */
+	uint64_t rx_dropped;	/* every frame dropped: drop[] plus the services' drops */
+	uint64_t drop[XST_WDROP_MAX];
 } __attribute__((aligned(64)));
 
-struct xst_precopy;
+struct xst_svc_slot {
+	const struct xst_svc_ops *ops;
+	void *state;
+	struct xst_svc_counts c;
+};
 
-enum xst_ahead_mode {
-	XST_AHEAD_AUTO,		/* when xst_dns_db_ahead() says the zones are large */
-	XST_AHEAD_ON,
-	XST_AHEAD_OFF,
+struct xst_svc_rule {
+	uint8_t proto;		/* XST_IPPROTO_UDP / XST_IPPROTO_TCP */
+	uint16_t port;		/* destination port, host order */
+};
+
+/* The return path for verdict pass: takes the frame (and must free it). */
+typedef void (*xst_worker_pass_fn)(void *arg, struct xst_io *io, struct xst_frame *f);
+
+struct xst_worker_cfg {
+	struct xst_io *io;		/* not taken over */
+	struct xst_rcu *rcu;		/* the reload domain (the worker registers a reader) */
+	struct xst_rcu_ptr *host;	/* const struct xst_host * (net/host.h); NULL: no host checks */
+	const atomic_int *stop;		/* set by the main thread */
+	unsigned int queue;
+	int cpu;			/* -1: not pinned */
+	unsigned int batch;		/* RX frames per iteration, 1..XST_BATCH (0: XST_BATCH) */
+	int idle_timeout_ms;		/* longest wait (0: 100) */
 };
 
 struct xst_worker {
 	struct xst_worker_stats stats;	/* first: its own cache lines */
-	struct xst_reader reader;
-	struct xst_io *io;
-	struct xst_dbref *ref;
-	const atomic_int *stop;		/* set by the main thread */
-	unsigned int queue;
-	int cpu;			/* -1: not pinned */
-	int idle_timeout_ms;		/* poll() when idle; bounds the reload grace period */
-	unsigned int batch;		/* RX descriptors per iteration, 1..XST_BATCH */
-	enum xst_ahead_mode ahead;	/* DNS lookahead over a batch (dns/db.h) */
-	enum xst_send_mode send;
-	struct xst_precopy *pc;
+	struct xst_rcu_reader reader;
+	struct xst_worker_cfg cfg;
+	struct xst_svc_slot svc[XST_WORKER_SVC_MAX];
+	uint32_t nr_svc;
+	struct {
+		uint8_t proto;
+		uint8_t slot;
+		uint16_t port;
+	} rule[XST_WORKER_RULES_MAX];
+	uint32_t nr_rules;
+	xst_worker_pass_fn pass;
+	void *pass_arg;
+	_Atomic int error;		/* why the thread stopped on its own: -errno */
 	pthread_t thread;
 	int started;
+	struct xst_timer_wheel timers;
+	struct xst_tx tx;
 };
 
-/*
- * Create a worker for io (not taken over). Registers its reader in ref.
- * Returns 0 or -errno; *out only on success.
- */
-int xst_worker_create(struct xst_worker **out, struct xst_io *io, struct xst_dbref *ref,
-		      unsigned int queue, int cpu, enum xst_send_mode send, const atomic_int *stop);
-/* Joins the thread if started, frees the worker. NULL is a no-op. */
+/* A worker for cfg->io. Registers its RCU reader. 0 or -errno; *out only on success. */
+int xst_worker_create(struct xst_worker **out, const struct xst_worker_cfg *cfg);
+/* Joins the thread if started, frees the worker (not the io, not the services). NULL: no-op. */
 void xst_worker_destroy(struct xst_worker *w);
 
-/* One loop iteration: refill, one RX batch through the service, TX. Returns frames received. */
-uint32_t xst_worker_poll(struct xst_worker *w);
+/*
+ * Register a service before the thread starts: ops, its per-worker state, and
+ * the (protocol, port) pairs it is given. Returns the service's slot, or
+ * -ENOSPC (too many services or rules), -EEXIST (a pair taken already).
+ */
+int xst_worker_add_service(struct xst_worker *w, const struct xst_svc_ops *ops, void *state,
+			   const struct xst_svc_rule *rules, uint32_t nr);
 
-/* Start the thread (pinned to w->cpu when >= 0). 0 or -errno. */
+/* Where verdict pass goes (the flood filter's return path); NULL: counted and freed. */
+void xst_worker_set_pass(struct xst_worker *w, xst_worker_pass_fn fn, void *arg);
+
+/*
+ * One iteration at time now (ns, worker clock). Returns the work done:
+ * frames received plus timers fired (0: the loop may wait).
+ */
+uint32_t xst_worker_poll(struct xst_worker *w, uint64_t now);
+
+/*
+ * The wait after an idle iteration: at most until the next timer, at most
+ * idle_timeout_ms; offline for RCU meanwhile. Returns 0, or the io's -errno
+ * (the socket failed: the thread stops).
+ */
+int xst_worker_idle(struct xst_worker *w, uint64_t now);
+
+/* Start the thread (pinned to cfg.cpu when >= 0, every signal blocked). 0 or -errno. */
 int xst_worker_start(struct xst_worker *w);
-/* Wait for the thread to end (after *stop was set). */
+/* Wait for the thread to end (after *stop was set, or on its own error). */
 void xst_worker_join(struct xst_worker *w);
+/* 0 while running normally; the -errno that stopped the thread. */
+static inline int xst_worker_error(const struct xst_worker *w)
+{
+	return atomic_load_explicit(&w->error, memory_order_relaxed);
+}
 
 #endif /* XST_SVC_WORKER_H */

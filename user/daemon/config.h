@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's configuration: one struct, filled from the command line by
+ * the option table (daemon/options.h); each service's options live in its
+ * own sub-struct. Long option names match the field names.
+ */
+#ifndef XST_DAEMON_CONFIG_H
+#define XST_DAEMON_CONFIG_H
+
+#include "io/io.h"
+#include "steer_loader.h"
+#include "svc/dns_udp.h"
+
+#ifndef XST_VERSION
+#define XST_VERSION	"0.2"
+#endif
+
+#define XST_MAX_ZONES	256
+
+struct xst_dns_config {
+	const char *zone[XST_MAX_ZONES];	/* FILE or FILE:ORIGIN */
+	unsigned int nr_zones;
+	unsigned int lookahead;			/* enum xst_ahead_mode */
+	int tcp;				/* DNS over TCP on kernel sockets */
+	unsigned int tcp_max_conns;
+	unsigned int tcp_per_source;
+	unsigned int tcp_query_timeout_ms;
+	unsigned int tcp_idle_timeout_ms;
+};
+
+struct xst_config {
+	const char *iface;
+	unsigned int queues;		/* 0: every RX queue */
+	unsigned int mode;		/* enum xst_attach_mode */
+	unsigned int send;		/* enum xst_send_mode */
+	const char *cpus;
+	int need_wakeup;
+	unsigned int batch;
+	unsigned int frames;
+	unsigned int copy;		/* enum xst_io_copy */
+	int keep_attached;
+	int check;			/* --check: load the services' data, report, exit */
+	int verbose;
+	struct xst_dns_config dns;
+};
+
+extern const struct xst_config xst_config_defaults;
+
+#endif /* XST_DAEMON_CONFIG_H */

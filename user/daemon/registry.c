@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The services of the daemon, in the order they are set up and listed. */
+#include "daemon/registry.h"
+
+const struct xst_service *const xst_services[] = {
+	&xst_service_dns,
+	NULL,
+};

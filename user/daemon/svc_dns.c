@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The DNS service in the registry (daemon/registry.h): the --zone options,
+ * udp/53 steered to the workers' DNS handler (svc/dns_udp.h), DNS over TCP
+ * on kernel sockets (svc/dns_tcp.h), the database published by RCU and
+ * rebuilt on SIGHUP.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "daemon/daemon.h"
+#include "daemon/registry.h"
+#include "dns/db.h"
+#include "dns/zone.h"
+#include "net/net.h"
+#include "svc/dns_tcp.h"
+#include "svc/dns_udp.h"
+
+struct dns_svc {
+	struct xst_rcu_ptr db;		/* const struct xst_dns_db * */
+	struct xst_dns_udp *udp[XST_MAX_QUEUES];
+	struct xst_dns_tcp *tcp;
+};
+
+#define F(field) offsetof(struct xst_config, dns.field)
+
+static const struct xst_opt_choice ahead_choices[] = {
+	{ "auto", XST_AHEAD_AUTO },
+	{ "on", XST_AHEAD_ON },
+	{ "off", XST_AHEAD_OFF },
+	{ NULL, 0 },
+};
+
+static const struct xst_option dns_options[] = {
+	{ .kind = XST_OPT_LIST, .name = "zone", .short_name = 'z', .off = F(zone),
+	  .count_off = F(nr_zones), .max = XST_MAX_ZONES, .metavar = "FILE[:ORIGIN]",
+	  .help = "RFC 1035 master file to serve; repeat for several zones. The zone's name is "
+		  "ORIGIN, else the file's first $ORIGIN, else its SOA owner written absolute, "
+		  "else the file name minus .zone/.db. Giving a zone turns the DNS service on." },
+	{ .kind = XST_OPT_ENUM, .name = "lookahead", .off = F(lookahead), .metavar = "WHEN",
+	  .choices = ahead_choices,
+	  .help = "prefetch every query's database lookups across the RX batch before answering "
+		  "it: auto (when the compiled zones exceed 4 MiB, i.e. outgrow the caches), on, "
+		  "or off" },
+	{ .kind = XST_OPT_SET, .name = "tcp", .off = F(tcp), .value = 1,
+	  .help = "answer DNS over TCP on port 53 with kernel sockets, one per local address, "
+		  "bound to the interface (default)" },
+	{ .kind = XST_OPT_SET, .name = "no-tcp", .off = F(tcp), .value = 0,
+	  .help = "no DNS over TCP (TC=1 retries then go to the kernel)" },
+	{ .kind = XST_OPT_UINT, .name = "tcp-max-conns", .off = F(tcp_max_conns), .min = 1,
+	  .max = 65536, .metavar = "N",
+	  .help = "DNS-over-TCP connections at once; when all are in use the one idle longest "
+		  "is closed for a new one" },
+	{ .kind = XST_OPT_UINT, .name = "tcp-per-source", .off = F(tcp_per_source), .min = 1,
+	  .max = 65536, .metavar = "N",
+	  .help = "connections from one IPv4 address or IPv6 /64" },
+	{ .kind = XST_OPT_MS, .name = "tcp-query-timeout", .off = F(tcp_query_timeout_ms),
+	  .min = 100, .max = 600000, .metavar = "TIME",
+	  .help = "a connection must deliver each complete query within this time of its start "
+		  "or of the previous answer (not reset by single bytes)" },
+	{ .kind = XST_OPT_MS, .name = "tcp-idle-timeout", .off = F(tcp_idle_timeout_ms),
+	  .min = 100, .max = 3600000, .metavar = "TIME",
+	  .help = "an open connection with no query pending is closed after this time" },
+	{ .kind = XST_OPT_END },
+};
+
+#undef F
+
+static int dns_enabled(const struct xst_config *cfg)
+{
+	return cfg->dns.nr_zones > 0;
+}
+
+static int dns_rules(const struct xst_config *cfg, struct xst_svc_rule *out, int max)
+{
+	(void)cfg;
+	if (max < 1)
+		return 0;
+	out[0].proto = XST_IPPROTO_UDP;
+	out[0].port = XST_DNS_PORT;
+	return 1;
+}
+
+/* ---- zones ------------------------------------------------------------------ */
+
+static void log_zone_error(const char *what, const struct xst_zone_error *e, int err)
+{
+	if (e->file[0] && e->line)
+		pr_err("%s:%u: %s\n", e->file, e->line, e->reason);
+	else if (e->reason[0])
+		pr_err("%s: %s\n", e->file[0] ? e->file : what, e->reason);
+	else
+		pr_err("%s: %s\n", what, strerror(-err));
+}
+
+/*
+ * "FILE" or "FILE:ORIGIN" (when FILE:ORIGIN is not itself a file): the path
+ * into buf, and the origin or NULL (then the file decides: $ORIGIN, an
+ * absolute SOA owner, else its name minus .zone/.db).
+ */
+static const char *zone_origin(const char *arg, char *buf, size_t cap)
+{
+	const char *colon = strrchr(arg, ':');
+
+	snprintf(buf, cap, "%s", arg);
+	if (!colon || colon == arg || !colon[1] || !access(arg, F_OK))
+		return NULL;
+	snprintf(buf, cap, "%.*s", (int)(colon - arg), arg);
+	return colon + 1;
+}
+
+/* Load every zone and compile a db; on failure the reason is logged. */
+static int build_db(const struct xst_config *cfg, struct xst_dns_db **out)
+{
+	struct xst_zone *zones[XST_MAX_ZONES] = { NULL };
+	struct xst_zone_error zerr;
+	unsigned int i, nr = 0;
+	int err = 0;
+
+	for (i = 0; i < cfg->dns.nr_zones; i++) {
+		char path[PATH_MAX], apex[1024];
+		const char *origin = zone_origin(cfg->dns.zone[i], path, sizeof(path));
+
+		memset(&zerr, 0, sizeof(zerr));
+		err = xst_zone_load(&zones[nr], path, origin, &zerr);
+		if (err) {
+			log_zone_error(cfg->dns.zone[i], &zerr, err);
+			goto out;
+		}
+		if (xst_dname_to_text(zones[nr]->apex, zones[nr]->apex_len, apex, sizeof(apex)) < 0)
+			snprintf(apex, sizeof(apex), "?");
+		pr_info("zone %s: %zu records from %s\n", apex, zones[nr]->nr_rrs, path);
+		nr++;
+	}
+	memset(&zerr, 0, sizeof(zerr));
+	err = xst_dns_db_create(out, zones, nr, &zerr);
+	if (err) {
+		/* The database spans every zone: blame a file only when the
+		 * builder names one (two zones with the same apex). */
+		log_zone_error("compile zones", &zerr, err);
+	}
+out:
+	for (i = 0; i < nr; i++)
+		xst_zone_destroy(zones[i]);
+	return err;
+}
+
+static void log_db(const char *what, const struct xst_dns_db *db, const struct xst_config *cfg)
+{
+	int ahead = cfg->dns.lookahead == XST_AHEAD_ON ||
+		    (cfg->dns.lookahead == XST_AHEAD_AUTO && xst_dns_db_ahead(db));
+	size_t names, msgs, bytes;
+
+	xst_dns_db_sizes(db, &names, &msgs, &bytes);
+	pr_info("%s %u zone(s): %zu names, %zu prepared messages, %zu KiB, lookahead %s\n", what,
+		cfg->dns.nr_zones, names, msgs, bytes / 1024, ahead ? "on" : "off");
+}
+
+static int dns_load(struct xst_daemon *d, void **state)
+{
+	struct xst_dns_db *db;
+	struct dns_svc *s;
+	int err;
+
+	err = build_db(&d->cfg, &db);
+	if (err)
+		return err;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		xst_dns_db_destroy(db);
+		return -ENOMEM;
+	}
+	xst_rcu_ptr_init(&s->db, db);
+	*state = s;
+	return 0;
+}
+
+static void dns_report(struct xst_daemon *d, void *state, const char *verb)
+{
+	struct dns_svc *s = state;
+
+	log_db(verb, xst_rcu_deref(&s->db), &d->cfg);
+}
+
+static int dns_start(struct xst_daemon *d, void *state)
+{
+	struct dns_svc *s = state;
+	struct xst_dns_tcp_cfg tcfg = {
+		.ifname = d->cfg.iface,
+		.port = XST_DNS_PORT,
+		.max_conns = d->cfg.dns.tcp_max_conns,
+		.idle_ms = (int)d->cfg.dns.tcp_idle_timeout_ms,
+	};
+	int err;
+
+	if (!d->cfg.dns.tcp)
+		return 0;
+	err = xst_dns_tcp_create(&s->tcp, &tcfg, &d->rcu, &s->db, &d->stop);
+	if (err) {
+		pr_err("listen on TCP port 53 on '%s': %s (--no-tcp to go without)\n", d->cfg.iface,
+		       strerror(-err));
+		return err;
+	}
+	err = xst_dns_tcp_start(s->tcp);
+	if (err)
+		pr_err("start the DNS-over-TCP thread: %s\n", strerror(-err));
+	return err;
+}
+
+static int dns_worker(struct xst_daemon *d, void *state, struct xst_worker *w, unsigned int q)
+{
+	struct dns_svc *s = state;
+	struct xst_dns_udp_cfg ucfg = {
+		.db = &s->db,
+		.send = (enum xst_send_mode)d->cfg.send,
+		.ahead = (enum xst_ahead_mode)d->cfg.dns.lookahead,
+		.io = w->cfg.io,
+	};
+	struct xst_svc_rule rules[XST_SVC_RULES_MAX];
+	int n, err;
+
+	err = xst_dns_udp_create(&s->udp[q], &ucfg);
+	if (err) {
+		pr_err("create the DNS service of queue %u: %s\n", q, strerror(-err));
+		return err;
+	}
+	n = dns_rules(&d->cfg, rules, XST_SVC_RULES_MAX);
+	err = xst_worker_add_service(w, &xst_dns_udp_ops, s->udp[q], rules, (uint32_t)n);
+	if (err < 0) {
+		pr_err("add the DNS service to worker %u: %s\n", q, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int dns_reload(struct xst_daemon *d, void *state)
+{
+	struct dns_svc *s = state;
+	struct xst_dns_db *db;
+	void *old;
+
+	pr_info("SIGHUP: reloading %u zone(s)\n", d->cfg.dns.nr_zones);
+	if (build_db(&d->cfg, &db)) {
+		pr_err("reload failed; still serving the previous data\n");
+		return -EINVAL;
+	}
+	old = xst_rcu_replace(&d->rcu, &s->db, db);
+	xst_dns_db_destroy(old);
+	log_db("reloaded", db, &d->cfg);
+	return 0;
+}
+
+static void dns_stop(struct xst_daemon *d, void *state)
+{
+	struct dns_svc *s = state;
+
+	(void)d;
+	xst_dns_tcp_destroy(s->tcp);
+	s->tcp = NULL;
+}
+
+static void dns_destroy(struct xst_daemon *d, void *state)
+{
+	struct dns_svc *s = state;
+	unsigned int q;
+
+	(void)d;
+	if (!s)
+		return;
+	xst_dns_tcp_destroy(s->tcp);
+	for (q = 0; q < XST_MAX_QUEUES; q++)
+		xst_dns_udp_destroy(s->udp[q]);
+	xst_dns_db_destroy(xst_rcu_deref(&s->db));
+	free(s);
+}
+
+/* ---- counters outside the queues: DNS over TCP ----------------------------- */
+
+#define T(name, field) { name, offsetof(struct xst_dns_tcp_stats, field) }
+static const struct xst_svc_counter tcp_counters[] = {
+	T("queries", dns.queries),
+	T("answered", dns.answered),
+	T("noerror", dns.noerror),
+	T("nodata", dns.nodata),
+	T("nxdomain", dns.nxdomain),
+	T("referral", dns.referral),
+	T("refused", dns.refused),
+	T("formerr", dns.formerr),
+	T("notimp", dns.notimp),
+	T("badvers", dns.badvers),
+	T("dropped_qr", dns.dropped_qr),
+	T("dropped_short", dns.dropped_short),
+};
+#undef T
+
+static const void *dns_tcp_block(void *state)
+{
+	struct dns_svc *s = state;
+
+	return s->tcp ? xst_dns_tcp_stats(s->tcp) : NULL;
+}
+
+const struct xst_service xst_service_dns = {
+	.name = "dns",
+	.title = "DNS service (on when a zone is given)",
+	.options = dns_options,
+	.enabled = dns_enabled,
+	.rules = dns_rules,
+	.load = dns_load,
+	.report = dns_report,
+	.start = dns_start,
+	.worker = dns_worker,
+	.reload = dns_reload,
+	.daemon_name = "dns_tcp",
+	.daemon_counters = tcp_counters,
+	.nr_daemon_counters = sizeof(tcp_counters) / sizeof(tcp_counters[0]),
+	.daemon_block = dns_tcp_block,
+	.stop = dns_stop,
+	.destroy = dns_destroy,
+};
