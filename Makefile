@@ -62,6 +62,8 @@ DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(DAEMON_SRCS))
 
 UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c)
 UNIT_OBJS   := $(patsubst %.c,$(O)/san/%.o,$(UNIT_SRCS))
+# the daemon's wiring (user/daemon) calls the loader: the unit binary links it too
+SAN_LOADER_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LOADER_SRCS))
 BPFT_SRCS   := $(wildcard tests/bpf/*.c tests/lib/*.c)
 BPFT_OBJS   := $(patsubst %.c,$(O)/obj/%.o,$(BPFT_SRCS))
 FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
@@ -151,7 +153,7 @@ $(O)/tools/%: $(O)/obj/tools/%.o $(LIBXST)
 	$(Q)$(CC) $(XCFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 # ---- tests ------------------------------------------------------------------
-$(O)/tests/unit_tests: $(UNIT_OBJS) $(SAN_OBJS)
+$(O)/tests/unit_tests: $(UNIT_OBJS) $(SAN_OBJS) $(SAN_LOADER_OBJS)
 	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(XCFLAGS) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)

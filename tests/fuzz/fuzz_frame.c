@@ -1,27 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the per-frame path: raw Ethernet frame in, reply or
- * drop out, through xst_service_frame() with a db built once from a small
- * embedded zone.
+ * libFuzzer target for the per-frame path: a raw Ethernet frame in, a reply
+ * or a drop out, through the generic worker (svc/worker.h) and the DNS
+ * service over the in-memory backend, in both send modes, with a db built
+ * once from a small embedded zone.
  *
- * Each input runs twice:
- *  1. in a heap block of exactly len bytes with cap = len, so that ASan
- *     catches any read (or write) at or beyond the frame's end;
- *  2. in a 4096-byte frame (the UMEM chunk size), where replies have room.
- *     A reply must fit in cap, come from port 53, and carry a correct IPv4
- *     header checksum and UDP checksum (checked here independently).
+ * Each input runs:
+ *  1. on an exact-size heap copy through the packet layers and the
+ *     responder (cap = len): ASan catches any read or write at or beyond the
+ *     frame's end;
+ *  2. through a memcpy worker and a precopy worker whose copy pool was filled
+ *     at start-up with replies to the seed queries (and keeps what earlier
+ *     inputs stored): both must send the same number of frames with the same
+ *     bytes (so precopy never answers what memcpy drops, and never sends a
+ *     stale or mis-patched copy), twice in a row (the second may hit the copy
+ *     the first stored); a reply must carry valid IPv4 header and UDP
+ *     checksums (checked here independently); every UMEM frame stays
+ *     accounted for (xst_io_census).
  */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rcu.h"
 #include "dns/db.h"
 #include "dns/zone.h"
+#include "io/io.h"
+#include "net/net.h"
 #include "svc/dns_udp.h"
+#include "svc/worker.h"
 #include "../lib/ref_csum.h"
 
-#define FRAME_CAP 4096
+#define HEADROOM	256
+#define FRAME_MAX	(4096 - HEADROOM)
 
 static const char ZONE[] =
 	"$ORIGIN fuzz.test.\n"
@@ -38,28 +51,111 @@ static const char ZONE[] =
 	"sub	IN NS ns.sub\n"
 	"ns.sub	IN A 198.18.0.54\n";
 
+struct side {
+	struct xst_io *io;
+	struct xst_worker *w;
+	struct xst_dns_udp *dns;
+	uint32_t n;
+	uint32_t len[4];
+	uint8_t out[4][4096];
+};
+
 static struct xst_dns_db *db;
+static struct xst_rcu rcu;
+static struct xst_rcu_ptr dbp;
+static atomic_int stop;
+static struct side mem, pre;
+static uint64_t now = 1000000000ull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-/* The worker's lookahead (read only) runs before the service, as in a batch. */
-static void look_ahead(const uint8_t *frame, uint32_t len)
-{
-	struct xst_dns_ahead a;
-	unsigned int i;
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-	xst_service_ahead(db, frame, len, &a);
-	for (i = 0; i < XST_DNS_AHEAD_STEPS; i++)
-		xst_dns_ahead_step(db, &a);
-	if (a.step)
+static void setup(struct side *s, enum xst_send_mode send)
+{
+	struct xst_io_cfg icfg = { .nr_frames = 512, .frame_size = 4096, .mem_headroom = HEADROOM,
+				   .max_held = send == XST_SEND_PRECOPY ? UINT32_MAX : 0 };
+	struct xst_worker_cfg wcfg = { .rcu = &rcu, .stop = &stop, .cpu = -1 };
+	struct xst_dns_udp_cfg ucfg = { .db = &dbp, .send = send, .ahead = XST_AHEAD_ON };
+	struct xst_svc_rule rule = { XST_IPPROTO_UDP, XST_DNS_PORT };
+
+	if (xst_io_mem_create(&s->io, &icfg))
+		abort();
+	wcfg.io = s->io;
+	ucfg.io = s->io;
+	if (xst_worker_create(&s->w, &wcfg) || xst_dns_udp_create(&s->dns, &ucfg) ||
+	    xst_worker_add_service(s->w, &xst_dns_udp_ops, s->dns, &rule, 1) < 0)
 		abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static void take(void *arg, const uint8_t *data, uint32_t len)
+{
+	struct side *s = arg;
+
+	if (s->n < 4) {
+		s->len[s->n] = len;
+		memcpy(s->out[s->n], data, len);
+	}
+	s->n++;
+}
+
+/* One frame through one iteration of s; what it sent is in s->out. */
+static void run(struct side *s, const uint8_t *f, uint32_t len)
+{
+	struct xst_io_census c;
+
+	s->n = 0;
+	if (xst_io_mem_inject(s->io, f, len))
+		abort();
+	xst_worker_poll(s->w, now);
+	xst_io_mem_drain_tx(s->io, 0, take, s);
+	xst_io_begin(s->io);	/* reap the completions before the census */
+	if (xst_io_census(s->io, &c))
+		abort();
+}
+
+/* A seed query for name (wire format) and qtype, IPv4, to fill the pool. */
+static uint32_t seed_query(uint8_t *f, const char *wire, uint32_t wlen, uint16_t qtype)
+{
+	static const uint8_t hdr[] = {
+		2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00,		/* Ethernet */
+		0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 17, 0, 0,		/* IPv4 */
+		198, 18, 0, 2, 198, 18, 0, 1,
+		0x82, 0x35, 0, 53, 0, 0, 0x12, 0x34,			/* UDP */
+		0xab, 0xcd, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,		/* DNS header */
+	};
+	uint32_t n = sizeof(hdr), ulen, sum;
+
+	memcpy(f, hdr, n);
+	memcpy(f + n, wire, wlen);
+	n += wlen;
+	f[n++] = (uint8_t)(qtype >> 8);
+	f[n++] = (uint8_t)qtype;
+	f[n++] = 0;
+	f[n++] = 1;
+	ulen = n - 34;
+	f[38] = (uint8_t)(ulen >> 8);
+	f[39] = (uint8_t)ulen;
+	f[16] = (uint8_t)((ulen + 20) >> 8);
+	f[17] = (uint8_t)(ulen + 20);
+	sum = ref_csum_sum(f + 14, 20, 0);
+	f[24] = (uint8_t)(~sum >> 8);
+	f[25] = (uint8_t)~sum;
+	return n;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static const struct { const char *w; uint32_t l; uint16_t t; } seeds[] = {
+		{ "\003www\004fuzz\004test", 15, 1 }, { "\003www\004fuzz\004test", 15, 28 },
+		{ "\004mail\004fuzz\004test", 16, 1 }, { "\004fuzz\004test", 11, 15 },
+		{ "\005alias\004fuzz\004test", 17, 1 }, { "\001x\004wild\004fuzz\004test", 18, 16 },
+		{ "\001a\003sub\004fuzz\004test", 17, 1 }, { "\002nx\004fuzz\004test", 14, 1 },
+		{ "\004fuzz\004test", 11, 255 }, { "\003www\005other\004test", 16, 1 },
+	};
 	struct xst_zone_error err;
 	struct xst_zone *z;
+	uint8_t f[512];
+	size_t i;
 
 	(void)argc;
 	(void)argv;
@@ -70,6 +166,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	xst_zone_destroy(z);	/* the db does not keep the zone */
+	xst_rcu_init(&rcu);
+	xst_rcu_ptr_init(&dbp, db);
+	setup(&mem, XST_SEND_MEMCPY);
+	setup(&pre, XST_SEND_PRECOPY);
+	/* the pool filled with the seeds' replies, so that mutated frames meet copies */
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		uint32_t len = seed_query(f, seeds[i].w, seeds[i].l, seeds[i].t);
+
+		run(&pre, f, len);
+		run(&pre, f, len);
+	}
 	return 0;
 }
 
@@ -131,36 +238,44 @@ static void check_reply(const uint8_t *f, uint32_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct xst_service_stats st;
-	uint8_t *exact, frame[FRAME_CAP];
-	uint32_t r;
+	struct xst_dns_stats dst;
+	struct xst_pkt p;
+	uint8_t *exact;
+	uint32_t i, round;
 
-	if (size > FRAME_CAP)
+	if (size > FRAME_MAX)
 		return 0;
-	memset(&st, 0, sizeof(st));
 
 	/* 1: exact-size copy, no slack: over-reads and over-writes are caught */
 	exact = malloc(size ? size : 1);
 	if (!exact)
 		return 0;
 	memcpy(exact, data, size);
-	look_ahead(exact, (uint32_t)size);
-	r = xst_service_frame(db, exact, (uint32_t)size, (uint32_t)size, &st);
-	if (r > size)
-		abort();
-	if (r)
-		check_reply(exact, r);
+	memset(&dst, 0, sizeof(dst));
+	if (xst_net_parse(exact, (uint32_t)size, &p) == XST_NET_OK && p.l4_proto == XST_IPPROTO_UDP) {
+		size_t off = (size_t)p.l4_off + 8, mlen = p.l4_len - 8u;
+		struct xst_dns_ahead a;
+
+		xst_dns_ahead_start(db, &a, exact + off, mlen);
+		for (i = 0; i < XST_DNS_AHEAD_STEPS; i++)
+			xst_dns_ahead_step(db, &a);
+		if (xst_dns_respond(db, exact + off, mlen, mlen, XST_DNS_UDP, &dst) > mlen)
+			abort();
+	}
 	free(exact);
 
-	/* 2: a full frame buffer, as the AF_XDP RX gives it */
-	memcpy(frame, data, size);
-	memset(frame + size, 0xa5, FRAME_CAP - size);
-	r = xst_service_frame(db, frame, (uint32_t)size, FRAME_CAP, &st);
-	if (r > FRAME_CAP)
-		abort();
-	if (r)
-		check_reply(frame, r);
-	if (st.rx_frames != st.tx_frames + st.dropped_malformed + st.dropped_other)
-		abort();
+	/* 2: memcpy and precopy workers send the same bytes, twice */
+	for (round = 0; round < 2; round++) {
+		now += 1000000;
+		run(&mem, data, (uint32_t)size);
+		run(&pre, data, (uint32_t)size);
+		if (mem.n != pre.n || mem.n > 1)
+			abort();
+		for (i = 0; i < mem.n; i++) {
+			if (mem.len[i] != pre.len[i] || memcmp(mem.out[i], pre.out[i], mem.len[i]))
+				abort();
+			check_reply(mem.out[i], mem.len[i]);
+		}
+	}
 	return 0;
 }

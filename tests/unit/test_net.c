@@ -295,7 +295,8 @@ static uint32_t build(uint8_t *f, const struct spec *s)
 	put16(udp, s->sport);
 	put16(udp + 2, s->dport);
 	put16(udp + 4, (uint16_t)ulen);
-	put16(udp + 6, 0);
+	/* IPv6 UDP may not go without a checksum: what a CHECKSUM_PARTIAL sender leaves */
+	put16(udp + 6, s->v6 ? 0x1234 : 0);
 	for (i = 0; i < (int)s->plen; i++)
 		udp[8 + i] = (uint8_t)(0x30 + i);
 	memset(udp + ulen, 0xee, s->pad);
@@ -369,7 +370,7 @@ END_TEST
 enum mut {
 	M_THREE_TAGS, M_IHL_4, M_IHL_15, M_VERSION, M_TOTLEN_BIG, M_TOTLEN_SMALL,
 	M_ULEN_BIG, M_ULEN_SMALL, M_MF, M_FRAGOFF, M_SPORT0, M_V6_PLEN_BIG, M_V6_FRAG,
-	M_V6_HBH, M_V6_VERSION, M_MCAST_DST4, M_BCAST_SRC4, M_ZERO_SRC4, M_MCAST_DST6,
+	M_V6_ESP, M_V6_CSUM0, M_V6_VERSION, M_MCAST_DST4, M_BCAST_SRC4, M_ZERO_SRC4, M_MCAST_DST6,
 	M_MCAST_SRC6, M_BCAST_MAC, M_GROUP_SRC_MAC, M_ARP, M_ICMP, M_8023, M_MAX
 };
 
@@ -390,7 +391,8 @@ static const struct {
 	[M_SPORT0] = { 0, XST_NET_MALFORMED },
 	[M_V6_PLEN_BIG] = { 1, XST_NET_MALFORMED },
 	[M_V6_FRAG] = { 1, XST_NET_FRAGMENT },
-	[M_V6_HBH] = { 1, XST_NET_UNSUPPORTED },
+	[M_V6_ESP] = { 1, XST_NET_UNSUPPORTED },
+	[M_V6_CSUM0] = { 1, XST_NET_MALFORMED },
 	[M_V6_VERSION] = { 1, XST_NET_MALFORMED },
 	[M_MCAST_DST4] = { 0, XST_NET_NOT_UNICAST },
 	[M_BCAST_SRC4] = { 0, XST_NET_NOT_UNICAST },
@@ -437,7 +439,8 @@ START_TEST(test_parse_bad)
 	case M_FRAGOFF: put16(ip + 6, 0x0001); break;
 	case M_V6_PLEN_BIG: put16(ip + 4, (uint16_t)(get16(ip + 4) + 1)); break;
 	case M_V6_FRAG: ip[6] = 44; break;
-	case M_V6_HBH: ip[6] = 0; break;
+	case M_V6_ESP: ip[6] = 50; break;
+	case M_V6_CSUM0: put16(udp + 6, 0); break;	/* RFC 8200 8.1: discarded */
 	case M_V6_VERSION: ip[0] = 0x40; break;
 	case M_MCAST_DST4: ip[16] = 224; ip[19] = 251; break;
 	case M_BCAST_SRC4: memset(ip + 12, 0xff, 4); break;
@@ -561,6 +564,107 @@ START_TEST(test_reply_csum_never_zero)
 }
 END_TEST
 
+/* ---- IPv6 extension headers ------------------------------------------------ */
+
+/* One extension header: next-header value, and its bytes after the 2-byte prefix. */
+struct ext {
+	uint8_t type;		/* 0 hop-by-hop, 43 routing, 60 destination options, ... */
+	uint8_t units;		/* Hdr Ext Len: 8-byte units after the first 8 */
+	uint8_t segleft;	/* routing: Segments Left */
+	uint8_t opt;		/* options: the type of one option filling the header (0: PadN) */
+	int overrun;		/* options: the option's length runs past the header */
+};
+
+static const struct {
+	const char *name;
+	struct ext e[6];
+	int n;
+	enum xst_net_verdict want;
+} ext_cases[] = {
+	{ "hop-by-hop PadN", { { 0, 0, 0, 1, 0 } }, 1, XST_NET_OK },
+	{ "hop-by-hop 24 bytes", { { 0, 2, 0, 1, 0 } }, 1, XST_NET_OK },
+	{ "destination options", { { 60, 0, 0, 1, 0 } }, 1, XST_NET_OK },
+	{ "routing, segments left 0", { { 43, 0, 0, 0, 0 } }, 1, XST_NET_OK },
+	{ "hbh + routing + dstopts", { { 0, 0, 0, 1, 0 }, { 43, 1, 0, 0, 0 }, { 60, 0, 0, 1, 0 } },
+	  3, XST_NET_OK },
+	{ "four headers (the limit)", { { 0, 0, 0, 1, 0 }, { 60, 0, 0, 1, 0 }, { 43, 0, 0, 0, 0 },
+					{ 60, 0, 0, 1, 0 } }, 4, XST_NET_OK },
+	{ "five headers", { { 0, 0, 0, 1, 0 }, { 60, 0, 0, 1, 0 }, { 43, 0, 0, 0, 0 },
+			    { 60, 0, 0, 1, 0 }, { 60, 0, 0, 1, 0 } }, 5, XST_NET_UNSUPPORTED },
+	{ "routing, segments left 1", { { 43, 0, 1, 0, 0 } }, 1, XST_NET_UNSUPPORTED },
+	{ "hop-by-hop not first", { { 60, 0, 0, 1, 0 }, { 0, 0, 0, 1, 0 } }, 2, XST_NET_UNSUPPORTED },
+	{ "option 0xc2 (jumbo: discard)", { { 0, 0, 0, 0xc2, 0 } }, 1, XST_NET_UNSUPPORTED },
+	{ "option 0x4f (discard)", { { 60, 0, 0, 0x4f, 0 } }, 1, XST_NET_UNSUPPORTED },
+	{ "option 0x1e (skip)", { { 60, 0, 0, 0x1e, 0 } }, 1, XST_NET_OK },
+	{ "option past the header", { { 60, 0, 0, 1, 1 } }, 1, XST_NET_MALFORMED },
+	{ "fragment after hbh", { { 0, 0, 0, 1, 0 }, { 44, 0, 0, 0, 0 } }, 2, XST_NET_FRAGMENT },
+	{ "mobility", { { 135, 0, 0, 0, 0 } }, 1, XST_NET_UNSUPPORTED },
+};
+
+/* An IPv6/UDP frame with the extension headers of case c; *ext_len gets their bytes. */
+static uint32_t build_ext(uint8_t *f, int c, uint32_t plen, uint32_t *ext_len)
+{
+	struct spec s = { .v6 = 1, .proto = 17, .sport = 4242, .dport = 53, .plen = plen };
+	uint32_t len = build(f, &s), off = 14 + 40, total = 0;
+	uint8_t udp[600];
+	int k;
+
+	memcpy(udp, f + off, len - off);
+	for (k = 0; k < ext_cases[c].n; k++) {
+		const struct ext *e = &ext_cases[c].e[k];
+		uint32_t hl = 8u + 8u * e->units;
+		uint8_t *h = f + off + total;
+
+		memset(h, 0, hl);
+		h[0] = k + 1 < ext_cases[c].n ? ext_cases[c].e[k + 1].type : 17;
+		h[1] = e->units;
+		if (e->type == 43) {
+			h[2] = 4;	/* routing type: any; only Segments Left matters */
+			h[3] = e->segleft;
+		} else if (e->type == 0 || e->type == 60) {
+			h[2] = e->opt;	/* one option filling the rest */
+			h[3] = (uint8_t)(hl - 4 + (e->overrun ? 1 : 0));
+		}
+		total += hl;
+	}
+	f[14 + 6] = ext_cases[c].n ? ext_cases[c].e[0].type : 17;
+	memcpy(f + off + total, udp, len - off);
+	put16(f + 14 + 4, (uint16_t)(get16(f + 14 + 4) + total));
+	*ext_len = total;
+	return len + total;
+}
+
+START_TEST(test_parse_ipv6_ext)
+{
+	uint8_t f[1024], payload[64];
+	struct xst_pkt p;
+	uint32_t len, ext, rlen;
+	struct spec s = { .v6 = 1, .proto = 17, .sport = 4242, .dport = 53, .plen = 24 };
+
+	len = build_ext(f, _i, 24, &ext);
+	ck_assert_msg(parse_guarded(f, len, &p) == ext_cases[_i].want, "%s: verdict",
+		      ext_cases[_i].name);
+	if (ext_cases[_i].want != XST_NET_OK)
+		return;
+	ck_assert_uint_eq(p.l3_hlen, 40 + ext);
+	ck_assert_uint_eq(p.l4_off, 14 + 40 + ext);
+	ck_assert_uint_eq(p.l4_len, 8 + 24);
+	ck_assert_uint_eq(p.l4_proto, 17);
+	ck_assert_uint_eq(p.sport, 4242);
+	ck_assert_uint_eq(p.dport, 53);
+	/* every cut of the frame is refused, never a read past it */
+	for (uint32_t cut = 0; cut < len; cut++) {
+		struct xst_pkt q;
+
+		ck_assert_int_ne(parse_guarded(f, cut, &q), XST_NET_OK);
+	}
+	/* a reply carries no extension header: UDP right after the fixed header */
+	memcpy(payload, f + p.l4_off + 8, 24);
+	rlen = xst_net_udp_reply(f, &p, 24);
+	check_reply(f, rlen, &s, payload, 24);
+}
+END_TEST
+
 Suite *net_suite(void)
 {
 	Suite *s = suite_create("net");
@@ -579,6 +683,8 @@ Suite *net_suite(void)
 	tcase_add_loop_test(tc, test_parse_good, 0, ngood);
 	tcase_add_loop_test(tc, test_parse_truncated, 0, ngood);
 	tcase_add_loop_test(tc, test_parse_bad, 0, M_MAX);
+	tcase_add_loop_test(tc, test_parse_ipv6_ext, 0,
+			    (int)(sizeof(ext_cases) / sizeof(ext_cases[0])));
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

@@ -211,20 +211,6 @@ static int parse_cpus(const char *s, int *cpu, int max)
 
 /* ---- the daemon ----------------------------------------------------------------- */
 
-void xst_daemon_fatal(struct xst_daemon *d, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (atomic_exchange(&d->fatal, 1))
-		return;	/* the first reason is the one that counts */
-	pr_err("%s; stopping\n", buf);
-	pthread_kill(d->main_thread, XST_SIG_FATAL);
-}
-
 /* The services the configuration asks for. */
 static int pick_services(struct xst_daemon *d)
 {

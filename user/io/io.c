@@ -684,12 +684,7 @@ void xst_io_destroy(struct xst_io *io)
 {
 	if (!io)
 		return;
-	if (io->kind == XST_IO_KIND_XSK) {
-		xst_io_xsk_release(io);
-	} else {
-		free(io->mem_rings);
-		free(io->area);
-	}
+	io->release(io);
 	xst_io_fini_frames(io);
 	free(io);
 }

@@ -35,6 +35,7 @@ struct xst_io_owner {
 
 struct xst_io {
 	enum xst_io_kind kind;
+	void (*release)(struct xst_io *io);	/* the backend's part of destroy */
 	/* Rings: the libxdp inline helpers work on either backend's memory. */
 	struct xsk_ring_cons rx;
 	struct xsk_ring_prod tx;
@@ -78,7 +79,5 @@ struct xst_io {
 /* Common set-up once the rings exist: frame tables, free stack, fill ring filled. */
 int xst_io_init_frames(struct xst_io *io);
 void xst_io_fini_frames(struct xst_io *io);
-/* xsk backend: close the socket, delete the UMEM, unmap the area. */
-void xst_io_xsk_release(struct xst_io *io);
 
 #endif /* XST_IO_IO_PRIV_H */

@@ -39,6 +39,12 @@ static void init_ring(struct ring_mem *m, void *entries, uint32_t size, void *r,
 	p->cached_cons = prod ? size : 0;
 }
 
+static void release(struct xst_io *io)
+{
+	free(io->mem_rings);
+	free(io->area);
+}
+
 int xst_io_mem_create(struct xst_io **out, const struct xst_io_cfg *cfg)
 {
 	struct ring_mem *hdr;
@@ -55,6 +61,7 @@ int xst_io_mem_create(struct xst_io **out, const struct xst_io_cfg *cfg)
 	if (!io)
 		return -ENOMEM;
 	io->kind = XST_IO_KIND_MEM;
+	io->release = release;
 	io->fd = -1;
 	io->cfg = c;
 	io->frame_size = c.frame_size;

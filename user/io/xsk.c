@@ -111,6 +111,8 @@ static int bind_with_retry(struct xst_io *io, const struct xst_io_cfg *cfg)
 	}
 }
 
+static void release(struct xst_io *io);
+
 int xst_io_xsk_create(struct xst_io **out, const struct xst_io_cfg *cfg)
 {
 	struct xst_io *io;
@@ -125,6 +127,7 @@ int xst_io_xsk_create(struct xst_io **out, const struct xst_io_cfg *cfg)
 	if (!io)
 		return -ENOMEM;
 	io->kind = XST_IO_KIND_XSK;
+	io->release = release;
 	io->fd = -1;
 	io->cfg = c;
 	io->frame_size = cfg->frame_size;
@@ -164,7 +167,8 @@ err_free:
 	return err;
 }
 
-void xst_io_xsk_release(struct xst_io *io)
+/* Close the socket, delete the UMEM, unmap the area. */
+static void release(struct xst_io *io)
 {
 	if (io->xsk)
 		xsk_socket__delete(io->xsk);

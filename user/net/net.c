@@ -35,7 +35,7 @@ enum xst_net_verdict xst_net_parse(const uint8_t *frame, uint32_t len, struct xs
 		return v;
 
 	if (p->l4_proto == XST_IPPROTO_UDP)
-		return xst_udp_parse(frame, p);
+		return xst_udp_parse(frame, p, e.proto == XST_ETH_P_IPV6);
 	if (p->l4_proto == XST_IPPROTO_TCP) {
 		/* validated by the TCP layer; ports are here for the dispatch */
 		if (p->l4_len >= 4) {
@@ -65,7 +65,10 @@ uint32_t xst_net_udp_reply(uint8_t *frame, const struct xst_pkt *p, uint32_t ple
 		psum = xst_csum_pseudo4(ip + 12, ip + 16, XST_IPPROTO_UDP, ulen);
 	} else {
 		udp = ip + XST_IPV6_HLEN;
-		xst_ipv6_reply(ip, (uint16_t)ulen);
+		/* extension headers are not echoed either */
+		if (p->l3_hlen > XST_IPV6_HLEN)
+			memmove(udp, frame + p->l4_off, ulen);
+		xst_ipv6_reply(ip, XST_IPPROTO_UDP, (uint16_t)ulen);
 		psum = xst_csum_pseudo6(ip + 8, ip + 24, XST_IPPROTO_UDP, ulen);
 	}
 	ports = xst_load32(udp);

@@ -15,10 +15,12 @@
  * Validate the UDP header at frame + p->l4_off, p->l4_len bytes of IP
  * payload (already checked to lie inside the frame). MALFORMED: fewer than 8
  * bytes, UDP length < 8 or beyond the IP payload, source port 0 (no reply
- * possible). On XST_NET_OK, p->l4_len becomes the UDP length and the ports
- * are set. The received checksum is not looked at (CHECKSUM_PARTIAL on veth).
+ * possible), and over IPv6 a checksum of 0 (RFC 8200 8.1: such a datagram
+ * is discarded). On XST_NET_OK, p->l4_len becomes the UDP length and the
+ * ports are set. The checksum is not verified otherwise (CHECKSUM_PARTIAL on
+ * veth leaves only the pseudo-header sum, never 0).
  */
-static inline enum xst_net_verdict xst_udp_parse(const uint8_t *frame, struct xst_pkt *p)
+static inline enum xst_net_verdict xst_udp_parse(const uint8_t *frame, struct xst_pkt *p, int v6)
 {
 	const uint8_t *udp = frame + p->l4_off;
 	uint16_t ulen;
@@ -30,7 +32,7 @@ static inline enum xst_net_verdict xst_udp_parse(const uint8_t *frame, struct xs
 		return XST_NET_MALFORMED;
 	p->sport = xst_get_be16(udp);
 	p->dport = xst_get_be16(udp + 2);
-	if (!p->sport)
+	if (!p->sport || (v6 && !xst_load16(udp + 6)))
 		return XST_NET_MALFORMED;
 	p->l4_len = ulen;
 	return XST_NET_OK;
