@@ -31,7 +31,13 @@
 #   BENCH_RATES     percentages of the generator ceiling, "max" = unlimited
 #                   [25 50 75 90 max]
 #   BENCH_SERVERS   [xdpstorm-memcpy xdpstorm-precopy knot-xdp knot-sock nsd];
-#                   also xdpstorm-noahead (memcpy, --lookahead off) for A/B runs
+#                   also xdpstorm-noahead (memcpy, --lookahead off) for A/B runs,
+#                   and xdpstorm-base-memcpy / xdpstorm-base-precopy: the binary
+#                   BENCH_BASELINE (an earlier build, e.g. of the last release:
+#                   git worktree add /tmp/base REV && make -C /tmp/base all,
+#                   BENCH_BASELINE=/tmp/base/build/xdpstorm) side by side with
+#                   this one
+#   BENCH_BASELINE  the xdpstorm binary of the xdpstorm-base-* servers
 #   BENCH_LINES     lines in the query file [100000]
 #   BENCH_MAX_QPS   kxdpgun -Q for "max" and for the ceiling [5000000]
 #   BENCH_CG_COUNT  queries served under callgrind per zone size [20000]
@@ -289,6 +295,20 @@ srv_xdpstorm_memcpy_ready_extra() { xdpstorm_ready_extra "$1"; }
 srv_xdpstorm_precopy_avail() { xdpstorm_avail; }
 srv_xdpstorm_precopy_start() { xdpstorm_start "$1" "$2" precopy; }
 srv_xdpstorm_precopy_ready_extra() { xdpstorm_ready_extra "$1"; }
+# An earlier build of the daemon (BENCH_BASELINE), for before/after runs.
+base_avail() {
+	[ -n "${BENCH_BASELINE:-}" ] && [ -x "$BENCH_BASELINE" ] ||
+		{ echo "BENCH_BASELINE not set to an xdpstorm binary"; return 1; }
+}
+base_start() {	# ZONE DIR SEND
+	DAEMON=$BENCH_BASELINE xdpstorm_start "$@"
+}
+srv_xdpstorm_base_memcpy_avail() { base_avail; }
+srv_xdpstorm_base_memcpy_start() { base_start "$1" "$2" memcpy; }
+srv_xdpstorm_base_memcpy_ready_extra() { xdpstorm_ready_extra "$1"; }
+srv_xdpstorm_base_precopy_avail() { base_avail; }
+srv_xdpstorm_base_precopy_start() { base_start "$1" "$2" precopy; }
+srv_xdpstorm_base_precopy_ready_extra() { xdpstorm_ready_extra "$1"; }
 # memcpy without the batch lookahead: not in the default set, for A/B runs
 srv_xdpstorm_noahead_avail() { xdpstorm_avail; }
 srv_xdpstorm_noahead_start() { xdpstorm_start "$1" "$2" memcpy --lookahead off; }
@@ -504,7 +524,7 @@ instr_count() {	# SIZE ZONE
 	fi
 	log "instructions: callgrind, $size-name zone, $BENCH_CG_COUNT queries"
 	if ! timeout 1200 valgrind --tool=callgrind --collect-atstart=no \
-		--toggle-collect=xst_service_frame --callgrind-out-file="$cg" \
+		--toggle-collect=xst_worker_poll --callgrind-out-file="$cg" \
 		"$PATHTOOL" --zone "$zone" --origin bench.test. --count "$BENCH_CG_COUNT" \
 		>"$out" 2>&1; then
 		log "instructions: bench-dns-path failed under callgrind (see $out)"
@@ -513,7 +533,7 @@ instr_count() {	# SIZE ZONE
 	fi
 	ir=$(callgrind_annotate "$cg" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(/,/, "", $1); print $1; exit }')
 	[ -n "$ir" ] || ir=$(awk '/^(summary|totals):/ { print $2; exit }' "$cg")
-	calls=$(sed -n 's/^service calls: \([0-9]*\).*/\1/p' "$out")
+	calls=$(sed -n 's/^queries through the worker: \([0-9]*\).*/\1/p' "$out")
 	# the same path natively, for ns per query (noisy, informative only)
 	nsq=0
 	if timeout 600 "$PATHTOOL" --zone "$zone" --origin bench.test. --count 2000000 >"$nat" 2>&1; then

@@ -268,9 +268,12 @@ static void print_default(const struct xst_option *o, const struct xst_config *d
 		break;
 	case XST_OPT_ENUM:
 		v = *(const unsigned int *)cfield(d, o->off);
-		for (i = 0; o->choices[i].name; i++)
-			if (o->choices[i].value == v)
+		for (i = 0; o->choices[i].name; i++) {
+			if (o->choices[i].value == v) {
 				snprintf(buf, len, " (default %s)", o->choices[i].name);
+				break;	/* the first name of a value is its own; later ones are aliases */
+			}
+		}
 		break;
 	default:
 		break;

@@ -335,18 +335,14 @@ uint32_t xst_io_rx(struct xst_io *io, struct xst_io_buf *bufs, uint32_t max)
 		uint32_t off = (uint32_t)(d->addr & (io->frame_size - 1));
 		uint8_t *st;
 
-		if (base >= io->area_len || d->len > io->frame_size - off) {
-			io->stats.misuse++;
-			continue;
-		}
-		st = &io->fstate[frame_index(io, base)];
-		if (*st != F_KRX) {
+		/* Only frames given through the fill ring come back: anything
+		 * else is a bug somewhere, counted and left alone. */
+		if (base >= io->area_len || d->len > io->frame_size - off ||
+		    *(st = &io->fstate[frame_index(io, base)]) != F_KRX) {
 			io->stats.misuse++;
 			continue;
 		}
 		*st = F_USER;
-		io->nr_krx--;
-		io->nr_user++;
 		bufs[taken].addr = d->addr;
 		bufs[taken].data = io->area + d->addr;
 		bufs[taken].len = d->len;
@@ -355,6 +351,8 @@ uint32_t xst_io_rx(struct xst_io *io, struct xst_io_buf *bufs, uint32_t max)
 	}
 	if (n)
 		xsk_ring_cons__release(&io->rx, n);
+	io->nr_krx -= taken;
+	io->nr_user += taken;
 	return taken;
 }
 
@@ -410,32 +408,10 @@ uint32_t xst_io_tx_room(const struct xst_io *io)
 	return cap < ring ? cap : ring;
 }
 
-/* How many of bufs[0..n) are frames the caller may send (user, or held and idle). */
-static uint32_t sendable(struct xst_io *io, const struct xst_io_buf *bufs, uint32_t n)
-{
-	uint32_t i;
-
-	for (i = 0; i < n; i++) {
-		uint64_t base = frame_base(io, bufs[i].addr);
-		uint8_t st;
-
-		if (base >= io->area_len ||
-		    (bufs[i].addr & (io->frame_size - 1)) + bufs[i].len > io->frame_size)
-			break;
-		st = io->fstate[frame_index(io, base)];
-		if ((st & F_PLACE) != F_USER && st != F_HELD)
-			break;
-	}
-	if (i < n)
-		io->stats.misuse++;
-	return i;
-}
-
 uint32_t xst_io_tx(struct xst_io *io, const struct xst_io_buf *bufs, uint32_t n)
 {
-	uint32_t room, i, idx;
+	uint32_t room, i, idx, held = 0, alloc = 0;
 
-	n = sendable(io, bufs, n);
 	if (!n)
 		return 0;
 	room = xst_io_tx_room(io);
@@ -457,24 +433,43 @@ uint32_t xst_io_tx(struct xst_io *io, const struct xst_io_buf *bufs, uint32_t n)
 	if (!room || xsk_ring_prod__reserve(&io->tx, room, &idx) != room)
 		return 0;
 	for (i = 0; i < room; i++) {
-		struct xdp_desc *d = xsk_ring_prod__tx_desc(&io->tx, idx + i);
-		uint8_t *st = &io->fstate[frame_index(io, bufs[i].addr)];
+		uint64_t base = frame_base(io, bufs[i].addr);
+		struct xdp_desc *d;
+		uint8_t *st;
 
+		/* Only the caller's frames (user, or held and idle) go out; the
+		 * first other one ends the batch (counted as misuse). */
+		if (base >= io->area_len ||
+		    (bufs[i].addr & (io->frame_size - 1)) + bufs[i].len > io->frame_size)
+			break;
+		st = &io->fstate[frame_index(io, base)];
+		if (*st == F_HELD) {
+			*st = F_HELD | F_SENDING;
+			held++;
+		} else if ((*st & F_PLACE) == F_USER) {
+			alloc += !!(*st & F_ALLOC);
+			*st = F_TX;
+		} else {
+			break;
+		}
+		d = xsk_ring_prod__tx_desc(&io->tx, idx + i);
 		d->addr = bufs[i].addr;
 		d->len = bufs[i].len;
 		d->options = 0;
-		if (*st == F_HELD) {
-			*st = F_HELD | F_SENDING;
-			io->nr_held_tx++;
-		} else {
-			if (*st & F_ALLOC)
-				io->nr_alloc--;
-			io->nr_user--;
-			*st = F_TX;
-		}
 	}
+	if (i < room) {
+		io->stats.misuse++;
+		/* Reserved slots cannot be given back: libxdp has no call for it,
+		 * so the reservation is rolled back by hand (as Knot does). */
+		io->tx.cached_prod -= room - i;
+		room = i;
+	}
+	io->nr_user -= room - held;
+	io->nr_alloc -= alloc;
+	io->nr_held_tx += held;
 	io->nr_tx += room;
-	xsk_ring_prod__submit(&io->tx, room);
+	if (room)
+		xsk_ring_prod__submit(&io->tx, room);
 	kick_tx(io);
 	return room;
 }

@@ -181,13 +181,13 @@ static void dns_prepare(void *state, struct xst_frame *const *frames, uint32_t n
  * never less than the query itself (a query that arrived fitted the MTU;
  * the responder builds the reply over it).
  */
-static uint32_t reply_cap(const struct xst_pkt *p, uint32_t cap, uint32_t mtu, uint32_t qlen)
+static inline uint32_t reply_cap(const struct xst_pkt *p, uint32_t cap, uint32_t mtu,
+				 uint32_t qlen)
 {
-	uint32_t frame = xst_net_udp_room(p, cap, 0), room = xst_net_udp_room(p, cap, mtu);
+	uint32_t room = xst_net_udp_room(p, cap, mtu);
 
-	if (room < qlen)
-		room = qlen;
-	return room < frame ? room : frame;
+	/* rare: a query longer than an MTU-sized reply may be (jumbo frames) */
+	return room >= qlen ? room : xst_net_udp_room(p, cap, 0);
 }
 
 /* The size limit the responder will cut a UDP reply to (dns/respond.c). */

@@ -50,14 +50,12 @@ void xst_tx_flush(struct xst_tx *tx)
 	xst_io_flush(tx->io);
 }
 
-static int queue(struct xst_tx *tx, const struct xst_io_buf *buf)
+int xst_tx_queue_full(struct xst_tx *tx, const struct xst_io_buf *buf)
 {
+	xst_tx_flush(tx);
 	if (tx->n == XST_TX_QUEUE) {
-		xst_tx_flush(tx);
-		if (tx->n == XST_TX_QUEUE) {
-			reject(tx, buf);
-			return -ENOSPC;
-		}
+		reject(tx, buf);
+		return -ENOSPC;
 	}
 	tx->q[tx->n++] = *buf;
 	return 0;
@@ -65,14 +63,9 @@ static int queue(struct xst_tx *tx, const struct xst_io_buf *buf)
 
 int xst_tx_send(struct xst_tx *tx, const struct xst_io_buf *buf)
 {
-	int err = queue(tx, buf);
+	int err = xst_tx_queue_reply(tx, buf);
 
 	if (!err && tx->emitted)
 		(*tx->emitted)++;
 	return err;
-}
-
-int xst_tx_queue_reply(struct xst_tx *tx, const struct xst_io_buf *buf)
-{
-	return queue(tx, buf);
 }

@@ -62,8 +62,17 @@ void xst_tx_drop(struct xst_tx *tx, uint64_t addr);
  */
 int xst_tx_send(struct xst_tx *tx, const struct xst_io_buf *buf);
 
+/* The slow path of a queue that is full: flush, then queue (or reject). */
+int xst_tx_queue_full(struct xst_tx *tx, const struct xst_io_buf *buf);
+
 /* The worker's side: queue an in-place reply (not counted as emitted). */
-int xst_tx_queue_reply(struct xst_tx *tx, const struct xst_io_buf *buf);
+static inline int xst_tx_queue_reply(struct xst_tx *tx, const struct xst_io_buf *buf)
+{
+	if (tx->n == XST_TX_QUEUE)
+		return xst_tx_queue_full(tx, buf);
+	tx->q[tx->n++] = *buf;
+	return 0;
+}
 
 /* Put the queue on the TX ring (kicking within the iteration's budget). */
 void xst_tx_flush(struct xst_tx *tx);

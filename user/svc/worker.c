@@ -111,7 +111,7 @@ static inline int host_drop(enum xst_host_verdict v)
 }
 
 /* One received frame: parsed and checked, or dropped with its reason. Returns its slot. */
-static uint32_t classify(struct xst_worker *w, const struct xst_host *host, struct xst_frame *f)
+static inline uint32_t classify(struct xst_worker *w, const struct xst_host *host, struct xst_frame *f)
 {
 	enum xst_net_verdict v;
 	enum xst_host_verdict hv;
@@ -136,7 +136,7 @@ static uint32_t classify(struct xst_worker *w, const struct xst_host *host, stru
 	return slot;
 }
 
-static void handle(struct xst_worker *w, struct xst_svc_slot *s, struct xst_frame *f,
+static inline void handle(struct xst_worker *w, struct xst_svc_slot *s, struct xst_frame *f,
 		   uint64_t now)
 {
 	struct xst_tx *tx = &w->tx;
