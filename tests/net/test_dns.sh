@@ -158,8 +158,7 @@ srv socat UDP6-RECVFROM:$UDP_PORT,ipv6only=0,reuseaddr,fork EXEC:cat 2>/dev/null
 SERVICE_PIDS="$SERVICE_PIDS $!"
 srv socat TCP6-LISTEN:$TCP_PORT,ipv6only=0,reuseaddr,fork SYSTEM:'echo tcp-ok' 2>/dev/null &
 SERVICE_PIDS="$SERVICE_PIDS $!"
-# A kernel service on tcp/80: the loader steers tcp/80 by default (for the
-# HTTP service); a DNS-only daemon must let it through.
+# A kernel service on tcp/80: a DNS-only daemon steers nothing but udp/53.
 srv socat TCP6-LISTEN:80,ipv6only=0,reuseaddr,fork SYSTEM:'echo http-ok' 2>/dev/null &
 SERVICE_PIDS="$SERVICE_PIDS $!"
 sleep 0.3
@@ -192,8 +191,10 @@ test_kernel_traffic() {
 	[ "$out" = tcp-ok ] || { why "tcp/$TCP_PORT: '$out'"; return 1; }
 	out=$(cli timeout 3 socat -T2 - "TCP4:$XST_IP4_SRV:80,connect-timeout=1" </dev/null 2>/dev/null)
 	[ "$out" = http-ok ] || { why "tcp/80 kernel service while the daemon runs: '$out'"; return 1; }
-	ctl rule list --iface "$XST_IF_SRV" | grep -Eq '^tcp +80 +pass' ||
-		{ why "tcp/80 not set to pass: $(ctl rule list --iface "$XST_IF_SRV" | tr '\n' ' ')"; return 1; }
+	! ctl rule list --iface "$XST_IF_SRV" | grep -Eq '^tcp +80 ' ||
+		{ why "a tcp/80 rule exists: $(ctl rule list --iface "$XST_IF_SRV" | tr '\n' ' ')"; return 1; }
+	ctl rule list --iface "$XST_IF_SRV" | grep -Eq '^udp +53 +steer' ||
+		{ why "udp/53 not steered: $(ctl rule list --iface "$XST_IF_SRV" | tr '\n' ' ')"; return 1; }
 	# and DNS is answered while all this goes on
 	[ "$(q www.example.test A | sort | head -n1)" = 192.0.2.80 ] || { why "no DNS answer"; return 1; }
 	stop_daemon
@@ -214,10 +215,17 @@ test_tc_then_tcp() {
 	stop_daemon
 }
 
-# qstat FIELD: the field summed over the queues of `xdpstormctl stats --json`
+# qstat FIELD: a worker field (rx_packets) or a DNS counter (dns.answered)
+# summed over the queues of `xdpstormctl stats --json`
 qstat() {
-	ctl stats --iface "$XST_IF_SRV" --json |
-		"$PY" -c 'import json,sys; d=json.load(sys.stdin); print(sum(q[sys.argv[1]] for q in d["queues"]))' "$1"
+	ctl stats --iface "$XST_IF_SRV" --json | "$PY" -c '
+import json, sys
+d, f = json.load(sys.stdin), sys.argv[1]
+def get(q):
+    if f.startswith("dns."):
+        return q.get("services", {}).get("dns", {}).get("counters", {}).get(f[4:], 0)
+    return q[f]
+print(sum(get(q) for q in d["queues"]))' "$1"
 }
 
 test_stats() {
@@ -225,7 +233,7 @@ test_stats() {
 
 	start_daemon || return 1
 	sleep 1.2	# a first publication of the counters
-	before=$(qstat dns_answers)
+	before=$(qstat dns.answered)
 	steer0=$(ctl stats --iface "$XST_IF_SRV" --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["counters"]["steer"]["packets"])')
 	for i in $(seq $n); do
 		echo "www.example.test A"
@@ -233,9 +241,9 @@ test_stats() {
 	cli timeout 20 dnsperf -q 1 -s "$XST_IP4_SRV" -d "$TMP/stats.q" -l 10 -n 1 >"$TMP/dnsperf.out" 2>&1
 	grep -q "Queries completed: *$n " "$TMP/dnsperf.out" || { why "dnsperf: $(grep -m2 'Queries' "$TMP/dnsperf.out" | tr '\n' ' ')"; return 1; }
 	sleep 1.5	# published about once a second
-	after=$(qstat dns_answers)
+	after=$(qstat dns.answered)
 	steer1=$(ctl stats --iface "$XST_IF_SRV" --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["counters"]["steer"]["packets"])')
-	[ $((after - before)) -eq $n ] || { why "dns_answers grew by $((after - before)), sent $n"; return 1; }
+	[ $((after - before)) -eq $n ] || { why "dns.answered grew by $((after - before)), sent $n"; return 1; }
 	[ $((steer1 - steer0)) -eq $n ] || { why "steer counter grew by $((steer1 - steer0)), sent $n"; return 1; }
 	a0=$(qstat rx_packets)
 	a1=$(qstat tx_packets)
@@ -254,7 +262,7 @@ test_two_queues() {
 	diff_run "$XST_IP4_SRV:53" --max-names 20 || return 1
 	sleep 1.5
 	busy=$(ctl stats --iface "$XST_IF_SRV" --json |
-		"$PY" -c 'import json,sys; print(sum(1 for q in json.load(sys.stdin)["queues"] if q["dns_answers"] > 0))')
+		"$PY" -c 'import json,sys; print(sum(1 for q in json.load(sys.stdin)["queues"] if q["services"]["dns"]["counters"]["answered"] > 0))')
 	[ "$busy" = 2 ] || { why "$busy queue(s) answered, want 2"; return 1; }
 	stop_daemon
 }
@@ -462,16 +470,23 @@ test_crash_detaches() {
 	stop_daemon
 }
 
-# Attached with xdpstormctl first: the daemon uses it and leaves it (with
-# its rules as they were) when it stops.
+# Attached with xdpstormctl first (no service rules: an operator's udp/53
+# pass and tcp/8080 drop): the daemon uses the attachment, steers udp/53
+# while it runs, and leaves the program and every rule as it found them.
 test_attached_by_ctl() {
 	ctl attach --iface "$XST_IF_SRV" >/dev/null || { why "ctl attach failed"; return 1; }
+	[ -z "$(ctl rule list --iface "$XST_IF_SRV" | grep -E '^(udp|tcp) ')" ] ||
+		{ why "ctl attach installed rules: $(ctl rule list --iface "$XST_IF_SRV" | tr '\n' ' ')"; return 1; }
+	ctl rule add --iface "$XST_IF_SRV" --proto udp --port 53 --action pass >/dev/null || { why "rule add"; return 1; }
+	ctl rule add --iface "$XST_IF_SRV" --proto tcp --port 8081 --action drop >/dev/null || { why "rule add"; return 1; }
 	start_daemon || return 1
 	grep -q 'left attached on exit' "$TMP/daemon.log" || { why "daemon did not use the attachment"; return 1; }
+	ctl rule list --iface "$XST_IF_SRV" | grep -Eq '^udp +53 +steer' || { why "udp/53 not steered while running"; return 1; }
 	[ "$(q www.second.test A)" = 198.51.100.9 ] || { why "wildcard answer: '$(q www.second.test A)'"; return 1; }
 	stop_daemon || return 1
 	has_xdp || { why "ctl's program removed by the daemon"; return 1; }
-	ctl rule list --iface "$XST_IF_SRV" | grep -Eq '^tcp +80 +steer' || { why "tcp/80 rule not restored"; return 1; }
+	ctl rule list --iface "$XST_IF_SRV" | grep -Eq '^udp +53 +pass' || { why "udp/53 not put back to pass"; return 1; }
+	ctl rule list --iface "$XST_IF_SRV" | grep -Eq '^tcp +8081 +drop' || { why "tcp/8081 rule changed"; return 1; }
 	ctl detach --iface "$XST_IF_SRV" >/dev/null || { why "ctl detach failed"; return 1; }
 }
 
