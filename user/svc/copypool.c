@@ -5,11 +5,16 @@
  * window (it does not stop at a hole), so that an entry can be removed by
  * emptying its slot, with no tombstones. The hashes sit in an array of their
  * own so that a lookup touches one or two cache lines before it finds its
- * entry. Whether a copy is in flight is kept per frame (busy[]), set by take
- * and cleared by the io's done callback. A copy that is taken (perhaps
- * still in the TX context's queue, which the io does not know about) when
- * its entry goes is released only when its send is done: busy[] then says
- * BUSY_ORPHAN.
+ * entry.
+ *
+ * Copies are kept per UMEM frame: which slot and which generation of that
+ * slot a frame belongs to, and a link for its entry's stack of idle copies.
+ * Take pops an idle copy (O(1), however many copies an entry has); the io's
+ * done callback pushes it back. An evicted entry releases its idle copies at
+ * once and bumps its slot's generation: a copy still busy (in flight, or
+ * taken and still in the TX context's queue, which the io knows nothing of)
+ * finds its generation stale when it is done, and only then goes back to the
+ * io. So no frame is ever freed or reused while a send may still read it.
  */
 #include "svc/copypool.h"
 
@@ -17,18 +22,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PROBE		8
-#define COPIES_MAX	8
+#include "core/byteorder.h"
 
-enum { IDLE, BUSY, BUSY_ORPHAN };	/* busy[] */
+#define PROBE		8
+#define NONE		UINT32_MAX
 
 struct entry {
 	uint64_t last_used;	/* worker clock, ns */
+	uint32_t gen;		/* bumped when the slot is emptied */
+	uint32_t idle;		/* frame index of the first idle copy, NONE */
 	uint32_t len;		/* bytes of every copy */
+	uint16_t ncopies;	/* idle and busy */
 	uint16_t klen;
-	uint8_t ncopies;
 	uint8_t ref;		/* CLOCK: used since the hand last passed */
-	uint64_t copy[COPIES_MAX];	/* frame starts */
+	uint8_t pad[7];
 	uint8_t meta[XST_CP_META_MAX];
 	uint8_t key[];		/* key_max bytes */
 };
@@ -41,7 +48,11 @@ struct xst_copypool {
 	size_t stride;		/* bytes per entry */
 	uint64_t *hash;		/* per slot; 0 = empty */
 	uint8_t *entries;
-	uint8_t *busy;		/* per UMEM frame */
+	/* per UMEM frame */
+	uint32_t *slot_of;	/* the entry a copy belongs to */
+	uint32_t *gen_of;	/* ... and that slot's generation when it was made */
+	uint32_t *next;		/* idle stack link */
+	uint8_t *mine;		/* 1 while the pool holds the frame */
 	struct xst_copypool_stats st;
 };
 
@@ -55,27 +66,45 @@ static inline uint32_t frame_of(const struct xst_copypool *p, uint64_t addr)
 	return (uint32_t)(addr >> p->frame_shift);
 }
 
+static inline uint64_t addr_of(const struct xst_copypool *p, uint32_t fi)
+{
+	return (uint64_t)fi << p->frame_shift;
+}
+
+static void give_back(struct xst_copypool *p, uint32_t fi)
+{
+	xst_io_release(p->io, addr_of(p, fi));
+	p->mine[fi] = 0;
+	p->st.frames--;
+}
+
+/* A copy is idle again: back on its entry's stack, or to the io if the entry went. */
 static void done(void *arg, uint64_t addr)
 {
 	struct xst_copypool *p = arg;
-	uint8_t *b = &p->busy[frame_of(p, addr)];
+	uint32_t fi = frame_of(p, addr), slot = p->slot_of[fi];
+	struct entry *e = entry_at(p, slot);
 
-	if (*b == BUSY_ORPHAN) {
-		xst_io_release(p->io, addr);	/* idle now: back to the free stack */
-		p->st.frames--;
+	if (!p->mine[fi])
+		return;
+	if (!p->hash[slot] || e->gen != p->gen_of[fi]) {
+		give_back(p, fi);
+		return;
 	}
-	*b = IDLE;
+	p->next[fi] = e->idle;
+	e->idle = fi;
 }
 
 int xst_copypool_create(struct xst_copypool **out, struct xst_io *io,
 			const struct xst_copypool_cfg *cfg)
 {
+	uint32_t nf = xst_io_nr_frames(io);
 	struct xst_copypool *p;
 	int owner;
 
 	if (!cfg->slots || (cfg->slots & (cfg->slots - 1)) || cfg->slots < PROBE ||
 	    !cfg->key_max || cfg->key_max > UINT16_MAX || !cfg->copies_max ||
-	    cfg->copies_max > COPIES_MAX)
+	    cfg->copies_max > UINT16_MAX)
 		return -EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -86,17 +115,17 @@ int xst_copypool_create(struct xst_copypool **out, struct xst_io *io,
 	p->stride = (sizeof(struct entry) + cfg->key_max + 7) & ~(size_t)7;
 	p->hash = calloc(cfg->slots, sizeof(*p->hash));
 	p->entries = calloc(cfg->slots, p->stride);
-	p->busy = calloc(xst_io_nr_frames(io), 1);
-	if (!p->hash || !p->entries || !p->busy)
+	p->slot_of = calloc(nf, sizeof(*p->slot_of));
+	p->gen_of = calloc(nf, sizeof(*p->gen_of));
+	p->next = calloc(nf, sizeof(*p->next));
+	p->mine = calloc(nf, 1);
+	if (!p->hash || !p->entries || !p->slot_of || !p->gen_of || !p->next || !p->mine) {
+		owner = -ENOMEM;
 		goto err_free;
-	owner = xst_io_owner_add(io, done, p);
-	if (owner < 0) {
-		free(p->hash);
-		free(p->entries);
-		free(p->busy);
-		free(p);
-		return owner;
 	}
+	owner = xst_io_owner_add(io, done, p);
+	if (owner < 0)
+		goto err_free;
 	p->owner = owner;
 	*out = p;
 	return 0;
@@ -104,58 +133,68 @@ int xst_copypool_create(struct xst_copypool **out, struct xst_io *io,
 err_free:
 	free(p->hash);
 	free(p->entries);
-	free(p->busy);
+	free(p->slot_of);
+	free(p->gen_of);
+	free(p->next);
+	free(p->mine);
 	free(p);
-	return -ENOMEM;
+	return owner;
 }
 
-/* Empty a slot: its copies go back to the io (busy ones when they are done). */
+/* Empty a slot: idle copies go back to the io now, busy ones when they are done. */
 static void evict(struct xst_copypool *p, uint32_t slot)
 {
 	struct entry *e = entry_at(p, slot);
-	uint32_t i;
+	uint32_t fi = e->idle, next;
 
-	for (i = 0; i < e->ncopies; i++) {
-		uint8_t *b = &p->busy[frame_of(p, e->copy[i])];
-
-		if (*b == IDLE) {
-			xst_io_release(p->io, e->copy[i]);
-			p->st.frames--;
-		} else {
-			*b = BUSY_ORPHAN;
-		}
+	for (; fi != NONE; fi = next) {
+		next = p->next[fi];
+		give_back(p, fi);
 	}
-	p->st.entries--;
+	e->idle = NONE;
 	e->ncopies = 0;
+	e->gen++;
 	p->hash[slot] = 0;
+	p->st.entries--;
 }
 
 void xst_copypool_destroy(struct xst_copypool *p)
 {
-	uint32_t slot, i;
+	uint32_t fi, nf;
 
 	if (!p)
 		return;
-	/* No done callback may reach a freed pool: release every copy to the
-	 * io now (one in flight is freed by its completion) and unregister. */
-	for (slot = 0; slot < p->cfg.slots; slot++) {
-		struct entry *e = entry_at(p, slot);
-
-		if (!p->hash[slot])
-			continue;
-		for (i = 0; i < e->ncopies; i++)
-			if (p->busy[frame_of(p, e->copy[i])] != BUSY_ORPHAN)
-				xst_io_release(p->io, e->copy[i]);
-		p->hash[slot] = 0;
-	}
-	for (i = 0; i < xst_io_nr_frames(p->io); i++)
-		if (p->busy[i] == BUSY_ORPHAN)
-			xst_io_release(p->io, (uint64_t)i << p->frame_shift);
+	/* No done callback may reach a freed pool: every frame goes back to
+	 * the io now (one in flight is freed by its completion). */
 	xst_io_owner_clear(p->io, p->owner);
+	nf = xst_io_nr_frames(p->io);
+	for (fi = 0; fi < nf; fi++)
+		if (p->mine[fi])
+			xst_io_release(p->io, addr_of(p, fi));
 	free(p->hash);
 	free(p->entries);
-	free(p->busy);
+	free(p->slot_of);
+	free(p->gen_of);
+	free(p->next);
+	free(p->mine);
 	free(p);
+}
+
+/* Key equality without a libc call: keys are short (a DNS question). */
+static inline int same(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+	uint32_t i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	for (i = 0; i + 8 <= n; i += 8)
+		if (xst_load64(a + i) != xst_load64(b + i))
+			return 0;
+	return xst_load64(a + n - 8) == xst_load64(b + n - 8);
 }
 
 static inline uint64_t fix_hash(uint64_t h)
@@ -174,7 +213,7 @@ static int find(const struct xst_copypool *p, uint64_t h, const uint8_t *key, ui
 		if (p->hash[slot] == h) {
 			const struct entry *e = entry_at(p, slot);
 
-			if (e->klen == klen && !memcmp(e->key, key, klen))
+			if (e->klen == klen && same(e->key, key, klen))
 				return (int)slot;
 		}
 	}
@@ -184,12 +223,11 @@ static int find(const struct xst_copypool *p, uint64_t h, const uint8_t *key, ui
 int xst_copypool_take(struct xst_copypool *p, uint64_t hash, const uint8_t *key, uint32_t klen,
 		      uint64_t now, struct xst_copy *c)
 {
-	uint64_t h = fix_hash(hash);
 	struct entry *e;
+	uint32_t fi;
 	int slot;
-	uint32_t i;
 
-	slot = find(p, h, key, klen);
+	slot = find(p, fix_hash(hash), key, klen);
 	if (slot < 0) {
 		p->st.misses++;
 		return -ENOENT;
@@ -197,21 +235,18 @@ int xst_copypool_take(struct xst_copypool *p, uint64_t hash, const uint8_t *key,
 	e = entry_at(p, (uint32_t)slot);
 	e->ref = 1;
 	e->last_used = now;
-	for (i = 0; i < e->ncopies; i++) {
-		uint32_t fi = frame_of(p, e->copy[i]);
-
-		if (p->busy[fi] != IDLE)
-			continue;
-		p->busy[fi] = BUSY;
-		c->addr = e->copy[i];
-		c->data = xst_io_data(p->io, e->copy[i]);
-		c->len = e->len;
-		c->meta = e->meta;
-		p->st.hits++;
-		return 0;
+	fi = e->idle;
+	if (fi == NONE) {
+		p->st.busy++;
+		return -EBUSY;
 	}
-	p->st.busy++;
-	return -EBUSY;
+	e->idle = p->next[fi];
+	c->addr = addr_of(p, fi);
+	c->data = xst_io_data(p->io, c->addr);
+	c->len = e->len;
+	c->meta = e->meta;
+	p->st.hits++;
+	return 0;
 }
 
 void xst_copypool_untake(struct xst_copypool *p, uint64_t addr)
@@ -220,7 +255,7 @@ void xst_copypool_untake(struct xst_copypool *p, uint64_t addr)
 }
 
 /* A held frame holding frame[0..len), or -ENOSPC. */
-static int make_copy(struct xst_copypool *p, const uint8_t *frame, uint32_t len, uint64_t *addr)
+static int make_copy(struct xst_copypool *p, const uint8_t *frame, uint32_t len, uint32_t *fi)
 {
 	struct xst_io_buf b;
 
@@ -231,10 +266,10 @@ static int make_copy(struct xst_copypool *p, const uint8_t *frame, uint32_t len,
 		goto full;
 	}
 	memcpy(b.data, frame, len);
-	p->busy[frame_of(p, b.addr)] = IDLE;
+	*fi = frame_of(p, b.addr);
+	p->mine[*fi] = 1;
 	p->st.frames++;
 	p->st.stored++;
-	*addr = b.addr;
 	return 0;
 full:
 	p->st.no_frame++;
@@ -267,12 +302,24 @@ static uint32_t victim(struct xst_copypool *p, uint64_t h)
 	return slot;
 }
 
+/* Put a new copy (frame fi) on slot's idle stack. */
+static void add_copy(struct xst_copypool *p, uint32_t slot, uint32_t fi)
+{
+	struct entry *e = entry_at(p, slot);
+
+	p->slot_of[fi] = slot;
+	p->gen_of[fi] = e->gen;
+	p->next[fi] = e->idle;
+	e->idle = fi;
+	e->ncopies++;
+}
+
 int xst_copypool_store(struct xst_copypool *p, uint64_t hash, const uint8_t *key, uint32_t klen,
 		       const uint8_t *frame, uint32_t len, const void *meta, uint64_t now)
 {
-	uint64_t h = fix_hash(hash), addr;
+	uint64_t h = fix_hash(hash);
 	struct entry *e;
-	uint32_t slot;
+	uint32_t slot, fi;
 	int found;
 
 	if (klen > p->cfg.key_max || len > xst_io_frame_size(p->io))
@@ -282,21 +329,21 @@ int xst_copypool_store(struct xst_copypool *p, uint64_t hash, const uint8_t *key
 		e = entry_at(p, (uint32_t)found);
 		if (e->ncopies >= p->cfg.copies_max || len != e->len)
 			return -ENOSPC;
-		if (make_copy(p, frame, len, &addr))
+		if (make_copy(p, frame, len, &fi))
 			return -ENOSPC;
-		e->copy[e->ncopies++] = addr;
+		add_copy(p, (uint32_t)found, fi);
 		return 0;
 	}
-	slot = victim(p, h);
-	if (make_copy(p, frame, len, &addr))
+	if (make_copy(p, frame, len, &fi))
 		return -ENOSPC;
+	slot = victim(p, h);
 	e = entry_at(p, slot);
 	e->last_used = now;
 	e->len = len;
 	e->klen = (uint16_t)klen;
-	e->ncopies = 1;
+	e->ncopies = 0;
+	e->idle = NONE;
 	e->ref = 0;
-	e->copy[0] = addr;
 	if (meta)
 		memcpy(e->meta, meta, XST_CP_META_MAX);
 	else
@@ -304,6 +351,7 @@ int xst_copypool_store(struct xst_copypool *p, uint64_t hash, const uint8_t *key
 	memcpy(e->key, key, klen);
 	p->hash[slot] = h;
 	p->st.entries++;
+	add_copy(p, slot, fi);
 	return 0;
 }
 

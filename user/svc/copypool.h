@@ -38,7 +38,7 @@ struct xst_copypool;
 struct xst_copypool_cfg {
 	uint32_t slots;		/* entries, a power of two */
 	uint32_t key_max;	/* longest key in bytes */
-	uint32_t copies_max;	/* copies per entry, 1..8 */
+	uint32_t copies_max;	/* copies per entry (a hot key needs one per query of a batch) */
 	uint32_t max_frames;	/* frames the pool may hold in all */
 	uint64_t idle_ns;	/* an entry unused this long is dropped by a sweep */
 };

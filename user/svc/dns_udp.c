@@ -24,9 +24,10 @@
 #include "net/udp.h"
 #include "svc/tx.h"
 
-/* Copy pool defaults: 4096 keys, up to 4 copies each. */
+/* Copy pool defaults: 4096 keys, up to a batch of copies each (a name asked
+ * 64 times in one batch can be answered from 64 copies). */
 #define POOL_SLOTS	4096
-#define POOL_COPIES	4
+#define POOL_COPIES	XST_BATCH
 #define POOL_IDLE_NS	(10 * XST_NS_PER_SEC)	/* an entry unused this long goes */
 #define SWEEP_NS	XST_NS_PER_SEC
 /* key: l3 kind, tag bytes, 8 tag bytes, flags, limit (2), qtype (2), qclass (2), qname */
@@ -240,8 +241,37 @@ static int make_key(const uint8_t *frame, const struct xst_pkt *p, const uint8_t
 }
 
 /*
+ * The one's-complement sum of p[0..n) (n small, p at an even offset of the
+ * checksummed data) in memory order, unfolded: 32-bit native loads into a
+ * 64-bit accumulator, which cannot overflow for the spans patched here.
+ */
+static inline uint64_t span(const uint8_t *p, uint32_t n)
+{
+	uint64_t s = 0;
+	uint32_t i;
+
+	for (i = 0; i + 4 <= n; i += 4)
+		s += xst_load32(p + i);
+	if (i + 2 <= n) {
+		s += xst_load16(p + i);
+		i += 2;
+	}
+	if (i < n)	/* the high-order byte of a zero-padded word */
+		s += xst_load16((const uint8_t[2]){ p[i], 0 });
+	return s;
+}
+
+static inline uint16_t fold16(uint64_t s)
+{
+	return (uint16_t)~xst_csum_fold(xst_csum_fold64(s));
+}
+
+/*
  * Rewrite copy c (a reply to an earlier client) for the query frame q, as
- * the memcpy path would have built it: see svc/dns_udp.h.
+ * the memcpy path would have built it: see svc/dns_udp.h. The UDP checksum
+ * is updated by RFC 1624 eqn. 3 over the changed spans (addresses of the
+ * pseudo-header, ports, DNS id, qname), summed before and after the copy;
+ * every span starts at an even offset of the checksummed data.
  */
 static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_t qlen)
 {
@@ -249,16 +279,10 @@ static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_
 	uint32_t alen = v6 ? 16 : 4, soff = v6 ? 8 : 12, l2 = p->l3_off;
 	uint8_t *ip = c + l2, *udp = ip + (v6 ? XST_IPV6_HLEN : XST_IPV4_HLEN), *dns = udp + 8;
 	const uint8_t *qip = q + l2, *qudp = q + p->l4_off, *qdns = qudp + 8;
-	uint16_t check = xst_load16(udp + 6);
-	uint32_t s;
+	uint16_t check = xst_load16(udp + 6), old, new;
 
-	/* RFC 1624 eqn. 3 over every changed span: all start at even offsets
-	 * of the checksummed data, so old and new sums line up. */
-	s = (uint16_t)~check;
-	s = xst_csum_add(s, ~xst_csum_partial(ip + soff, 2 * alen, 0));
-	s = xst_csum_add(s, ~xst_csum_partial(udp, 4, 0));
-	s = xst_csum_add(s, ~xst_csum_partial(dns, 2, 0));
-	s = xst_csum_add(s, ~xst_csum_partial(dns + XST_DNS_HDR, qlen, 0));
+	old = fold16(span(ip + soff, 2 * alen) + xst_load32(udp) + xst_load16(dns) +
+		     span(dns + XST_DNS_HDR, qlen));
 
 	memcpy(c, q + XST_ETH_ALEN, XST_ETH_ALEN);	/* to the sender's link-layer address */
 	memcpy(c + XST_ETH_ALEN, q, XST_ETH_ALEN);
@@ -269,11 +293,9 @@ static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_
 	memcpy(dns, qdns, 2);
 	memcpy(dns + XST_DNS_HDR, qdns + XST_DNS_HDR, qlen);	/* the client's letter case */
 
-	s = xst_csum_add(s, xst_csum_partial(ip + soff, 2 * alen, 0));
-	s = xst_csum_add(s, xst_csum_partial(udp, 4, 0));
-	s = xst_csum_add(s, xst_csum_partial(dns, 2, 0));
-	s = xst_csum_add(s, xst_csum_partial(dns + XST_DNS_HDR, qlen, 0));
-	check = xst_csum_fold(s);
+	new = fold16(span(ip + soff, 2 * alen) + xst_load32(udp) + xst_load16(dns) +
+		     span(dns + XST_DNS_HDR, qlen));
+	check = xst_csum_fold((uint32_t)(uint16_t)~check + (uint16_t)~old + new);
 	xst_store16(udp + 6, check ? check : 0xffff);
 
 	if (v6) {
@@ -290,30 +312,32 @@ static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_
 	}
 }
 
-/* Which counters of a struct xst_dns_stats one answer moved: a bit per field. */
+/*
+ * Which counters of a struct xst_dns_stats one answer moved (queries,
+ * answered, its rcode's, truncated): their indexes, kept with the copy so
+ * that a hit counts exactly what the memcpy path counted. 0xff ends the list.
+ */
 #define NR_DNS_CTRS	(sizeof(struct xst_dns_stats) / sizeof(uint64_t))
-_Static_assert(NR_DNS_CTRS <= 8 * XST_CP_META_MAX, "counter mask fits the pool's meta");
+_Static_assert(NR_DNS_CTRS < 0xff, "counter indexes fit a byte");
 
 static void moved(const struct xst_dns_stats *before, const struct xst_dns_stats *after,
-		  uint8_t *mask)
+		  uint8_t *list)
 {
 	const uint64_t *a = (const uint64_t *)before, *b = (const uint64_t *)after;
-	size_t i;
+	size_t i, n = 0;
 
-	memset(mask, 0, XST_CP_META_MAX);
-	for (i = 0; i < NR_DNS_CTRS; i++)
+	for (i = 0; i < NR_DNS_CTRS && n < XST_CP_META_MAX - 1; i++)
 		if (a[i] != b[i])
-			mask[i / 8] |= (uint8_t)(1u << (i % 8));
+			list[n++] = (uint8_t)i;
+	list[n] = 0xff;
 }
 
-static void replay(struct xst_dns_stats *st, const uint8_t *mask)
+static inline void replay(struct xst_dns_stats *st, const uint8_t *list)
 {
 	uint64_t *c = (uint64_t *)st;
-	size_t i;
 
-	for (i = 0; i < NR_DNS_CTRS; i++)
-		if (mask[i / 8] & (1u << (i % 8)))
-			c[i]++;
+	for (; *list != 0xff; list++)
+		c[*list]++;
 }
 
 static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now,
@@ -365,10 +389,10 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 		 * can be patched for the next client. */
 		if (keyed && rlen >= XST_DNS_HDR + k.qlen + 4u &&
 		    xst_get_be16(frame + f->buf.len - rlen + 4) == 1) {
-			uint8_t mask[XST_CP_META_MAX];
+			uint8_t list[XST_CP_META_MAX];
 
-			moved(&before, &d->st.dns, mask);
-			xst_copypool_store(d->pool, k.hash, k.b, k.len, frame, f->buf.len, mask, now);
+			moved(&before, &d->st.dns, list);
+			xst_copypool_store(d->pool, k.hash, k.b, k.len, frame, f->buf.len, list, now);
 		}
 	}
 	return XST_VERDICT_REPLY;
