@@ -47,6 +47,7 @@
 #include <xdp/xsk.h>
 
 #include "xdpstorm/steer_abi.h"
+#include "steer_loader.h"
 #include "steer.skel.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -291,8 +292,12 @@ static struct xsk_ctx xs;
 static int ifindex_xdp, ifindex_peer;
 static int nr_cpus;
 
+static int expect_kernel_error;	/* a test provokes a refusal: keep libbpf quiet */
+
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	if (expect_kernel_error && strstr(fmt, "Kernel error message"))
+		return 0;
 	if (level == LIBBPF_WARN && !strstr(fmt, "xdp_metadata"))
 		return vfprintf(stderr, fmt, ap);
 	return 0;
@@ -1272,6 +1277,63 @@ START_TEST(test_live_skb)
 }
 END_TEST
 
+/* ---- the MTU limit of native XDP on veth, and its hint --------------------- */
+
+static void set_mtu(const char *ifname, unsigned int mtu)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "ip link set dev %s mtu %u", ifname, mtu);
+	ck_assert_msg(!system(cmd), "%s failed", cmd);
+}
+
+/* A program without xdp.frags: r0 = XDP_PASS; exit. */
+static int plain_prog(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "plain_pass", "GPL", insns, 2, NULL);
+}
+
+/* veth checks its PEER's MTU: a single-buffer program is refused with
+ * ERANGE above 3506 (4 KiB pages), xst_steer (xdp.frags) is not; the hint
+ * for that ERANGE names the peer, its MTU, the limit and what to do. */
+START_TEST(test_veth_mtu_limit)
+{
+	int plain = plain_prog(), ours = bpf_program__fd(skel->progs.xst_steer), err;
+	char hint[512];
+
+	ck_assert_int_ge(plain, 0);
+	bpf_xdp_detach(ifindex_xdp, XDP_FLAGS_DRV_MODE, NULL);
+	set_mtu(IF_PEER, 3506);
+	err = bpf_xdp_attach(ifindex_xdp, plain, XDP_FLAGS_DRV_MODE, NULL);
+	ck_assert_msg(!err, "plain program at peer MTU 3506: %s", strerror(-err));
+	ck_assert_int_eq(bpf_xdp_detach(ifindex_xdp, XDP_FLAGS_DRV_MODE, NULL), 0);
+	set_mtu(IF_PEER, 3507);
+	expect_kernel_error = 1;
+	err = bpf_xdp_attach(ifindex_xdp, plain, XDP_FLAGS_DRV_MODE, NULL);
+	expect_kernel_error = 0;
+	ck_assert_msg(err == -ERANGE, "plain program at peer MTU 3507: %d", err);
+	set_mtu(IF_PEER, 9000);
+	err = bpf_xdp_attach(ifindex_xdp, ours, XDP_FLAGS_DRV_MODE, NULL);
+	ck_assert_msg(!err, "xst_steer at peer MTU 9000: %s", strerror(-err));
+	ck_assert_int_eq(bpf_xdp_detach(ifindex_xdp, XDP_FLAGS_DRV_MODE, NULL), 0);
+
+	xst_steer_attach_hint(IF_XDP, -ERANGE, XST_MODE_NATIVE, hint, sizeof(hint));
+	ck_assert_msg(!strcmp(hint, "MTU 9000 of '" IF_PEER "', the veth peer of '" IF_XDP "', is "
+			      "more than native XDP on veth allows for a single-buffer program "
+			      "(3506 with 4 KiB pages); lower the peer's MTU or use --mode skb"),
+		      "hint: %s", hint);
+	xst_steer_attach_hint(IF_XDP, -EOPNOTSUPP, XST_MODE_NATIVE, hint, sizeof(hint));
+	ck_assert_msg(strstr(hint, "use --mode skb"), "EOPNOTSUPP hint: %s", hint);
+	set_mtu(IF_PEER, 1500);
+	close(plain);
+}
+END_TEST
+
 /* ---- benchmark ----------------------------------------------------------- */
 
 /* Runs inside a check test (the helpers assert), one fresh program per
@@ -1341,6 +1403,7 @@ static Suite *steer_suite(void)
 	tcase_add_test(tc, test_multibuffer);
 	tcase_add_test(tc, test_live_native);
 	tcase_add_test(tc, test_live_skb);
+	tcase_add_test(tc, test_veth_mtu_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
