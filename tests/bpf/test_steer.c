@@ -85,6 +85,7 @@ struct spec {
 	const __u8 *ext;	/* their types (NULL: hop-by-hop, routing, dest opts...) */
 	__u8 rt_type;		/* every routing header: type */
 	__u8 rt_sl;		/* ... segments left */
+	__u16 rt_len;		/* ... length in bytes, 8k (0: 16) */
 	const __u8 *opts;	/* option bytes of every hop-by-hop/dest-opts header */
 	__u8 opts_len;		/* their count, 8k + 6 (0: 6 bytes of Pad1) */
 	const __u8 *dmac;	/* destination MAC (NULL: mac_dst) */
@@ -203,7 +204,7 @@ static __u32 build(__u8 *f, const struct spec *s, struct layout *lo)
 			/* The routing header is 16 bytes (hdrlen 1) to exercise
 			 * the variable-length skip; the others are 8 unless
 			 * given more option bytes. */
-			__u32 len = type == IPPROTO_ROUTING ? 16 :
+			__u32 len = type == IPPROTO_ROUTING ? (s->rt_len ? s->rt_len : 16u) :
 				    has_opts && s->opts_len ? s->opts_len + 2u : 8;
 
 			*nh = type;
@@ -982,6 +983,25 @@ START_TEST(test_multibuffer)
 	v6.ip_len_adj = 1;
 	len = build(frame, &v6, &lo);
 	expect("9000-byte v6 udp/53, payload_len + 1", frame, len, XST_STAT_MALFORMED);
+
+	/* Two 1728-byte routing headers put the L4 header at 3510, near the
+	 * end of test_run's first buffer (4096 - 256 headroom - 320 shared
+	 * info = 3520 bytes on this kernel): a UDP header fits, a TCP header
+	 * does not, and the frame then goes to the kernel. */
+	{
+		struct spec tcp = { TCP6(80), .nexts = 2, .ext = EXT(RT, RT), .rt_len = 1728,
+				    .payload = 1500 };
+		struct spec udp = { UDP6(53), .nexts = 2, .ext = EXT(RT, RT), .rt_len = 1728 };
+
+		udp.payload = 1500;
+		len = build(frame, &udp, &lo);
+		ck_assert_uint_eq(lo.l4, 3510);
+		expect("udp/53 header at the end of the first buffer", frame, len,
+		       XST_STAT_STEER);
+		len = build(frame, &tcp, &lo);
+		expect("tcp/80 header across the first buffer's end", frame, len,
+		       XST_STAT_PASS_PARSE);
+	}
 
 	v4.payload = 8000;
 	len = build(frame, &v4, &lo);
