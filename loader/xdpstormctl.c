@@ -816,23 +816,22 @@ static int read_snap(struct ctl_opts *o, const struct xst_steer_maps *m, struct 
  * 1 refused (message printed). */
 static int check_maps(struct ctl_opts *o, const struct xst_steer_maps *m)
 {
-	static const struct {
+	const struct {
 		const char *name;
 		size_t size;
-		int slot;
+		int fd;
 	} want[] = {
-		{ XST_MAP_QSTATS, sizeof(struct xst_queue_stats), 0 },
-		{ XST_MAP_SNAMES, sizeof(struct xst_stat_names), 1 },
-		{ XST_MAP_CONFIG, sizeof(struct xst_steer_config), 2 },
+		{ XST_MAP_QSTATS, sizeof(struct xst_queue_stats), m->qstats },
+		{ XST_MAP_SNAMES, sizeof(struct xst_stat_names), m->snames },
+		{ XST_MAP_CONFIG, sizeof(struct xst_steer_config), m->config },
 	};
-	int fds[3] = { m->qstats, m->snames, m->config };
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		struct bpf_map_info mi = {};
 		__u32 len = sizeof(mi);
 
-		if (bpf_obj_get_info_by_fd(fds[want[i].slot], &mi, &len)) {
+		if (bpf_obj_get_info_by_fd(want[i].fd, &mi, &len)) {
 			fail(o, "%s: %s", want[i].name, strerror(errno));
 			return 1;
 		}
