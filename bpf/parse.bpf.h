@@ -21,6 +21,11 @@
 #define XST_IP_MF	0x2000
 #define XST_IP_OFFSET	0x1fff
 
+/* IANA protocol numbers of IPv6 extension headers missing from linux/in.h. */
+#define XST_IPPROTO_MH		135	/* mobility */
+#define XST_IPPROTO_HIP		139
+#define XST_IPPROTO_SHIM6	140
+
 #ifndef ETH_P_8021AD
 #define ETH_P_8021AD	0x88a8
 #endif
@@ -29,12 +34,6 @@
 struct xst_vlan_hdr {
 	__be16 tci;
 	__be16 proto;		/* network order: the encapsulated ethertype */
-};
-
-/* The generic IPv6 extension header prefix (hop-by-hop, routing, dest opts). */
-struct xst_ipv6_opt_hdr {
-	__u8 nexthdr;
-	__u8 hdrlen;		/* in 8-byte units, not counting the first 8 */
 };
 
 struct cursor {
@@ -57,12 +56,6 @@ static __always_inline void *pull(struct cursor *c, __u32 len)
 static __always_inline int is_vlan(__be16 proto)
 {
 	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
-}
-
-static __always_inline int is_ipv6_ext(__u8 nexthdr)
-{
-	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
-	       nexthdr == IPPROTO_DSTOPTS || nexthdr == IPPROTO_FRAGMENT;
 }
 
 #endif /* XST_BPF_PARSE_BPF_H */

@@ -10,19 +10,38 @@
  *                                              -> PASS      (PASS_PARSE)
  *   not IPv4/IPv6 (ARP, LLDP...)               -> PASS      (PASS)
  *   source in block4_map/block6_map            -> DROP      (DROP_BLOCK, entry hits++)
- *   IPv6 extension chain truncated or longer than XST_MAX_IPV6_EXT
- *                                              -> PASS      (PASS_PARSE)
  *   IPv4 MF/offset, IPv6 fragment header       -> PASS      (PASS_FRAG)
+ *   IPv6 extension header truncated, an option overrunning its header
+ *                                              -> PASS      (PASS_PARSE)
+ *   IPv6 extension chain outside the rule of steer_abi.h (routing header
+ *   with segments left, hop-by-hop not first, an option that must not be
+ *   skipped, AH/ESP/..., more than XST_MAX_IPV6_EXT headers)
+ *                                              -> PASS      (PASS_EXT)
  *   L4 neither UDP nor TCP (ICMP, ICMPv6...)   -> PASS      (PASS)
  *   UDP/TCP ports not inside the frame         -> PASS      (PASS_PARSE)
  *   no rule for (proto, dst port)              -> PASS      (PASS)
  *   rule pass / drop                           -> PASS/DROP (PASS_RULE / DROP_RULE)
- *   rule steer, lengths inconsistent           -> DROP      (MALFORMED)
- *   XST_F_LOCAL_ONLY and dst not local         -> PASS      (PASS_NOT_LOCAL)
- *   redirect to xsks_map[rx_queue_index]       -> REDIRECT  (STEER)
- *   ... no socket bound on that queue          -> PASS      (NO_XSK)
+ *   rule steer, and then:
+ *     XST_F_MAC_ONLY, dst MAC not in macs_map  -> PASS      (PASS_MAC)
+ *     XST_F_LOCAL_ONLY, dst not local          -> PASS      (PASS_NOT_LOCAL)
+ *     lengths inconsistent                     -> DROP      (MALFORMED)
+ *     L4 header not in the first buffer of a multi-buffer frame
+ *                                              -> PASS      (PASS_PARSE)
+ *     longer than config max_frame, or multi-buffer with max_frame 0
+ *                                              -> PASS      (PASS_BIG)
+ *     redirect to xsks_map[rx_queue_index]     -> REDIRECT  (STEER)
+ *     ... no socket bound on that queue        -> PASS      (NO_XSK)
  * The blocklist comes right after the fixed IP header so that it covers
- * every packet from a blocked source (ICMP and fragments included).
+ * every packet from a blocked source (ICMP and fragments included). After a
+ * steer rule matched, "is it for us at all" (MAC, then address) comes
+ * before "is it well formed": a frame for another host or a forwarded packet
+ * is the kernel's to judge, never dropped here; "does it fit the socket"
+ * comes last, so a malformed frame is dropped whatever its size.
+ *
+ * The program is multi-buffer aware (SEC "xdp.frags"): the kernel then lets
+ * it run at any MTU (veth: above 3506 with 4 KiB pages), data..data_end is
+ * only the first buffer, and every length below is the whole frame's
+ * (bpf_xdp_get_buff_len); headers are read from the first buffer only.
  */
 #include <linux/bpf.h>
 #include "parse.bpf.h"
@@ -117,7 +136,7 @@ struct {
 /* Destination MACs of the interface (and its VLAN devices), for XST_F_MAC_ONLY. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
+	__uint(max_entries, XST_MAX_MACS);
 	__type(key, struct xst_mac);
 	__type(value, __u32);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
@@ -125,14 +144,19 @@ struct {
 
 /* What classify() learnt about the L3 header, for the steer checks. */
 struct l3info {
-	void *l3;		/* start of the IP header */
-	void *ip_end;		/* end of the IP packet per its own length field */
-	__u32 hlen;		/* IPv4: ihl * 4 */
+	__u32 l3_off;		/* offset of the IP header in the frame */
+	__u32 ip_end_off;	/* offset of the end of the IP packet per its own length */
 	__u8 v6;
 	__u8 proto;		/* L4 protocol after IPv6 extension headers */
 	__be32 daddr4;		/* network order */
 	struct xst_in6 daddr6;	/* network order */
 };
+
+/* Offset of p (a pointer into the first buffer) from the frame start. */
+static __always_inline __u32 off_of(const struct xdp_md *ctx, const void *p)
+{
+	return (__u32)(p - (void *)(long)ctx->data);
+}
 
 static __always_inline __u32 blocked4(const struct iphdr *iph)
 {
@@ -161,7 +185,7 @@ static __always_inline __u32 blocked6(const struct ipv6hdr *ip6)
 }
 
 /* IPv4 fixed header, options, blocklist, fragments. */
-static __always_inline __u32 parse_ipv4(struct cursor *c, struct l3info *l3)
+static __always_inline __u32 parse_ipv4(struct xdp_md *ctx, struct cursor *c, struct l3info *l3)
 {
 	struct iphdr *iph = pull(c, sizeof(*iph));
 	__u32 hlen;
@@ -178,22 +202,106 @@ static __always_inline __u32 parse_ipv4(struct cursor *c, struct l3info *l3)
 		return XST_STAT_DROP_BLOCK;
 	if (iph->frag_off & bpf_htons(XST_IP_MF | XST_IP_OFFSET))
 		return XST_STAT_PASS_FRAG;
-	l3->l3 = iph;
-	l3->ip_end = (void *)iph + bpf_ntohs(iph->tot_len);
-	l3->hlen = hlen;
+	l3->l3_off = off_of(ctx, iph);
+	l3->ip_end_off = l3->l3_off + bpf_ntohs(iph->tot_len);
 	l3->v6 = 0;
 	l3->proto = iph->protocol;
 	l3->daddr4 = iph->daddr;
 	return XST_STAT_MAX;	/* continue */
 }
 
-/* IPv6 fixed header, blocklist, bounded extension-header walk. */
-static __always_inline __u32 parse_ipv6(struct cursor *c, struct l3info *l3)
+/*
+ * The options of a hop-by-hop or destination-options header, left bytes
+ * from o->pos (the header is known to be inside the frame). XST_STAT_MAX
+ * when every option may be skipped by a node that does not know it (the
+ * rule in steer_abi.h), else the outcome.
+ */
+static __always_inline __u32 walk_opts(struct cursor *o, __u32 left)
+{
+	__u32 i, adv, nz;
+	__u8 *opt;
+
+	for (i = 0; i < XST_MAX_IPV6_OPTS; i++) {
+		if (!left)
+			return XST_STAT_MAX;
+		/* Type and length; for a Pad1 as the header's last byte the
+		 * second byte belongs to what follows, read and ignored. */
+		opt = pull(o, 2);
+		if (!opt)
+			return XST_STAT_PASS_PARSE;
+		if (opt[0] & 0xc0)		/* unknown: discard (RFC 8200 4.2) */
+			return XST_STAT_PASS_EXT;
+		/* 1 for Pad1 (type 0), 2 + length otherwise, computed without
+		 * a branch so the verifier walks one path per option instead
+		 * of 2^XST_MAX_IPV6_OPTS. The type is below 64 here. */
+		nz = ((__u32)opt[0] + 63) >> 6;
+		adv = 1 + nz * ((__u32)opt[1] + 1);
+		if (adv > left)
+			return XST_STAT_PASS_PARSE;	/* the kernel drops it too */
+		left -= adv;
+		o->pos = (void *)opt + adv;
+	}
+	return left ? XST_STAT_PASS_EXT : XST_STAT_MAX;
+}
+
+/* IANA "IPv6 Extension Header Types" other than the three walked below. */
+static __always_inline int is_other_ext(__u8 nh)
+{
+	return nh == IPPROTO_FRAGMENT || nh == IPPROTO_AH || nh == IPPROTO_ESP ||
+	       nh == XST_IPPROTO_MH || nh == XST_IPPROTO_HIP || nh == XST_IPPROTO_SHIM6 ||
+	       nh == 253 || nh == 254;
+}
+
+/* The extension chain after the fixed header, per the rule in steer_abi.h.
+ * *nh: in, the fixed header's next header; out, the upper-layer protocol. */
+static __always_inline __u32 parse_ipv6_ext(struct cursor *c, __u8 *nh)
+{
+	struct cursor o;
+	__u8 next = *nh, *h;
+	__u32 i, len, stat;
+
+#pragma unroll
+	for (i = 0; i < XST_MAX_IPV6_EXT; i++) {
+		if (next != IPPROTO_HOPOPTS && next != IPPROTO_DSTOPTS && next != IPPROTO_ROUTING)
+			break;
+		if (next == IPPROTO_HOPOPTS && i)
+			return XST_STAT_PASS_EXT;	/* only right after the fixed header */
+		/* Every one of the three is at least 8 bytes: pull those, then
+		 * the (hdrlen * 8) bytes that follow. */
+		h = pull(c, 8);
+		if (!h)
+			return XST_STAT_PASS_PARSE;
+		len = (__u32)h[1] * 8;
+		if (!pull(c, len))
+			return XST_STAT_PASS_PARSE;
+		if (next == IPPROTO_ROUTING) {
+			/* h[2] routing type, h[3] segments left */
+			if (h[3] || h[2] == 2 || h[2] == 3 || h[2] == 4)
+				return XST_STAT_PASS_EXT;
+		} else {
+			o.pos = h + 2;
+			o.end = c->end;
+			stat = walk_opts(&o, len + 6);
+			if (stat != XST_STAT_MAX)
+				return stat;
+		}
+		next = h[0];
+	}
+	if (next == IPPROTO_FRAGMENT)
+		return XST_STAT_PASS_FRAG;
+	if (next == IPPROTO_HOPOPTS || next == IPPROTO_DSTOPTS || next == IPPROTO_ROUTING ||
+	    is_other_ext(next))
+		return XST_STAT_PASS_EXT;	/* too many, or one we do not steer */
+	*nh = next;
+	return XST_STAT_MAX;
+}
+
+/* IPv6 fixed header, blocklist, extension headers. */
+static __always_inline __u32 parse_ipv6(struct xdp_md *ctx, struct cursor *c, struct l3info *l3)
 {
 	struct ipv6hdr *ip6 = pull(c, sizeof(*ip6));
-	struct xst_ipv6_opt_hdr *opt;
-	__u8 nexthdr;
-	int i;
+	__u8 nh;
+	__u32 stat;
 
 	if (!ip6)
 		return XST_STAT_PASS_PARSE;
@@ -201,72 +309,58 @@ static __always_inline __u32 parse_ipv6(struct cursor *c, struct l3info *l3)
 		return XST_STAT_PASS_PARSE;
 	if (blocked6(ip6))
 		return XST_STAT_DROP_BLOCK;
+	nh = ip6->nexthdr;
+	stat = parse_ipv6_ext(c, &nh);
+	if (stat != XST_STAT_MAX)
+		return stat;
 
-	nexthdr = ip6->nexthdr;
-#pragma unroll
-	for (i = 0; i < XST_MAX_IPV6_EXT; i++) {
-		if (nexthdr == IPPROTO_FRAGMENT)
-			return XST_STAT_PASS_FRAG;
-		if (!is_ipv6_ext(nexthdr))
-			break;
-		/* Every extension header is at least 8 bytes; pull those
-		 * first, then the (hdrlen * 8) bytes that follow. */
-		opt = pull(c, 8);
-		if (!opt)
-			return XST_STAT_PASS_PARSE;
-		nexthdr = opt->nexthdr;
-		if (!pull(c, opt->hdrlen * 8))
-			return XST_STAT_PASS_PARSE;
-	}
-	if (nexthdr == IPPROTO_FRAGMENT)
-		return XST_STAT_PASS_FRAG;
-	if (is_ipv6_ext(nexthdr))
-		return XST_STAT_PASS_PARSE;	/* more than XST_MAX_IPV6_EXT */
-
-	l3->l3 = ip6;
-	l3->ip_end = (void *)(ip6 + 1) + bpf_ntohs(ip6->payload_len);
-	l3->hlen = sizeof(*ip6);
+	l3->l3_off = off_of(ctx, ip6);
+	l3->ip_end_off = l3->l3_off + sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
 	l3->v6 = 1;
-	l3->proto = nexthdr;
+	l3->proto = nh;
 	__builtin_memcpy(l3->daddr6.addr, &ip6->daddr, sizeof(l3->daddr6.addr));
 	return XST_STAT_MAX;
 }
 
-/* A steer rule matched: are the lengths of the IP and L4 headers mutually
- * consistent and inside the frame? l4 points at the L4 header, whose first
- * 4 bytes (the ports) are known to be inside the frame. */
-static __always_inline int lengths_ok(struct cursor *c, const struct l3info *l3, void *l4)
+/*
+ * A steer rule matched: are the lengths of the IP and L4 headers mutually
+ * consistent and inside the frame of frame_len bytes? c->pos is the L4
+ * header, whose first 4 bytes (the ports) are in the first buffer.
+ * XST_STAT_MAX when they are, else the outcome.
+ */
+static __always_inline __u32 check_lengths(struct xdp_md *ctx, struct cursor *c,
+					   const struct l3info *l3, __u32 frame_len)
 {
-	void *ip_end = l3->ip_end;
+	__u32 l4_off = off_of(ctx, c->pos), ip_end = l3->ip_end_off;
+	int multi = frame_len > off_of(ctx, c->end);
 
 	/* IPv4: tot_len >= ihl*4; IPv6: payload covers the extension headers. */
-	if (ip_end < l4)
-		return 0;
+	if (ip_end < l4_off)
+		return XST_STAT_MALFORMED;
 	/* Ethernet may pad a short IPv4 packet, so the IP packet may end
 	 * before the frame does, never after it. */
-	if (ip_end > c->end)
-		return 0;
+	if (ip_end > frame_len)
+		return XST_STAT_MALFORMED;
 	if (l3->proto == IPPROTO_UDP) {
 		struct udphdr *udp = pull(c, sizeof(*udp));
 
 		if (!udp)
-			return 0;
+			return multi ? XST_STAT_PASS_PARSE : XST_STAT_MALFORMED;
 		if (bpf_ntohs(udp->len) < sizeof(*udp))
-			return 0;
-		if (l4 + bpf_ntohs(udp->len) != ip_end)
-			return 0;
-		return 1;
+			return XST_STAT_MALFORMED;
+		if (l4_off + bpf_ntohs(udp->len) != ip_end)
+			return XST_STAT_MALFORMED;
 	} else {
 		struct tcphdr *tcp = pull(c, sizeof(*tcp));
 
 		if (!tcp)
-			return 0;
+			return multi ? XST_STAT_PASS_PARSE : XST_STAT_MALFORMED;
 		if (tcp->doff < 5)
-			return 0;
-		if (l4 + tcp->doff * 4 > ip_end)
-			return 0;
-		return 1;
+			return XST_STAT_MALFORMED;
+		if (l4_off + tcp->doff * 4 > ip_end)
+			return XST_STAT_MALFORMED;
 	}
+	return XST_STAT_MAX;
 }
 
 static __always_inline int is_local(const struct l3info *l3)
@@ -276,8 +370,17 @@ static __always_inline int is_local(const struct l3info *l3)
 	return bpf_map_lookup_elem(&local4_map, &l3->daddr4) != NULL;
 }
 
+static __always_inline int is_our_mac(const struct ethhdr *eth)
+{
+	struct xst_mac k = {};
+
+	__builtin_memcpy(k.addr, eth->h_dest, sizeof(k.addr));
+	return bpf_map_lookup_elem(&macs_map, &k) != NULL;
+}
+
 /* Returns the outcome; XST_STAT_STEER means "redirect, if a socket is bound". */
-static __always_inline __u32 classify(struct xdp_md *ctx, __u32 flags)
+static __always_inline __u32 classify(struct xdp_md *ctx, const struct xst_steer_config *cfg,
+				      __u32 frame_len)
 {
 	struct cursor c = {
 		.pos = (void *)(long)ctx->data,
@@ -287,6 +390,7 @@ static __always_inline __u32 classify(struct xdp_md *ctx, __u32 flags)
 	struct xst_rule_val *rule;
 	struct xst_vlan_hdr *vh;
 	struct l3info l3 = {};
+	__u32 flags = cfg->flags, max_frame = cfg->max_frame;
 	struct ethhdr *eth;
 	__be16 h_proto;
 	__be16 *ports;
@@ -311,9 +415,9 @@ static __always_inline __u32 classify(struct xdp_md *ctx, __u32 flags)
 		return XST_STAT_PASS_PARSE;	/* more than XST_MAX_VLAN_TAGS */
 
 	if (h_proto == bpf_htons(ETH_P_IP))
-		stat = parse_ipv4(&c, &l3);
+		stat = parse_ipv4(ctx, &c, &l3);
 	else if (h_proto == bpf_htons(ETH_P_IPV6))
-		stat = parse_ipv6(&c, &l3);
+		stat = parse_ipv6(ctx, &c, &l3);
 	else
 		return XST_STAT_PASS;		/* ARP and every non-IP protocol */
 	if (stat != XST_STAT_MAX)
@@ -326,7 +430,7 @@ static __always_inline __u32 classify(struct xdp_md *ctx, __u32 flags)
 	ports = pull(&c, 2 * sizeof(__be16));
 	if (!ports)
 		return XST_STAT_PASS_PARSE;
-	c.pos = l4;			/* lengths_ok() pulls the whole header */
+	c.pos = l4;			/* check_lengths() pulls the whole header */
 
 	key.proto = l3.proto;
 	key.port = ports[1];
@@ -339,17 +443,22 @@ static __always_inline __u32 classify(struct xdp_md *ctx, __u32 flags)
 	if (rule->action != XST_ACT_STEER)
 		return XST_STAT_PASS_RULE;	/* XST_ACT_PASS (or unknown: kernel) */
 
-	if (!lengths_ok(&c, &l3, l4))
-		return XST_STAT_MALFORMED;
+	if ((flags & XST_F_MAC_ONLY) && !is_our_mac(eth))
+		return XST_STAT_PASS_MAC;
 	if ((flags & XST_F_LOCAL_ONLY) && !is_local(&l3))
 		return XST_STAT_PASS_NOT_LOCAL;
+	stat = check_lengths(ctx, &c, &l3, frame_len);
+	if (stat != XST_STAT_MAX)
+		return stat;
+	if (max_frame ? frame_len > max_frame : frame_len > off_of(ctx, c.end))
+		return XST_STAT_PASS_BIG;
 	return XST_STAT_STEER;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int xst_steer(struct xdp_md *ctx)
 {
-	__u64 bytes = ctx->data_end - ctx->data;
+	__u32 bytes = (__u32)bpf_xdp_get_buff_len(ctx);	/* every buffer of the frame */
 	struct xst_steer_config *cfg;
 	struct xst_counter *cnt;
 	__u32 key = 0, stat;
@@ -359,7 +468,7 @@ int xst_steer(struct xdp_md *ctx)
 	if (!cfg || !(cfg->flags & XST_F_ENABLED))
 		stat = XST_STAT_DISABLED;
 	else
-		stat = classify(ctx, cfg->flags);
+		stat = classify(ctx, cfg, bytes);
 
 	switch (stat) {
 	case XST_STAT_STEER:

@@ -3,8 +3,10 @@
 #ifndef XST_LOADER_LOADER_INT_H
 #define XST_LOADER_LOADER_INT_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True when path is on a bpffs. */
 bool xst_pin_is_bpffs(const char *path);
@@ -25,6 +27,29 @@ int xst_pin_remove(const char *ifname);
  * addresses (link-local included) into local6. Returns the number of
  * addresses inserted, or -errno. */
 int xst_ifaddr_fill(const char *ifname, int local4_fd, int local6_fd);
+
+/* What one RTM_GETLINK says about a link (iflink.c). */
+struct xst_link {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	char kind[16];		/* IFLA_INFO_KIND ("veth"), "" for hardware */
+	unsigned int type;	/* ARPHRD_* */
+	unsigned int mtu;
+	unsigned int num_rx, num_tx;	/* queues */
+	int link;		/* IFLA_LINK: a veth's peer ifindex, 0 none */
+	int link_nsid;		/* IFLA_LINK_NETNSID of the peer's namespace, -1 ours */
+	int addr_len;
+	uint8_t addr[32];	/* hardware address */
+};
+
+/* Look a link up by name (ifname, ifindex 0) or index, in our namespace
+ * (nsid -1) or in the one with that id as seen from ours. 0 or -errno
+ * (-ENODEV no such link). */
+int xst_link_get(const char *ifname, int ifindex, int nsid, struct xst_link *l);
+
+/* The ethtool driver name of ifname ("veth", "mlx5_core") into drv, "" and
+ * -errno when unknown. */
+int xst_link_driver(const char *ifname, char *drv, size_t size);
 
 /* Test-only hook: when the environment variable XST_TEST_KILL_AFTER names
  * this step, the process kills itself with SIGKILL (to test recovery from a

@@ -362,3 +362,210 @@ int xst_steer_qstats_read(const struct xst_steer_maps *m,
 			return -errno;
 	return 0;
 }
+
+/* ---- run-time configuration ----------------------------------------------------- */
+
+#define XST_F_ALL (XST_F_ENABLED | XST_F_LOCAL_ONLY | XST_F_MAC_ONLY)
+
+int xst_steer_config_read(const struct xst_steer_maps *m, struct xst_steer_config *cfg)
+{
+	__u32 key = 0;
+
+	if (bpf_map_lookup_elem(m->config, &key, cfg))
+		return -errno;
+	return 0;
+}
+
+/* Read config_map[0], change the flags (and max_frame when given), write it
+ * back. Only a complete attachment of our ABI is changed: writing into a
+ * zeroed config would mark an incomplete attachment complete. */
+static int config_update(const struct xst_steer_maps *m, uint32_t flags_set,
+			 uint32_t flags_clear, const uint32_t *max_frame)
+{
+	struct xst_steer_config cfg;
+	__u32 key = 0;
+	int err;
+
+	err = xst_steer_config_read(m, &cfg);
+	if (err)
+		return err;
+	if (cfg.abi_version != XST_ABI_VERSION)
+		return -EPROTO;
+	cfg.flags = (cfg.flags | flags_set) & ~flags_clear;
+	if (max_frame)
+		cfg.max_frame = *max_frame;
+	cfg.pad = 0;
+	if (bpf_map_update_elem(m->config, &key, &cfg, BPF_EXIST))
+		return -errno;
+	return 0;
+}
+
+int xst_steer_set_max_frame(const struct xst_steer_maps *m, uint32_t max_frame)
+{
+	return config_update(m, 0, 0, &max_frame);
+}
+
+int xst_steer_set_flags(const struct xst_steer_maps *m, uint32_t set, uint32_t clear)
+{
+	if ((set & clear) || ((set | clear) & ~XST_F_ALL))
+		return -EINVAL;
+	return config_update(m, set, clear, NULL);
+}
+
+/* A full hash map refuses an insert with E2BIG: say what it means here. */
+static int insert_err(int e)
+{
+	return e == E2BIG ? -ENOSPC : -e;
+}
+
+int xst_steer_mac_add(const struct xst_steer_maps *m, const uint8_t mac[6])
+{
+	struct xst_mac k = {};
+	__u32 one = 1;
+
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -EINVAL;	/* group bit, or 00:00:00:00:00:00 */
+	memcpy(k.addr, mac, sizeof(k.addr));
+	if (bpf_map_update_elem(m->macs, &k, &one, BPF_NOEXIST))
+		return errno == EEXIST ? 1 : insert_err(errno);
+	return 0;
+}
+
+int xst_steer_mac_del(const struct xst_steer_maps *m, const uint8_t mac[6])
+{
+	struct xst_mac k = {};
+
+	memcpy(k.addr, mac, sizeof(k.addr));
+	if (bpf_map_delete_elem(m->macs, &k))
+		return -errno;
+	return 0;
+}
+
+static int mac_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
+int xst_steer_mac_list(const struct xst_steer_maps *m, uint8_t (*out)[6], int max)
+{
+	struct xst_mac k, next;
+	void *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(m->macs, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (n < max)
+			memcpy(out[n], k.addr, 6);
+		n++;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	qsort(out, (size_t)(n < max ? n : max), 6, mac_cmp);
+	return n;
+}
+
+static int local_fd(const struct xst_steer_maps *m, int family, size_t *alen)
+{
+	if (family == AF_INET) {
+		*alen = 4;
+		return m->local4;
+	}
+	if (family == AF_INET6) {
+		*alen = 16;
+		return m->local6;
+	}
+	return -EAFNOSUPPORT;
+}
+
+int xst_steer_local_add(const struct xst_steer_maps *m, int family, const void *addr)
+{
+	__u8 k[16];
+	__u32 one = 1;
+	size_t alen;
+	int fd = local_fd(m, family, &alen);
+
+	if (fd == -EAFNOSUPPORT)
+		return fd;
+	memcpy(k, addr, alen);		/* network order, as the program reads it */
+	if (bpf_map_update_elem(fd, k, &one, BPF_NOEXIST))
+		return errno == EEXIST ? 1 : insert_err(errno);
+	return 0;
+}
+
+int xst_steer_local_del(const struct xst_steer_maps *m, int family, const void *addr)
+{
+	__u8 k[16];
+	size_t alen;
+	int fd = local_fd(m, family, &alen);
+
+	if (fd == -EAFNOSUPPORT)
+		return fd;
+	memcpy(k, addr, alen);
+	if (bpf_map_delete_elem(fd, k))
+		return -errno;
+	return 0;
+}
+
+static int local_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct xst_local_addr *)a)->addr,
+		      ((const struct xst_local_addr *)b)->addr, 16);
+}
+
+static int local_walk(int fd, int family, struct xst_local_addr *out, int max, int n)
+{
+	__u8 k[16], next[16];
+	size_t alen = family == AF_INET ? 4 : 16;
+	void *prev = NULL;
+	int first = n;
+
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(k, next, alen);
+		prev = k;
+		if (n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].family = family;
+			memcpy(out[n].addr, k, alen);
+		}
+		n++;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	if (first < max)
+		qsort(out + first, (size_t)((n < max ? n : max) - first), sizeof(*out), local_cmp);
+	return n;
+}
+
+int xst_steer_local_list(const struct xst_steer_maps *m, struct xst_local_addr *out, int max)
+{
+	int n = local_walk(m->local4, AF_INET, out, max, 0);
+
+	if (n < 0)
+		return n;
+	return local_walk(m->local6, AF_INET6, out, max, n);
+}
+
+void xst_mac_format(const uint8_t mac[6], char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+		 mac[4], mac[5]);
+}
+
+int xst_mac_parse(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char end;
+	int i;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		if (s[i * 3 + 2] != (i == 5 ? '\0' : ':'))
+			return -EINVAL;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}

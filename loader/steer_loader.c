@@ -270,13 +270,54 @@ err_close:
 	return err;
 }
 
-static int read_config(const struct xst_steer_maps *m, struct xst_steer_config *cfg)
+/*
+ * config_map[0] of program prog_id, whatever its ABI version: found by name
+ * among the program's map ids, read into a zeroed buffer of any size up to
+ * 64 bytes (v1's was 8 bytes; abi_version is the first field in every
+ * version). 0, -ENOENT no config_map (a loader killed before binding), or
+ * -errno.
+ */
+static int config_of_prog(uint32_t prog_id, struct xst_steer_config *cfg)
 {
-	__u32 key = 0;
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), ids[64], nr, j, key = 0;
+	__u8 val[64];
+	int fd, err = -ENOENT;
 
-	if (bpf_map_lookup_elem(m->config, &key, cfg))
+	memset(cfg, 0, sizeof(*cfg));
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
 		return -errno;
-	return 0;
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	close(fd);
+	nr = info.nr_map_ids < 64 ? info.nr_map_ids : 64;
+	for (j = 0; j < nr; j++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi);
+
+		fd = bpf_map_get_fd_by_id(ids[j]);
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &mi, &mlen) ||
+		    strncmp(mi.name, XST_MAP_CONFIG, BPF_OBJ_NAME_LEN - 1) ||
+		    mi.value_size > sizeof(val) || mi.value_size < sizeof(__u32)) {
+			close(fd);
+			continue;
+		}
+		memset(val, 0, sizeof(val));
+		err = bpf_map_lookup_elem(fd, &key, val) ? -errno : 0;
+		close(fd);
+		if (!err)
+			memcpy(cfg, val, sizeof(*cfg));
+		break;
+	}
+	return err;
 }
 
 int xst_iface_rx_queues(const char *ifname)
@@ -302,7 +343,7 @@ int xst_steer_info(const char *ifname, struct xst_steer_info *info)
 	struct xst_steer_config cfg = {};
 	struct xst_steer_maps m;
 	struct xdp_state st;
-	int err, pinned = 0;
+	int err, pinned = 0, maps_ok;
 
 	memset(info, 0, sizeof(*info));
 	err = query(ifname, &st);
@@ -317,17 +358,23 @@ int xst_steer_info(const char *ifname, struct xst_steer_info *info)
 	info->mode = st.mode;
 	info->dispatcher = st.dispatcher;
 	/* A loader killed before binding the maps leaves a program whose maps
-	 * cannot all be found: that is an incomplete attachment, not an error. */
-	if (maps_of_prog(ifname, st.our_id, &m, &pinned))
+	 * cannot all be found: that is an incomplete attachment, not an error.
+	 * A program of another ABI may lack some of our maps too: its config
+	 * is read on its own to tell the two apart. */
+	maps_ok = !maps_of_prog(ifname, st.our_id, &m, &pinned);
+	if (maps_ok) {
+		info->pinned = pinned;
+		xst_steer_maps_close(&m);
+	}
+	err = config_of_prog(st.our_id, &cfg);
+	if (err == -ENOENT)
 		return 0;
-	info->pinned = pinned;
-	err = read_config(&m, &cfg);
-	xst_steer_maps_close(&m);
 	if (err)
 		return err;
 	info->abi_version = cfg.abi_version;
 	info->flags = cfg.flags;
-	info->complete = cfg.abi_version == XST_ABI_VERSION;
+	info->max_frame = cfg.abi_version == XST_ABI_VERSION ? cfg.max_frame : 0;
+	info->complete = maps_ok && cfg.abi_version == XST_ABI_VERSION;
 	return 0;
 }
 
@@ -342,6 +389,16 @@ int xst_steer_is_attached(const char *ifname)
 	return info.attached && info.complete;
 }
 
+/* Another build's program (config abi_version set and not ours)? */
+static int other_abi(uint32_t prog_id)
+{
+	struct xst_steer_config cfg;
+
+	if (config_of_prog(prog_id, &cfg))
+		return 0;
+	return cfg.abi_version && cfg.abi_version != XST_ABI_VERSION;
+}
+
 int xst_steer_maps_open(const char *ifname, struct xst_steer_maps *m)
 {
 	struct xdp_state st;
@@ -353,6 +410,8 @@ int xst_steer_maps_open(const char *ifname, struct xst_steer_maps *m)
 		return err;
 	if (!st.our_id)
 		return -ENOENT;
+	if (other_abi(st.our_id))
+		return -EPROTO;
 	return maps_of_prog(ifname, st.our_id, m, &pinned);
 }
 
@@ -408,16 +467,6 @@ int xst_steer_detach(const char *ifname)
 	return removed || err ? 0 : -ENOENT;
 }
 
-static int write_default_rules(const struct xst_steer_maps *m)
-{
-	int err;
-
-	err = xst_steer_rule_set(m, IPPROTO_UDP, 53, XST_ACT_STEER);
-	if (err)
-		return err;
-	return xst_steer_rule_set(m, IPPROTO_TCP, 80, XST_ACT_STEER);
-}
-
 int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = XST_PROG_NAME);
@@ -429,6 +478,7 @@ int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 	struct xdp_state st;
 	struct bpf_map *map;
 	char dir[256], path[320];
+	uint8_t mac[6];
 	__u32 key = 0;
 	int err, nlocal;
 
@@ -443,6 +493,10 @@ int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 
 		if (complete == 1)
 			return -EEXIST;
+		/* Another build's complete attachment may be in use by its
+		 * daemon: never replace it behind that daemon's back. */
+		if (other_abi(st.our_id))
+			return -EPROTO;
 		/* A loader killed mid-attach: program without config. */
 		pr_info("replacing incomplete xdpstorm attachment on '%s'\n", ifname);
 		err = remove_prog(&st);
@@ -525,10 +579,17 @@ int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 		err = maps_of_prog(ifname, st.our_id, &m, &(int){ 0 });
 	if (err)
 		goto err_detach;
-	err = write_default_rules(&m);
-	if (err)
+	/* No service rules: the daemon adds those of what it serves. */
+	err = xst_iface_mac(ifname, mac);
+	if (err < 0)
 		goto err_detach;
-	xst_kill_point("rules");
+	if (err == 1) {
+		err = xst_steer_mac_add(&m, mac);
+		if (err < 0)
+			goto err_detach;
+		cfg.flags |= XST_F_MAC_ONLY;
+	}
+	xst_kill_point("macs");
 
 	nlocal = xst_ifaddr_fill(ifname, m.local4, m.local6);
 	if (nlocal < 0) {

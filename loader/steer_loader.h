@@ -25,13 +25,27 @@ struct xst_steer_maps {		/* map fds, -1 when not open */
 };
 
 /* Load the program, attach it (libxdp; single-program fallback when the
- * dispatcher is refused), pin its maps, install the default rules (udp/53 and
- * tcp/80 steer), the interface's local addresses, then config_map (written
- * last: its abi_version marks a complete attachment).
+ * dispatcher is refused), pin its maps, put the interface's local addresses
+ * into local4/local6_map (XST_F_LOCAL_ONLY when there are any) and its
+ * Ethernet MAC into macs_map (XST_F_MAC_ONLY; neither for an interface
+ * without one), then config_map with max_frame 0 (written last: its
+ * abi_version marks a complete attachment). No service rules: whoever
+ * serves a port adds its rule (xst_steer_rule_set) and removes it when done.
  * Returns 0, -EEXIST already attached (complete), -ENODEV no such interface,
- * -EBUSY another (non-xdpstorm) XDP program, or another -errno. A stale or
- * incomplete xdpstorm attachment is replaced; nothing is left on failure. */
+ * -EBUSY another (non-xdpstorm) XDP program, -EPROTO an xdpstorm attachment
+ * of another ABI version (left alone), or the kernel's -errno (see
+ * xst_steer_attach_hint()). A stale or incomplete xdpstorm attachment is
+ * replaced; nothing is left on failure. */
 int xst_steer_attach(const char *ifname, enum xst_attach_mode mode);
+
+/* A one-line explanation of err (a negative errno from xst_steer_attach()
+ * with this ifname and mode) that says what limits the attach and what to
+ * do, e.g. "MTU 9000 of 'v1', the veth peer of 'v0', is more than native XDP
+ * on veth allows ... ; lower it or use --mode skb". Written into buf (len
+ * bytes, 256 are enough), no trailing newline; returns buf. Looks at the
+ * interface (netlink, ethtool), so call it right after the failure. */
+const char *xst_steer_attach_hint(const char *ifname, int err, enum xst_attach_mode mode,
+				  char *buf, size_t len);
 
 /* Detach our program and remove the pins. 0 when something of ours (program
  * or stale pins) was removed, -ENOENT if nothing was there, -ENODEV no such
@@ -39,7 +53,9 @@ int xst_steer_attach(const char *ifname, enum xst_attach_mode mode);
 int xst_steer_detach(const char *ifname);
 
 /* Open every map of the attachment on ifname (fds in *m, all set on success).
- * -ENOENT when nothing of ours is attached, -ENODEV no such interface.
+ * -ENOENT when nothing of ours is attached (or its maps cannot all be found),
+ * -EPROTO when its config_map holds another non-zero abi_version (a
+ * program of another build: never written to), -ENODEV no such interface.
  * Release with xst_steer_maps_close(). */
 int xst_steer_maps_open(const char *ifname, struct xst_steer_maps *m);
 void xst_steer_maps_close(struct xst_steer_maps *m);
@@ -60,7 +76,9 @@ struct xst_steer_info {
 	uint32_t main_prog_id;	/* what the interface runs: ours or the dispatcher */
 	int dispatcher;		/* 1 libxdp multi-program dispatcher, 0 single-program */
 	uint32_t flags;		/* config_map flags (XST_F_*) */
-	uint32_t abi_version;	/* config_map abi_version */
+	uint32_t abi_version;	/* config_map abi_version (read also when the program is of
+				 * another ABI: 0 incomplete, != XST_ABI_VERSION another build) */
+	uint32_t max_frame;	/* config_map max_frame */
 	int nr_rx_queues;	/* of the interface, 0 if unknown */
 	int pinned;		/* 1 pins under XST_PIN_ROOT/<ifname> are in use */
 };
@@ -140,6 +158,61 @@ int xst_steer_qstats_read(const struct xst_steer_maps *m,
 			  struct xst_queue_stats q[XST_QSTATS_ENTRIES]);
 /* Local addresses in local4/local6 maps, or -errno. */
 int xst_steer_local_count(const struct xst_steer_maps *m, int family);
+
+/* ---- run-time configuration ------------------------------------------------
+ * config_map[0] changes are read-modify-write, not atomic against another
+ * writer: one process at a time configures an attachment (the daemon while
+ * it runs). The program sees each change with its next packet. */
+
+/* config_map[0] into *cfg. 0 or -errno. */
+int xst_steer_config_read(const struct xst_steer_maps *m, struct xst_steer_config *cfg);
+
+/* Set max_frame, keeping abi_version and flags: frames longer than max_frame
+ * are passed to the kernel (XST_STAT_PASS_BIG); 0 = no limit for frames in
+ * one buffer (multi-buffer frames are then never steered). The daemon sets
+ * what its AF_XDP frames hold (frame size - headroom). 0, -EPROTO when the
+ * config is not of XST_ABI_VERSION (incomplete attachment), or -errno. */
+int xst_steer_set_max_frame(const struct xst_steer_maps *m, uint32_t max_frame);
+
+/* flags = (flags | set) & ~clear, keeping abi_version and max_frame.
+ * -EINVAL when set and clear overlap or name bits other than XST_F_*,
+ * -EPROTO as above, or -errno. */
+int xst_steer_set_flags(const struct xst_steer_maps *m, uint32_t set, uint32_t clear);
+
+/* Destination MACs accepted under XST_F_MAC_ONLY (the interface's, its VLAN
+ * devices'). add: 0 added, 1 already present, -EINVAL a group (multicast or
+ * broadcast) or all-zero address, -ENOSPC XST_MAX_MACS reached. del: 0 or
+ * -ENOENT. list: up to max addresses sorted, returns the total count or
+ * -errno. The flags are not changed (XST_F_MAC_ONLY with an empty map
+ * steers nothing). */
+int xst_steer_mac_add(const struct xst_steer_maps *m, const uint8_t mac[6]);
+int xst_steer_mac_del(const struct xst_steer_maps *m, const uint8_t mac[6]);
+int xst_steer_mac_list(const struct xst_steer_maps *m, uint8_t (*out)[6], int max);
+
+/* Destination addresses accepted under XST_F_LOCAL_ONLY. family AF_INET:
+ * addr is 4 bytes, AF_INET6: 16 bytes, network order (struct in_addr /
+ * in6_addr). add: 0 added, 1 already present, -EAFNOSUPPORT another family,
+ * -ENOSPC XST_MAX_LOCAL_ADDRS reached. del: 0 or -ENOENT. The flags are not
+ * changed (XST_F_LOCAL_ONLY with both maps empty steers nothing). */
+int xst_steer_local_add(const struct xst_steer_maps *m, int family, const void *addr);
+int xst_steer_local_del(const struct xst_steer_maps *m, int family, const void *addr);
+
+struct xst_local_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network order; 4 bytes used for AF_INET */
+};
+
+/* Up to max local addresses (IPv4 first, each family sorted). Returns the
+ * total count, or -errno. */
+int xst_steer_local_list(const struct xst_steer_maps *m, struct xst_local_addr *out, int max);
+
+/* The Ethernet MAC of ifname into mac: 1 found, 0 the interface has none
+ * (not ARPHRD_ETHER, or all-zero), -ENODEV / -errno. */
+int xst_iface_mac(const char *ifname, uint8_t mac[6]);
+
+/* "02:00:5e:00:00:01" into buf (at least 18 bytes); parse returns 0 or -EINVAL. */
+void xst_mac_format(const uint8_t mac[6], char *buf, size_t size);
+int xst_mac_parse(const char *s, uint8_t mac[6]);
 
 extern const char *const xst_stat_names[XST_STAT_MAX];
 

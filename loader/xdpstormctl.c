@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "core/log.h"
 
 #define PROG "xdpstormctl"
@@ -105,15 +107,17 @@ static const char usage_attach[] =
 	"\n"
 	"Load the steering program, attach it to IF through libxdp (the multi-program\n"
 	"dispatcher when the kernel allows it, else a single-program attach), pin its maps\n"
-	"under " XST_PIN_ROOT "/IF/, install the default rules udp/53 and tcp/80 steer and\n"
-	"the interface's local addresses. A stale attachment left by a killed loader is\n"
-	"replaced; on failure nothing is left behind.\n"
+	"under " XST_PIN_ROOT "/IF/, and record the interface's local addresses and MAC:\n"
+	"only traffic addressed to them is ever steered. No service rules are installed:\n"
+	"the daemon adds the rules of what it serves (or use `" PROG " rule add`). A stale\n"
+	"attachment left by a killed loader is replaced; on failure nothing is left behind\n"
+	"and the error says what limits the attach (MTU, driver, queues) and what to do.\n"
 	"\n"
 	"  -i, --iface IF        interface to attach to (required)\n"
 	"  -m, --mode MODE       native (driver XDP, default) or skb (generic XDP)\n"
 	"\n"
-	"Fails (exit 1) when IF does not exist, is already attached, or runs another\n"
-	"XDP program.\n";
+	"Fails (exit 1) when IF does not exist, is already attached, runs another XDP\n"
+	"program (or xdpstorm's of another ABI version), or the kernel refuses.\n";
 
 static const char usage_detach[] =
 	"usage: " PROG " detach [--iface IF]\n"
@@ -127,8 +131,9 @@ static const char usage_status[] =
 	"usage: " PROG " status [--iface IF] [--json]\n"
 	"\n"
 	"Show whether IF is attached, the XDP mode, program id, whether libxdp's\n"
-	"multi-program dispatcher or a single-program attach is used, flags, rules with\n"
-	"hit counts, blocklist and local-address sizes, and the daemon sockets per queue.\n"
+	"multi-program dispatcher or a single-program attach is used, flags, max frame,\n"
+	"own MACs, rules with hit counts, blocklist and local-address sizes, and the daemon\n"
+	"socket per queue (saying when its process is gone).\n"
 	"Exit 0 also when not attached (\"attached: no\").\n"
 	"\n"
 	"  -i, --iface IF        interface\n"
@@ -138,7 +143,10 @@ static const char usage_stats[] =
 	"usage: " PROG " stats [--iface IF] [--json] [--watch SECONDS [--count N]]\n"
 	"\n"
 	"Print every outcome counter of the program (packets and bytes, summed over all\n"
-	"CPUs) and the daemon's per-queue counters (rx, tx, drops and XDP_STATISTICS).\n"
+	"CPUs) and the daemon's counters: per queue the worker (rx, tx, drops by reason,\n"
+	"frames), XDP_STATISTICS and each service (rx, replied, consumed, passed, dropped,\n"
+	"emitted and its own named counters); then the daemon-wide services (DNS over TCP).\n"
+	"Refuses (exit 1) counters published by a daemon of another ABI version.\n"
 	"\n"
 	"  -i, --iface IF        interface\n"
 	"  -j, --json            JSON: one object; with --watch one object per line\n"
@@ -300,6 +308,11 @@ static int open_maps(struct ctl_opts *o, struct xst_steer_maps *m)
 	case -ENOENT:
 		fail(o, "not attached (no xdpstorm program on the interface)");
 		break;
+	case -EPROTO:
+		fail(o, "the xdpstorm program on the interface comes from a build with another ABI "
+		     "version; this xdpstormctl reads v%d: use that build's xdpstormctl",
+		     XST_ABI_VERSION);
+		break;
 	default:
 		fail(o, "open maps: %s", strerror(-err));
 	}
@@ -312,6 +325,7 @@ static int cmd_attach(struct ctl_opts *o)
 {
 	enum xst_attach_mode mode = XST_MODE_NATIVE;
 	struct xst_steer_info info;
+	char hint[512];
 	int err;
 
 	if (!o->iface) {
@@ -336,7 +350,7 @@ static int cmd_attach(struct ctl_opts *o)
 		fail(o, "another (non-xdpstorm) XDP program is attached to the interface");
 		return 1;
 	default:
-		fail(o, "%s", strerror(-err));
+		fail(o, "%s", xst_steer_attach_hint(o->iface, err, mode, hint, sizeof(hint)));
 		return 1;
 	}
 	if (!xst_steer_info(o->iface, &info))
@@ -400,41 +414,85 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* 1 when pid names a live process (kill(pid, 0) succeeds or is refused for
+ * permission), 0 when it is gone (ESRCH) or 0. */
+static int pid_alive(uint32_t pid)
+{
+	if (!pid)
+		return 0;
+	return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+}
+
+/* Seconds since a CLOCK_MONOTONIC stamp, -1 when never published. */
+static double age_s(uint64_t now, uint64_t stamp)
+{
+	if (!stamp)
+		return -1;
+	return now > stamp ? (double)(now - stamp) / 1e9 : 0.0;
+}
+
 static void print_flags(uint32_t flags, int json)
 {
-	const char *sep = "";
+	static const struct {
+		uint32_t bit;
+		const char *json, *text;
+	} names[] = {
+		{ XST_F_LOCAL_ONLY, "local_only", "local addresses only" },
+		{ XST_F_MAC_ONLY, "mac_only", "own MACs only" },
+	};
+	size_t i;
+	int n = 0;
 
 	if (json) {
 		printf("[");
-		if (flags & XST_F_ENABLED) {
-			printf("\"enabled\"");
-			sep = ",";
-		}
-		if (flags & XST_F_LOCAL_ONLY)
-			printf("%s\"local_only\"", sep);
+		if (flags & XST_F_ENABLED)
+			printf("%s\"enabled\"", n++ ? "," : "");
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (flags & names[i].bit)
+				printf("%s\"%s\"", n++ ? "," : "", names[i].json);
 		printf("]");
 		return;
 	}
-	if (!(flags & XST_F_ENABLED)) {
-		printf("disabled");
-		sep = ", ";
-	} else {
-		printf("enabled");
-		sep = ", ";
-	}
-	if (flags & XST_F_LOCAL_ONLY)
-		printf("%slocal addresses only", sep);
+	printf("%s", flags & XST_F_ENABLED ? "enabled" : "disabled");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit)
+			printf(", %s", names[i].text);
+}
+
+/* A program of another build on the interface: its maps are never read. */
+static int other_abi(const struct xst_steer_info *info)
+{
+	return info->attached && info->abi_version && info->abi_version != XST_ABI_VERSION;
+}
+
+/* Does a qstats entry of ours describe anything? Unused entries are zero. */
+static int entry_used(const struct xst_queue_stats *q)
+{
+	static const struct xst_queue_stats zero;
+
+	return memcmp(q, &zero, sizeof(zero)) != 0;
+}
+
+/* The pid of an entry's writer. A v1 daemon's entry (no abi_version field)
+ * read with the v2 layout holds its bound flag (1) where v2 keeps
+ * abi_version and its pid where v2 keeps bound. */
+static uint32_t entry_pid(const struct xst_queue_stats *q)
+{
+	return q->abi_version == 1 ? q->bound : q->pid;
 }
 
 static int cmd_status(struct ctl_opts *o)
 {
 	static struct xst_steer_rule rules[MAX_LIST];
 	static struct xst_queue_stats q[XST_QSTATS_ENTRIES];
+	static uint8_t macs[XST_MAX_MACS][6];
 	struct xst_steer_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 	struct xst_steer_info info;
-	int err, nrules = 0, nb4 = 0, nb6 = 0, nl4 = 0, nl6 = 0, i, nq, foreign = 0;
+	int err, nrules = 0, nb4 = 0, nb6 = 0, nl4 = 0, nl6 = 0, nmacs = 0, i, nq, foreign = 0;
+	int readable = 0;
 	uint64_t now = mono_ns();
-	char dir[300];
+	const struct xst_queue_stats *dq = &q[XST_QSTATS_DAEMON];
+	char dir[300], mbuf[24];
 
 	err = resolve_iface(o);
 	if (err)
@@ -449,13 +507,12 @@ static int cmd_status(struct ctl_opts *o)
 		fail(o, "%s", strerror(-err));
 		return 1;
 	}
-	if (info.attached && xst_steer_maps_open(o->iface, &m)) {
+	if (info.attached && !other_abi(&info) && xst_steer_maps_open(o->iface, &m)) {
 		/* killed before its maps were bound: nothing more to read */
 		info.complete = 0;
-	} else if (info.attached) {
-		err = 0;
-		if (!err)
-			err = xst_steer_qstats_read(&m, q);
+	} else if (info.attached && !other_abi(&info)) {
+		readable = 1;
+		err = xst_steer_qstats_read(&m, q);
 		if (!err)
 			nrules = xst_steer_rule_list(&m, rules, MAX_LIST);
 		if (!err && nrules >= 0) {
@@ -463,8 +520,9 @@ static int cmd_status(struct ctl_opts *o)
 			nb6 = xst_steer_block_count(&m, AF_INET6);
 			nl4 = xst_steer_local_count(&m, AF_INET);
 			nl6 = xst_steer_local_count(&m, AF_INET6);
+			nmacs = xst_steer_mac_list(&m, macs, XST_MAX_MACS);
 		}
-		if (err || nrules < 0 || nb4 < 0 || nb6 < 0 || nl4 < 0 || nl6 < 0) {
+		if (err || nrules < 0 || nb4 < 0 || nb6 < 0 || nl4 < 0 || nl6 < 0 || nmacs < 0) {
 			fail(o, "read maps: %s", strerror(err ? -err : EIO));
 			xst_steer_maps_close(&m);
 			return 1;
@@ -472,6 +530,8 @@ static int cmd_status(struct ctl_opts *o)
 		xst_steer_maps_close(&m);
 		if (nrules > MAX_LIST)
 			nrules = MAX_LIST;
+		if (nmacs > XST_MAX_MACS)
+			nmacs = XST_MAX_MACS;
 	}
 	nq = info.nr_rx_queues > 0 ? info.nr_rx_queues : 1;
 	if (nq > XST_MAX_QUEUES)
@@ -496,8 +556,21 @@ static int cmd_status(struct ctl_opts *o)
 		printf(",\"dispatcher\":%s,\"pinned\":%s,\"pin_dir\":",
 		       info.dispatcher ? "true" : "false", info.pinned ? "true" : "false");
 		json_str(dir);
-		printf(",\"abi_version\":%u,\"flags\":", info.abi_version);
+		printf(",\"abi_version\":%u,\"other_abi\":%s", info.abi_version,
+		       other_abi(&info) ? "true" : "false");
+		if (!readable) {
+			printf("}\n");
+			return 0;
+		}
+		printf(",\"flags\":");
 		print_flags(info.flags, 1);
+		printf(",\"max_frame\":%u", info.max_frame);
+		printf(",\"macs\":[");
+		for (i = 0; i < nmacs; i++) {
+			xst_mac_format(macs[i], mbuf, sizeof(mbuf));
+			printf("%s\"%s\"", i ? "," : "", mbuf);
+		}
+		printf("]");
 		printf(",\"local_addrs\":{\"ipv4\":%d,\"ipv6\":%d}", nl4, nl6);
 		printf(",\"blocklist\":{\"ipv4\":%d,\"ipv6\":%d}", nb4, nb6);
 		printf(",\"rules\":[");
@@ -507,14 +580,20 @@ static int cmd_status(struct ctl_opts *o)
 			       xst_steer_action_name(rules[i].action),
 			       (unsigned long long)rules[i].hits);
 		printf("],\"queues\":[");
-		for (i = 0; i < nq; i++) {
-			double age = q[i].updated_ns && now > q[i].updated_ns
-					     ? (double)(now - q[i].updated_ns) / 1e9 : -1;
-
-			printf("%s{\"queue\":%d,\"bound\":%s,\"pid\":%u,\"age_s\":%.1f}", i ? "," : "",
-			       i, q[i].bound ? "true" : "false", q[i].pid, age);
-		}
-		printf("]}\n");
+		for (i = 0; i < nq; i++)
+			printf("%s{\"queue\":%d,\"bound\":%s,\"pid\":%u,\"pid_alive\":%s,"
+			       "\"abi_version\":%u,\"age_s\":%.1f}", i ? "," : "", i,
+			       q[i].bound ? "true" : "false", entry_pid(&q[i]),
+			       pid_alive(entry_pid(&q[i])) ? "true" : "false", q[i].abi_version,
+			       age_s(now, q[i].updated_ns));
+		printf("],\"daemon\":");
+		if (entry_used(dq))
+			printf("{\"pid\":%u,\"pid_alive\":%s,\"abi_version\":%u,\"age_s\":%.1f}",
+			       entry_pid(dq), pid_alive(entry_pid(dq)) ? "true" : "false",
+			       dq->abi_version, age_s(now, dq->updated_ns));
+		else
+			printf("null");
+		printf("}\n");
 		return 0;
 	}
 
@@ -528,8 +607,13 @@ static int cmd_status(struct ctl_opts *o)
 			printf("attached:     no\n");
 		return 0;
 	}
-	printf("attached:     yes%s\n",
-	       info.complete ? "" : " (INCOMPLETE: loader killed mid-attach? run detach or attach)");
+	if (other_abi(&info))
+		printf("attached:     yes, by another build (config ABI v%u; this xdpstormctl "
+		       "reads v%d: use the xdpstormctl of that build)\n", info.abi_version,
+		       XST_ABI_VERSION);
+	else
+		printf("attached:     yes%s\n", info.complete ? "" :
+		       " (INCOMPLETE: loader killed mid-attach? run detach or attach)");
 	printf("mode:         %s\n", xst_steer_mode_name(info.mode));
 	printf("program id:   %u (%s)\n", info.prog_id, XST_PROG_NAME);
 	if (info.dispatcher)
@@ -539,41 +623,79 @@ static int cmd_status(struct ctl_opts *o)
 		printf("multi-program dispatcher: no (single-program attach)\n");
 	printf("pinned maps:  %s\n", info.pinned ? dir :
 	       "not visible here (maps reached through the program)");
+	if (!readable)
+		return 0;
 	printf("flags:        ");
 	print_flags(info.flags, 0);
 	printf(" (abi %u)\n", info.abi_version);
+	if (info.max_frame)
+		printf("max frame:    %u bytes (longer frames go to the kernel)\n", info.max_frame);
+	else
+		printf("max frame:    none (frames in several buffers go to the kernel)\n");
+	printf("own MACs:     %d%s", nmacs, nmacs ? " (" : "");
+	for (i = 0; i < nmacs; i++) {
+		xst_mac_format(macs[i], mbuf, sizeof(mbuf));
+		printf("%s%s", i ? ", " : "", mbuf);
+	}
+	printf("%s\n", nmacs ? ")" : (info.flags & XST_F_MAC_ONLY) ? " (nothing is steered)" : "");
 	printf("local addrs:  %d IPv4, %d IPv6\n", nl4, nl6);
 	printf("blocklist:    %d IPv4 prefix%s, %d IPv6 prefix%s\n", nb4, nb4 == 1 ? "" : "es",
 	       nb6, nb6 == 1 ? "" : "es");
-	printf("rules:        %d\n", nrules);
+	printf("rules:        %d%s\n", nrules,
+	       nrules ? "" : " (no service rules: a daemon adds those of what it serves)");
 	for (i = 0; i < nrules; i++)
 		printf("  %s/%-5u %-6s hits %llu\n", xst_steer_proto_name(rules[i].proto),
 		       rules[i].port, xst_steer_action_name(rules[i].action),
 		       (unsigned long long)rules[i].hits);
 	printf("sockets per queue:\n");
 	for (i = 0; i < nq; i++) {
-		if (q[i].bound)
-			printf("  queue %-2d  bound, pid %u, updated %.1f s ago\n", i, q[i].pid,
-			       q[i].updated_ns && now > q[i].updated_ns
-				       ? (double)(now - q[i].updated_ns) / 1e9 : 0.0);
+		uint32_t pid = entry_pid(&q[i]);
+
+		if (q[i].abi_version && q[i].abi_version != XST_ABI_VERSION)
+			printf("  queue %-2d  published by pid %u with stats ABI v%u (another build)\n",
+			       i, pid, q[i].abi_version);
+		else if (q[i].bound && !pid_alive(pid))
+			printf("  queue %-2d  socket of pid %u, which is gone (the kernel passes its "
+			       "traffic through)\n", i, pid);
+		else if (q[i].bound)
+			printf("  queue %-2d  socket of pid %u, updated %.1f s ago\n", i, pid,
+			       age_s(now, q[i].updated_ns) < 0 ? 0.0 : age_s(now, q[i].updated_ns));
 		else
 			printf("  queue %-2d  none (steered flows go to the kernel)\n", i);
 	}
+	if (entry_used(dq))
+		printf("daemon-wide:  pid %u%s\n", entry_pid(dq),
+		       pid_alive(entry_pid(dq)) ? "" : ", which is gone");
 	return 0;
 }
 
 /* ---- stats ---------------------------------------------------------------------- */
 
+enum qgroup { G_WORKER, G_DROP, G_GAUGE, G_XSK };
+
 struct qfield {
-	const char *name;
+	const char *name;	/* struct field name: the JSON key */
+	const char *label;	/* text output */
 	size_t off;
+	enum qgroup group;
 };
 
-#define QF(f) { #f, offsetof(struct xst_queue_stats, f) }
+/* Every counter of struct xst_queue_stats, in struct order. */
+#define QF(f, l, g) { #f, l, offsetof(struct xst_queue_stats, f), g }
 static const struct qfield qfields[] = {
-	QF(rx_packets), QF(tx_packets), QF(rx_dropped), QF(tx_errors),
-	QF(xsk_rx_dropped), QF(xsk_rx_invalid), QF(xsk_tx_invalid),
-	QF(xsk_rx_ring_full), QF(xsk_fill_empty), QF(xsk_tx_empty),
+	QF(rx_packets, "rx", G_WORKER), QF(tx_packets, "tx", G_WORKER),
+	QF(tx_errors, "tx_errors", G_WORKER), QF(batches, "batches", G_WORKER),
+	QF(idle_waits, "idle_waits", G_WORKER), QF(timers, "timers", G_WORKER),
+	QF(tx_kicks, "tx_kicks", G_WORKER), QF(rx_dropped, "total", G_DROP),
+	QF(drop_malformed, "malformed", G_DROP), QF(drop_unsupported, "unsupported", G_DROP),
+	QF(drop_fragment, "fragment", G_DROP), QF(drop_not_unicast, "not_unicast", G_DROP),
+	QF(drop_martian, "martian", G_DROP), QF(drop_foreign_mac, "foreign_mac", G_DROP),
+	QF(drop_foreign_vlan, "foreign_vlan", G_DROP), QF(drop_no_service, "no_service", G_DROP),
+	QF(passed, "passed", G_WORKER), QF(frames_free, "free", G_GAUGE),
+	QF(frames_held, "held", G_GAUGE), QF(xsk_rx_dropped, "rx_dropped", G_XSK),
+	QF(xsk_rx_invalid, "rx_invalid", G_XSK), QF(xsk_tx_invalid, "tx_invalid", G_XSK),
+	QF(xsk_rx_ring_full, "rx_ring_full", G_XSK), QF(xsk_fill_empty, "fill_empty", G_XSK),
+	QF(xsk_tx_empty, "tx_empty", G_XSK),
 };
 #define NR_QFIELDS (sizeof(qfields) / sizeof(qfields[0]))
 
@@ -585,22 +707,211 @@ static uint64_t qget(const struct xst_queue_stats *q, size_t i)
 	return v;
 }
 
+/* The verdict counters of a service block, in struct order. */
+#define SF(f) { #f, offsetof(struct xst_svc_qstats, f) }
+static const struct {
+	const char *name;
+	size_t off;
+} sfields[] = { SF(rx), SF(replied), SF(consumed), SF(passed), SF(dropped), SF(emitted) };
+#define NR_SFIELDS (sizeof(sfields) / sizeof(sfields[0]))
+
+static uint64_t sget(const struct xst_svc_qstats *v, size_t i)
+{
+	uint64_t x;
+
+	memcpy(&x, (const char *)v + sfields[i].off, sizeof(x));
+	return x;
+}
+
+/* One reading of everything `stats` shows. */
+struct snap {
+	struct xst_steer_stats s;
+	struct xst_queue_stats q[XST_QSTATS_ENTRIES];
+	struct xst_stat_names names;	/* zero when the daemon never wrote it */
+	uint64_t t;			/* CLOCK_MONOTONIC of the reading */
+};
+
 static int queue_used(const struct xst_queue_stats *q)
 {
-	size_t i;
+	return entry_used(q);
+}
 
-	if (q->bound || q->pid)
+static int nr_svcs(const struct xst_queue_stats *q)
+{
+	return q->nr_services < XST_QSTATS_SVC_MAX ? (int)q->nr_services : XST_QSTATS_SVC_MAX;
+}
+
+static int nr_ctrs(const struct xst_svc_qstats *v)
+{
+	return v->nr_counters < XST_QSTATS_CTR_MAX ? (int)v->nr_counters : XST_QSTATS_CTR_MAX;
+}
+
+/* A service's name from snames_map, or "svcN" when the daemon did not
+ * publish one. The names are NUL-terminated by contract; never trusted. */
+static const char *svc_name(const struct snap *sn, const struct xst_svc_qstats *v, char *buf,
+			    size_t size)
+{
+	if (v->id < sn->names.nr_services && v->id < XST_QSTATS_SVC_MAX &&
+	    sn->names.svc[v->id].name[0]) {
+		snprintf(buf, size, "%.*s", XST_SVC_NAME_LEN, sn->names.svc[v->id].name);
+		return buf;
+	}
+	snprintf(buf, size, "svc%u", v->id);
+	return buf;
+}
+
+static const char *ctr_name(const struct snap *sn, const struct xst_svc_qstats *v, int k,
+			    char *buf, size_t size)
+{
+	if (v->id < sn->names.nr_services && v->id < XST_QSTATS_SVC_MAX &&
+	    (uint32_t)k < sn->names.svc[v->id].nr_counters && sn->names.svc[v->id].counter[k][0]) {
+		snprintf(buf, size, "%.*s", XST_STAT_NAME_LEN, sn->names.svc[v->id].counter[k]);
+		return buf;
+	}
+	snprintf(buf, size, "counter%d", k);
+	return buf;
+}
+
+/*
+ * Read a snapshot and check that it is ABI v2 throughout: 0, 1 refused
+ * (message printed), or -errno. The config and the map sizes were checked
+ * when the maps were opened (check_maps()); the entries are checked on every
+ * reading since a daemon of another build may start at any time.
+ */
+static int read_snap(struct ctl_opts *o, const struct xst_steer_maps *m, struct snap *sn)
+{
+	__u32 key = 0;
+	size_t i;
+	int err;
+
+	err = xst_steer_stats_read(m, &sn->s);
+	if (!err)
+		err = xst_steer_qstats_read(m, sn->q);
+	if (err)
+		return err;
+	memset(&sn->names, 0, sizeof(sn->names));
+	if (bpf_map_lookup_elem(m->snames, &key, &sn->names))
+		return -errno;
+	sn->t = mono_ns();
+	for (i = 0; i < XST_QSTATS_ENTRIES; i++) {
+		const struct xst_queue_stats *q = &sn->q[i];
+
+		if (!queue_used(q) || q->abi_version == XST_ABI_VERSION)
+			continue;
+		fail(o, "xdpstorm daemon pid %u publishes stats ABI v%u; this xdpstormctl reads "
+		     "v%d: use the xdpstormctl built with that daemon", entry_pid(q),
+		     q->abi_version, XST_ABI_VERSION);
 		return 1;
-	for (i = 0; i < NR_QFIELDS; i++)
-		if (qget(q, i))
-			return 1;
+	}
+	if (sn->names.abi_version && sn->names.abi_version != XST_ABI_VERSION) {
+		fail(o, "xdpstorm daemon publishes stat names of ABI v%u; this xdpstormctl reads "
+		     "v%d: use the xdpstormctl built with that daemon", sn->names.abi_version,
+		     XST_ABI_VERSION);
+		return 1;
+	}
 	return 0;
 }
 
-static void print_stats_json(const struct ctl_opts *o, const struct xst_steer_stats *s,
-			     const struct xst_queue_stats *q, const struct xst_steer_stats *prev,
-			     const struct xst_queue_stats *qprev, double dt)
+/* Value sizes of the maps `stats` reads against this build's structs: 0 or
+ * 1 refused (message printed). */
+static int check_maps(struct ctl_opts *o, const struct xst_steer_maps *m)
 {
+	const struct {
+		const char *name;
+		size_t size;
+		int fd;
+	} want[] = {
+		{ XST_MAP_QSTATS, sizeof(struct xst_queue_stats), m->qstats },
+		{ XST_MAP_SNAMES, sizeof(struct xst_stat_names), m->snames },
+		{ XST_MAP_CONFIG, sizeof(struct xst_steer_config), m->config },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct bpf_map_info mi = {};
+		__u32 len = sizeof(mi);
+
+		if (bpf_obj_get_info_by_fd(want[i].fd, &mi, &len)) {
+			fail(o, "%s: %s", want[i].name, strerror(errno));
+			return 1;
+		}
+		if (mi.value_size != want[i].size) {
+			fail(o, "%s holds %u-byte entries, this xdpstormctl reads %zu-byte ones "
+			     "(ABI v%d): use the xdpstormctl built with that program and daemon",
+			     want[i].name, mi.value_size, want[i].size, XST_ABI_VERSION);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static double rate(uint64_t now, uint64_t then, double dt)
+{
+	return (double)(now - then) / dt;
+}
+
+/* {"rx":N,...,"counters":{...}} of one service block; with p, rates too. */
+static void json_svc(const struct snap *sn, const struct xst_svc_qstats *v,
+		     const struct xst_svc_qstats *p, double dt)
+{
+	char nbuf[XST_STAT_NAME_LEN + 16];
+	size_t f;
+	int k;
+
+	printf("{");
+	for (f = 0; f < NR_SFIELDS; f++)
+		printf("%s\"%s\":%llu", f ? "," : "", sfields[f].name,
+		       (unsigned long long)sget(v, f));
+	if (p)
+		printf(",\"rx_pps\":%.1f,\"replied_pps\":%.1f,\"dropped_pps\":%.1f",
+		       rate(v->rx, p->rx, dt), rate(v->replied, p->replied, dt),
+		       rate(v->dropped, p->dropped, dt));
+	printf(",\"counters\":{");
+	for (k = 0; k < nr_ctrs(v); k++) {
+		printf("%s", k ? "," : "");
+		json_str(ctr_name(sn, v, k, nbuf, sizeof(nbuf)));
+		printf(":%llu", (unsigned long long)v->counter[k]);
+	}
+	printf("}}");
+}
+
+/* The same service (by id) in the previous reading, for rates. */
+static const struct xst_svc_qstats *svc_prev(const struct xst_queue_stats *qp,
+					     const struct xst_svc_qstats *v)
+{
+	int j;
+
+	if (!qp)
+		return NULL;
+	for (j = 0; j < nr_svcs(qp); j++)
+		if (qp->svc[j].id == v->id)
+			return &qp->svc[j];
+	return NULL;
+}
+
+static void json_services(const struct snap *sn, const struct xst_queue_stats *q,
+			  const struct xst_queue_stats *qp, double dt)
+{
+	char nbuf[XST_SVC_NAME_LEN + 16];
+	const struct xst_svc_qstats *p;
+	int j;
+
+	printf("\"services\":{");
+	for (j = 0; j < nr_svcs(q); j++) {
+		printf("%s", j ? "," : "");
+		json_str(svc_name(sn, &q->svc[j], nbuf, sizeof(nbuf)));
+		printf(":");
+		p = svc_prev(qp, &q->svc[j]);
+		json_svc(sn, &q->svc[j], p, p ? dt : 0);
+	}
+	printf("}");
+}
+
+static void print_stats_json(const struct ctl_opts *o, const struct snap *sn,
+			     const struct snap *prev)
+{
+	const struct xst_queue_stats *dq = &sn->q[XST_QSTATS_DAEMON];
+	double dt = prev ? (double)(sn->t - prev->t) / 1e9 : 0;
 	size_t i, f;
 	int n = 0;
 
@@ -611,34 +922,147 @@ static void print_stats_json(const struct ctl_opts *o, const struct xst_steer_st
 	printf(",\"counters\":{");
 	for (i = 0; i < XST_STAT_MAX; i++) {
 		printf("%s\"%s\":{\"packets\":%llu,\"bytes\":%llu", i ? "," : "", xst_stat_names[i],
-		       (unsigned long long)s->stat[i].packets,
-		       (unsigned long long)s->stat[i].bytes);
+		       (unsigned long long)sn->s.stat[i].packets,
+		       (unsigned long long)sn->s.stat[i].bytes);
 		if (prev)
 			printf(",\"pps\":%.1f,\"bps\":%.1f",
-			       (double)(s->stat[i].packets - prev->stat[i].packets) / dt,
-			       (double)(s->stat[i].bytes - prev->stat[i].bytes) * 8 / dt);
+			       rate(sn->s.stat[i].packets, prev->s.stat[i].packets, dt),
+			       rate(sn->s.stat[i].bytes, prev->s.stat[i].bytes, dt) * 8);
 		printf("}");
 	}
 	printf("},\"queues\":[");
 	for (i = 0; i < XST_MAX_QUEUES; i++) {
-		if (!queue_used(&q[i]))
+		const struct xst_queue_stats *q = &sn->q[i], *qp = prev ? &prev->q[i] : NULL;
+
+		if (!queue_used(q))
 			continue;
-		printf("%s{\"queue\":%zu,\"bound\":%s,\"pid\":%u", n++ ? "," : "", i,
-		       q[i].bound ? "true" : "false", q[i].pid);
+		printf("%s{\"queue\":%zu,\"bound\":%s,\"pid\":%u,\"pid_alive\":%s,"
+		       "\"abi_version\":%u,\"updated_s_ago\":%.3f", n++ ? "," : "", i,
+		       q->bound ? "true" : "false", q->pid, pid_alive(q->pid) ? "true" : "false",
+		       q->abi_version, age_s(sn->t, q->updated_ns));
 		for (f = 0; f < NR_QFIELDS; f++)
-			printf(",\"%s\":%llu", qfields[f].name, (unsigned long long)qget(&q[i], f));
-		if (qprev)
-			printf(",\"rx_pps\":%.1f,\"tx_pps\":%.1f",
-			       (double)(q[i].rx_packets - qprev[i].rx_packets) / dt,
-			       (double)(q[i].tx_packets - qprev[i].tx_packets) / dt);
+			printf(",\"%s\":%llu", qfields[f].name, (unsigned long long)qget(q, f));
+		if (qp)
+			printf(",\"rx_pps\":%.1f,\"tx_pps\":%.1f,\"rx_dropped_pps\":%.1f",
+			       rate(q->rx_packets, qp->rx_packets, dt),
+			       rate(q->tx_packets, qp->tx_packets, dt),
+			       rate(q->rx_dropped, qp->rx_dropped, dt));
+		printf(",");
+		json_services(sn, q, qp, dt);
 		printf("}");
 	}
-	printf("]}\n");
+	printf("],\"daemon\":");
+	if (queue_used(dq)) {
+		printf("{\"pid\":%u,\"pid_alive\":%s,\"abi_version\":%u,\"updated_s_ago\":%.3f,",
+		       dq->pid, pid_alive(dq->pid) ? "true" : "false", dq->abi_version,
+		       age_s(sn->t, dq->updated_ns));
+		json_services(sn, dq, prev ? &prev->q[XST_QSTATS_DAEMON] : NULL, dt);
+		printf("}");
+	} else {
+		printf("null");
+	}
+	printf("}\n");
 }
 
-static void print_stats_text(const struct ctl_opts *o, const struct xst_steer_stats *s,
-			     const struct xst_queue_stats *q)
+/* "  name value  name value ..." lines, wrapped before 100 columns; the
+ * first line starts with indent, the others with as many spaces. */
+struct kvline {
+	int col;
+	const char *indent;
+	int lines;
+};
+
+static void kv(struct kvline *l, const char *name, uint64_t v)
 {
+	char item[96];
+	int w = snprintf(item, sizeof(item), "%s %llu", name, (unsigned long long)v);
+
+	if (l->col && l->col + 2 + w > 100) {
+		printf("\n");
+		l->col = 0;
+	}
+	if (!l->col)
+		l->col = printf("%*s", (int)strlen(l->indent), l->lines++ ? "" : l->indent);
+	else
+		l->col += printf("  ");
+	l->col += printf("%s", item);
+}
+
+static void kv_end(struct kvline *l)
+{
+	if (l->col)
+		printf("\n");
+	l->col = 0;
+	l->lines = 0;
+}
+
+static void text_services(const struct snap *sn, const struct xst_queue_stats *q)
+{
+	char nbuf[XST_STAT_NAME_LEN + 16];
+	struct kvline l = { 0, "        ", 0 };
+	size_t f;
+	int j, k;
+
+	if (!nr_svcs(q))
+		return;
+	printf("    %-16s", "service");
+	for (f = 0; f < NR_SFIELDS; f++)
+		printf(" %12s", sfields[f].name);
+	printf("\n");
+	for (j = 0; j < nr_svcs(q); j++) {
+		const struct xst_svc_qstats *v = &q->svc[j];
+
+		printf("    %-16s", svc_name(sn, v, nbuf, sizeof(nbuf)));
+		for (f = 0; f < NR_SFIELDS; f++)
+			printf(" %12llu", (unsigned long long)sget(v, f));
+		printf("\n");
+		for (k = 0; k < nr_ctrs(v); k++)
+			kv(&l, ctr_name(sn, v, k, nbuf, sizeof(nbuf)), v->counter[k]);
+		kv_end(&l);
+	}
+}
+
+static void text_queue(const struct snap *sn, const struct xst_queue_stats *q)
+{
+	static const struct {
+		enum qgroup g;
+		const char *indent;
+	} groups[] = {
+		{ G_WORKER, "    worker    " }, { G_DROP, "    drops     " },
+		{ G_GAUGE, "    frames    " }, { G_XSK, "    xsk       " },
+	};
+	struct kvline l;
+	size_t g, f;
+
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		l.col = 0;
+		l.lines = 0;
+		l.indent = groups[g].indent;
+		for (f = 0; f < NR_QFIELDS; f++)
+			if (qfields[f].group == groups[g].g)
+				kv(&l, qfields[f].label, qget(q, f));
+		kv_end(&l);
+	}
+	text_services(sn, q);
+}
+
+static void print_owner(const struct snap *sn, const struct xst_queue_stats *q)
+{
+	double age = age_s(sn->t, q->updated_ns);
+
+	if (!q->pid)
+		printf("no daemon");
+	else if (!pid_alive(q->pid))
+		printf("pid %u, which is gone", q->pid);
+	else
+		printf("pid %u", q->pid);
+	if (age >= 0)
+		printf(", updated %.1f s ago", age);
+}
+
+static void print_stats_text(const struct ctl_opts *o, const struct snap *sn)
+{
+	const struct xst_queue_stats *dq = &sn->q[XST_QSTATS_DAEMON];
 	uint64_t tp = 0, tb = 0;
 	size_t i;
 	int any = 0;
@@ -647,77 +1071,90 @@ static void print_stats_text(const struct ctl_opts *o, const struct xst_steer_st
 	printf("  %-16s %16s %18s\n", "outcome", "packets", "bytes");
 	for (i = 0; i < XST_STAT_MAX; i++) {
 		printf("  %-16s %16llu %18llu\n", xst_stat_names[i],
-		       (unsigned long long)s->stat[i].packets,
-		       (unsigned long long)s->stat[i].bytes);
-		tp += s->stat[i].packets;
-		tb += s->stat[i].bytes;
+		       (unsigned long long)sn->s.stat[i].packets,
+		       (unsigned long long)sn->s.stat[i].bytes);
+		tp += sn->s.stat[i].packets;
+		tb += sn->s.stat[i].bytes;
 	}
 	printf("  %-16s %16llu %18llu\n", "total", (unsigned long long)tp, (unsigned long long)tb);
 	printf("per-queue (daemon):\n");
 	for (i = 0; i < XST_MAX_QUEUES; i++) {
-		if (!queue_used(&q[i]))
+		const struct xst_queue_stats *q = &sn->q[i];
+
+		if (!queue_used(q))
 			continue;
-		if (!any++)
-			printf("  %-5s %-5s %-7s %12s %12s %10s %9s %9s %9s %9s %9s %9s %9s\n",
-			       "queue", "bound", "pid", "rx", "tx", "rx_drop", "tx_err",
-			       "xsk_drop", "rx_inval", "tx_inval", "ring_full", "fill_empt",
-			       "tx_empty");
-		printf("  %-5zu %-5s %-7u %12llu %12llu %10llu %9llu %9llu %9llu %9llu %9llu %9llu"
-		       " %9llu\n", i, q[i].bound ? "yes" : "no", q[i].pid,
-		       (unsigned long long)q[i].rx_packets, (unsigned long long)q[i].tx_packets,
-		       (unsigned long long)q[i].rx_dropped, (unsigned long long)q[i].tx_errors,
-		       (unsigned long long)q[i].xsk_rx_dropped,
-		       (unsigned long long)q[i].xsk_rx_invalid,
-		       (unsigned long long)q[i].xsk_tx_invalid,
-		       (unsigned long long)q[i].xsk_rx_ring_full,
-		       (unsigned long long)q[i].xsk_fill_empty,
-		       (unsigned long long)q[i].xsk_tx_empty);
+		any = 1;
+		printf("  queue %zu: %s, ", i, q->bound ? "bound" : "not bound");
+		print_owner(sn, q);
+		printf("\n");
+		text_queue(sn, q);
 	}
 	if (!any)
 		printf("  no daemon sockets (no queue has published counters)\n");
+	if (queue_used(dq)) {
+		printf("daemon-wide (services outside the queues): ");
+		print_owner(sn, dq);
+		printf("\n");
+		text_services(sn, dq);
+	}
 }
 
-static void print_rates_text(const struct ctl_opts *o, const struct xst_steer_stats *s,
-			     const struct xst_steer_stats *p, const struct xst_queue_stats *q,
-			     const struct xst_queue_stats *qp, double dt)
+static void print_rates_text(const struct ctl_opts *o, const struct snap *sn,
+			     const struct snap *p)
 {
-	char tbuf[32];
+	double dt = (double)(sn->t - p->t) / 1e9, tot = 0;
+	char tbuf[32], nbuf[XST_SVC_NAME_LEN + 16];
 	time_t t = time(NULL);
 	size_t i;
-	double tot = 0;
+	int j;
 
 	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&t));
 	printf("%s  %s  rates over %.2f s\n", tbuf, o->iface, dt);
 	printf("  %-16s %14s %16s %16s\n", "outcome", "pkt/s", "bit/s", "packets");
 	for (i = 0; i < XST_STAT_MAX; i++) {
-		double pps = (double)(s->stat[i].packets - p->stat[i].packets) / dt;
-		double bps = (double)(s->stat[i].bytes - p->stat[i].bytes) * 8 / dt;
+		double pps = rate(sn->s.stat[i].packets, p->s.stat[i].packets, dt);
 
 		tot += pps;
-		printf("  %-16s %14.1f %16.1f %16llu\n", xst_stat_names[i], pps, bps,
-		       (unsigned long long)s->stat[i].packets);
+		printf("  %-16s %14.1f %16.1f %16llu\n", xst_stat_names[i], pps,
+		       rate(sn->s.stat[i].bytes, p->s.stat[i].bytes, dt) * 8,
+		       (unsigned long long)sn->s.stat[i].packets);
 	}
 	printf("  %-16s %14.1f\n", "total", tot);
-	for (i = 0; i < XST_MAX_QUEUES; i++) {
-		if (!queue_used(&q[i]))
+	for (i = 0; i < XST_QSTATS_ENTRIES; i++) {
+		const struct xst_queue_stats *q = &sn->q[i], *qp = &p->q[i];
+
+		if (!queue_used(q))
 			continue;
-		printf("  queue %-2zu rx %.1f/s tx %.1f/s rx_drop %.1f/s xsk_drop %.1f/s\n", i,
-		       (double)(q[i].rx_packets - qp[i].rx_packets) / dt,
-		       (double)(q[i].tx_packets - qp[i].tx_packets) / dt,
-		       (double)(q[i].rx_dropped - qp[i].rx_dropped) / dt,
-		       (double)(q[i].xsk_rx_dropped - qp[i].xsk_rx_dropped) / dt);
+		if (i == XST_QSTATS_DAEMON)
+			printf("  daemon-wide");
+		else
+			printf("  queue %-2zu rx %.1f/s tx %.1f/s rx_drop %.1f/s xsk_drop %.1f/s", i,
+			       rate(q->rx_packets, qp->rx_packets, dt),
+			       rate(q->tx_packets, qp->tx_packets, dt),
+			       rate(q->rx_dropped, qp->rx_dropped, dt),
+			       rate(q->xsk_rx_dropped, qp->xsk_rx_dropped, dt));
+		for (j = 0; j < nr_svcs(q); j++) {
+			const struct xst_svc_qstats *v = &q->svc[j], *vp = svc_prev(qp, v);
+
+			if (!vp)
+				continue;
+			printf("  %s rx %.1f/s replied %.1f/s dropped %.1f/s",
+			       svc_name(sn, v, nbuf, sizeof(nbuf)), rate(v->rx, vp->rx, dt),
+			       rate(v->replied, vp->replied, dt), rate(v->dropped, vp->dropped, dt));
+		}
+		printf("\n");
 	}
 	fflush(stdout);
 }
 
 static int cmd_stats(struct ctl_opts *o)
 {
-	static struct xst_queue_stats q[XST_QSTATS_ENTRIES], qp[XST_QSTATS_ENTRIES];
-	struct xst_steer_stats s, p;
+	static struct snap sa, sb;
+	struct snap *s = &sa, *p = &sb, *tmp;
+	struct xst_steer_info info;
 	struct xst_steer_maps m;
 	unsigned long count = 0;
 	double interval = 0;
-	uint64_t t0, t1;
 	unsigned long n;
 	int err;
 
@@ -746,55 +1183,58 @@ static int cmd_stats(struct ctl_opts *o)
 			return EXIT_USAGE;
 		}
 	}
+	err = resolve_iface(o);
+	if (err)
+		return err;
+	/* Another build's program: say so rather than read its maps as ours. */
+	if (!xst_steer_info(o->iface, &info) && other_abi(&info)) {
+		fail(o, "the xdpstorm program on the interface has config ABI v%u; this "
+		     "xdpstormctl reads v%d: use the xdpstormctl built with that program",
+		     info.abi_version, XST_ABI_VERSION);
+		return 1;
+	}
 	err = open_maps(o, &m);
 	if (err)
 		return err;
-	err = xst_steer_stats_read(&m, &s);
+	err = check_maps(o, &m);
 	if (!err)
-		err = xst_steer_qstats_read(&m, q);
+		err = read_snap(o, &m, s);
 	if (err)
-		goto out_err;
+		goto out;
 	if (!o->watch) {
 		if (o->json)
-			print_stats_json(o, &s, q, NULL, NULL, 0);
+			print_stats_json(o, s, NULL);
 		else
-			print_stats_text(o, &s, q);
-		xst_steer_maps_close(&m);
-		return 0;
+			print_stats_text(o, s);
+		goto out;
 	}
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	t0 = mono_ns();
 	for (n = 0; !stop && (!count || n < count); n++) {
 		struct timespec ts = { (time_t)interval,
 				       (long)((interval - (double)(time_t)interval) * 1e9) };
 
+		tmp = p;
 		p = s;
-		memcpy(qp, q, sizeof(q));
+		s = tmp;
 		/* nanosleep returns early on a signal: stop without a last line */
 		if (nanosleep(&ts, NULL) && stop)
 			break;
-		err = xst_steer_stats_read(&m, &s);
-		if (!err)
-			err = xst_steer_qstats_read(&m, q);
+		err = read_snap(o, &m, s);
 		if (err)
-			goto out_err;
-		t1 = mono_ns();
+			goto out;
 		if (o->json)
-			print_stats_json(o, &s, q, &p, qp, (double)(t1 - t0) / 1e9);
+			print_stats_json(o, s, p);
 		else
-			print_rates_text(o, &s, &p, q, qp, (double)(t1 - t0) / 1e9);
+			print_rates_text(o, s, p);
 		fflush(stdout);
-		t0 = t1;
 	}
+out:
+	if (err < 0)
+		fail(o, "read counters: %s", strerror(-err));
 	xst_steer_maps_close(&m);
-	return 0;
-
-out_err:
-	fail(o, "read counters: %s", strerror(-err));
-	xst_steer_maps_close(&m);
-	return 1;
+	return err ? 1 : 0;
 }
 
 /* ---- rules ----------------------------------------------------------------------- */

@@ -15,7 +15,9 @@
 #define XST_MAX_LOCAL_ADDRS	256
 #define XST_MAX_BLOCKS		65536
 #define XST_MAX_VLAN_TAGS	2
-#define XST_MAX_IPV6_EXT	4	/* extension headers walked before giving up (PASS) */
+#define XST_MAX_IPV6_EXT	4	/* IPv6 extension headers a steered packet may carry */
+#define XST_MAX_IPV6_OPTS	8	/* options per hop-by-hop/destination-options header */
+#define XST_MAX_MACS		64	/* entries of macs_map */
 
 #define XST_PIN_ROOT		"/sys/fs/bpf/xdpstorm"	/* maps at XST_PIN_ROOT/<ifname>/<map> */
 #define XST_PROG_NAME		"xst_steer"
@@ -41,7 +43,8 @@ enum xst_stat {
 	XST_STAT_PASS_FRAG,	/* IPv4/IPv6 fragment: XDP_PASS, the kernel reassembles */
 	XST_STAT_PASS_RULE,	/* a rule with action pass matched: XDP_PASS */
 	XST_STAT_PASS_NOT_LOCAL,/* steer rule matched, destination not a local address: XDP_PASS */
-	XST_STAT_PASS_PARSE,	/* headers not understood (truncated L2/L3, too many tags/ext): XDP_PASS */
+	XST_STAT_PASS_PARSE,	/* headers not understood (truncated L2/L3/extension header, too
+				 * many VLAN tags, an IPv6 option overrunning its header): XDP_PASS */
 	XST_STAT_STEER,		/* redirected to the AF_XDP socket of the rx queue */
 	XST_STAT_NO_XSK,	/* steer rule matched but no socket on that queue: XDP_PASS */
 	XST_STAT_DROP_RULE,	/* a rule with action drop matched: XDP_DROP */
@@ -53,31 +56,57 @@ enum xst_stat {
 	XST_STAT_PASS_MAC,	/* steer rule matched, XST_F_MAC_ONLY and the destination MAC is
 				 * not in macs_map (another host's frame seen in promiscuous
 				 * mode, a macvlan's): XDP_PASS */
+	XST_STAT_PASS_EXT,	/* IPv6 extension headers outside the steered chain (the rule
+				 * below): XDP_PASS, the kernel decides */
 	XST_STAT_MAX
 };
 
 /* Printable names, in enum order, for xdpstormctl and tests. */
 #define XST_STAT_NAMES { "pass", "pass_frag", "pass_rule", "pass_not_local", "pass_parse", \
 			 "steer", "no_xsk", "drop_rule", "drop_block", "malformed", "disabled", \
-			 "pass_big", "pass_mac" }
+			 "pass_big", "pass_mac", "pass_ext" }
 
 struct xst_counter {		/* per-CPU; readers sum over possible CPUs */
 	__u64 packets;
-	__u64 bytes;		/* frame bytes as seen by XDP (data_end - data) */
+	__u64 bytes;		/* whole frame, every buffer of it (bpf_xdp_get_buff_len) */
 };
 
 struct xst_steer_config {	/* config_map[0]: run-time switches */
 	__u32 abi_version;	/* XST_ABI_VERSION; userspace refuses a mismatch */
 	__u32 flags;		/* XST_F_*, host order */
 	__u32 max_frame;	/* host order: frames longer than this are not steered
-				 * (XST_STAT_PASS_BIG); 0 = no limit. The daemon sets it to
-				 * what its AF_XDP frames hold. */
+				 * (XST_STAT_PASS_BIG); 0 = no limit for a frame in one
+				 * buffer, while a frame in several buffers (XDP
+				 * multi-buffer, e.g. MTU 9000) is never steered under 0:
+				 * only a socket bound with XDP_USE_SG could take it. The
+				 * daemon sets it to what its AF_XDP frames hold. */
 	__u32 pad;		/* must be zero */
 };
 
 #define XST_F_ENABLED		(1U << 0)	/* clear: every packet XDP_PASS (counted disabled) */
 #define XST_F_LOCAL_ONLY	(1U << 1)	/* steer only packets whose destination is in local4/6_map */
 #define XST_F_MAC_ONLY		(1U << 2)	/* steer only frames whose destination MAC is in macs_map */
+
+/*
+ * IPv6 extension headers: the program and the daemon's parser follow one
+ * rule. A packet is steered only when the headers between the fixed IPv6
+ * header and UDP/TCP are at most XST_MAX_IPV6_EXT of
+ *   - hop-by-hop options (0), only as the first header,
+ *   - destination options (60),
+ *   - routing (43) with Segments Left 0, of a type other than 2 (mobile
+ *     IPv6), 3 (RPL) and 4 (SRv6): the kernel checks those against its own
+ *     state (xfrm, rpl_seg_enabled, seg6_enabled) and drops them by default,
+ * every one inside the frame, where each option of a hop-by-hop or
+ * destination-options header is Pad1 or a TLV inside the header whose type
+ * has action bits 00 ("skip over this option" when unknown, RFC 8200 4.2),
+ * at most XST_MAX_IPV6_OPTS options per header. Anything else goes to the
+ * kernel: a fragment header (XST_STAT_PASS_FRAG); a truncated header or an
+ * option overrunning its header (XST_STAT_PASS_PARSE); a routing header
+ * with Segments Left != 0 (the packet is not finally for us) or of type
+ * 2/3/4, hop-by-hop after the first header, an option that must not be
+ * skipped, more headers or options than allowed, AH (51), ESP (50),
+ * mobility (135), HIP (139), shim6 (140), 253, 254 (XST_STAT_PASS_EXT).
+ */
 
 enum xst_action {
 	XST_ACT_PASS = 1,	/* hand to the kernel stack */

@@ -13,7 +13,9 @@
  * it into the socket. The namespace dies with the process.
  *
  * Each test (check fork mode) loads a fresh skeleton with pinning disabled,
- * so no test sees another's map contents.
+ * so no test sees another's map contents. A 9000-byte frame exercises the
+ * program's multi-buffer (xdp.frags) path: test_run splits it as a veth with
+ * MTU 9000 would.
  *
  * Non-root: exit 77 with the reason. XST_BENCH=1: no checks; every fixture
  * runs with repeat = 1 << 20 and ns/packet is printed (make bench-steer).
@@ -45,12 +47,13 @@
 #include <xdp/xsk.h>
 
 #include "xdpstorm/steer_abi.h"
+#include "steer_loader.h"
 #include "steer.skel.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define IF_XDP		"xstb0"		/* the program's side; queue 0 gets the socket */
 #define IF_PEER		"xstb1"		/* where live test frames are sent from */
-#define FRAME_MAX	1024
+#define FRAME_MAX	9216		/* room for a 9000-byte multi-buffer frame */
 #define EXPECT_EINVAL	(-1)		/* want_stat: the kernel refuses the frame */
 
 static const char *const stat_names[] = XST_STAT_NAMES;
@@ -79,6 +82,14 @@ struct spec {
 	__u8 version;		/* 0: correct */
 	__u16 frag;		/* IPv4 frag_off, host order */
 	__u8 nexts;		/* IPv6 extension headers before L4 */
+	const __u8 *ext;	/* their types (NULL: hop-by-hop, routing, dest opts...) */
+	__u8 rt_type;		/* every routing header: type */
+	__u8 rt_sl;		/* ... segments left */
+	__u16 rt_len;		/* ... length in bytes, 8k (0: 16) */
+	const __u8 *opts;	/* option bytes of every hop-by-hop/dest-opts header */
+	__u8 opts_len;		/* their count, 8k + 6 (0: 6 bytes of Pad1) */
+	const __u8 *dmac;	/* destination MAC (NULL: mac_dst) */
+	__u32 max_frame;	/* not the frame's: config max_frame while it runs (0: none) */
 	__u8 v6frag;		/* IPv6 fragment header after them */
 	__u8 tcp_opt_words;
 	__u8 tcp_doff;		/* 0: computed */
@@ -113,7 +124,8 @@ static __u16 ip_csum(const __u8 *p, __u32 len)
 	return ~sum & 0xffff;
 }
 
-/* Writes the frame described by s into f (FRAME_MAX bytes); returns its length. */
+/* Writes the frame described by s into f (FRAME_MAX bytes); returns its length.
+ * Options given in s->opts go into every hop-by-hop/dest-opts header. */
 static __u32 build(__u8 *f, const struct spec *s, struct layout *lo)
 {
 	static const __u8 ext_types[] = { IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS,
@@ -122,7 +134,7 @@ static __u32 build(__u8 *f, const struct spec *s, struct layout *lo)
 	__u16 tcp_words = 5 + s->tcp_opt_words;
 
 	memset(f, 0, FRAME_MAX);
-	memcpy(f, mac_dst, ETH_ALEN);
+	memcpy(f, s->dmac ? s->dmac : mac_dst, ETH_ALEN);
 	memcpy(f + ETH_ALEN, mac_src, ETH_ALEN);
 	off = 2 * ETH_ALEN;
 	for (i = 0; i < s->ntags; i++) {
@@ -187,13 +199,23 @@ static __u32 build(__u8 *f, const struct spec *s, struct layout *lo)
 		memcpy(f + off + 24, dst6, 16);
 		off += 40;
 		for (i = 0; i < s->nexts; i++) {
+			__u8 type = s->ext ? s->ext[i] : ext_types[i];
+			int has_opts = type == IPPROTO_HOPOPTS || type == IPPROTO_DSTOPTS;
 			/* The routing header is 16 bytes (hdrlen 1) to exercise
-			 * the variable-length skip; the others are 8. */
-			__u32 len = ext_types[i] == IPPROTO_ROUTING ? 16 : 8;
+			 * the variable-length skip; the others are 8 unless
+			 * given more option bytes. */
+			__u32 len = type == IPPROTO_ROUTING ? (s->rt_len ? s->rt_len : 16u) :
+				    has_opts && s->opts_len ? s->opts_len + 2u : 8;
 
-			*nh = ext_types[i];
+			*nh = type;
 			nh = &f[off];
 			f[off + 1] = len / 8 - 1;
+			if (type == IPPROTO_ROUTING) {
+				f[off + 2] = s->rt_type;
+				f[off + 3] = s->rt_sl;
+			} else if (has_opts && s->opts_len) {
+				memcpy(f + off + 2, s->opts, s->opts_len);
+			}
 			off += len;
 			ext_bytes += len;
 		}
@@ -248,6 +270,8 @@ enum {
 	E_LOCAL_MISS = 1 << 3,	/* XST_F_LOCAL_ONLY, local maps hold other addresses */
 	E_BLOCK = 1 << 4,	/* block 198.18.1.0/24 and fd58:5354:1::/64 */
 	E_NO_CONFIG = 1 << 5,	/* config_map never written (as right after load) */
+	E_MAC = 1 << 6,		/* XST_F_MAC_ONLY, macs_map holds mac_dst */
+	E_MAC_MISS = 1 << 7,	/* XST_F_MAC_ONLY, macs_map holds another MAC */
 };
 
 struct xsk_ctx {
@@ -269,8 +293,12 @@ static struct xsk_ctx xs;
 static int ifindex_xdp, ifindex_peer;
 static int nr_cpus;
 
+static int expect_kernel_error;	/* a test provokes a refusal: keep libbpf quiet */
+
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	if (expect_kernel_error && strstr(fmt, "Kernel error message"))
+		return 0;
 	if (level == LIBBPF_WARN && !strstr(fmt, "xdp_metadata"))
 		return vfprintf(stderr, fmt, ap);
 	return 0;
@@ -334,12 +362,27 @@ static int map_fd(struct bpf_map *m)
 	return bpf_map__fd(m);
 }
 
-static void set_config(__u32 flags)
+static void set_config_max(__u32 flags, __u32 max_frame)
 {
-	struct xst_steer_config cfg = { .abi_version = XST_ABI_VERSION, .flags = flags };
+	struct xst_steer_config cfg = { .abi_version = XST_ABI_VERSION, .flags = flags,
+					.max_frame = max_frame };
 	__u32 key = 0;
 
 	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.config_map), &key, &cfg, 0), 0);
+}
+
+static void set_config(__u32 flags)
+{
+	set_config_max(flags, 0);
+}
+
+static void add_mac(const __u8 *addr)
+{
+	struct xst_mac k = {};
+	__u32 one = 1;
+
+	memcpy(k.addr, addr, ETH_ALEN);
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.macs_map), &k, &one, 0), 0);
 }
 
 static void set_rule(__u8 proto, __u16 port, __u32 action)
@@ -468,7 +511,10 @@ static void teardown(void)
 	skel = NULL;
 }
 
-static void apply_env(unsigned env)
+static const __u8 mac_other[ETH_ALEN] = { 0x02, 0x58, 0x53, 0x00, 0x00, 0x77 };
+static const __u8 mac_bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static void apply_env_max(unsigned env, __u32 max_frame)
 {
 	__u32 flags = XST_F_ENABLED;
 
@@ -484,6 +530,12 @@ static void apply_env(unsigned env)
 		add_local(other4, other6);
 	if (env & (E_LOCAL | E_LOCAL_MISS))
 		flags |= XST_F_LOCAL_ONLY;
+	if (env & E_MAC)
+		add_mac(mac_dst);
+	if (env & E_MAC_MISS)
+		add_mac(mac_other);
+	if (env & (E_MAC | E_MAC_MISS))
+		flags |= XST_F_MAC_ONLY;
 	if (env & E_DISABLED)
 		flags = 0;
 	if (env & E_NO_CONFIG) {
@@ -492,8 +544,13 @@ static void apply_env(unsigned env)
 
 		bpf_map_update_elem(map_fd(skel->maps.config_map), &key, &zero, 0);
 	} else {
-		set_config(flags);
+		set_config_max(flags, max_frame);
 	}
+}
+
+static void apply_env(unsigned env)
+{
+	apply_env_max(env, 0);
 }
 
 /* ---- running and counting ------------------------------------------------ */
@@ -621,6 +678,12 @@ struct fixture {
 #define TCP4(port)	.fam = 4, .proto = IPPROTO_TCP, .dport = (port)
 #define UDP6(port)	.fam = 6, .proto = IPPROTO_UDP, .dport = (port), .payload = 29
 #define TCP6(port)	.fam = 6, .proto = IPPROTO_TCP, .dport = (port)
+#define BIG_UDP4(port)	.fam = 4, .proto = IPPROTO_UDP, .dport = (port), .payload = 1000
+#define HBH		IPPROTO_HOPOPTS
+#define DST		IPPROTO_DSTOPTS
+#define RT		IPPROTO_ROUTING
+#define EXT(...)	((const __u8[]){ __VA_ARGS__ })
+#define OPTS(...)	.opts = (const __u8[]){ __VA_ARGS__ }, .opts_len = 6
 
 static const struct fixture fixtures[] = {
 	/* steered, with and without a socket on the queue */
@@ -661,7 +724,72 @@ static const struct fixture fixtures[] = {
 	{ "v6 tcp/80, 4 ext headers (the limit)", { TCP6(80), .nexts = XST_MAX_IPV6_EXT }, E_XSK,
 	  XST_STAT_STEER },
 	{ "v6 udp/53, 5 ext headers (too many)", { UDP6(53), .nexts = XST_MAX_IPV6_EXT + 1 },
-	  E_XSK, XST_STAT_PASS_PARSE },
+	  E_XSK, XST_STAT_PASS_EXT },
+	/* ... the rule of steer_abi.h, case by case */
+	{ "v6 udp/53, dest opts alone", { UDP6(53), .nexts = 1, .ext = EXT(DST) }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v6 udp/53, routing type 0 segments left 0", { UDP6(53), .nexts = 1, .ext = EXT(RT) },
+	  E_XSK, XST_STAT_STEER },
+	{ "v6 udp/53, routing type 253 segments left 0",
+	  { UDP6(53), .nexts = 1, .ext = EXT(RT), .rt_type = 253 }, E_XSK, XST_STAT_STEER },
+	{ "v6 udp/53, routing segments left 1 (not finally ours)",
+	  { UDP6(53), .nexts = 1, .ext = EXT(RT), .rt_sl = 1 }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 tcp/80, hbh + routing segments left 3",
+	  { TCP6(80), .nexts = 2, .ext = EXT(HBH, RT), .rt_sl = 3 }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, routing type 2 (mobile IPv6) segments left 0",
+	  { UDP6(53), .nexts = 1, .ext = EXT(RT), .rt_type = 2 }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, routing type 3 (RPL) segments left 0",
+	  { UDP6(53), .nexts = 1, .ext = EXT(RT), .rt_type = 3 }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, routing type 4 (SRv6) segments left 0",
+	  { UDP6(53), .nexts = 1, .ext = EXT(RT), .rt_type = 4 }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, hop-by-hop second", { UDP6(53), .nexts = 2, .ext = EXT(DST, HBH) }, E_XSK,
+	  XST_STAT_PASS_EXT },
+	{ "v6 udp/53, hop-by-hop twice", { UDP6(53), .nexts = 2, .ext = EXT(HBH, HBH) }, E_XSK,
+	  XST_STAT_PASS_EXT },
+	{ "v6 udp/53, AH", { UDP6(53), .nexts = 1, .ext = EXT(IPPROTO_AH) }, E_XSK,
+	  XST_STAT_PASS_EXT },
+	{ "v6 udp/53, dest opts + AH", { UDP6(53), .nexts = 2, .ext = EXT(DST, IPPROTO_AH) },
+	  E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 ESP", { UDP6(53), .nexts = 1, .ext = EXT(IPPROTO_ESP) }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, mobility header", { UDP6(53), .nexts = 1, .ext = EXT(135) }, E_XSK,
+	  XST_STAT_PASS_EXT },
+	{ "v6 udp/53, HIP", { UDP6(53), .nexts = 1, .ext = EXT(139) }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, shim6", { UDP6(53), .nexts = 1, .ext = EXT(140) }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, experimental 253", { UDP6(53), .nexts = 1, .ext = EXT(253) }, E_XSK,
+	  XST_STAT_PASS_EXT },
+	{ "v6 udp/53, experimental 254 after hbh", { UDP6(53), .nexts = 2, .ext = EXT(HBH, 254) },
+	  E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, dest opts x4 (the limit)",
+	  { UDP6(53), .nexts = 4, .ext = EXT(DST, DST, DST, DST) }, E_XSK, XST_STAT_STEER },
+	{ "v6 udp/53, hbh PadN", { UDP6(53), .nexts = 1, OPTS(0x01, 4, 0, 0, 0, 0) }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v6 udp/53, hbh router alert + PadN",
+	  { UDP6(53), .nexts = 1, OPTS(0x05, 2, 0, 0, 0x01, 0) }, E_XSK, XST_STAT_STEER },
+	{ "v6 udp/53, dest opts unknown skippable option 0x3e",
+	  { UDP6(53), .nexts = 1, .ext = EXT(DST), OPTS(0x3e, 4, 1, 2, 3, 4) }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v6 udp/53, hbh option 0x41 (discard if unknown)",
+	  { UDP6(53), .nexts = 1, OPTS(0x41, 4, 0, 0, 0, 0) }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, hbh jumbo payload 0xc2",
+	  { UDP6(53), .nexts = 1, OPTS(0xc2, 4, 0, 1, 0, 0) }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 udp/53, dest opts 0x9e (discard + ICMP)",
+	  { UDP6(53), .nexts = 1, .ext = EXT(DST), OPTS(0x01, 0, 0x9e, 2, 0, 0) }, E_XSK,
+	  XST_STAT_PASS_EXT },
+	{ "v6 udp/53, option 0x41 in the second dest opts",
+	  { UDP6(53), .nexts = 2, .ext = EXT(DST, DST), OPTS(0x01, 0, 0x41, 0, 0, 0) }, E_XSK,
+	  XST_STAT_PASS_EXT },
+	{ "v6 udp/53, PadN overruns its header",
+	  { UDP6(53), .nexts = 1, OPTS(0x01, 5, 0, 0, 0, 0) }, E_XSK, XST_STAT_PASS_PARSE },
+	{ "v6 udp/53, 8 options (the limit)",
+	  { UDP6(53), .nexts = 1, .ext = EXT(DST), .opts_len = 14,
+	    .opts = (const __u8[]){ 0, 0, 0, 0, 0, 0, 0, 0x01, 5, 0, 0, 0, 0, 0 } }, E_XSK,
+	  XST_STAT_STEER },
+	{ "v6 udp/53, 14 Pad1 options (too many)",
+	  { UDP6(53), .nexts = 1, .ext = EXT(DST), .opts_len = 14,
+	    .opts = (const __u8[14]){ 0 } }, E_XSK, XST_STAT_PASS_EXT },
+	{ "v6 payload_len ends inside the routing header",
+	  { .fam = 6, .proto = IPPROTO_UDP, .dport = 53, .nexts = 1, .ext = EXT(RT),
+	    .ip_len_adj = -16 }, E_XSK, XST_STAT_MALFORMED },
 	{ "v6 fragment header", { UDP6(53), .v6frag = 1 }, E_XSK, XST_STAT_PASS_FRAG },
 	{ "v6 fragment header after 2 ext", { UDP6(53), .nexts = 2, .v6frag = 1 }, E_XSK,
 	  XST_STAT_PASS_FRAG },
@@ -719,8 +847,42 @@ static const struct fixture fixtures[] = {
 	  XST_STAT_PASS_NOT_LOCAL },
 	{ "local-only, v6 dst not local", { UDP6(53) }, E_XSK | E_LOCAL_MISS,
 	  XST_STAT_PASS_NOT_LOCAL },
-	{ "local-only, malformed beats not-local", { UDP4(53), .udp_len_adj = 1 },
-	  E_XSK | E_LOCAL_MISS, XST_STAT_MALFORMED },
+	{ "local-only, not-local beats malformed", { UDP4(53), .udp_len_adj = 1 },
+	  E_XSK | E_LOCAL_MISS, XST_STAT_PASS_NOT_LOCAL },
+	{ "local-only, local and malformed", { UDP4(53), .udp_len_adj = 1 }, E_XSK | E_LOCAL,
+	  XST_STAT_MALFORMED },
+	/* destination MAC filter */
+	{ "mac-only, v4 udp/53 to our MAC", { UDP4(53) }, E_XSK | E_MAC, XST_STAT_STEER },
+	{ "mac-only, v6 tcp/80 QinQ to our MAC", { TCP6(80), .ntags = 2 }, E_XSK | E_MAC,
+	  XST_STAT_STEER },
+	{ "mac-only, v4 udp/53 to another MAC", { UDP4(53) }, E_XSK | E_MAC_MISS,
+	  XST_STAT_PASS_MAC },
+	{ "mac-only, v6 udp/53 to another MAC", { UDP6(53) }, E_XSK | E_MAC_MISS,
+	  XST_STAT_PASS_MAC },
+	{ "mac-only, broadcast MAC", { UDP4(53), .dmac = mac_bcast }, E_XSK | E_MAC,
+	  XST_STAT_PASS_MAC },
+	{ "mac-only, another MAC, malformed", { UDP4(53), .udp_len_adj = 1 }, E_XSK | E_MAC_MISS,
+	  XST_STAT_PASS_MAC },
+	{ "mac-only beats local-only", { UDP4(53) }, E_XSK | E_MAC_MISS | E_LOCAL_MISS,
+	  XST_STAT_PASS_MAC },
+	{ "mac and local match", { UDP6(53) }, E_XSK | E_MAC | E_LOCAL, XST_STAT_STEER },
+	{ "mac-only, other port", { UDP4(5353) }, E_XSK | E_MAC_MISS, XST_STAT_PASS },
+	{ "mac not checked without the flag", { UDP4(53), .dmac = mac_other }, E_XSK,
+	  XST_STAT_STEER },
+	/* config max_frame (frames here are one buffer) */
+	{ "max_frame: v4 udp/53 of 71 bytes, limit 71", { UDP4(53), .max_frame = 71 }, E_XSK,
+	  XST_STAT_STEER },
+	{ "max_frame: v4 udp/53 of 71 bytes, limit 70", { UDP4(53), .max_frame = 70 }, E_XSK,
+	  XST_STAT_PASS_BIG },
+	{ "max_frame: v6 tcp/80 of 1074 bytes, limit 1024",
+	  { TCP6(80), .payload = 1000, .max_frame = 1024 }, E_XSK, XST_STAT_PASS_BIG },
+	{ "max_frame: big and not local", { TCP6(80), .payload = 1000, .max_frame = 1024 },
+	  E_XSK | E_LOCAL_MISS, XST_STAT_PASS_NOT_LOCAL },
+	{ "max_frame: big and malformed",
+	  { BIG_UDP4(53), .udp_len_adj = 1, .max_frame = 1024 }, E_XSK, XST_STAT_MALFORMED },
+	{ "max_frame: big, other port", { BIG_UDP4(5353), .max_frame = 1024 }, E_XSK,
+	  XST_STAT_PASS },
+	{ "max_frame: big, no socket", { BIG_UDP4(53), .max_frame = 64 }, 0, XST_STAT_PASS_BIG },
 	{ "local-only, other port", { UDP4(5353) }, E_XSK | E_LOCAL_MISS, XST_STAT_PASS },
 	/* blocklist: every IP packet from a blocked source */
 	{ "blocked v4 source, udp/53", { UDP4(53) }, E_XSK | E_BLOCK, XST_STAT_DROP_BLOCK },
@@ -761,14 +923,15 @@ START_TEST(test_fixture)
 	__u8 proto = fx->s.proto;
 	long long hits_before = rule_hits(proto, fx->s.dport);
 
-	apply_env(fx->env);
+	apply_env_max(fx->env, fx->s.max_frame);
 	expect(fx->name, frame, len, fx->want);
 
 	/* A rule's counter moves exactly when the rule decided the outcome. */
 	if (hits_before >= 0 && fx->s.fam) {
 		int matched = fx->want == XST_STAT_STEER || fx->want == XST_STAT_NO_XSK ||
 			      fx->want == XST_STAT_MALFORMED ||
-			      fx->want == XST_STAT_PASS_NOT_LOCAL;
+			      fx->want == XST_STAT_PASS_NOT_LOCAL ||
+			      fx->want == XST_STAT_PASS_MAC || fx->want == XST_STAT_PASS_BIG;
 
 		ck_assert_msg(rule_hits(proto, fx->s.dport) == hits_before + matched,
 			      "%s: rule hits %lld, want %lld", fx->name,
@@ -783,6 +946,69 @@ START_TEST(test_fixture)
 		ck_assert_int_eq(block4_hits(src4, 24), 0);
 		ck_assert_int_eq(block6_hits(src6, 64), 0);
 	}
+}
+END_TEST
+
+/* ---- multi-buffer frames ------------------------------------------------- */
+
+/* A 9000-byte frame: BPF_PROG_TEST_RUN hands a frags-aware program the
+ * first ~3.5 KiB as data..data_end and the rest as fragments, as a veth with
+ * MTU 9000 does. Lengths are the whole frame's, and without a max_frame a
+ * multi-buffer frame is never steered. */
+START_TEST(test_multibuffer)
+{
+	struct spec v6 = { UDP6(53) }, v4 = { TCP4(80) };
+	__u8 frame[FRAME_MAX];
+	struct layout lo;
+	__u32 len;
+
+	v6.payload = 9000 - 62;		/* 14 + 40 + 8 bytes of headers */
+	len = build(frame, &v6, &lo);
+	ck_assert_uint_eq(len, 9000);
+	apply_env_max(E_XSK, 0);
+	expect("9000-byte v6 udp/53, max_frame 0", frame, len, XST_STAT_PASS_BIG);
+	set_config_max(XST_F_ENABLED, 9000);
+	expect("9000-byte v6 udp/53, max_frame 9000", frame, len, XST_STAT_STEER);
+	set_config_max(XST_F_ENABLED, 8999);
+	expect("9000-byte v6 udp/53, max_frame 8999", frame, len, XST_STAT_PASS_BIG);
+	set_config_max(XST_F_ENABLED, 4096);
+	expect("9000-byte v6 udp/53, max_frame 4096", frame, len, XST_STAT_PASS_BIG);
+
+	/* The UDP length is checked against the whole frame, not the first buffer. */
+	set_config_max(XST_F_ENABLED, 9000);
+	v6.udp_len_adj = 1;
+	len = build(frame, &v6, &lo);
+	expect("9000-byte v6 udp/53, udp len + 1", frame, len, XST_STAT_MALFORMED);
+	v6.udp_len_adj = 0;
+	v6.ip_len_adj = 1;
+	len = build(frame, &v6, &lo);
+	expect("9000-byte v6 udp/53, payload_len + 1", frame, len, XST_STAT_MALFORMED);
+
+	/* Two 1728-byte routing headers put the L4 header at 3510, near the
+	 * end of test_run's first buffer (4096 - 256 headroom - 320 shared
+	 * info = 3520 bytes on this kernel): a UDP header fits, a TCP header
+	 * does not, and the frame then goes to the kernel. */
+	{
+		struct spec tcp = { TCP6(80), .nexts = 2, .ext = EXT(RT, RT), .rt_len = 1728,
+				    .payload = 1500 };
+		struct spec udp = { UDP6(53), .nexts = 2, .ext = EXT(RT, RT), .rt_len = 1728 };
+
+		udp.payload = 1500;
+		len = build(frame, &udp, &lo);
+		ck_assert_uint_eq(lo.l4, 3510);
+		expect("udp/53 header at the end of the first buffer", frame, len,
+		       XST_STAT_STEER);
+		len = build(frame, &tcp, &lo);
+		expect("tcp/80 header across the first buffer's end", frame, len,
+		       XST_STAT_PASS_PARSE);
+	}
+
+	v4.payload = 8000;
+	len = build(frame, &v4, &lo);
+	expect("8054-byte v4 tcp/80, max_frame 9000", frame, len, XST_STAT_STEER);
+	v4.dport = 443;
+	len = build(frame, &v4, &lo);
+	expect("8054-byte v4 tcp/443 (no rule)", frame, len, XST_STAT_PASS);
 }
 END_TEST
 
@@ -1071,6 +1297,63 @@ START_TEST(test_live_skb)
 }
 END_TEST
 
+/* ---- the MTU limit of native XDP on veth, and its hint --------------------- */
+
+static void set_mtu(const char *ifname, unsigned int mtu)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "ip link set dev %s mtu %u", ifname, mtu);
+	ck_assert_msg(!system(cmd), "%s failed", cmd);
+}
+
+/* A program without xdp.frags: r0 = XDP_PASS; exit. */
+static int plain_prog(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "plain_pass", "GPL", insns, 2, NULL);
+}
+
+/* veth checks its PEER's MTU: a single-buffer program is refused with
+ * ERANGE above 3506 (4 KiB pages), xst_steer (xdp.frags) is not; the hint
+ * for that ERANGE names the peer, its MTU, the limit and what to do. */
+START_TEST(test_veth_mtu_limit)
+{
+	int plain = plain_prog(), ours = bpf_program__fd(skel->progs.xst_steer), err;
+	char hint[512];
+
+	ck_assert_int_ge(plain, 0);
+	bpf_xdp_detach(ifindex_xdp, XDP_FLAGS_DRV_MODE, NULL);
+	set_mtu(IF_PEER, 3506);
+	err = bpf_xdp_attach(ifindex_xdp, plain, XDP_FLAGS_DRV_MODE, NULL);
+	ck_assert_msg(!err, "plain program at peer MTU 3506: %s", strerror(-err));
+	ck_assert_int_eq(bpf_xdp_detach(ifindex_xdp, XDP_FLAGS_DRV_MODE, NULL), 0);
+	set_mtu(IF_PEER, 3507);
+	expect_kernel_error = 1;
+	err = bpf_xdp_attach(ifindex_xdp, plain, XDP_FLAGS_DRV_MODE, NULL);
+	expect_kernel_error = 0;
+	ck_assert_msg(err == -ERANGE, "plain program at peer MTU 3507: %d", err);
+	set_mtu(IF_PEER, 9000);
+	err = bpf_xdp_attach(ifindex_xdp, ours, XDP_FLAGS_DRV_MODE, NULL);
+	ck_assert_msg(!err, "xst_steer at peer MTU 9000: %s", strerror(-err));
+	ck_assert_int_eq(bpf_xdp_detach(ifindex_xdp, XDP_FLAGS_DRV_MODE, NULL), 0);
+
+	xst_steer_attach_hint(IF_XDP, -ERANGE, XST_MODE_NATIVE, hint, sizeof(hint));
+	ck_assert_msg(!strcmp(hint, "MTU 9000 of '" IF_PEER "', the veth peer of '" IF_XDP "', is "
+			      "more than native XDP on veth allows for a single-buffer program "
+			      "(3506 with 4 KiB pages); lower the peer's MTU or use --mode skb"),
+		      "hint: %s", hint);
+	xst_steer_attach_hint(IF_XDP, -EOPNOTSUPP, XST_MODE_NATIVE, hint, sizeof(hint));
+	ck_assert_msg(strstr(hint, "use --mode skb"), "EOPNOTSUPP hint: %s", hint);
+	set_mtu(IF_PEER, 1500);
+	close(plain);
+}
+END_TEST
+
 /* ---- benchmark ----------------------------------------------------------- */
 
 /* Runs inside a check test (the helpers assert), one fresh program per
@@ -1137,8 +1420,10 @@ static Suite *steer_suite(void)
 	tcase_add_test(tc, test_rule_changes);
 	tcase_add_test(tc, test_blocklist);
 	tcase_add_test(tc, test_socket_visible);
+	tcase_add_test(tc, test_multibuffer);
 	tcase_add_test(tc, test_live_native);
 	tcase_add_test(tc, test_live_skb);
+	tcase_add_test(tc, test_veth_mtu_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 CTL=${XST_CTL:-$ROOT/build/xdpstormctl}
+FILL=$ROOT/build/tools/qstats-fill	# stands in for a daemon publishing ABI v2 stats
 
 ALL_TESTS="
 	test_attach_status
@@ -33,16 +34,41 @@ ALL_TESTS="
 	test_detach
 	test_kill_mid_attach
 	test_stale_pins
+	test_no_default_rules
+	test_mac_only
+	test_mtu_9000
+	test_attach_hints
+	test_stats_v2
+	test_stats_v2_watch
+	test_owner_gone
+	test_stats_abi_mismatch
 "
 
 SUITE=steer
 # shellcheck source=tests/net/lib.sh
 . "$ROOT/tests/net/lib.sh"
 net_require ip socat ping timeout python3
-net_require_file "$CTL"
+net_require_file "$CTL" "$FILL"
+
+# A live process to stand for the daemon (bounded; never holding our output
+# open); one at a time, stopped before every test and on exit.
+stop_sleeper() {
+	if [ -n "${SLEEPER:-}" ]; then
+		kill "$SLEEPER" 2>/dev/null
+		wait "$SLEEPER" 2>/dev/null
+	fi
+	SLEEPER=
+}
+
+start_sleeper() {
+	stop_sleeper
+	sleep 120 </dev/null >/dev/null 2>&1 &
+	SLEEPER=$!
+}
 
 suite_cleanup() {
 	ctl detach --iface "$XST_IF_SRV" >/dev/null 2>&1
+	stop_sleeper
 }
 
 net_testbed st 2
@@ -77,6 +103,15 @@ tcp_conn() {
 	[ "$out" = tcp-ok ]
 }
 
+# send_dgram DST PORT SIZE: one UDP datagram of SIZE bytes from the client
+send_dgram() {
+	cli python3 -c '
+import socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+socket.socket(fam, socket.SOCK_DGRAM).sendto(b"q" * int(sys.argv[3]), (sys.argv[1], int(sys.argv[2])))
+' "$@"
+}
+
 # send_udp 4|6 PORT N: N datagrams, no reply expected
 send_udp() {
 	local ip=$XST_IP4_SRV
@@ -93,6 +128,12 @@ counter() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]]["packets"])' "$1"
 }
 
+# counter_bytes NAME
+counter_bytes() {
+	ctl stats --iface "$XST_IF_SRV" --json |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]]["bytes"])' "$1"
+}
+
 status_field() {
 	ctl status --iface "$XST_IF_SRV" --json |
 		python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1"
@@ -104,6 +145,7 @@ has_xdp() {
 
 # Every test starts from a fresh, complete native attachment.
 fresh_attach() {
+	stop_sleeper
 	ctl detach --iface "$XST_IF_SRV" >/dev/null 2>&1
 	ip -n "$XST_NS_SRV" link set dev "$XST_IF_SRV" xdp off 2>/dev/null
 	ctl attach --iface "$XST_IF_SRV" --mode "${1:-native}" >/dev/null 2>"$TMP/attach.err" ||
@@ -119,8 +161,11 @@ test_attach_status() {
 	grep -q '^attached: *yes$' <<<"$out" || why "status not attached: $out" || return 1
 	grep -q '^mode: *native' <<<"$out" || why "status mode not native" || return 1
 	grep -q 'multi-program dispatcher: ' <<<"$out" || why "status lacks dispatcher line" || return 1
-	grep -q 'udp/53 .*steer' <<<"$out" || why "default rule udp/53 missing" || return 1
-	grep -q 'tcp/80 .*steer' <<<"$out" || why "default rule tcp/80 missing" || return 1
+	grep -q '^rules: *0 ' <<<"$out" || why "attach alone has rules: $out" || return 1
+	grep -q "^own MACs: *1 ($XST_MAC_SRV)" <<<"$out" || why "status lacks the MAC: $out" || return 1
+	grep -q '^flags: *enabled, local addresses only, own MACs only' <<<"$out" ||
+		why "status flags: $out" || return 1
+	grep -q '^max frame: *none' <<<"$out" || why "status max frame: $out" || return 1
 	ctl status --iface "$XST_IF_SRV" --json | python3 -m json.tool >/dev/null ||
 		why "status --json is not JSON" || return 1
 	id=$(status_field prog_id)
@@ -342,7 +387,7 @@ test_kill_mid_attach() {
 	local step rc
 
 	ctl detach --iface "$XST_IF_SRV" >/dev/null
-	for step in pin-dir attach bind rules local; do
+	for step in pin-dir attach bind macs local; do
 		srv env XST_TEST_KILL_AFTER=$step "$CTL" attach --iface "$XST_IF_SRV" >/dev/null 2>&1
 		rc=$?
 		[ $rc -eq 137 ] || why "$step: attach was not killed (exit $rc)" || return 1
@@ -365,8 +410,10 @@ test_kill_mid_attach() {
 			why "$step: fresh attach failed: $(cat "$TMP/err")" || return 1
 		[ "$(status_field complete)" = True ] || why "$step: fresh attach not complete" || return 1
 		ping4 || why "$step: ping fails after recovery" || return 1
-		ctl rule list --iface "$XST_IF_SRV" | grep -q "^udp *53 *steer" ||
-			why "$step: default rules missing after recovery" || return 1
+		[ "$(ctl rule list --iface "$XST_IF_SRV" --json)" = "[]" ] ||
+			why "$step: rules after recovery" || return 1
+		ctl status --iface "$XST_IF_SRV" | grep -q "^own MACs: *1 ($XST_MAC_SRV)" ||
+			why "$step: MAC missing after recovery" || return 1
 		ctl detach --iface "$XST_IF_SRV" >/dev/null || why "$step: final detach failed" || return 1
 	done
 }
@@ -398,6 +445,313 @@ test_stale_pins() {
 		$ctl detach --iface "$ifc" >/dev/null || { echo "final detach failed"; exit 1; }
 		echo ok' _ "$CTL" "$XST_IF_SRV" 2>&1)
 	[ "$out" = ok ] || why "$out"
+}
+
+# `attach` alone installs no service rules (the daemon adds what it serves):
+# udp/53 and tcp/80 are the kernel's until a rule says otherwise.
+test_no_default_rules() {
+	local p0 p1 n0 n1 json
+
+	json=$(ctl status --iface "$XST_IF_SRV" --json)
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["rules"] == [], d["rules"]
+assert d["macs"] == [sys.argv[2]], d["macs"]
+assert d["max_frame"] == 0 and d["flags"] == ["enabled", "local_only", "mac_only"], d
+' "$json" "$XST_MAC_SRV" || why "status --json after attach: $json" || return 1
+	p0=$(counter pass)
+	n0=$(counter no_xsk)
+	send_udp 4 53 5
+	send_udp 6 53 5
+	sleep 0.2
+	p1=$(counter pass)
+	n1=$(counter no_xsk)
+	[ $((p1 - p0)) -ge 10 ] && [ $((n1 - n0)) -eq 0 ] ||
+		why "udp/53 without a rule: pass +$((p1 - p0)), no_xsk +$((n1 - n0))" || return 1
+	ctl rule add --iface "$XST_IF_SRV" --proto udp --port 53 --action steer >/dev/null ||
+		why "rule add udp/53 failed" || return 1
+	send_udp 4 53 5
+	send_udp 6 53 5
+	sleep 0.2
+	n1=$(counter no_xsk)
+	[ $((n1 - n0)) -eq 10 ] || why "udp/53 steer rule: no_xsk +$((n1 - n0)), want 10" || return 1
+	ping4 || why "ping broken by the udp/53 rule"
+}
+
+# Under XST_F_MAC_ONLY a frame for another MAC (promiscuous mode, a
+# macvlan's) reaches the kernel; one for our MAC but another address does too.
+test_mac_only() {
+	local fake=198.18.200.77 m0 m1 l0 l1 n0 n1 rc=0
+
+	ctl rule add --iface "$XST_IF_SRV" --proto udp --port 53 --action steer >/dev/null ||
+		why "rule add failed" || return 1
+	cli ip route add $fake/32 dev "$XST_IF_CLI" || why "route to $fake" || return 1
+	m0=$(counter pass_mac)
+	l0=$(counter pass_not_local)
+	n0=$(counter no_xsk)
+	cli ip neigh replace $fake lladdr 02:00:00:00:00:99 dev "$XST_IF_CLI" nud permanent
+	send_dgram $fake 53 20
+	send_dgram $fake 53 20
+	cli ip neigh replace $fake lladdr "$XST_MAC_SRV" dev "$XST_IF_CLI" nud permanent
+	send_dgram $fake 53 20
+	send_dgram "$XST_IP4_SRV" 53 20
+	sleep 0.2
+	m1=$(counter pass_mac)
+	l1=$(counter pass_not_local)
+	n1=$(counter no_xsk)
+	cli ip neigh del $fake dev "$XST_IF_CLI"
+	cli ip route del $fake/32 dev "$XST_IF_CLI"
+	[ $((m1 - m0)) -eq 2 ] || why "pass_mac +$((m1 - m0)), want 2" || rc=1
+	[ $rc -eq 0 ] && { [ $((l1 - l0)) -eq 1 ] || why "pass_not_local +$((l1 - l0)), want 1" || rc=1; }
+	[ $rc -eq 0 ] && { [ $((n1 - n0)) -eq 1 ] || why "no_xsk +$((n1 - n0)), want 1" || rc=1; }
+	return $rc
+}
+
+set_mtu() {
+	cli ip link set dev "$XST_IF_CLI" mtu "$1" && srv ip link set dev "$XST_IF_SRV" mtu "$1"
+}
+
+# MTU 9000 on both ends: the program is multi-buffer aware, so native attach
+# works (a single-buffer program is refused above a peer MTU of 3506); big
+# frames reach the kernel, and a steered one that no socket could hold is
+# passed (pass_big, counted with all its bytes).
+test_mtu_9000() {
+	local b0 b1 bb0 bb1 n0 n1 rc=0
+
+	set_mtu 9000 || why "cannot set MTU 9000" || return 1
+	fresh_attach native || rc=1
+	[ $rc -eq 0 ] && { [ "$(status_field mode)" = native ] || why "not native at MTU 9000" || rc=1; }
+	if [ $rc -eq 0 ]; then
+		cli ping -c1 -W1 -s 8000 -M do "$XST_IP4_SRV" >/dev/null 2>&1 ||
+			why "8000-byte ping fails at MTU 9000" || rc=1
+	fi
+	if [ $rc -eq 0 ]; then
+		ctl rule add --iface "$XST_IF_SRV" --proto udp --port 53 --action steer >/dev/null
+		b0=$(counter pass_big)
+		bb0=$(counter_bytes pass_big)
+		n0=$(counter no_xsk)
+		send_dgram "$XST_IP4_SRV" 53 8000
+		send_dgram "$XST_IP6_SRV" 53 8000
+		send_dgram "$XST_IP4_SRV" 53 100
+		sleep 0.2
+		b1=$(counter pass_big)
+		bb1=$(counter_bytes pass_big)
+		n1=$(counter no_xsk)
+		[ $((b1 - b0)) -eq 2 ] || why "pass_big +$((b1 - b0)), want 2" || rc=1
+	fi
+	if [ $rc -eq 0 ]; then
+		# 14 + 20 + 8 + 8000 and 14 + 40 + 8 + 8000
+		[ $((bb1 - bb0)) -eq $((8042 + 8062)) ] ||
+			why "pass_big bytes +$((bb1 - bb0)), want $((8042 + 8062))" || rc=1
+		[ $((n1 - n0)) -eq 1 ] || why "small datagram: no_xsk +$((n1 - n0))" || rc=1
+	fi
+	ctl detach --iface "$XST_IF_SRV" >/dev/null
+	set_mtu 1500
+	return $rc
+}
+
+# Attach failures say what limits them and what to do.
+test_attach_hints() {
+	local rc out
+
+	# lo has no native XDP
+	srv ip link set lo up
+	srv "$CTL" attach --iface lo >/dev/null 2>"$TMP/err"
+	rc=$?
+	out=$(cat "$TMP/err")
+	[ $rc -eq 1 ] || why "native attach on lo: exit $rc" || return 1
+	[ "$(wc -l <"$TMP/err")" -eq 1 ] || why "lo: not one line: $out" || return 1
+	grep -q "no native XDP support; use --mode skb" <<<"$out" || why "lo hint: $out" || return 1
+	srv ip link show dev lo | grep -q xdp && why "program left on lo" && return 1
+	# a veth with fewer rx queues than its peer's tx queues
+	srv ip link add xsthq0 numrxqueues 1 numtxqueues 1 type veth peer name xsthq1 \
+		numrxqueues 2 numtxqueues 2 || why "cannot create a veth pair" || return 1
+	srv ip link set xsthq0 up
+	srv "$CTL" attach --iface xsthq0 >/dev/null 2>"$TMP/err"
+	rc=$?
+	out=$(cat "$TMP/err")
+	srv ip link del xsthq0
+	[ $rc -eq 1 ] || why "attach with too few rx queues: exit $rc" || return 1
+	grep -q "'xsthq0' has 1 rx queue, fewer than the 2 tx queues of its veth peer 'xsthq1'.*numrxqueues 2.*--mode skb" \
+		<<<"$out" || why "queue hint: $out"
+}
+
+# py_check JSON PYTHON...: run the assertions in PYTHON on json.loads(JSON) as d
+py_check() {
+	local json=$1
+
+	shift
+	python3 -c "import json, sys
+d = json.loads(sys.argv[1])
+$*" "$json"
+}
+
+prog_id() {
+	status_field prog_id
+}
+
+
+# The daemon's ABI v2 stats, published here by qstats-fill (known values,
+# see tools/qstats-fill.c), as text and JSON.
+test_stats_v2() {
+	local out json
+
+	start_sleeper
+	srv "$FILL" --prog "$(prog_id)" --pid $SLEEPER || why "qstats-fill failed" || return 1
+	out=$(ctl stats --iface "$XST_IF_SRV") || why "stats exit $?" || return 1
+	grep -q '^per-queue' <<<"$out" || why "no per-queue heading: $out" || return 1
+	grep -q "^  queue 0: bound, pid $SLEEPER, updated 0\.[5-9] s ago" <<<"$out" ||
+		why "queue 0 line: $out" || return 1
+	grep -Eq '^    dns +964 +900 +10 +30 +24 +0$' <<<"$out" || why "dns row: $out" || return 1
+	grep -Eq '^        queries 964  answers_nxdomain 100  truncated 5$' <<<"$out" ||
+		why "dns counters: $out" || return 1
+	grep -Eq '^    drops +total 60  malformed 1  unsupported 2  fragment 3' <<<"$out" ||
+		why "drop reasons: $out" || return 1
+	grep -Eq '^    xsk +rx_dropped 2  rx_invalid 3  tx_invalid 4  rx_ring_full 5  fill_empty 6  tx_empty 7$' \
+		<<<"$out" || why "xsk line: $out" || return 1
+	grep -Eq '^    dns +1928 +1800 +20 +60 +48 +0$' <<<"$out" || why "queue 1 dns row: $out" || return 1
+	grep -q "^daemon-wide (services outside the queues): pid $SLEEPER" <<<"$out" ||
+		why "daemon-wide line: $out" || return 1
+	grep -Eq '^    dns_tcp +40 +38 +0 +0 +2 +0$' <<<"$out" || why "dns_tcp row: $out" || return 1
+	grep -q 'counter[0-9]\|svc[0-9]' <<<"$out" && why "unnamed counters shown: $out" && return 1
+
+	json=$(ctl stats --iface "$XST_IF_SRV" --json) || why "stats --json exit $?" || return 1
+	py_check "$json" "
+pid = $SLEEPER
+assert d['iface'] == '$XST_IF_SRV'
+assert set(d) == {'iface', 'counters', 'queues', 'daemon'}, sorted(d)
+assert 'pass_ext' in d['counters'] and 'pass_mac' in d['counters']
+q = d['queues']
+assert [e['queue'] for e in q] == [0, 1], q
+worker = ['rx_packets', 'tx_packets', 'tx_errors', 'batches', 'idle_waits', 'timers',
+          'tx_kicks', 'rx_dropped', 'drop_malformed', 'drop_unsupported', 'drop_fragment',
+          'drop_not_unicast', 'drop_martian', 'drop_foreign_mac', 'drop_foreign_vlan',
+          'drop_no_service', 'passed', 'frames_free', 'frames_held', 'xsk_rx_dropped',
+          'xsk_rx_invalid', 'xsk_tx_invalid', 'xsk_rx_ring_full', 'xsk_fill_empty', 'xsk_tx_empty']
+base = [1000, 900, 1, 50, 7, 3, 40, 60, 1, 2, 3, 4, 5, 6, 7, 8, 30, 2000, 48, 2, 3, 4, 5, 6, 7]
+for k, e in enumerate(q):
+    assert set(e) == set(worker) | {'queue', 'bound', 'pid', 'pid_alive', 'abi_version',
+                                    'updated_s_ago', 'services'}, sorted(e)
+    assert e['bound'] is True and e['pid'] == pid and e['pid_alive'] is True
+    assert e['abi_version'] == 2 and 0.5 <= e['updated_s_ago'] < 5
+    assert [e[f] for f in worker] == [v * (k + 1) for v in base], (k, [e[f] for f in worker])
+    dns = e['services']['dns']
+    assert list(e['services']) == ['dns']
+    assert [dns[f] for f in ('rx', 'replied', 'consumed', 'passed', 'dropped', 'emitted')] == \
+        [964 * (k + 1), 900 * (k + 1), 10 * (k + 1), 30 * (k + 1), 24 * (k + 1), 0], dns
+    assert dns['counters'] == {'queries': 964 * (k + 1), 'answers_nxdomain': 100 * (k + 1),
+                               'truncated': 5 * (k + 1)}, dns
+dm = d['daemon']
+assert dm['pid'] == pid and list(dm['services']) == ['dns_tcp'], dm
+t = dm['services']['dns_tcp']
+assert (t['rx'], t['replied'], t['consumed'], t['passed'], t['dropped'], t['emitted']) == \
+    (40, 38, 0, 0, 2, 0), t
+assert t['counters'] == {'connections': 20, 'timeouts': 2}, t
+" || why "stats --json: $json" || return 1
+
+	# no daemon-wide entry: null; no entries at all: no queues
+	srv "$FILL" --prog "$(prog_id)" --clear && srv "$FILL" --prog "$(prog_id)" --pid $SLEEPER \
+		--queues 1 --no-daemon || why "qstats-fill (1 queue) failed" || return 1
+	py_check "$(ctl stats --iface "$XST_IF_SRV" --json)" "
+assert d['daemon'] is None and len(d['queues']) == 1, d" || why "daemon not null" || return 1
+	ctl stats --iface "$XST_IF_SRV" | grep -q '^daemon-wide' && why "daemon-wide shown unused" && return 1
+	srv "$FILL" --prog "$(prog_id)" --clear || return 1
+	py_check "$(ctl stats --iface "$XST_IF_SRV" --json)" "
+assert d['daemon'] is None and d['queues'] == [], d" || why "cleared stats not empty" || return 1
+	ctl stats --iface "$XST_IF_SRV" | grep -q 'no daemon sockets' || why "no 'no daemon sockets'"
+}
+
+test_stats_v2_watch() {
+	start_sleeper
+	srv "$FILL" --prog "$(prog_id)" --pid $SLEEPER || why "qstats-fill failed" || return 1
+	timeout 10 ip netns exec "$XST_NS_SRV" "$CTL" stats --iface "$XST_IF_SRV" --watch 0.2 \
+		--count 2 --json >"$TMP/watch.json" || why "stats --watch --json failed" || return 1
+	python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 2, lines
+for l in lines:
+    d = json.loads(l)
+    assert d["interval_s"] > 0.1
+    q = d["queues"][0]
+    assert q["rx_pps"] == 0.0 and q["rx_packets"] == 1000
+    assert q["services"]["dns"]["rx_pps"] == 0.0
+    assert d["daemon"]["services"]["dns_tcp"]["replied_pps"] == 0.0
+' "$TMP/watch.json" || why "watch JSON: $(head -c 600 "$TMP/watch.json")" || return 1
+	timeout 10 ip netns exec "$XST_NS_SRV" "$CTL" stats --iface "$XST_IF_SRV" --watch 0.2 \
+		--count 1 >"$TMP/watch.txt" || why "stats --watch (text) failed" || return 1
+	grep -q '^  queue 0  rx 0.0/s .* dns rx 0.0/s replied 0.0/s dropped 0.0/s' "$TMP/watch.txt" &&
+		grep -q '^  daemon-wide  dns_tcp rx 0.0/s' "$TMP/watch.txt" ||
+		why "watch text: $(cat "$TMP/watch.txt")"
+}
+
+# After the daemon died (SIGKILL: nothing unpublished), status and stats
+# say that the owner is gone.
+test_owner_gone() {
+	local out dead
+
+	start_sleeper
+	dead=$SLEEPER
+	srv "$FILL" --prog "$(prog_id)" --pid $dead || why "qstats-fill failed" || return 1
+	ctl status --iface "$XST_IF_SRV" | grep -q "^  queue 0   socket of pid $dead, updated" ||
+		why "live owner: $(ctl status --iface "$XST_IF_SRV")" || return 1
+	kill -9 $dead
+	wait $dead 2>/dev/null
+	SLEEPER=
+	out=$(ctl status --iface "$XST_IF_SRV")
+	grep -q "^  queue 0   socket of pid $dead, which is gone (the kernel passes its traffic through)" \
+		<<<"$out" || why "dead owner: $out" || return 1
+	grep -q "^daemon-wide:  pid $dead, which is gone" <<<"$out" || why "daemon-wide: $out" || return 1
+	py_check "$(ctl status --iface "$XST_IF_SRV" --json)" "
+assert d['queues'][0]['pid'] == $dead and d['queues'][0]['pid_alive'] is False, d['queues']
+assert d['daemon']['pid_alive'] is False, d['daemon']" || why "status --json pid_alive" || return 1
+	ctl stats --iface "$XST_IF_SRV" | grep -q "^  queue 0: bound, pid $dead, which is gone" ||
+		why "stats: $(ctl stats --iface "$XST_IF_SRV")" || return 1
+	py_check "$(ctl stats --iface "$XST_IF_SRV" --json)" "
+assert d['queues'][0]['pid_alive'] is False" || why "stats --json pid_alive"
+}
+
+# A daemon or program of another build: refuse, saying which, exit 1.
+test_stats_abi_mismatch() {
+	local rc out v
+
+	start_sleeper
+	for v in 1 3; do
+		srv "$FILL" --prog "$(prog_id)" --pid $SLEEPER --abi $v || why "qstats-fill --abi $v" || return 1
+		for j in "" --json "--watch 0.1 --count 1"; do
+			# shellcheck disable=SC2086 # word splitting wanted: option list
+			ctl stats --iface "$XST_IF_SRV" $j >"$TMP/out" 2>"$TMP/err"
+			rc=$?
+			out=$(cat "$TMP/err")
+			[ $rc -eq 1 ] || why "stats $j with a v$v daemon: exit $rc" || return 1
+			[ ! -s "$TMP/out" ] || why "stats $j with a v$v daemon printed: $(cat "$TMP/out")" || return 1
+			[ "$(wc -l <"$TMP/err")" -eq 1 ] || why "v$v: not one line: $out" || return 1
+			grep -q "xdpstorm daemon pid $SLEEPER publishes stats ABI v$v; this xdpstormctl reads v2: use the xdpstormctl built with that daemon" \
+				<<<"$out" || why "v$v message: $out" || return 1
+		done
+	done
+	ctl status --iface "$XST_IF_SRV" | grep -q "^  queue 0   published by pid $SLEEPER with stats ABI v3" ||
+		why "status of a v3 entry: $(ctl status --iface "$XST_IF_SRV")" || return 1
+
+	# the program itself of another build (its config says ABI v1)
+	srv "$FILL" --prog "$(prog_id)" --config-abi 1 || why "qstats-fill --config-abi" || return 1
+	ctl stats --iface "$XST_IF_SRV" >/dev/null 2>"$TMP/err"
+	rc=$?
+	out=$(cat "$TMP/err")
+	[ $rc -eq 1 ] || why "stats on a v1 program: exit $rc" || return 1
+	grep -q "program on the interface has config ABI v1; this xdpstormctl reads v2" <<<"$out" ||
+		why "v1 program message: $out" || return 1
+	ctl status --iface "$XST_IF_SRV" | grep -q '^attached: *yes, by another build (config ABI v1' ||
+		why "status of a v1 program: $(ctl status --iface "$XST_IF_SRV")" || return 1
+	ctl rule add --iface "$XST_IF_SRV" --proto udp --port 53 --action steer >/dev/null 2>"$TMP/err" &&
+		why "rule add into a v1 program succeeded" && return 1
+	ctl attach --iface "$XST_IF_SRV" >/dev/null 2>"$TMP/err"
+	rc=$?
+	[ $rc -eq 1 ] || why "attach over a v1 program: exit $rc" || return 1
+	grep -q "comes from a build with another ABI version" "$TMP/err" ||
+		why "attach message: $(cat "$TMP/err")" || return 1
+	ctl detach --iface "$XST_IF_SRV" >/dev/null || why "detach of a v1 program failed"
 }
 
 # ---- runner --------------------------------------------------------------------
