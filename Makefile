@@ -143,9 +143,10 @@ $(CTL): $(O)/obj/loader/xdpstormctl.o $(LIBLOADER) $(LIBXST)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XCFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The daemon's wiring (in libxst) calls the loader, which calls user/core (in libxst).
 $(O)/xdpstorm: $(DAEMON_OBJS) $(LIBLOADER) $(LIBXST)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(XCFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(Q)$(CC) $(XCFLAGS) -o $@ $(DAEMON_OBJS) -Wl,--start-group $(LIBXST) $(LIBLOADER) -Wl,--end-group $(PKG_LIBS) -lpthread
 
 $(O)/tools/%: $(O)/obj/tools/%.o $(LIBXST)
 	$(call msg,LINK,$@)

@@ -125,6 +125,8 @@ def cases(a):
                          False)
     c['big_query'] = (eth(sm, cm, 0x0800, udp4(a.cli4, a.srv4, 40020, 53,
                                                q('big', edns=True, pad=1540))), True)
+    c['huge_query'] = (eth(sm, cm, 0x0800, udp4(a.cli4, a.srv4, 40021, 53,
+                                                q('huge', edns=True, pad=5800))), False)
     return c
 
 

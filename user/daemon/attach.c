@@ -89,10 +89,17 @@ static int attach_new(struct xst_daemon *d)
 	if (err == -EEXIST)
 		return take_or_use(d);
 	if (err) {
+		char hint[256];
+
 		if (err == -EBUSY)
 			pr_err("attach xst_steer to '%s': another XDP program is attached\n", ifname);
+		else if (err == -EPROTO)
+			pr_err("attach xst_steer to '%s': an xdpstorm program of another ABI version is "
+			       "attached (another xdpstorm build uses it); left as it is\n", ifname);
 		else
-			pr_err("attach xst_steer to '%s': %s\n", ifname, strerror(-err));
+			pr_err("attach xst_steer to '%s': %s\n", ifname,
+			       xst_steer_attach_hint(ifname, err, (enum xst_attach_mode)d->cfg.mode,
+						     hint, sizeof(hint)));
 		return err;
 	}
 	d->attached_by_us = 1;
@@ -169,20 +176,6 @@ void xst_daemon_restore_rules(struct xst_daemon *d)
 	d->nr_rules = 0;
 }
 
-/* config_map[0].max_frame: frames the sockets cannot hold stay with the kernel. */
-static int set_max_frame(struct xst_daemon *d, uint32_t max)
-{
-	struct xst_steer_config c;
-	__u32 key = 0;
-
-	if (bpf_map_lookup_elem(d->maps.config, &key, &c))
-		return -errno;
-	c.max_frame = max;
-	if (bpf_map_update_elem(d->maps.config, &key, &c, BPF_ANY))
-		return -errno;
-	return 0;
-}
-
 int xst_daemon_attach(struct xst_daemon *d, uint32_t max_frame)
 {
 	const char *ifname = d->cfg.iface;
@@ -203,7 +196,11 @@ int xst_daemon_attach(struct xst_daemon *d, uint32_t max_frame)
 		return err;
 	err = xst_steer_maps_open(ifname, &d->maps);
 	if (err) {
-		pr_err("open the steering maps of '%s': %s\n", ifname, strerror(-err));
+		if (err == -EPROTO)
+			pr_err("the xdpstorm program on '%s' is of another ABI version (another "
+			       "xdpstorm build uses it); left as it is\n", ifname);
+		else
+			pr_err("open the steering maps of '%s': %s\n", ifname, strerror(-err));
 		return err;
 	}
 	d->maps_open = 1;
@@ -211,7 +208,8 @@ int xst_daemon_attach(struct xst_daemon *d, uint32_t max_frame)
 		pr_err("open the steering maps of '%s': no xsks_map\n", ifname);
 		return -ENOENT;
 	}
-	err = set_max_frame(d, max_frame);
+	/* Frames the sockets cannot hold stay with the kernel. */
+	err = xst_steer_set_max_frame(&d->maps, max_frame);
 	if (err) {
 		pr_err("set the largest steered frame on '%s': %s\n", ifname, strerror(-err));
 		return err;
@@ -226,7 +224,7 @@ int xst_daemon_detach(struct xst_daemon *d)
 
 	if (d->maps_open && (!d->attached_by_us || d->cfg.keep_attached)) {
 		xst_daemon_restore_rules(d);
-		set_max_frame(d, 0);
+		xst_steer_set_max_frame(&d->maps, 0);
 	}
 	if (d->maps_open)
 		xst_steer_maps_close(&d->maps);
