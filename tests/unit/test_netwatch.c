@@ -17,11 +17,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
+
+#include "core/rcu.h"
+#include "daemon/hostwatch.h"
 #include "daemon/netwatch.h"
 #include "net/eth.h"
 #include "net/host.h"
+#include "svc/dns_tcp.h"
+#include "xdpstorm/steer_abi.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -832,6 +840,211 @@ START_TEST(test_nw_real_socket)
 }
 END_TEST
 
+/* ---- hostwatch: the maps and listeners follow the views ------------------------------- */
+
+static int map4_has(int fd, const char *ip)
+{
+	uint8_t k[4];
+	__u32 v;
+
+	inet_pton(AF_INET, ip, k);
+	return !bpf_map_lookup_elem(fd, k, &v);
+}
+
+static int map6_has(int fd, const char *ip)
+{
+	struct xst_in6 k;
+	__u32 v;
+
+	inet_pton(AF_INET6, ip, k.addr);
+	return !bpf_map_lookup_elem(fd, &k, &v);
+}
+
+static int map_count(int fd, size_t ks)
+{
+	uint8_t k[16], next[16];
+	int n = 0, first = 1;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : k, next)) {
+		memcpy(k, next, ks);
+		first = 0;
+		n++;
+	}
+	return n;
+}
+
+struct hwrec {
+	struct xst_host *cur;
+	int published, gone;
+};
+
+static void hw_publish(void *arg, struct xst_host *h)
+{
+	struct hwrec *r = arg;
+
+	xst_host_destroy(r->cur);
+	r->cur = h;
+	r->published++;
+}
+
+static void hw_gone(void *arg)
+{
+	((struct hwrec *)arg)->gone++;
+}
+
+/*
+ * The served interface is ifindex 1 in the fake (the real lo), so that the
+ * listeners' SO_BINDTOIFINDEX works in the test's namespace; IP_FREEBIND
+ * lets them bind the fake's addresses.
+ */
+START_TEST(test_hw_maps_and_listeners)
+{
+	struct xst_steer_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct xst_steer_config scfg = { .abi_version = XST_ABI_VERSION, .flags = XST_F_ENABLED };
+	struct fake *f = calloc(1, sizeof(*f));
+	struct xst_netwatch_io io = { fake_send, fake_recv, f };
+	struct xst_dns_tcp_cfg tcfg = { .port = 0 };
+	struct xst_hostwatch_cfg cfg = { "veth0", &m, NULL, hw_publish, hw_gone, NULL, &io };
+	struct sockaddr_in busy = { .sin_family = AF_INET };
+	int bfd, yes = 1, lo = 1;
+	struct hwrec r = { 0 };
+	struct xst_hostwatch *hw;
+	struct xst_rcu rcu;
+	struct xst_rcu_ptr dbp;
+	atomic_int stop = 0;
+	struct xst_dns_tcp *t;
+	struct xst_mac mac = { { 0x02, 0, 0, 0, 0, 0x01 }, 0 };
+	uint8_t stale[4] = { 203, 0, 113, 99 };
+	struct faddr *a, *b;
+	struct flink *v;
+	__u32 one = 1, key = 0;
+
+	m.local4 = bpf_map_create(BPF_MAP_TYPE_HASH, "local4_map", 4, 4, 256, NULL);
+	if (m.local4 < 0 && (errno == EPERM || errno == EACCES)) {
+		fake_free(f);
+		return;	/* no BPF here (not root): nothing to test */
+	}
+	ck_assert_int_ge(m.local4, 0);
+	m.local6 = bpf_map_create(BPF_MAP_TYPE_HASH, "local6_map", 16, 4, 256, NULL);
+	m.macs = bpf_map_create(BPF_MAP_TYPE_HASH, "macs_map", 8, 4, 64, NULL);
+	m.config = bpf_map_create(BPF_MAP_TYPE_ARRAY, "config_map", 4, sizeof(scfg), 1, NULL);
+	ck_assert_int_ge(m.local6, 0);
+	ck_assert_int_ge(m.macs, 0);
+	ck_assert_int_ge(m.config, 0);
+	ck_assert_int_eq(bpf_map_update_elem(m.config, &key, &scfg, BPF_ANY), 0);
+	/* left by the loader or an earlier daemon: must go, the others stay */
+	ck_assert_int_eq(bpf_map_update_elem(m.local4, stale, &one, BPF_ANY), 0);
+
+	xst_rcu_init(&rcu);
+	xst_rcu_ptr_init(&dbp, NULL);
+	tcfg.port = (uint16_t)(20000 + getpid() % 20000);
+	ck_assert_int_eq(xst_dns_tcp_create(&t, &tcfg, &rcu, &dbp, &stop), 0);
+	cfg.tcp = t;
+	cfg.arg = &r;
+	/* another server holds one of the addresses on that device: logged, not fatal */
+	bfd = socket(AF_INET, SOCK_STREAM, 0);
+	inet_pton(AF_INET, "198.18.0.7", &busy.sin_addr);
+	busy.sin_port = htons(tcfg.port);
+	ck_assert_int_eq(setsockopt(bfd, IPPROTO_IP, IP_FREEBIND, &yes, sizeof(yes)), 0);
+	ck_assert_int_eq(setsockopt(bfd, SOL_SOCKET, SO_BINDTOIFINDEX, &lo, sizeof(lo)), 0);
+	ck_assert_int_eq(bind(bfd, (struct sockaddr *)&busy, sizeof(busy)), 0);
+	ck_assert_int_eq(listen(bfd, 1), 0);
+
+	fake_link(f, 1, "veth0", 0, 0, 0);
+	f->links[0].mac[0] = 2;
+	f->links[0].mac[5] = 1;
+	fake_link(f, 3, "eth1", 0, 0, 0);
+	fake_addr(f, 1, "198.18.0.1", 24, IFA_F_PERMANENT);
+	fake_addr(f, 1, "198.18.0.7", 24, IFA_F_PERMANENT);
+	fake_addr(f, 1, "fd00::1", 64, IFA_F_PERMANENT);
+	fake_addr(f, 1, "fe80::1", 64, IFA_F_PERMANENT);
+	fake_addr(f, 3, "10.1.0.1", 16, IFA_F_PERMANENT);
+	fake_addr(f, 3, "fe80::3", 64, IFA_F_PERMANENT);
+	fake_addr(f, 3, "127.0.0.1", 8, IFA_F_PERMANENT);
+
+	ck_assert_int_eq(xst_hostwatch_create(&hw, &cfg), 0);
+	ck_assert_int_eq(r.published, 1);
+	ck_assert_ptr_eq(xst_hostwatch_view(hw), r.cur);
+	ck_assert(map4_has(m.local4, "198.18.0.1"));
+	ck_assert(map4_has(m.local4, "10.1.0.1"));	/* weak host */
+	ck_assert(!map4_has(m.local4, "127.0.0.1"));
+	ck_assert(!map4_has(m.local4, "203.0.113.99"));
+	ck_assert_int_eq(map_count(m.local4, 4), 3);
+	ck_assert(map6_has(m.local6, "fd00::1"));
+	ck_assert(map6_has(m.local6, "fe80::1"));
+	ck_assert(!map6_has(m.local6, "fe80::3"));
+	ck_assert(!bpf_map_lookup_elem(m.macs, &mac, &one));
+	ck_assert_int_eq(map_count(m.macs, 8), 1);
+	ck_assert_int_eq(bpf_map_lookup_elem(m.config, &key, &scfg), 0);
+	ck_assert_uint_eq(scfg.flags, XST_F_ENABLED | XST_F_LOCAL_ONLY | XST_F_MAC_ONLY);
+	/* 198.18.0.1, 10.1.0.1, fd00::1, fe80::1 (scoped); 198.18.0.7 was taken */
+	ck_assert_uint_eq(xst_hostwatch_nr_listeners(hw), 4);
+	ck_assert_uint_eq(xst_dns_tcp_nr_listeners(t), 4);
+
+	/* an address added, one removed, a VLAN device with its own MAC (an
+	 * ifindex that the test's namespace does not have: its listeners
+	 * fail, logged) */
+	a = fake_addr(f, 1, "198.18.0.9", 15, IFA_F_PERMANENT);
+	event_addr(f, RTM_NEWADDR, a);
+	event_addr(f, RTM_DELADDR, &f->addrs[0]);
+	v = fake_link(f, 999999, "veth0.100", 1, XST_ETH_P_8021Q, 100);
+	v->mac[5] = 0x10;
+	event_link(f, RTM_NEWLINK, v, AF_UNSPEC);
+	ck_assert_int_eq(xst_hostwatch_process(hw), 0);
+	ck_assert_int_eq(r.published, 2);
+	ck_assert(map4_has(m.local4, "198.18.0.9"));
+	ck_assert(!map4_has(m.local4, "198.18.0.1"));
+	ck_assert_int_eq(map_count(m.macs, 8), 2);
+	/* 198.18.0.9, fd00::1, fe80::1, 10.1.0.1 on veth0 (198.18.0.7 is
+	 * still taken there); on the device that is not here, IPv4 binds
+	 * (the kernel does not check an IPv4 socket's device) and IPv6 not */
+	ck_assert_uint_eq(xst_hostwatch_nr_listeners(hw), 4 + 3);
+
+	/* tentative IPv6: a listener already (FREEBIND), the map only after DAD */
+	b = fake_addr(f, 1, "fd00::9", 64, IFA_F_TENTATIVE);
+	event_addr(f, RTM_NEWADDR, b);
+	ck_assert_int_eq(xst_hostwatch_process(hw), 0);
+	ck_assert(!map6_has(m.local6, "fd00::9"));
+	ck_assert_uint_eq(xst_hostwatch_nr_listeners(hw), 8);
+	b->flags = IFA_F_PERMANENT;
+	event_addr(f, RTM_NEWADDR, b);
+	ck_assert_int_eq(xst_hostwatch_process(hw), 0);
+	ck_assert(map6_has(m.local6, "fd00::9"));
+	ck_assert_uint_eq(xst_hostwatch_nr_listeners(hw), 8);
+
+	/* the VLAN device goes: its MAC and listeners go with it */
+	event_link(f, RTM_DELLINK, v, AF_UNSPEC);
+	ck_assert_int_eq(xst_hostwatch_process(hw), 0);
+	ck_assert_int_eq(map_count(m.macs, 8), 1);
+	ck_assert_uint_eq(xst_hostwatch_nr_listeners(hw), 5);
+	ck_assert_uint_eq(xst_dns_tcp_nr_listeners(t), 5);
+
+	/* the interface is deleted: told once, nothing served any more */
+	ck_assert_int_eq(r.gone, 0);
+	event_link(f, RTM_DELLINK, &f->links[0], AF_UNSPEC);
+	ck_assert_int_eq(xst_hostwatch_process(hw), 0);
+	ck_assert_int_eq(r.gone, 1);
+	ck_assert(xst_hostwatch_gone(hw));
+	ck_assert_int_eq(map_count(m.local4, 4), 0);
+	ck_assert_int_eq(map_count(m.local6, 16), 0);
+	ck_assert_uint_eq(xst_hostwatch_nr_listeners(hw), 0);
+	ck_assert_uint_eq(xst_dns_tcp_nr_listeners(t), 0);
+	event_link(f, RTM_DELLINK, &f->links[1], AF_UNSPEC);
+	ck_assert_int_eq(xst_hostwatch_process(hw), 0);
+	ck_assert_int_eq(r.gone, 1);
+
+	xst_hostwatch_destroy(hw);
+	xst_host_destroy(r.cur);
+	xst_dns_tcp_destroy(t);
+	close(bfd);
+	close(m.local4);
+	close(m.local6);
+	close(m.macs);
+	close(m.config);
+	fake_free(f);
+}
+END_TEST
+
 Suite *netwatch_suite(void)
 {
 	Suite *s = suite_create("netwatch");
@@ -848,6 +1061,9 @@ Suite *netwatch_suite(void)
 	tcase_add_test(tc, test_nw_owns_views);
 	tcase_add_test(tc, test_nw_real_socket);
 	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hostwatch");
+	tcase_add_test(tc, test_hw_maps_and_listeners);
 	suite_add_tcase(s, tc);
 	return s;
 }

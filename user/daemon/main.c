@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +26,9 @@
 
 #include "xdpstorm/steer_abi.h"
 #include "core/log.h"
+#include "core/rcu.h"
 #include "daemon/crash.h"
+#include "daemon/hostwatch.h"
 #include "dns/db.h"
 #include "dns/zone.h"
 #include "svc/dns_tcp.h"
@@ -83,6 +87,13 @@ struct daemon {
 	struct xst_worker *w[XST_MAX_QUEUES];
 	struct xst_dns_tcp *tcp;
 	struct xst_dbref ref;
+	/* netwatch: the RCU domain of the TCP thread (the workers join it when
+	 * they leave xst_dbref), the db as it sees it, the host view. */
+	struct xst_rcu rcu;
+	struct xst_rcu_ptr dbp;
+	struct xst_rcu_ptr host;
+	struct xst_hostwatch *hw;
+	int iface_gone;		/* the served interface was deleted: exit 1 */
 	/* Steer rules for ports this daemon does not serve, set to pass while it
 	 * runs (their packets would reach a socket that drops them). */
 	struct xst_steer_rule muted[XST_MAX_RULES];
@@ -732,9 +743,11 @@ static void crash_cleanup(void *arg)
 		restore_rules(d);
 }
 
-static void teardown(struct daemon *d)
+/* Returns 0, or -errno when the interface could not be left clean. */
+static int teardown(struct daemon *d)
 {
 	unsigned int q;
+	int ret = 0;
 
 	/* Out of the map first: from then on the program hands DNS to the
 	 * kernel instead of to sockets that are about to close. */
@@ -743,8 +756,23 @@ static void teardown(struct daemon *d)
 	atomic_store(&d->stop, 1);
 	for (q = 0; q < d->cfg.queues; q++)
 		xst_worker_join(d->w[q]);
+	if (d->tcp) {
+		const struct xst_dns_tcp_stats *ts = xst_dns_tcp_stats(d->tcp);
+
+		pr_info("DNS over TCP: %lu accepted, %lu queries, %lu answered; closed: %lu refused "
+			"(per source), %lu evicted idle, %lu evicted busy, %lu query timeouts, %lu "
+			"idle, %lu write timeouts\n", (unsigned long)ts->accepted,
+			(unsigned long)ts->queries, (unsigned long)ts->answered,
+			(unsigned long)ts->refused_per_source, (unsigned long)ts->evicted,
+			(unsigned long)ts->evicted_busy, (unsigned long)ts->query_timeouts,
+			(unsigned long)ts->idle_closes, (unsigned long)ts->write_timeouts);
+	}
 	xst_dns_tcp_destroy(d->tcp);
 	d->tcp = NULL;
+	xst_hostwatch_destroy(d->hw);
+	d->hw = NULL;
+	xst_host_destroy(xst_rcu_deref(&d->host));	/* no reader left */
+	xst_rcu_ptr_init(&d->host, NULL);
 	atomic_store(&d->stats_stop, 1);
 	if (d->stats_started)
 		pthread_join(d->stats_thread, NULL);
@@ -769,14 +797,18 @@ static void teardown(struct daemon *d)
 		} else {
 			int err = xst_steer_detach(d->cfg.iface);
 
-			if (err && err != -ENOENT)
-				pr_err("detach xst_steer from '%s': %s\n", d->cfg.iface,
-				       strerror(-err));
-			else
+			if (err && err != -ENOENT) {
+				pr_err("detach xst_steer from '%s': %s%s\n", d->cfg.iface,
+				       strerror(-err),
+				       d->iface_gone ? " (the interface was deleted)" : "");
+				ret = err;	/* a supervisor must see it */
+			} else {
 				pr_info("detached xst_steer from '%s'\n", d->cfg.iface);
+			}
 		}
 		d->attached_by_us = 0;
 	}
+	return ret;
 }
 
 static void reload(struct daemon *d)
@@ -790,8 +822,23 @@ static void reload(struct daemon *d)
 		return;
 	}
 	old = xst_dbref_replace(&d->ref, db);
+	xst_rcu_replace(&d->rcu, &d->dbp, db);	/* netwatch: the same old db, TCP's grace period */
 	xst_dns_db_destroy((struct xst_dns_db *)old);
 	log_db("reloaded", db, &d->cfg);
+}
+
+/* netwatch: a new host view for the readers; the old one once no reader holds it. */
+static void publish_host(void *arg, struct xst_host *h)
+{
+	struct daemon *d = arg;
+
+	xst_host_destroy(xst_rcu_replace(&d->rcu, &d->host, h));
+}
+
+/* netwatch: the served interface was deleted; the main loop stops, exit 1. */
+static void iface_gone(void *arg)
+{
+	((struct daemon *)arg)->iface_gone = 1;
 }
 
 static int start(struct daemon *d)
@@ -800,18 +847,29 @@ static int start(struct daemon *d)
 	int err;
 
 	if (d->cfg.tcp) {
-		struct xst_dns_tcp_cfg tcfg = { .ifname = d->cfg.iface, .port = 53 };
+		struct xst_dns_tcp_cfg tcfg = { .port = 53 };
 
-		err = xst_dns_tcp_create(&d->tcp, &tcfg, &d->ref, &d->stop);
+		/* listeners come from the host watcher below, one per served address */
+		err = xst_dns_tcp_create(&d->tcp, &tcfg, &d->rcu, &d->dbp, &d->stop);
 		if (err) {
-			pr_err("listen on TCP port 53 on '%s': %s (--no-tcp to go without)\n",
-			       d->cfg.iface, strerror(-err));
+			pr_err("set up DNS over TCP: %s (--no-tcp to go without)\n", strerror(-err));
 			return err;
 		}
 	}
 	err = attach(d);
 	if (err)
 		return err;
+	/* netwatch: the maps, the listeners and the first host view, before any worker runs */
+	{
+		struct xst_hostwatch_cfg hcfg = {
+			.ifname = d->cfg.iface, .maps = &d->maps, .tcp = d->tcp,
+			.publish = publish_host, .gone = iface_gone, .arg = d,
+		};
+
+		err = xst_hostwatch_create(&d->hw, &hcfg);
+		if (err)
+			return err;
+	}
 	err = open_queues(d);
 	if (err)
 		return err;
@@ -857,7 +915,7 @@ int main(int argc, char **argv)
 	struct xst_dns_db *db = NULL;
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	sigset_t sigs;
-	int avail, err, ncpu, sig;
+	int avail, err, ncpu, sig, sfd, rc = 0;
 	unsigned int q;
 
 	if (parse_args(argc, argv, &d->cfg))
@@ -921,6 +979,8 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	log_db("loaded", db, &d->cfg);
 	xst_dbref_init(&d->ref, db);
+	xst_rcu_init(&d->rcu);
+	xst_rcu_ptr_init(&d->dbp, db);
 	setrlimit(RLIMIT_MEMLOCK, &rl);	/* kernels before 5.11 charge BPF maps and UMEM here */
 
 	/* Signals go to sigwaitinfo() below; every thread inherits the block. */
@@ -950,10 +1010,26 @@ int main(int argc, char **argv)
 		d->cfg.send == XST_SEND_PRECOPY ? "precopy" : "memcpy",
 		d->tcp ? "on" : "off");
 
-	for (;;) {
-		sig = sigwaitinfo(&sigs, NULL);
-		if (sig < 0)
-			continue;	/* EINTR (stopped/continued) */
+	/* netwatch: signals and netlink in one poll; the timeout retries a
+	 * failed netlink re-dump */
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sfd < 0)
+		pr_err("signalfd: %s\n", strerror(errno));
+	while (sfd >= 0 && !d->iface_gone) {
+		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
+					 { .fd = xst_hostwatch_fd(d->hw), .events = POLLIN } };
+		struct signalfd_siginfo si;
+
+		if (poll(pfd, 2, 1000) < 0 && errno != EINTR) {
+			pr_err("poll: %s\n", strerror(errno));
+			break;
+		}
+		err = xst_hostwatch_process(d->hw);
+		if (err)
+			pr_warn("follow links and addresses (netlink): %s\n", strerror(-err));
+		if (!(pfd[0].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		sig = (int)si.ssi_signo;
 		if (sig == SIGHUP) {
 			reload(d);
 			continue;
@@ -961,7 +1037,12 @@ int main(int argc, char **argv)
 		pr_info("%s: stopping\n", strsignal(sig));
 		break;
 	}
-	teardown(d);
+	if (sfd < 0 || d->iface_gone)
+		rc = EXIT_FAILURE;	/* a supervisor restarts us */
+	if (sfd >= 0)
+		close(sfd);
+	if (teardown(d))
+		rc = EXIT_FAILURE;
 	xst_dns_db_destroy((struct xst_dns_db *)atomic_load(&d->ref.db));
-	return 0;
+	return rc;
 }
