@@ -34,7 +34,7 @@
 #define MSG_MAX		65535
 #define POLL_MS		100	/* epoll timeout: bounds stop latency and deadline precision */
 #define ACCEPT_BATCH	64	/* accepts per listener event: the others get their turn */
-#define BACKLOG		256
+#define BACKLOG		1024	/* a flood of connections must not drop a resolver's SYN */
 
 #ifndef SO_BINDTOIFINDEX
 #define SO_BINDTOIFINDEX	62
@@ -398,10 +398,13 @@ static void conn_close(struct xst_dns_tcp *t, unsigned int slot)
 }
 
 /*
- * The table is full: close one connection to make room. The one that has
- * waited longest with nothing received goes first (idle after an answer or
- * silent since accept), then the slowest query, then the oldest blocked
- * reply. There is always a victim: max_conns >= 1.
+ * The table is full: close one connection to make room. The one idle
+ * longest after an answer goes first (it was served and is only waiting);
+ * then the one whose query has been due longest (silent since accept, or
+ * mid-query): the oldest, never the newest, so that a client that has just
+ * connected is not the victim of the next connection (under a flood of
+ * reconnecting clients the newest would never get to send its query);
+ * then the oldest blocked reply. There is always a victim: max_conns >= 1.
  */
 static void evict(struct xst_dns_tcp *t)
 {
@@ -413,23 +416,29 @@ static void evict(struct xst_dns_tcp *t)
 
 		if (!c)
 			continue;
-		cls = c->state == C_FRESH || c->state == C_IDLE ? 0 : c->state == C_QUERY ? 1 : 2;
+		cls = c->state == C_IDLE ? 0 : c->state == C_WRITE ? 2 : 1;
 		if (best[cls] < 0 || c->since_ms < t->conns[best[cls]]->since_ms)
 			best[cls] = (int)i;
 	}
 	for (cls = 0; cls < 3; cls++) {
+		const struct conn *c;
+
 		if (best[cls] < 0)
 			continue;
-		if (cls)
-			INC(t->st.evicted_busy);
+		c = t->conns[best[cls]];
+		if (c->state == C_IDLE || c->state == C_FRESH)
+			INC(t->st.evicted);	/* nothing of a query received */
 		else
-			INC(t->st.evicted);
+			INC(t->st.evicted_busy);
 		conn_close(t, (unsigned int)best[cls]);
 		return;
 	}
 }
 
-static void accept_all(struct xst_dns_tcp *t, int lfd)
+static void handle(struct xst_dns_tcp *t, unsigned int slot, uint32_t events,
+		   const struct xst_dns_db *db, int64_t now);
+
+static void accept_all(struct xst_dns_tcp *t, int lfd, const struct xst_dns_db *db, int64_t now)
 {
 	int i;
 
@@ -467,7 +476,7 @@ static void accept_all(struct xst_dns_tcp *t, int lfd)
 		c->gen = ++t->next_gen;
 		c->inlen = c->outlen = c->outoff = 0;
 		c->src = k;
-		set_state(t, c, C_FRESH, now_ms());
+		set_state(t, c, C_FRESH, now);
 		slot = t->free_slots[--t->nr_free];
 		t->conns[slot] = c;
 		c->src_next = t->src_tab[src_bucket(t, &k)];
@@ -480,6 +489,11 @@ static void accept_all(struct xst_dns_tcp *t, int lfd)
 			continue;
 		}
 		INC(t->st.accepted);
+		/* A resolver sends its query right behind the handshake: it is
+		 * usually queued already, so answer it now rather than after
+		 * the other events of this round (epoll is level-triggered:
+		 * whatever is left is reported again). */
+		handle(t, slot, EPOLLIN, db, now);
 	}
 }
 
@@ -637,7 +651,7 @@ static void *run(void *arg)
 
 				/* closed (or replaced) after epoll_wait returned */
 				if (l->fd >= 0 && (l->gen & 0x7fffffffu) == gen)
-					accept_all(t, l->fd);
+					accept_all(t, l->fd, db, now);
 			} else if (t->conns[slot] && (t->conns[slot]->gen & 0x7fffffffu) == gen) {
 				handle(t, slot, evs[i].events, db, now);
 			}

@@ -21,9 +21,10 @@
  *    idle_timeout_ms; a reply the client does not read, likewise;
  *  - at most per_source connections per IPv4 address / IPv6 /64;
  *  - when all max_conns slots are taken, a new connection is admitted by
- *    closing the one that has waited longest with nothing received (idle
- *    after an answer, or silent since its start); if none is, the one whose
- *    query is taking longest; if none is, the oldest blocked reply.
+ *    closing the one idle longest after an answer; if none is idle, the one
+ *    whose query has been due longest (silent or mid-query: the oldest, so
+ *    that a flood of reconnecting clients cannot push out a resolver that
+ *    has just connected); if none, the oldest blocked reply.
  */
 #ifndef XST_SVC_DNS_TCP_H
 #define XST_SVC_DNS_TCP_H
@@ -63,7 +64,7 @@ struct xst_dns_tcp_cfg {
 struct xst_dns_tcp_stats {
 	uint64_t accepted;		/* connections admitted */
 	uint64_t refused_per_source;	/* closed at accept: the source had per_source already */
-	uint64_t evicted;		/* closed to admit a new one: waiting with nothing received */
+	uint64_t evicted;		/* closed to admit a new one: nothing of a query received */
 	uint64_t evicted_busy;		/* closed to admit a new one: mid-query or reply blocked */
 	uint64_t query_timeouts;	/* no complete query within query_timeout_ms */
 	uint64_t idle_closes;		/* nothing received for idle_timeout_ms after an answer */
