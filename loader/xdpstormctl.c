@@ -691,6 +691,7 @@ static const struct qfield qfields[] = {
 	QF(drop_fragment, "fragment", G_DROP), QF(drop_not_unicast, "not_unicast", G_DROP),
 	QF(drop_martian, "martian", G_DROP), QF(drop_foreign_mac, "foreign_mac", G_DROP),
 	QF(drop_foreign_vlan, "foreign_vlan", G_DROP), QF(drop_no_service, "no_service", G_DROP),
+	QF(drop_foreign_dst, "foreign_dst", G_DROP),
 	QF(passed, "passed", G_WORKER), QF(frames_free, "free", G_GAUGE),
 	QF(frames_held, "held", G_GAUGE), QF(xsk_rx_dropped, "rx_dropped", G_XSK),
 	QF(xsk_rx_invalid, "rx_invalid", G_XSK), QF(xsk_tx_invalid, "tx_invalid", G_XSK),

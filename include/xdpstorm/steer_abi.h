@@ -198,6 +198,8 @@ struct xst_queue_stats {
 	__u64 drop_foreign_mac;	/* destination MAC is not the interface's */
 	__u64 drop_foreign_vlan;/* VLAN tags with no VLAN device of the interface */
 	__u64 drop_no_service;	/* no service registered for the protocol and port */
+	__u64 drop_foreign_dst;	/* destination address not one this host serves (the
+				 * attachment steered it before the daemon's maps caught up) */
 	__u64 passed;		/* frames given back for the kernel stack (verdict pass) */
 	__u64 frames_free;	/* gauge: UMEM frames on the free list */
 	__u64 frames_held;	/* gauge: UMEM frames held by services (copy pools) */
@@ -208,7 +210,7 @@ struct xst_queue_stats {
 	__u64 xsk_rx_ring_full;	/* rx_ring_full */
 	__u64 xsk_fill_empty;	/* rx_fill_ring_empty_descs */
 	__u64 xsk_tx_empty;	/* tx_ring_empty_descs */
-	__u64 reserved[4];	/* zero; room to grow without an ABI bump */
+	__u64 reserved[3];	/* zero; room to grow without an ABI bump */
 	struct xst_svc_qstats svc[XST_QSTATS_SVC_MAX];
 };
 

@@ -50,7 +50,8 @@ struct xst_daemon {
 
 	/* reloadable data: the services' databases, the host view */
 	struct xst_rcu rcu;
-	struct xst_rcu_ptr host;	/* const struct xst_host * */
+	struct xst_rcu_ptr host;	/* const struct xst_host * (net/host.h) */
+	struct xst_hostwatch *hw;	/* follows links and addresses (daemon/hostwatch.h) */
 
 	/* queues */
 	struct xst_io_cfg io_cfg;	/* with defaults applied */
@@ -63,6 +64,7 @@ struct xst_daemon {
 
 	atomic_int stop;		/* workers and threads end */
 	atomic_int fatal;		/* a thread found the daemon cannot go on: exit 1 */
+	int iface_gone;			/* the served interface was deleted: exit 1 */
 	atomic_int stats_stop;
 	pthread_t stats_thread;
 	int stats_started;

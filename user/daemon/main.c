@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -24,6 +26,7 @@
 #include "daemon/config.h"
 #include "daemon/crash.h"
 #include "daemon/daemon.h"
+#include "daemon/hostwatch.h"
 #include "daemon/options.h"
 #include "daemon/registry.h"
 #include "daemon/stats.h"
@@ -277,7 +280,7 @@ static int open_queues(struct xst_daemon *d)
 		struct xst_io_cfg c = d->io_cfg;
 		struct xst_worker_cfg wc = {
 			.rcu = &d->rcu,
-			.host = NULL,
+			.host = &d->host,
 			.stop = &d->stop,
 			.queue = q,
 			.cpu = d->cpu[q],
@@ -343,6 +346,42 @@ static void unbind_queues(struct xst_daemon *d)
 	}
 }
 
+/* A new host view for the workers; the old one once no reader holds it. */
+static void publish_host(void *arg, struct xst_host *h)
+{
+	struct xst_daemon *d = arg;
+
+	xst_host_destroy(xst_rcu_replace(&d->rcu, &d->host, h));
+}
+
+/* The served interface was deleted: the main loop stops, exit 1. */
+static void iface_gone(void *arg)
+{
+	((struct xst_daemon *)arg)->iface_gone = 1;
+}
+
+/* The maps, the services' kernel listeners and the first host view, before any worker runs. */
+static int watch_host(struct xst_daemon *d)
+{
+	struct xst_hostwatch_cfg hc = {
+		.ifname = d->cfg.iface,
+		.maps = &d->maps,
+		.publish = publish_host,
+		.gone = iface_gone,
+		.arg = d,
+	};
+	int i, err;
+
+	for (i = 0; i < d->nr_svc; i++)
+		if (d->svc[i].svc->listener && d->svc[i].state)
+			hc.tcp = d->svc[i].svc->listener(d->svc[i].state);
+	err = xst_hostwatch_create(&d->hw, &hc);
+	if (err)
+		pr_err("follow the links and addresses of '%s' (netlink): %s\n", d->cfg.iface,
+		       strerror(-err));
+	return err;
+}
+
 static int start(struct xst_daemon *d)
 {
 	unsigned int q;
@@ -364,6 +403,9 @@ static int start(struct xst_daemon *d)
 				return err;
 		}
 	}
+	err = watch_host(d);
+	if (err)
+		return err;
 	for (q = 0; q < d->cfg.queues; q++) {
 		err = xst_worker_start(d->w[q]);
 		if (err) {
@@ -396,10 +438,14 @@ static int teardown(struct xst_daemon *d)
 		if (d->svc[i].svc->stop && d->svc[i].state)
 			d->svc[i].svc->stop(d, d->svc[i].state);
 	xst_stats_stop(d);
+	xst_hostwatch_destroy(d->hw);
+	d->hw = NULL;
 	for (q = 0; q < d->cfg.queues; q++) {
 		xst_worker_destroy(d->w[q]);
 		d->w[q] = NULL;
 	}
+	xst_host_destroy(xst_rcu_deref(&d->host));	/* no reader left */
+	xst_rcu_ptr_init(&d->host, NULL);
 	/* The services' per-worker state (copy pools) before the io it holds frames of. */
 	for (i = 0; i < d->nr_svc; i++) {
 		if (d->svc[i].svc->destroy && d->svc[i].state)
@@ -483,7 +529,7 @@ int main(int argc, char **argv)
 	struct xst_opt_group groups[MAX_GROUPS];
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	sigset_t sigs;
-	int err, sig, rc;
+	int err, sig, rc, sfd;
 
 	d->cfg = xst_config_defaults;
 	err = xst_options_parse(argc, argv, groups, option_groups(groups), &d->cfg, help);
@@ -576,10 +622,29 @@ int main(int argc, char **argv)
 			d->cfg.dns.tcp ? "on" : "off");
 	}
 
-	for (;;) {
-		sig = sigwaitinfo(&sigs, NULL);
-		if (sig < 0)
-			continue;	/* EINTR (stopped/continued) */
+	/* Signals and netlink in one poll; the timeout also retries a failed
+	 * netlink re-dump. */
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sfd < 0) {
+		pr_err("signalfd: %s\n", strerror(errno));
+		atomic_store(&d->fatal, 1);
+	}
+	while (sfd >= 0 && !d->iface_gone) {
+		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
+					 { .fd = xst_hostwatch_fd(d->hw), .events = POLLIN } };
+		struct signalfd_siginfo si;
+
+		if (poll(pfd, 2, 1000) < 0 && errno != EINTR) {
+			pr_err("poll: %s\n", strerror(errno));
+			atomic_store(&d->fatal, 1);
+			break;
+		}
+		err = xst_hostwatch_process(d->hw);
+		if (err)
+			pr_warn("follow links and addresses (netlink): %s\n", strerror(-err));
+		if (!(pfd[0].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		sig = (int)si.ssi_signo;
 		if (sig == SIGHUP) {
 			reload(d);
 			continue;
@@ -588,6 +653,10 @@ int main(int argc, char **argv)
 			pr_info("%s: stopping\n", strsignal(sig));
 		break;
 	}
+	if (sfd >= 0)
+		close(sfd);
+	/* The interface deleted, a socket failed, a failed detach: a supervisor
+	 * must see it and restart us. */
 	err = teardown(d);
-	return err || atomic_load(&d->fatal) ? EXIT_FAILURE : 0;
+	return err || d->iface_gone || atomic_load(&d->fatal) ? EXIT_FAILURE : 0;
 }

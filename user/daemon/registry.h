@@ -23,7 +23,7 @@
 #include "svc/worker.h"
 
 struct xst_daemon;
-struct xst_host;
+struct xst_dns_tcp;
 
 #define XST_SVC_RULES_MAX	8
 
@@ -49,8 +49,9 @@ struct xst_service {
 	/* SIGHUP: build new data beside the old, publish it (RCU); keep the
 	 * old on failure. */
 	int (*reload)(struct xst_daemon *d, void *state);
-	/* The host's addresses or links changed (daemon/netwatch.h). */
-	void (*host_changed)(struct xst_daemon *d, void *state, const struct xst_host *h);
+	/* Kernel TCP listeners that follow the served addresses (DNS over
+	 * TCP): the daemon's host watcher opens and closes them. NULL: none. */
+	struct xst_dns_tcp *(*listener)(void *state);
 	/* Counters kept outside the queues (kernel-socket threads): names and
 	 * the block the stats thread reads them from (relaxed). */
 	const char *daemon_name;		/* their name in the stats ("dns_tcp") */

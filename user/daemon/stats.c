@@ -107,6 +107,7 @@ void xst_stats_fill_queue(struct xst_daemon *d, unsigned int q, struct xst_queue
 	qs->drop_foreign_mac = LD(s->drop[XST_WDROP_FOREIGN_MAC]);
 	qs->drop_foreign_vlan = LD(s->drop[XST_WDROP_FOREIGN_VLAN]);
 	qs->drop_no_service = LD(s->drop[XST_WDROP_NO_SERVICE]);
+	qs->drop_foreign_dst = LD(s->drop[XST_WDROP_FOREIGN_DST]);
 	qs->passed = LD(s->passed);
 	qs->frames_free = xst_io_nr_free(d->io[q]);
 	qs->frames_held = xst_io_nr_held(d->io[q]);

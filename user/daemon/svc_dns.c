@@ -192,19 +192,20 @@ static int dns_start(struct xst_daemon *d, void *state)
 {
 	struct dns_svc *s = state;
 	struct xst_dns_tcp_cfg tcfg = {
-		.ifname = d->cfg.iface,
 		.port = XST_DNS_PORT,
 		.max_conns = d->cfg.dns.tcp_max_conns,
-		.idle_ms = (int)d->cfg.dns.tcp_idle_timeout_ms,
+		.per_source = d->cfg.dns.tcp_per_source,
+		.query_timeout_ms = d->cfg.dns.tcp_query_timeout_ms,
+		.idle_timeout_ms = d->cfg.dns.tcp_idle_timeout_ms,
 	};
 	int err;
 
 	if (!d->cfg.dns.tcp)
 		return 0;
+	/* The listeners, one per served address, come from the host watcher. */
 	err = xst_dns_tcp_create(&s->tcp, &tcfg, &d->rcu, &s->db, &d->stop);
 	if (err) {
-		pr_err("listen on TCP port 53 on '%s': %s (--no-tcp to go without)\n", d->cfg.iface,
-		       strerror(-err));
+		pr_err("set up DNS over TCP: %s (--no-tcp to go without)\n", strerror(-err));
 		return err;
 	}
 	err = xst_dns_tcp_start(s->tcp);
@@ -259,10 +260,26 @@ static int dns_reload(struct xst_daemon *d, void *state)
 static void dns_stop(struct xst_daemon *d, void *state)
 {
 	struct dns_svc *s = state;
+	const struct xst_dns_tcp_stats *ts;
 
 	(void)d;
+	if (!s->tcp)
+		return;
+	ts = xst_dns_tcp_stats(s->tcp);
+	pr_info("DNS over TCP: %lu accepted, %lu queries, %lu answered; closed: %lu refused "
+		"(per source), %lu evicted idle, %lu evicted busy, %lu query timeouts, %lu idle, "
+		"%lu write timeouts\n", (unsigned long)ts->accepted, (unsigned long)ts->queries,
+		(unsigned long)ts->answered, (unsigned long)ts->refused_per_source,
+		(unsigned long)ts->evicted, (unsigned long)ts->evicted_busy,
+		(unsigned long)ts->query_timeouts, (unsigned long)ts->idle_closes,
+		(unsigned long)ts->write_timeouts);
 	xst_dns_tcp_destroy(s->tcp);
 	s->tcp = NULL;
+}
+
+static struct xst_dns_tcp *dns_listener(void *state)
+{
+	return ((struct dns_svc *)state)->tcp;
 }
 
 static void dns_destroy(struct xst_daemon *d, void *state)
@@ -284,6 +301,18 @@ static void dns_destroy(struct xst_daemon *d, void *state)
 
 #define T(name, field) { name, offsetof(struct xst_dns_tcp_stats, field) }
 static const struct xst_svc_counter tcp_counters[] = {
+	T("accepted", accepted),
+	T("refused_per_source", refused_per_source),
+	T("evicted", evicted),
+	T("evicted_busy", evicted_busy),
+	T("query_timeouts", query_timeouts),
+	T("idle_closes", idle_closes),
+	T("write_timeouts", write_timeouts),
+	T("closed", closed),
+	T("bad_frames", bad_frames),
+	T("accept_errors", accept_errors),
+	T("messages", queries),
+	T("replies", answered),
 	T("queries", dns.queries),
 	T("answered", dns.answered),
 	T("noerror", dns.noerror),
@@ -317,6 +346,7 @@ const struct xst_service xst_service_dns = {
 	.start = dns_start,
 	.worker = dns_worker,
 	.reload = dns_reload,
+	.listener = dns_listener,
 	.daemon_name = "dns_tcp",
 	.daemon_counters = tcp_counters,
 	.nr_daemon_counters = sizeof(tcp_counters) / sizeof(tcp_counters[0]),

@@ -105,6 +105,8 @@ static inline int host_drop(enum xst_host_verdict v)
 		return XST_WDROP_FOREIGN_MAC;
 	case XST_HOST_FOREIGN_VLAN:
 		return XST_WDROP_FOREIGN_VLAN;
+	case XST_HOST_FOREIGN_DST:
+		return XST_WDROP_FOREIGN_DST;
 	default:
 		return XST_WDROP_MARTIAN;
 	}
@@ -189,7 +191,7 @@ uint32_t xst_worker_poll(struct xst_worker *w, uint64_t now)
 	xst_rcu_quiescent(w->cfg.rcu, &w->reader);
 	if (w->cfg.host)
 		host = xst_rcu_deref(w->cfg.host);
-	w->tx.mtu = host ? xst_host_mtu(host) : XST_TX_MTU_DEFAULT;
+	w->tx.mtu = host && host->mtu ? host->mtu : XST_TX_MTU_DEFAULT;
 	xst_io_begin(io);
 	xst_tx_begin(&w->tx);
 	for (i = 0; i < w->nr_svc; i++)

@@ -44,6 +44,7 @@ enum xst_wdrop {
 	XST_WDROP_FOREIGN_MAC,	/* not to the interface's MAC */
 	XST_WDROP_FOREIGN_VLAN,	/* VLAN tags of no VLAN device */
 	XST_WDROP_NO_SERVICE,	/* no service for the protocol and port */
+	XST_WDROP_FOREIGN_DST,	/* destination not an address this host serves */
 	XST_WDROP_MAX
 };
 
