@@ -151,7 +151,7 @@ $(O)/tools/%: $(O)/obj/tools/%.o $(LIBXST)
 	$(Q)$(CC) $(XCFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 # ---- tests ------------------------------------------------------------------
-$(O)/tests/unit_tests: $(UNIT_OBJS) $(SAN_OBJS)
+$(O)/tests/unit_tests: $(UNIT_OBJS) $(SAN_OBJS) $(LIBLOADER)
 	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(XCFLAGS) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
