@@ -582,7 +582,7 @@ START_TEST(test_rcu_waits_for_online_reader)
 	start_writer(&w, &r, &p, &o2);
 	/* The reader holds o1 (online, no quiescent point since): replace waits. */
 	sleep_us(50000);
-	ck_assert_int_eq(atomic_load(&w.done), 0);
+	ck_assert_msg(atomic_load(&w.done) == 0, "replace returned while a reader held the old object");
 	ck_assert_ptr_eq(xst_rcu_deref(&p), &o2);	/* published already */
 	atomic_store(&rd.go, 1);
 	ck_assert_msg(wait_for(&w.done, 1, 2000), "replace still waiting after the quiescent point");
@@ -616,7 +616,7 @@ START_TEST(test_rcu_offline_not_waited)
 	ck_assert_ptr_eq(rd.second, &o3);
 	xst_rcu_del_reader(&r, &rd.rd);
 	xst_rcu_del_reader(&r, &never);
-	ck_assert_uint_eq(atomic_load(&r.nr_readers), 0);
+	ck_assert_msg(atomic_load(&r.nr_readers) == 0, "readers left");
 }
 END_TEST
 
@@ -636,10 +636,10 @@ START_TEST(test_rcu_del_reader)
 	/* b goes away (its thread stops running the loop): not waited for; a
 	 * and c, around it in the table, still are. */
 	xst_rcu_del_reader(&r, &b.rd);
-	ck_assert_uint_eq(atomic_load(&r.nr_readers), 2);
+	ck_assert_msg(atomic_load(&r.nr_readers) == 2, "del_reader did not remove one");
 	start_writer(&w, &r, &p, &o[1]);
 	sleep_us(30000);
-	ck_assert_int_eq(atomic_load(&w.done), 0);
+	ck_assert_msg(atomic_load(&w.done) == 0, "replace returned while two readers were online");
 	finish_reader(&a);
 	sleep_us(30000);
 	ck_assert_msg(atomic_load(&w.done) == 0, "replace did not wait for the last reader");
@@ -651,7 +651,7 @@ START_TEST(test_rcu_del_reader)
 	/* Only the deleted one left online (b finished offline anyway): no wait. */
 	xst_rcu_del_reader(&r, &a.rd);
 	xst_rcu_del_reader(&r, &c.rd);
-	ck_assert_uint_eq(atomic_load(&r.nr_readers), 0);
+	ck_assert_msg(atomic_load(&r.nr_readers) == 0, "readers left");
 	ck_assert_ptr_eq(xst_rcu_replace(&r, &p, &o[2]), &o[1]);
 }
 END_TEST

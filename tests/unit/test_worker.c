@@ -203,6 +203,8 @@ struct fake {
 	uint64_t emitted;	/* xst_tx_send() that returned 0 */
 	uint64_t alloc_failed;
 	uint64_t send_failed;
+	uint32_t begin_emit;	/* frames the begin hook sends through the TX context */
+	uint64_t begin_emitted;
 	uint32_t batch_seq[XST_BATCH];	/* seq of the frames of the last prepare() */
 	uint32_t nbatch, idx;
 	/* a timer armed by the handler through tx->timers */
@@ -214,6 +216,7 @@ struct fake {
 static void fake_begin(void *state, uint64_t now, struct xst_tx *tx)
 {
 	struct fake *s = state;
+	uint32_t k;
 
 	OK_EQ(now, s->it->now);
 	OK(tx == &s->w->tx);
@@ -222,6 +225,18 @@ static void fake_begin(void *state, uint64_t now, struct xst_tx *tx)
 	s->nbatch = s->idx = 0;
 	s->it->handled = 0;
 	s->begins++;
+	for (k = 0; k < s->begin_emit; k++) {
+		struct xst_io_buf b;
+
+		if (xst_tx_alloc(tx, &b)) {
+			s->alloc_failed++;
+			continue;
+		}
+		memcpy(b.data, "EMIT", 4);
+		b.len = 64;
+		if (!xst_tx_send(tx, &b))
+			s->begin_emitted++;
+	}
 }
 
 static void fake_prepare(void *state, struct xst_frame *const *frames, uint32_t n)
@@ -476,7 +491,8 @@ static void totals_ok_at(int line)
 		svc_rx += c->rx;
 		svc_drop += c->dropped;
 		svc_pass += c->passed;
-		out += c->replied + c->emitted;
+		/* begin-hook frames are in no service's emitted (see the known bug) */
+		out += c->replied + c->emitted + R.svc[i].begin_emitted;
 	}
 	if (st->rx_packets != svc_rx + wdrop)
 		ck_abort_msg("line %d: rx_packets %llu != services' rx %llu + worker drops %llu",
@@ -977,6 +993,52 @@ START_TEST(test_worker_alloc_budget)
 }
 END_TEST
 
+/* ---- TX flushed in every iteration ------------------------------------------ */
+
+START_TEST(test_worker_flush_without_rx)
+{
+	/* A begin hook sends frames in an iteration that receives nothing:
+	 * they are on the TX ring when the poll returns. */
+	struct xst_io_cfg ic = io_cfg(256);
+
+	rig_up(&ic, XST_BATCH, 0);
+	R.svc[0].begin_emit = 3;
+	ck_assert_uint_eq(poll1(), 0);
+	R.svc[0].begin_emit = 0;
+	ck_assert_uint_eq(R.svc[0].begin_emitted, 3);
+	ck_assert_uint_eq(census_ok().tx, 3);
+	ck_assert_uint_eq(drain(), 3);
+	ck_assert_uint_eq(R.sink.emitted, 3);
+	ck_assert_uint_eq(R.w->stats.tx_packets, 3);
+	ck_assert_uint_eq(R.w->stats.batches, 0);
+	totals_ok();
+	ck_assert_uint_eq(poll1(), 0);
+	ck_assert_uint_eq(drain(), 0);
+	totals_ok();
+	rig_down();
+}
+END_TEST
+
+/*
+ * KNOWN BUG (accounting): svc.h gives the begin hook the TX context, and
+ * xst_svc_counts.emitted is "frames sent through the TX context" per
+ * service; xst_worker_poll() sets tx->emitted only around frame(), so what a
+ * service sends from its begin hook is counted in tx_packets but in no
+ * service's emitted (per-service counters then do not add up to the
+ * worker's). Timer callbacks have the same gap.
+ */
+START_TEST(test_worker_begin_emits_counted_known_bug)
+{
+	struct xst_io_cfg ic = io_cfg(256);
+
+	rig_up(&ic, XST_BATCH, 0);
+	R.svc[0].begin_emit = 3;
+	poll1();
+	ck_assert_uint_eq(R.w->svc[R.slot[0]].c.emitted, 3);
+	rig_down();
+}
+END_TEST
+
 /* ---- timers -------------------------------------------------------------------- */
 
 struct wtimer {
@@ -1136,9 +1198,9 @@ START_TEST(test_worker_idle_bounded_by_timer)
 	ck_assert_msg(el >= 3 * MS && el < 50 * MS, "idle waited %llu us for a 5 ms timer",
 		      (unsigned long long)(el / 1000));
 	/* Offline for RCU after the wait, online again at the next poll. */
-	ck_assert_uint_eq(atomic_load(&R.w->reader.seen), XST_RCU_OFFLINE);
+	ck_assert_msg(atomic_load(&R.w->reader.seen) == XST_RCU_OFFLINE, "online while waiting");
 	poll_at(xst_clock_ns());
-	ck_assert_uint_ne(atomic_load(&R.w->reader.seen), XST_RCU_OFFLINE);
+	ck_assert_msg(atomic_load(&R.w->reader.seen) != XST_RCU_OFFLINE, "offline after a poll");
 	rig_down();
 }
 END_TEST
@@ -1170,7 +1232,7 @@ START_TEST(test_worker_idle_timeout_offline)
 	now = xst_clock_ns();
 	ck_assert_uint_eq(poll_at(now), 0);
 	/* Online (past a quiescent point): a reload now waits for the worker... */
-	ck_assert_uint_ne(atomic_load(&R.w->reader.seen), XST_RCU_OFFLINE);
+	ck_assert_msg(atomic_load(&R.w->reader.seen) != XST_RCU_OFFLINE, "offline after a poll");
 	st.rcu = &R.rcu;
 	ck_assert_int_eq(pthread_create(&st.th, NULL, sync_main, &st), 0);
 	/* ...but not while it waits: it is offline then. */
@@ -1225,6 +1287,7 @@ Suite *worker_suite(void)
 	tcase_add_test(tc, test_worker_tx_full_replies);
 	tcase_add_test(tc, test_worker_tx_full_emits);
 	tcase_add_test(tc, test_worker_alloc_budget);
+	tcase_add_test(tc, test_worker_flush_without_rx);
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(tm, 30);
@@ -1241,6 +1304,7 @@ Suite *worker_suite(void)
 
 		tcase_set_timeout(bugs, 30);
 		tcase_add_test(bugs, test_worker_timer_5ms_known_bug);
+		tcase_add_test(bugs, test_worker_begin_emits_counted_known_bug);
 		suite_add_tcase(s, bugs);
 	}
 	return s;
