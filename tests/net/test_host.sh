@@ -9,10 +9,6 @@
 # clients cannot lock out TCP/53, and the per-source limit is counted; a
 # TCP server on another address of the host does not stop it.
 #
-# PENDING_TESTS need the lead's worker wiring (xst_host_check() on every
-# frame); until then they fail on purpose and are not in ALL_TESTS. Run
-# them with TESTS="test_martian_frames".
-#
 # Output "ok NAME" / "FAIL NAME: why", then "host: N passed, M failed".
 # Exit 0 only if all passed, 77 = skip (reason printed). TESTS="a b" runs a subset.
 set -u
@@ -38,8 +34,6 @@ ALL_TESTS="
 	test_tcp_per_source
 	test_crafted_control
 	test_iface_deleted
-"
-PENDING_TESTS="
 	test_martian_frames
 "
 
@@ -605,7 +599,7 @@ test_crafted_control() {
 	stop_daemon
 }
 
-# PENDING (needs xst_host_check() in the worker): frames the kernel would
+# Frames the kernel would
 # not take get no answer.
 test_martian_frames() {
 	local out bad

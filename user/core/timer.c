@@ -38,9 +38,10 @@ void xst_timer_arm(struct xst_timer_wheel *w, struct xst_timer *t, uint64_t expi
 		unlink_timer(t);
 	else
 		w->nr_armed++;
-	/* A timer already due goes into the next slot to be run. */
-	if (tick <= w->tick)
-		tick = w->tick + 1;
+	/* A timer already due goes into the current slot, which the next run
+	 * visits again (a run may have passed this tick before it was due). */
+	if (tick < w->tick)
+		tick = w->tick;
 	t->expires = expires;
 	head = slot_of(w, tick);
 	t->next = *head;
@@ -95,20 +96,22 @@ unsigned int xst_timer_run(struct xst_timer_wheel *w, uint64_t now, void *ctx)
 	uint64_t target = tick_of(now), t, n;
 	unsigned int fired = 0;
 
-	if (target <= w->tick)
+	if (target < w->tick)
 		return 0;
-	n = target - w->tick;
+	/* The last run's tick again (its later timers may be due now), then up
+	 * to now's. A timer fn arms for "now" lands in the current slot and
+	 * waits for the next run: run_slot() walks a list taken off the slot. */
+	n = target - w->tick + 1;
 	if (n > XST_TIMER_SLOTS)
 		n = XST_TIMER_SLOTS;	/* a long gap: every slot once */
-	/* Advance first: a timer armed by fn for "now" lands in a later slot. */
 	t = w->tick;
 	w->tick = target;
 	if (!w->nr_armed)
 		return 0;
 	while (n--) {
-		t++;
 		if (*slot_of(w, t))
 			fired += run_slot(w, slot_of(w, t), now, ctx);
+		t++;
 	}
 	return fired;
 }
@@ -116,13 +119,23 @@ unsigned int xst_timer_run(struct xst_timer_wheel *w, uint64_t now, void *ctx)
 uint64_t xst_timer_idle_ns(const struct xst_timer_wheel *w, uint64_t now, uint64_t limit_ns)
 {
 	uint64_t cur = tick_of(now), t, until;
+	const struct xst_timer *x;
 
 	if (!w->nr_armed)
 		return limit_ns;
 	if (cur > w->tick)
 		return 0;	/* ticks not yet run */
+	/* The current slot: its timers of this turn, to the nanosecond. */
+	for (x = w->slot[cur & (XST_TIMER_SLOTS - 1)]; x; x = x->next) {
+		if (tick_of(x->expires) > cur)
+			continue;	/* a later turn */
+		if (x->expires <= now)
+			return 0;
+		if (x->expires - now < limit_ns)
+			limit_ns = x->expires - now;
+	}
 	until = tick_of(now + limit_ns);
-	for (t = cur + 1; t <= until && t - cur <= XST_TIMER_SLOTS; t++) {
+	for (t = cur + 1; t <= until && t - cur < XST_TIMER_SLOTS; t++) {
 		if (w->slot[t & (XST_TIMER_SLOTS - 1)]) {
 			uint64_t at = t << XST_TIMER_TICK_SHIFT;
 

@@ -165,7 +165,7 @@ int xst_options_parse(int argc, char **argv, const struct xst_opt_group *groups,
 	memset(&lopts[n], 0, sizeof(lopts[n]));
 
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* glibc: 0 resets getopt fully (1 would resume inside a "-vx" group) */
 	while ((c = getopt_long(argc, argv, shorts, lopts, &idx)) != -1) {
 		const struct xst_option *o = NULL;
 		size_t k = 0;
@@ -193,13 +193,15 @@ int xst_options_parse(int argc, char **argv, const struct xst_opt_group *groups,
 			printf("xdpstorm %s\n", XST_VERSION);
 			return 1;
 		}
-		if (o->exclusive) {
-			for (i = 0; i < n; i++) {
-				if (seen[i] && !strcmp(rows[i]->name, o->exclusive)) {
-					pr_err("--%s and --%s exclude each other\n", o->exclusive,
-					       o->name);
-					return -EINVAL;
-				}
+		/* Either side may name the other: check both ways. */
+		for (i = 0; i < n; i++) {
+			if (!seen[i] || i == k)
+				continue;
+			if ((o->exclusive && !strcmp(rows[i]->name, o->exclusive)) ||
+			    (rows[i]->exclusive && !strcmp(rows[i]->exclusive, o->name))) {
+				pr_err("--%s and --%s exclude each other\n", rows[i]->name,
+				       o->name);
+				return -EINVAL;
 			}
 		}
 		seen[k] = 1;

@@ -369,7 +369,11 @@ uint32_t xst_io_rx(struct xst_io *io, struct xst_io_buf *bufs, uint32_t max)
 static void kick_tx(struct xst_io *io)
 {
 	if (io->kind != XST_IO_KIND_XSK) {
-		io->stats.tx_kicks++;	/* what a socket would have cost */
+		/* what a socket would have cost, within the same budget */
+		if (io->kicks_left) {
+			io->kicks_left--;
+			io->stats.tx_kicks++;
+		}
 		return;
 	}
 	if (io->cfg.need_wakeup && !xsk_ring_prod__needs_wakeup(&io->tx))
@@ -517,19 +521,29 @@ int xst_io_wait(struct xst_io *io, int timeout_ms)
 
 int xst_io_owner_add(struct xst_io *io, xst_io_done_fn done, void *arg)
 {
-	/* id 0 is the io itself: frames without a holder */
-	if (io->nr_owners + 1 >= XST_IO_OWNERS_MAX)
-		return -ENOSPC;
-	io->nr_owners++;
-	io->owner[io->nr_owners].done = done;
-	io->owner[io->nr_owners].arg = arg;
-	return (int)io->nr_owners;
+	uint32_t id;
+
+	/* id 0 is the io itself: frames without a holder. A cleared id is
+	 * taken again (a pool destroyed and created anew on the same io). */
+	for (id = 1; id <= io->nr_owners; id++)
+		if (!io->owner[id].done && !io->owner[id].arg)
+			break;
+	if (id > io->nr_owners) {
+		if (io->nr_owners + 1 >= XST_IO_OWNERS_MAX)
+			return -ENOSPC;
+		id = ++io->nr_owners;
+	}
+	io->owner[id].done = done;
+	io->owner[id].arg = arg;
+	return (int)id;
 }
 
 void xst_io_owner_clear(struct xst_io *io, int owner)
 {
-	if (owner >= 1 && (uint32_t)owner <= io->nr_owners)
+	if (owner >= 1 && (uint32_t)owner <= io->nr_owners) {
 		io->owner[owner].done = NULL;
+		io->owner[owner].arg = NULL;
+	}
 }
 
 int xst_io_hold(struct xst_io *io, uint64_t addr, int owner)

@@ -36,7 +36,7 @@
 struct xst_copypool;
 
 struct xst_copypool_cfg {
-	uint32_t slots;		/* entries, a power of two */
+	uint32_t slots;		/* entries, a power of two, at least 8 (the probe window) */
 	uint32_t key_max;	/* longest key in bytes */
 	uint32_t copies_max;	/* copies per entry (a hot key needs one per query of a batch) */
 	uint32_t max_frames;	/* frames the pool may hold in all */
@@ -88,7 +88,8 @@ void xst_copypool_untake(struct xst_copypool *p, uint64_t addr);
  * recently used one of the probe window when needed), or one more copy of an
  * existing entry. meta (XST_CP_META_MAX bytes, may be NULL) is stored with a
  * new entry. Returns 0, -ENOSPC (the entry has copies_max copies, or no
- * frame could be held), -EMSGSIZE (key or frame too large).
+ * frame could be held, or a copy of another length than the entry's),
+ * -EMSGSIZE (key or frame too large).
  */
 int xst_copypool_store(struct xst_copypool *p, uint64_t hash, const uint8_t *key, uint32_t klen,
 		       const uint8_t *frame, uint32_t len, const void *meta, uint64_t now);

@@ -194,9 +194,14 @@ uint32_t xst_worker_poll(struct xst_worker *w, uint64_t now)
 	w->tx.mtu = host && host->mtu ? host->mtu : XST_TX_MTU_DEFAULT;
 	xst_io_begin(io);
 	xst_tx_begin(&w->tx);
-	for (i = 0; i < w->nr_svc; i++)
-		if (w->svc[i].ops->begin)
-			w->svc[i].ops->begin(w->svc[i].state, now, &w->tx);
+	for (i = 0; i < w->nr_svc; i++) {
+		if (!w->svc[i].ops->begin)
+			continue;
+		w->tx.emitted = &w->svc[i].c.emitted;
+		w->svc[i].ops->begin(w->svc[i].state, now, &w->tx);
+	}
+	/* Timers belong to no service here: what they send is in tx_packets. */
+	w->tx.emitted = NULL;
 	fired = xst_timer_run(&w->timers, now, &w->tx);
 	w->stats.timers += fired;
 
