@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define SUITES(X) X(net_suite) X(service_suite) X(io_suite) X(zone_suite) X(dns_suite)
+#define SUITES(X) X(net_suite) X(service_suite) X(io_suite) X(zone_suite) X(dnsmsg_suite) \
+		   X(dns_suite)
 
 #define DECLARE(name) Suite *name(void) __attribute__((weak));
 SUITES(DECLARE)

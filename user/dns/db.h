@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dnsmsg/msg.h"
 #include "dns/zone.h"
 
 struct xst_dns_db;
@@ -18,6 +19,8 @@ struct xst_dns_db;
 struct xst_dns_stats {
 	uint64_t queries;	/* messages handed to xst_dns_respond() */
 	uint64_t answered;	/* replies produced (any rcode) */
+	/* noerror..referral stay in this order: respond.c counts them by the
+	 * prepared answer's kind as an index */
 	uint64_t noerror;	/* rcode NOERROR with data */
 	uint64_t nodata;	/* NOERROR, empty answer */
 	uint64_t nxdomain;
@@ -58,6 +61,17 @@ void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messag
  */
 size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap,
 		       int transport, struct xst_dns_stats *st);
+
+/*
+ * xst_dns_respond() for a message its caller has parsed already: q is what
+ * xst_dnsmsg_parse(msg, len, q) returned, any status (the reply for each is
+ * this function's: drop, FORMERR, ... ), and msg still holds the query
+ * unchanged. xst_dns_respond() is exactly parse + this, so a caller that
+ * needs the parse itself (a copy-pool key, a filter) parses once.
+ */
+size_t xst_dns_respond_parsed(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap,
+			      int transport, const struct xst_dnsmsg_query *q,
+			      struct xst_dns_stats *st);
 
 /*
  * Lookahead over a batch of queries. Each lookup of a query is a chain of
