@@ -202,7 +202,7 @@ struct reply_case {
 	size_t want_len;
 };
 
-enum { R_TC, R_REFUSED, R_REFUSED_EDE, R_FORMERR, R_NOTIMP, R_BADVERS, R_BARE_NOTIMP, R_HDR_REFUSED };
+enum { R_TC, R_TC_TWICE, R_REFUSED, R_REFUSED_EDE, R_FORMERR, R_NOTIMP, R_BADVERS, R_BARE_NOTIMP, R_HDR_REFUSED };
 
 #define OPT_OUT(do_hi) "\x00\x00\x29\x04\xd0\x00\x00" do_hi "\x00\x00\x00"
 
@@ -218,6 +218,9 @@ static const struct reply_case reply_cases[] = {
 	  W("\xbe\xef\x82\x00\x00\x01\x00\x00\x00\x00\x00\x00" WWW T_A) },
 	{ "TC of a compressed question: expanded",
 	  W(QHDR "\x03WWW\xc0\x04" T_A), R_TC, 0,
+	  W("\xbe\xef\x83\x00\x00\x01\x00\x00\x00\x00\x00\x00" "\x03WWW\x00" T_A) },
+	{ "TC after the question was expanded already",
+	  W(QHDR "\x03WWW\xc0\x04" T_A), R_TC_TWICE, 0,
 	  W("\xbe\xef\x83\x00\x00\x01\x00\x00\x00\x00\x00\x00" "\x03WWW\x00" T_A) },
 	{ "TC with EDNS does not fit", W(QHDR_AR WWW T_A OPT("\x10", "\x00", "\x00", "\x00")), R_TC,
 	  34 + 16, NULL, 0 },
@@ -266,6 +269,10 @@ START_TEST(test_dnsmsg_replies)
 	xst_dnsmsg_parse(buf, tc->qlen, &q);
 	switch (tc->kind) {
 	case R_TC:
+		n = xst_dnsmsg_tc(buf, cap, &q);
+		break;
+	case R_TC_TWICE:
+		ck_assert_uint_eq(xst_dnsmsg_question(buf, cap, &q), xst_dnsmsg_qend(&q));
 		n = xst_dnsmsg_tc(buf, cap, &q);
 		break;
 	case R_REFUSED:

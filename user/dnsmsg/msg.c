@@ -103,9 +103,11 @@ size_t xst_dnsmsg_question(uint8_t *msg, size_t cap, const struct xst_dnsmsg_que
 		return qend;
 	if (qend > cap)
 		return 0;
-	/* qtype and qclass first: the expanded name may cover where they were. */
-	memmove(msg + XST_DNS_HDR + q->qname_len, msg + q->qend - 4, 4);
+	/* From q, not from msg: a second call (the responder expands, then a
+	 * builder does) must not move bytes the first one already moved. */
 	memcpy(msg + XST_DNS_HDR, q->qname, q->qname_len);
+	xst_put_be16(msg + XST_DNS_HDR + q->qname_len, q->qtype);
+	xst_put_be16(msg + XST_DNS_HDR + q->qname_len + 2, q->qclass);
 	return qend;
 }
 

@@ -144,7 +144,7 @@ static inline size_t xst_dnsmsg_qend(const struct xst_dnsmsg_query *q)
  * pointer into the query's header would not survive the new header).
  *
  *   xst_dnsmsg_question(): only that: msg[12..qend) holds the question
- *     uncompressed; returns xst_dnsmsg_qend(q).
+ *     uncompressed; returns xst_dnsmsg_qend(q). Idempotent (written from q).
  *   xst_dnsmsg_hdr_error(): NSD query_error(): header only, the query's
  *     flags kept (QR set, AD cleared), all counts 0, the given rcode.
  *   xst_dnsmsg_formerr(): NSD query_formerr(): header only, RD and the opcode
