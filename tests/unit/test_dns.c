@@ -137,7 +137,9 @@ static void teardown(void)
 #define Q_TCP		0x04
 #define Q_NORD		0x08
 #define Q_CD		0x10
-#define Q_COMPRESS	0x20	/* question name as "www" + pointer to the origin after it */
+#define Q_COMPRESS	0x20	/* question name as "www" + a pointer back to offset 4 (QDCOUNT's
+				 * high byte, 0: the root), the one kind of compressed
+				 * question that is not FORMERR */
 
 static size_t text_to_wire(const char *text, uint8_t *out)
 {
@@ -421,8 +423,8 @@ static const struct dns_case cases[] = {
 	  "big.example.test.", XST_T_TXT, 3600, NULL, XST_T_NS, 3600 },
 	{ "additional dropped at 512, no TC", "many.example.test", XST_T_MX, 1, 0, 0, 0, 1, 0, 4, 2, -1,
 	  "many.example.test.", XST_T_MX, 3600, NULL, XST_T_NS, 3600 },
-	{ "compressed question answered", "www", XST_T_A, 1, Q_COMPRESS, 0, 0, 1, 0, 2, 2, 3,
-	  "www.example.test.", XST_T_A, 300, NULL, XST_T_NS, 3600 },
+	{ "compressed question: expanded in the reply", "www", XST_T_A, 1, Q_COMPRESS, 0, 5, 0, 0, 0,
+	  0, 0, NULL, 0, 0, NULL, 0, 0 },
 	{ "RD copied", "www.example.test", XST_T_A, 1, 0, 0, 0, 1, 0, 2, 2, 3,
 	  NULL, 0, 0, NULL, 0, 0 },
 	{ "RD clear stays clear, CD not copied (NSD)", "www.example.test", XST_T_A, 1, Q_NORD | Q_CD, 0,
@@ -439,18 +441,14 @@ START_TEST(test_dns_cases)
 	int i;
 
 	if (tc->flags & Q_COMPRESS) {
-		/* "www" + pointer to "example.test." written after the question. */
-		static const uint8_t tail[] = "\x07" "example" "\x04" "test";
-
 		memset(q, 0, 12);
 		q[0] = 0xbe;
 		xst_put_be16(q + 2, XST_DNS_F_RD);
 		xst_put_be16(q + 4, 1);
-		memcpy(q + 12, "\x03www\xc0\x16", 6);
+		memcpy(q + 12, "\x03www\xc0\x04", 6);
 		xst_put_be16(q + 18, tc->qtype);
 		xst_put_be16(q + 20, tc->qclass);
-		memcpy(q + 22, tail, sizeof(tail));
-		qlen = 22 + sizeof(tail);
+		qlen = 22;
 	} else {
 		qlen = mkquery(q, tc->qname, tc->qtype, tc->qclass, tc->flags, tc->payload, 0);
 	}
@@ -473,8 +471,8 @@ START_TEST(test_dns_cases)
 
 	/* The question, byte for byte (expanded when it was compressed). */
 	if (tc->flags & Q_COMPRESS) {
-		ck_assert(!memcmp(buf + 12, "\x03www\x07" "example" "\x04" "test\x00", 18));
-		qname_end = 30;
+		ck_assert(!memcmp(buf + 12, "\x03www\x00", 5));
+		qname_end = 17;
 	} else {
 		qname_end = 12 + text_to_wire(tc->qname, q + 512);
 		ck_assert_msg(!memcmp(buf + 12, q + 12, qname_end + 4 - 12), "%s: question", tc->name);
@@ -599,7 +597,17 @@ START_TEST(test_dns_errors)
 	len = ask(buf, 18, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
 	ck_assert_uint_eq(xst_get_be16(buf + 2) & 0xf, XST_RCODE_FORMERR);
-	ck_assert_uint_eq(st.formerr, 4);
+
+	/* A forward pointer in the question ("www" + the origin written after
+	 * the question): FORMERR, header only, as NSD (issue 11 item 8). */
+	memcpy(buf, q, 12);
+	buf[10] = buf[11] = 0;
+	memcpy(buf + 12, "\x03www\xc0\x16\x00\x01\x00\x01\x07" "example\x04test\x00", 24);
+	len = ask(buf, 36, sizeof(buf), 0, &st);
+	ck_assert_uint_eq(len, 12);
+	ck_assert_uint_eq(xst_get_be16(buf + 2), 0x8101);
+	ck_assert_uint_eq(xst_get_be16(buf + 4), 0);
+	ck_assert_uint_eq(st.formerr, 5);
 }
 END_TEST
 

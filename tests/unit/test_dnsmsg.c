@@ -136,9 +136,16 @@ static const struct parse_case parse_cases[] = {
 	    XST_DNSMSG_FORMERR, XST_DNSMSG_E_QNAME),
 	{ "pointer back into the header", W(QHDR "\x03WWW\xc0\x04" T_A), XST_DNSMSG_OK, 0, 1, 1,
 	  5, 22, 1, 0, 0, 0, 0, 0, 0, "\x03www\x00", 5 },
-	{ "pointer forward to the name after the question",
-	  W(QHDR "\x03www\xc0\x16" T_A "\x07" "Example\x04test\x00"), XST_DNSMSG_OK, 0, 1, 1, 18,
-	  22, 1, 0, 0, 0, 0, 0, 0, WWW, 18 },
+	/* Issue 11 item 8: NSD answers FORMERR; we used to follow it. */
+	ERR("pointer forward to the name after the question",
+	    QHDR "\x03www\xc0\x16" T_A "\x07" "Example\x04test\x00",
+	    XST_DNSMSG_FORMERR, XST_DNSMSG_E_QNAME),
+	ERR("pointer forward into the qname", QHDR "\xc0\x0e\x01" "a\x00" T_A,
+	    XST_DNSMSG_FORMERR, XST_DNSMSG_E_QNAME),
+	ERR("pointer back into the header, there a pointer forward",
+	    "\xc0\x20\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" "\x01" "a\xc0\x00" T_A "\x00\x00\x00"
+	    "\x00\x00\x00\x00\x00\x00",
+	    XST_DNSMSG_FORMERR, XST_DNSMSG_E_QNAME),
 };
 
 START_TEST(test_dnsmsg_parse)
@@ -158,7 +165,7 @@ START_TEST(test_dnsmsg_parse)
 		guard_free(buf, tc->len);
 		return;
 	}
-	ck_assert_uint_eq(q.id, 0xbeef);
+	ck_assert_uint_eq(q.id, (unsigned int)buf[0] << 8 | buf[1]);
 	ck_assert_uint_eq(q.flags, (unsigned int)buf[2] << 8 | buf[3]);
 	ck_assert_uint_eq(q.opcode, buf[2] >> 3 & 15);
 	ck_assert_uint_eq(q.qdcount, buf[5]);

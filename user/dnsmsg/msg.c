@@ -15,7 +15,7 @@
 
 /*
  * The qname at msg[12..) when it has compression pointers: follows them
- * (at most MAX_HOPS, each must land inside the message) and writes the name as
+ * (each must point before itself, at most MAX_HOPS) and writes the name as
  * sent into q->qname and lower-cased into q->lname. Returns the wire length,
  * or 0 if malformed; *end is where the question's name ends in the message.
  */
@@ -36,6 +36,10 @@ size_t xst_dnsmsg_qname_slow(const uint8_t *msg, size_t len, struct xst_dnsmsg_q
 			if (off + 1 >= len || ++hops > MAX_HOPS)
 				return 0;
 			to = (size_t)(l & 0x3f) << 8 | msg[off + 1];
+			/* Only a prior occurrence is a name (RFC 1035 4.1.4); a
+			 * pointer to itself or beyond is FORMERR, as NSD says. */
+			if (to >= off)
+				return 0;
 			if (!*end)
 				*end = off + 2;
 			off = to;

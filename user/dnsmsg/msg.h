@@ -86,8 +86,8 @@ enum xst_dnsmsg_status {
 enum xst_dnsmsg_error {
 	XST_DNSMSG_E_NONE,
 	XST_DNSMSG_E_RCODE,	/* a query with RCODE bits set */
-	XST_DNSMSG_E_QNAME,	/* bad label type, longer than 255, past the end, or
-				 * too many compression pointers */
+	XST_DNSMSG_E_QNAME,	/* bad label type, longer than 255, past the end, or a
+				 * compression pointer that does not point back */
 	XST_DNSMSG_E_QUESTION,	/* QTYPE/QCLASS past the end */
 	XST_DNSMSG_E_QDCOUNT,	/* QDCOUNT != 1: NSD clears every flag of the reply */
 	XST_DNSMSG_E_SECTION,	/* answer records, or authority ones outside IXFR */
@@ -124,9 +124,12 @@ struct xst_dnsmsg_query {
  * Parse the header, question and EDNS of msg[0..len) into *q (q->status is
  * the return value). Every field is set on every status; those past the point
  * of failure are 0. Never reads outside msg[0..len), writes only *q.
- * Compression pointers in the qname are followed (at most 64, each into the
- * message). A NOTIFY stops after its question: what follows matters only to
- * a server that takes notifies.
+ * Compression pointers in the qname are followed when they point back
+ * (RFC 1035 4.1.4: to a prior occurrence), at most 64 of them; one to its own
+ * offset or beyond is FORMERR. NSD answers FORMERR to every pointer in a
+ * question; we follow the backward ones (issue 3: compressed questions are
+ * answered), which can only point into the header. A NOTIFY stops after its
+ * question: what follows matters only to a server that takes notifies.
  */
 enum xst_dnsmsg_status xst_dnsmsg_parse(const uint8_t *msg, size_t len,
 					struct xst_dnsmsg_query *q);
