@@ -560,12 +560,13 @@ START_TEST(test_dns_errors)
 	ck_assert_uint_eq(xst_get_be16(buf + 4), 0);
 	ck_assert_uint_eq(st.notimp, 1);
 
-	/* NOTIFY: REFUSED, header only. */
+	/* NOTIFY for a name that is no zone of ours: NXDOMAIN, header only
+	 * (NSD; issue 11 item 8: was REFUSED). The zone apexes: test_dns_notify. */
 	memcpy(buf, q, qlen);
 	buf[2] = (uint8_t)((buf[2] & 0x87) | (4 << 3));
 	len = ask(buf, qlen, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(xst_get_be16(buf + 2) & 0xf, XST_RCODE_REFUSED);
+	ck_assert_uint_eq(xst_get_be16(buf + 2), 0xa103);
 
 	/* QDCOUNT 2: FORMERR, flags cleared (RD too). */
 	memcpy(buf, q, qlen);
@@ -608,6 +609,79 @@ START_TEST(test_dns_errors)
 	ck_assert_uint_eq(xst_get_be16(buf + 2), 0x8101);
 	ck_assert_uint_eq(xst_get_be16(buf + 4), 0);
 	ck_assert_uint_eq(st.formerr, 5);
+}
+END_TEST
+
+/*
+ * NOTIFY as NSD 4.6.1 answers it without an allow-notify (issue 11 item 8):
+ * a zone apex REFUSED after the TSIG check, any other name NXDOMAIN, header
+ * only; a TSIG-signed query NOTAUTH (no keys). Checked against NSD.
+ */
+static const struct notify_case {
+	const char *name;
+	const char *qname;
+	const char *extra;	/* additional records (bytes), NULL: none */
+	size_t extra_len;
+	int nr_extra;
+	int opcode;
+	uint16_t flags;		/* the reply's flags word */
+	size_t len;		/* the reply's length */
+} notify_cases[] = {
+	{ "apex", "example.test", NULL, 0, 0, 4, 0xa105, 12 },
+	{ "apex, letter case", "ExAmPle.TEST", NULL, 0, 0, 4, 0xa105, 12 },
+	{ "nested zone apex", "child.other.test", NULL, 0, 0, 4, 0xa105, 12 },
+	{ "name in the zone", "www.example.test", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "empty non-terminal", "ent.example.test", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "absent name", "nothere.example.test", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "out of zone", "www.outside.invalid", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "above the zones", "test", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "apex, additional A", "example.test",
+	  "\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04\x7f\x00\x00\x01", 15, 1, 4, 0xa105, 12 },
+	{ "apex, additional cut short", "example.test", "\x00\x00\x01", 3, 1, 4, 0xa101, 12 },
+	{ "apex, TSIG", "example.test",
+	  "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78"
+	  "\x01\x2c\x00\x00\x42\x42\x00\x00\x00\x00", 43, 1, 4, 0xa109, 12 + 43 },
+	{ "in the zone, TSIG: not read", "www.example.test",
+	  "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78"
+	  "\x01\x2c\x00\x00\x42\x42\x00\x00\x00\x00", 43, 1, 4, 0xa103, 12 },
+	{ "query with a TSIG", "www.example.test",
+	  "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78"
+	  "\x01\x2c\x00\x00\x42\x42\x00\x00\x00\x00", 43, 1, 0, 0x8109, 12 + 43 },
+	{ "out-of-zone query with a TSIG", "www.outside.invalid",
+	  "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78"
+	  "\x01\x2c\x00\x00\x42\x42\x00\x00\x00\x00", 43, 1, 0, 0x8109, 12 + 43 },
+};
+
+START_TEST(test_dns_notify)
+{
+	const struct notify_case *tc = &notify_cases[_i];
+	struct xst_dns_stats st = { 0 };
+	uint8_t q[512], *buf;
+	size_t qlen = mkquery(q, tc->qname, XST_T_SOA, 1, 0, 0, 0), len;
+
+	q[2] = (uint8_t)((q[2] & 0x87) | tc->opcode << 3);
+	if (tc->extra) {
+		memcpy(q + qlen, tc->extra, tc->extra_len);
+		qlen += tc->extra_len;
+		q[11] = (uint8_t)tc->nr_extra;
+	}
+	buf = guard_copy(q, qlen);
+	ck_assert_ptr_nonnull(buf);
+	len = ask(buf, qlen, qlen, 0, &st);
+	ck_assert_msg(len == tc->len, "%s: %zu bytes, want %zu", tc->name, len, tc->len);
+	ck_assert_msg(xst_get_be16(buf + 2) == tc->flags, "%s: flags %04x, want %04x", tc->name,
+		      xst_get_be16(buf + 2), tc->flags);
+	ck_assert_uint_eq(xst_get_be16(buf + 4), 0);	/* no question, as NSD's query_error() */
+	ck_assert_uint_eq(xst_get_be16(buf + 10), len > 12);
+	if (len > 12) {
+		/* the TSIG of a BADKEY: key lower-cased, no MAC, error 17 */
+		ck_assert(!memcmp(buf + 12, "\x02k1\x00\x00\xfa\x00\xff", 8));
+		ck_assert_uint_eq(xst_get_be16(buf + len - 4), 17);
+		ck_assert_uint_eq(st.notauth, 1);
+	}
+	ck_assert_uint_eq(st.answered, 1);
+	ck_assert_uint_eq(st.refused + st.nxdomain + st.formerr + st.notauth, 1);
+	guard_free(buf, qlen);
 }
 END_TEST
 
@@ -832,6 +906,7 @@ Suite *dns_suite(void)
 	tcase_add_loop_test(tc, test_dns_cases, 0, ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_dns_referral_glue);
 	tcase_add_test(tc, test_dns_errors);
+	tcase_add_loop_test(tc, test_dns_notify, 0, ARRAY_SIZE(notify_cases));
 	tcase_add_test(tc, test_dns_badvers);
 	tcase_add_test(tc, test_dns_additional_cut);
 	tcase_add_test(tc, test_dns_small_cap);

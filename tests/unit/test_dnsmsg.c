@@ -28,6 +28,17 @@
 #define QHDR_AR HDR("\x01\x00", "\x01", "\x00", "\x00", "\x01")
 #define WWW "\x03www\x07" "example\x04test\x00"	/* 18 bytes */
 #define T_A "\x00\x01\x00\x01"
+/* A TSIG RR as dnspython would sign with key "K1": algorithm hmac-sha256,
+ * time 0x12345678, fudge 0x1234, a 3-byte MAC, original id 0x4242. */
+#define TSIG_RR "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x20" \
+	"\x0bhmac-sha256\x00" "\x00\x00\x12\x34\x56\x78\x12\x34" "\x00\x03\x01\x02\x03" \
+	"\x42\x42\x00\x00\x00\x00"
+/* An SOA in IXFR's authority section: owner the qname, empty names. */
+#define SOA_RR "\xc0\x0c\x00\x06\x00\x01\x00\x00\x00\x00\x00\x16\x00\x00" \
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+#define NAME255 "\x3f" A63 "\x3f" A63 "\x3f" A63 "\x3d" A61 "\x00"
+#define A61 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define A63 A61 "aa"
 #define OPT(size_hi, size_lo, ver, doflag) "\x00\x00\x29" size_hi size_lo "\x00" ver doflag "\x00\x00\x00"
 
 struct parse_case {
@@ -59,8 +70,49 @@ static const struct parse_case parse_cases[] = {
 	{ "BADVERS: version 1, DO as sent", W(QHDR_AR WWW T_A OPT("\x04", "\xd0", "\x01", "\x80")),
 	  XST_DNSMSG_BADVERS, 0, 1, 1, 18, 34, 0, 1, 1, 1, 1232, 34, 11, WWW, 18 },
 	{ "IXFR with its authority SOA", W(HDR("\x00\x00", "\x01", "\x00", "\x01", "\x00")
-					   WWW "\x00\xfb\x00\x01"),
+					   WWW "\x00\xfb\x00\x01" SOA_RR),
 	  XST_DNSMSG_OK, 0, 251, 1, 18, 34, 0, 0, 0, 0, 0, 0, 0, NULL, 0 },
+	/* Issue 11 item 8, checked against NSD 4.6.1: IXFR's authority is read
+	 * whatever the additional count, 64 records at most. */
+	ERR("IXFR authority record missing", HDR("\x00\x00", "\x01", "\x00", "\x01", "\x00")
+	    WWW "\x00\xfb\x00\x01", XST_DNSMSG_FORMERR, XST_DNSMSG_E_SECTION),
+	ERR("IXFR authority record cut short", HDR("\x00\x00", "\x01", "\x00", "\x01", "\x00")
+	    WWW "\x00\xfb\x00\x01" "\xc0\x0c\x00\x06\x00\x01\x00\x00\x00\x00\x00\x09zz",
+	    XST_DNSMSG_FORMERR, XST_DNSMSG_E_SECTION),
+	ERR("IXFR with 65 authority records", HDR("\x00\x00", "\x01", "\x00", "\x41", "\x00")
+	    WWW "\x00\xfb\x00\x01", XST_DNSMSG_FORMERR, XST_DNSMSG_E_SECTION),
+	/* TSIG: NSD checks it (and answers NOTAUTH, no keys) before EDNS. */
+	{ "TSIG alone", W(QHDR_AR WWW T_A TSIG_RR), XST_DNSMSG_TSIG, 0, 1, 1, 18, 34, 0, 0, 0, 0, 0,
+	  0, 0, WWW, 18 },
+	{ "OPT, then TSIG", W(HDR("\x01\x00", "\x01", "\x00", "\x00", "\x02") WWW T_A
+			      OPT("\x10", "\x00", "\x00", "\x80") TSIG_RR),
+	  XST_DNSMSG_TSIG, 0, 1, 1, 18, 34, 0, 1, 1, 0, 4096, 34, 11, WWW, 18 },
+	{ "OPT version 1, then TSIG: TSIG first", W(HDR("\x01\x00", "\x01", "\x00", "\x00", "\x02")
+						    WWW T_A OPT("\x10", "\x00", "\x01", "\x00")
+						    TSIG_RR),
+	  XST_DNSMSG_TSIG, 0, 1, 1, 18, 34, 0, 1, 0, 1, 4096, 34, 11, WWW, 18 },
+	ERR("TSIG, then OPT", HDR("\x01\x00", "\x01", "\x00", "\x00", "\x02") WWW T_A TSIG_RR
+	    OPT("\x10", "\x00", "\x00", "\x00"), XST_DNSMSG_FORMERR, XST_DNSMSG_E_ADDITIONAL),
+	ERR("two TSIG", HDR("\x01\x00", "\x01", "\x00", "\x00", "\x02") WWW T_A TSIG_RR TSIG_RR,
+	    XST_DNSMSG_FORMERR, XST_DNSMSG_E_ADDITIONAL),
+	ERR("TSIG with TTL 1", QHDR_AR WWW T_A "\x03key\x00\x00\xfa\x00\xff\x00\x00\x00\x01\x00\x00",
+	    XST_DNSMSG_FORMERR, XST_DNSMSG_E_ADDITIONAL),
+	ERR("TSIG RDATA missing", QHDR_AR WWW T_A "\x03key\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x00",
+	    XST_DNSMSG_FORMERR, XST_DNSMSG_E_ADDITIONAL),
+	ERR("TSIG other data of 17 bytes", QHDR_AR WWW T_A "\x03key\x00\x00\xfa\x00\xff\x00\x00\x00\x00"
+	    "\x00\x2a\x00" "\x00\x00\x00\x00\x00\x01\x01\x2c" "\x00\x00" "\x42\x42\x00\x00\x00\x11"
+	    "0123456789abcdefg", XST_DNSMSG_FORMERR, XST_DNSMSG_E_ADDITIONAL),
+	ERR("TSIG class IN: another record", QHDR_AR WWW T_A "\x03key\x00\x00\xfa\x00\x01"
+	    "\x00\x00\x00\x00\x00\x00", XST_DNSMSG_FORMERR, XST_DNSMSG_E_ADDITIONAL),
+	/* No question and a good OPT alone (a cookie exchange): NSD's own reply. */
+	{ "no question, lone OPT", W(HDR("\x01\x00", "\x00", "\x00", "\x00", "\x01")
+				     OPT("\x10", "\x00", "\x00", "\x80")),
+	  XST_DNSMSG_FORMERR, XST_DNSMSG_E_NOQUESTION, 41, 4096, 1, 17, 0, 1, 1, 0, 4096, 12, 11,
+	  NULL, 0 },
+	ERR("no question, lone OPT of version 1", HDR("\x01\x00", "\x00", "\x00", "\x00", "\x01")
+	    OPT("\x10", "\x00", "\x01", "\x00"), XST_DNSMSG_FORMERR, XST_DNSMSG_E_QDCOUNT),
+	ERR("no question, lone A record", HDR("\x01\x00", "\x00", "\x00", "\x00", "\x01")
+	    "\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00", XST_DNSMSG_FORMERR, XST_DNSMSG_E_QDCOUNT),
 	{ "IXFR authority skipped before the OPT",
 	  W(HDR("\x00\x00", "\x01", "\x00", "\x01", "\x01") WWW "\x00\xfb\x00\x01"
 	    "\xc0\x0c\x00\x06\x00\x01\x00\x00\x00\x00\x00\x02zz" OPT("\x04", "\xd0", "\x00", "\x00")),
@@ -191,7 +243,8 @@ START_TEST(test_dnsmsg_parse)
 		ck_assert_uint_eq(q.qname_len, tc->lname_len);
 		ck_assert_msg(!memcmp(q.lname, tc->lname, tc->lname_len), "%s: lname", tc->name);
 	}
-	if (s != XST_DNSMSG_OK && s != XST_DNSMSG_BADVERS && s != XST_DNSMSG_NOTIFY)
+	if (s != XST_DNSMSG_OK && s != XST_DNSMSG_BADVERS && s != XST_DNSMSG_NOTIFY &&
+	    s != XST_DNSMSG_TSIG)
 		ck_assert_msg(!q.edns || s == XST_DNSMSG_FORMERR, "%s: edns on error", tc->name);
 	guard_free(buf, tc->len);
 }
@@ -209,7 +262,7 @@ struct reply_case {
 	size_t want_len;
 };
 
-enum { R_TC, R_TC_TWICE, R_REFUSED, R_REFUSED_EDE, R_FORMERR, R_NOTIMP, R_BADVERS, R_BARE_NOTIMP, R_HDR_REFUSED };
+enum { R_BADKEY, R_TC, R_TC_TWICE, R_REFUSED, R_REFUSED_EDE, R_FORMERR, R_NOTIMP, R_BADVERS, R_BARE_NOTIMP, R_HDR_REFUSED };
 
 #define OPT_OUT(do_hi) "\x00\x00\x29\x04\xd0\x00\x00" do_hi "\x00\x00\x00"
 
@@ -226,6 +279,24 @@ static const struct reply_case reply_cases[] = {
 	{ "TC of a compressed question: expanded",
 	  W(QHDR "\x03WWW\xc0\x04" T_A), R_TC, 0,
 	  W("\xbe\xef\x83\x00\x00\x01\x00\x00\x00\x00\x00\x00" "\x03WWW\x00" T_A) },
+	/* The next three: NSD 4.6.1's replies, byte for byte. */
+	{ "BADKEY: NOTAUTH, no question, TSIG without a MAC, names lower-cased",
+	  W(QHDR_AR "\x03ns1\x03" "big\x04test\x00" T_A TSIG_RR), R_BADKEY, 0,
+	  W("\xbe\xef\x81\x09\x00\x00\x00\x00\x00\x00\x00\x01" "\x02k1\x00\x00\xfa\x00\xff\x00\x00\x00\x00"
+	    "\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78\x12\x34\x00\x00\x42\x42\x00\x11\x00\x00") },
+	{ "BADKEY after an OPT of version 1: its BADVERS bits, DO clear",
+	  W(HDR("\x01\x00", "\x01", "\x00", "\x00", "\x02") "\x03ns1\x03" "big\x04test\x00" T_A
+	    OPT("\x10", "\x00", "\x01", "\x80") TSIG_RR), R_BADKEY, 0,
+	  W("\xbe\xef\x81\x09\x00\x00\x00\x00\x00\x00\x00\x02" "\x00\x00\x29\x04\xd0\x01\x00\x00\x00\x00\x00"
+	    "\x02k1\x00\x00\xfa\x00\xff\x00\x00\x00\x00"
+	    "\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78\x12\x34\x00\x00\x42\x42\x00\x11\x00\x00") },
+	{ "no question, lone OPT: NOERROR (sic), RD, our OPT with DO",
+	  W(HDR("\x05\x00", "\x00", "\x00", "\x00", "\x01") OPT("\x10", "\x00", "\x00", "\x80")),
+	  R_FORMERR, 0, W("\xbe\xef\x81\x00\x00\x00\x00\x00\x00\x00\x00\x01" OPT_OUT("\x80")) },
+	{ "BADKEY: names through pointers to a 255-byte qname do not fit in the query's room",
+	  W(QHDR_AR NAME255 T_A "\xc0\x0c\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x12\xc0\x0c"
+	    "\x00\x00\x12\x34\x56\x78\x12\x34\x00\x00\x42\x42\x00\x00\x00\x00"), R_BADKEY, 12 + 259 + 30,
+	  NULL, 0 },
 	{ "TC after the question was expanded already",
 	  W(QHDR "\x03WWW\xc0\x04" T_A), R_TC_TWICE, 0,
 	  W("\xbe\xef\x83\x00\x00\x01\x00\x00\x00\x00\x00\x00" "\x03WWW\x00" T_A) },
@@ -275,6 +346,9 @@ START_TEST(test_dnsmsg_replies)
 	memcpy(buf, tc->query, tc->qlen);
 	xst_dnsmsg_parse(buf, tc->qlen, &q);
 	switch (tc->kind) {
+	case R_BADKEY:
+		n = xst_dnsmsg_badkey(buf, tc->qlen, cap, &q);
+		break;
 	case R_TC:
 		n = xst_dnsmsg_tc(buf, cap, &q);
 		break;
@@ -311,6 +385,63 @@ START_TEST(test_dnsmsg_replies)
 		ck_assert_msg(!memcmp(buf, tc->want, n), "%s: bytes differ", tc->name);
 	}
 	guard_free(buf, cap);
+}
+END_TEST
+
+/*
+ * A NOTIFY for one of our zones: the records NSD reads before answering
+ * REFUSED (no allow-notify): all skipped but the last, a TSIG or not.
+ */
+static const struct notify_case {
+	const char *name;
+	const uint8_t *wire;
+	size_t len;
+	enum xst_dnsmsg_status want;
+} notify_cases[] = {
+	{ "no additional: not looked at", W(HDR("\x21\x00", "\x01", "\x07", "\x00", "\x00") WWW
+					    "\x00\x06\x00\x01" "garbage"), XST_DNSMSG_NOTIFY },
+	{ "an A record", W(HDR("\x21\x00", "\x01", "\x00", "\x00", "\x01") WWW "\x00\x06\x00\x01"
+			   "\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04\x7f\x00\x00\x01"),
+	  XST_DNSMSG_NOTIFY },
+	{ "a record cut short", W(HDR("\x21\x00", "\x01", "\x00", "\x00", "\x01") WWW
+				  "\x00\x06\x00\x01" "\x00\x00"), XST_DNSMSG_FORMERR },
+	{ "a TSIG", W(HDR("\x21\x00", "\x01", "\x00", "\x00", "\x01") WWW "\x00\x06\x00\x01"
+		      TSIG_RR), XST_DNSMSG_TSIG },
+	{ "two TSIG: the last counts", W(HDR("\x21\x00", "\x01", "\x00", "\x00", "\x02") WWW
+					 "\x00\x06\x00\x01" TSIG_RR TSIG_RR), XST_DNSMSG_TSIG },
+	{ "a TSIG, then an A record", W(HDR("\x21\x00", "\x01", "\x00", "\x00", "\x02") WWW
+					"\x00\x06\x00\x01" TSIG_RR
+					"\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x00"),
+	  XST_DNSMSG_NOTIFY },
+	{ "an answer SOA then a TSIG", W(HDR("\x21\x00", "\x01", "\x01", "\x00", "\x01") WWW
+					 "\x00\x06\x00\x01" SOA_RR TSIG_RR), XST_DNSMSG_TSIG },
+	{ "a malformed TSIG", W(HDR("\x21\x00", "\x01", "\x00", "\x00", "\x01") WWW
+				"\x00\x06\x00\x01" "\x03key\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x00"),
+	  XST_DNSMSG_FORMERR },
+	{ "QDCOUNT 2: two questions skipped", W(HDR("\x21\x00", "\x02", "\x00", "\x00", "\x01") WWW
+						"\x00\x06\x00\x01" WWW "\x00\x06\x00\x01" TSIG_RR),
+	  XST_DNSMSG_TSIG },
+};
+
+START_TEST(test_dnsmsg_notify)
+{
+	const struct notify_case *tc = &notify_cases[_i];
+	uint8_t *buf = guard_copy(tc->wire, tc->len);
+	struct xst_dnsmsg_query q;
+	enum xst_dnsmsg_status s;
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(xst_dnsmsg_parse(buf, tc->len, &q), XST_DNSMSG_NOTIFY);
+	s = xst_dnsmsg_parse_notify(buf, tc->len, &q);
+	ck_assert_msg(s == tc->want, "%s: %d, want %d", tc->name, s, tc->want);
+	ck_assert_uint_eq(q.status, s);
+	ck_assert_int_eq(!!q.tsig_off, s == XST_DNSMSG_TSIG);
+	if (s == XST_DNSMSG_TSIG) {
+		ck_assert_uint_lt(q.tsig_off, tc->len);
+		ck_assert_uint_gt(xst_dnsmsg_badkey(buf, tc->len, tc->len, &q), XST_DNS_HDR);
+		ck_assert_uint_eq(xst_get_be16(buf + 2), 0xa109);	/* QR, NOTIFY, RD, NOTAUTH */
+	}
+	guard_free(buf, tc->len);
 }
 END_TEST
 
@@ -390,7 +521,8 @@ START_TEST(test_dnsmsg_garbage)
 			ck_assert(r == 0 || (r >= xst_dnsmsg_qend(&q) && r <= cap));
 		}
 		if (s != XST_DNSMSG_SHORT) {
-			ck_assert_uint_eq(xst_dnsmsg_formerr(buf, &q), XST_DNS_HDR);
+			ck_assert_uint_eq(xst_dnsmsg_formerr(buf, &q),
+					  q.error == XST_DNSMSG_E_NOQUESTION ? 23 : XST_DNS_HDR);
 			ck_assert_uint_eq(xst_dnsmsg_notimp(buf, &q), XST_DNS_HDR);
 		}
 		guard_free(buf, cap);
@@ -435,6 +567,7 @@ Suite *dnsmsg_suite(void)
 
 	tcase_add_loop_test(tc, test_dnsmsg_parse, 0, ARRAY_SIZE(parse_cases));
 	tcase_add_loop_test(tc, test_dnsmsg_replies, 0, ARRAY_SIZE(reply_cases));
+	tcase_add_loop_test(tc, test_dnsmsg_notify, 0, ARRAY_SIZE(notify_cases));
 	tcase_add_test(tc, test_dnsmsg_prefixes);
 	tcase_add_test(tc, test_dnsmsg_garbage);
 	tcase_add_test(tc, test_dnsmsg_name_hash);

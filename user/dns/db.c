@@ -1230,6 +1230,15 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	b.tforms = NULL;
 	db->nr_tforms = b.nr_tforms;
 	db->nr_zones = nr;
+	db->apex = malloc((nr ? nr : 1) * sizeof(*db->apex));
+	if (!db->apex)
+		goto err_free;
+	{
+		size_t k;
+
+		for (k = 0; k < nr; k++)
+			db->apex[k] = b.zones[k].apex;
+	}
 	builder_free(&b);
 	huge(&db->forms, db->forms_len);
 	huge((void **)&db->nodes, db->nr_nodes * sizeof(*db->nodes));
@@ -1262,6 +1271,7 @@ void xst_dns_db_destroy(struct xst_dns_db *db)
 	free(db->names);
 	free(db->tforms);
 	free(db->forms);
+	free(db->apex);
 	free(db);
 }
 

@@ -29,6 +29,7 @@ struct xst_dns_stats {
 	uint64_t formerr;
 	uint64_t notimp;
 	uint64_t badvers;
+	uint64_t notauth;	/* NOTAUTH: signed with TSIG, and we hold no keys */
 	uint64_t truncated;	/* TC=1 sent */
 	uint64_t dropped_qr;	/* QR=1 (responses) dropped */
 	uint64_t dropped_short;	/* shorter than a header, or unusable: dropped */

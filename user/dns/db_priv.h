@@ -112,6 +112,7 @@ struct xst_dns_db {
 	size_t nr_forms;
 	size_t names_len;
 	size_t nr_zones;
+	uint32_t *apex;		/* node index of each zone's apex */
 	int ahead;		/* tables outgrow the caches: look ahead (ahead.c) */
 };
 

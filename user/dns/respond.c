@@ -214,6 +214,31 @@ static size_t fixed(size_t len, uint64_t *what, struct xst_dns_stats *st)
 	return len;
 }
 
+/*
+ * NSD answer_notify() with no allow-notify configured: a name that is no
+ * zone of ours NXDOMAIN; a zone's apex REFUSED, after the TSIG check of the
+ * records (FORMERR if they are malformed, NOTAUTH for a signature: we hold
+ * no keys). Header only, like every NSD query_error().
+ */
+static size_t notify(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap,
+		     const struct xst_dnsmsg_query *q, struct xst_dns_stats *st)
+{
+	const struct xst_dns_node *n = xst_db_find(db, q->lname, q->qname_len, q->hash);
+	struct xst_dnsmsg_query k;
+
+	if (!n || n->zone == XST_DNS_NOZONE || db->apex[n->zone] != (uint32_t)(n - db->nodes))
+		return fixed(xst_dnsmsg_hdr_error(msg, q, XST_RCODE_NXDOMAIN), &st->nxdomain, st);
+	k = *q;
+	switch (xst_dnsmsg_parse_notify(msg, len, &k)) {
+	case XST_DNSMSG_TSIG:
+		return fixed(xst_dnsmsg_badkey(msg, len, cap, &k), &st->notauth, st);
+	case XST_DNSMSG_FORMERR:
+		return fixed(xst_dnsmsg_formerr(msg, &k), &st->formerr, st);
+	default:
+		return fixed(xst_dnsmsg_hdr_error(msg, q, XST_RCODE_REFUSED), &st->refused, st);
+	}
+}
+
 /* Both entry points, inlined into each: one call less per query. */
 static inline __attribute__((always_inline)) size_t
 respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int transport,
@@ -242,8 +267,9 @@ respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int t
 	case XST_DNSMSG_BADVERS:
 		return fixed(xst_dnsmsg_badvers(msg, cap, q), &st->badvers, st);
 	case XST_DNSMSG_NOTIFY:
-		/* NSD without an allow-notify: REFUSED, header only. */
-		return fixed(xst_dnsmsg_hdr_error(msg, q, XST_RCODE_REFUSED), &st->refused, st);
+		return notify(db, msg, len, cap, q, st);
+	case XST_DNSMSG_TSIG:
+		return fixed(xst_dnsmsg_badkey(msg, len, cap, q), &st->notauth, st);
 	case XST_DNSMSG_SHORT:
 	default:
 		st->dropped_short++;

@@ -52,6 +52,8 @@ enum {
 	XST_RCODE_BADVERS = 16,	/* extended: OPT ttl upper byte 1, header 0 */
 };
 
+#define XST_TSIG_BADKEY		17	/* TSIG error field: key not known */
+
 enum {
 	XST_T_A = 1, XST_T_NS = 2, XST_T_MD = 3, XST_T_MF = 4, XST_T_CNAME = 5, XST_T_SOA = 6,
 	XST_T_MB = 7, XST_T_MG = 8, XST_T_MR = 9, XST_T_PTR = 12, XST_T_MINFO = 14,
@@ -72,13 +74,16 @@ enum {
 
 /* What xst_dnsmsg_parse() made of a message. */
 enum xst_dnsmsg_status {
-	XST_DNSMSG_OK,		/* a QUERY with one question and at most an OPT: parsed */
+	XST_DNSMSG_OK,		/* a QUERY with one question (and an OPT): parsed */
 	XST_DNSMSG_SHORT,	/* shorter than a header: drop */
 	XST_DNSMSG_RESPONSE,	/* QR=1: drop */
 	XST_DNSMSG_NOTIMP,	/* opcode other than QUERY and NOTIFY: xst_dnsmsg_notimp() */
 	XST_DNSMSG_FORMERR,	/* malformed (error says what): xst_dnsmsg_formerr() */
 	XST_DNSMSG_BADVERS,	/* EDNS version other than 0, question parsed: xst_dnsmsg_badvers() */
-	XST_DNSMSG_NOTIFY,	/* a NOTIFY: header and question parsed, nothing after them */
+	XST_DNSMSG_NOTIFY,	/* a NOTIFY: header and question parsed, nothing after them
+				 * (see xst_dnsmsg_parse_notify()) */
+	XST_DNSMSG_TSIG,	/* signed with TSIG (tsig_off): we hold no keys, so
+				 * xst_dnsmsg_badkey(), before anything else is looked at */
 	XST_DNSMSG_STATUS_MAX
 };
 
@@ -90,8 +95,12 @@ enum xst_dnsmsg_error {
 				 * compression pointer that does not point back */
 	XST_DNSMSG_E_QUESTION,	/* QTYPE/QCLASS past the end */
 	XST_DNSMSG_E_QDCOUNT,	/* QDCOUNT != 1: NSD clears every flag of the reply */
-	XST_DNSMSG_E_SECTION,	/* answer records, or authority ones outside IXFR */
-	XST_DNSMSG_E_ADDITIONAL,	/* additional records other than one OPT, or cut short */
+	XST_DNSMSG_E_NOQUESTION,	/* QDCOUNT 0 and nothing but a good OPT: NSD's reply
+				 * is its OPT, RD kept and (sic) rcode NOERROR */
+	XST_DNSMSG_E_SECTION,	/* answer records, authority ones outside IXFR, more
+				 * than 64 of those or one cut short */
+	XST_DNSMSG_E_ADDITIONAL,	/* additional records other than an OPT and then a
+				 * TSIG, or one cut short (a malformed TSIG too) */
 	XST_DNSMSG_E_OPT,	/* OPT RDATA whose options do not add up */
 	XST_DNSMSG_E_MAX
 };
@@ -114,6 +123,7 @@ struct xst_dnsmsg_query {
 	uint16_t udp_size;	/* OPT's payload size as sent (0 without EDNS) */
 	uint16_t opt_off;	/* offset of the OPT RR in the message (0 without EDNS) */
 	uint16_t opt_len;	/* its whole length: 11 + RDLENGTH */
+	uint16_t tsig_off;	/* offset of the TSIG RR (0 without one) */
 	uint32_t hash;		/* xst_name_hash(lname, qname_len), what dns/ looks up */
 	uint8_t lname[XST_DNAME_MAX];	/* the qname lower-cased (expanded if compressed) */
 	uint8_t qname[XST_DNAME_MAX];	/* only when compressed: the qname expanded, case as
@@ -129,10 +139,25 @@ struct xst_dnsmsg_query {
  * offset or beyond is FORMERR. NSD answers FORMERR to every pointer in a
  * question; we follow the backward ones (issue 3: compressed questions are
  * answered), which can only point into the header. A NOTIFY stops after its
- * question: what follows matters only to a server that takes notifies.
+ * question: what follows matters only to a server that takes notifies. The
+ * additional section is NSD's: an OPT first (optional), then a TSIG
+ * (optional, the last record), nothing else; a QUERY for IXFR may carry up
+ * to 64 authority records (its SOA), skipped.
  */
 enum xst_dnsmsg_status xst_dnsmsg_parse(const uint8_t *msg, size_t len,
 					struct xst_dnsmsg_query *q);
+
+/*
+ * A NOTIFY for one of our zones (the caller knows its zones: NSD answers
+ * NXDOMAIN, header only, to any other name): what NSD's answer_notify()
+ * reads before its allow-notify list, which we do not have (REFUSED, header
+ * only): every record is skipped but the last, which may be a TSIG. Returns
+ * XST_DNSMSG_NOTIFY (no TSIG: REFUSED), XST_DNSMSG_TSIG (q->tsig_off set)
+ * or XST_DNSMSG_FORMERR, and sets q->status. q is what xst_dnsmsg_parse()
+ * made of msg[0..len) (status NOTIFY).
+ */
+enum xst_dnsmsg_status xst_dnsmsg_parse_notify(const uint8_t *msg, size_t len,
+					       struct xst_dnsmsg_query *q);
 
 /* End of the question in a reply built from q: 12 + the expanded qname + 4. */
 static inline size_t xst_dnsmsg_qend(const struct xst_dnsmsg_query *q)
@@ -151,7 +176,8 @@ static inline size_t xst_dnsmsg_qend(const struct xst_dnsmsg_query *q)
  *   xst_dnsmsg_hdr_error(): NSD query_error(): header only, the query's
  *     flags kept (QR set, AD cleared), all counts 0, the given rcode.
  *   xst_dnsmsg_formerr(): NSD query_formerr(): header only, RD and the opcode
- *     kept (nothing kept for QDCOUNT != 1).
+ *     kept (nothing kept for QDCOUNT != 1); for E_NOQUESTION, NSD's header
+ *     with RD kept, rcode 0 and our OPT (23 bytes, no more than the query).
  *   xst_dnsmsg_notimp(): hdr_error() with NOTIMP.
  *   xst_dnsmsg_bare(): the question and no records, QR, RD copied, rcode (an
  *     extended one goes into the OPT), our OPT when the query had EDNS, with
@@ -160,6 +186,13 @@ static inline size_t xst_dnsmsg_qend(const struct xst_dnsmsg_query *q)
  *   xst_dnsmsg_badvers(): bare() with BADVERS, DO clear (RFC 6891 6.1.3; NSD).
  *   xst_dnsmsg_tc(): the question, no records, TC=1 (AA clear), our OPT when
  *     the query had EDNS: a resolver retries over TCP.
+ *   xst_dnsmsg_badkey(): to a message signed with TSIG (status TSIG): we hold
+ *     no keys, so NSD's reply: NOTAUTH, no question, our OPT when a QUERY
+ *     had one (with BADVERS' bits for a version other than 0, as NSD), and a
+ *     TSIG RR with error BADKEY and no MAC (RFC 8945 5.3.2): key and
+ *     algorithm names expanded and lower-cased, time signed, fudge, original
+ *     id and other data copied. msg[0..len) must still be the message q was
+ *     parsed from.
  */
 size_t xst_dnsmsg_question(uint8_t *msg, size_t cap, const struct xst_dnsmsg_query *q);
 size_t xst_dnsmsg_hdr_error(uint8_t *msg, const struct xst_dnsmsg_query *q, unsigned int rcode);
@@ -170,6 +203,7 @@ size_t xst_dnsmsg_bare(uint8_t *msg, size_t cap, const struct xst_dnsmsg_query *
 size_t xst_dnsmsg_refused(uint8_t *msg, size_t cap, const struct xst_dnsmsg_query *q, int ede);
 size_t xst_dnsmsg_badvers(uint8_t *msg, size_t cap, const struct xst_dnsmsg_query *q);
 size_t xst_dnsmsg_tc(uint8_t *msg, size_t cap, const struct xst_dnsmsg_query *q);
+size_t xst_dnsmsg_badkey(uint8_t *msg, size_t len, size_t cap, const struct xst_dnsmsg_query *q);
 
 /* Room our OPT RR takes: XST_DNS_OPT_LEN, 6 more with an EDE option. */
 #define XST_DNSMSG_OPT_MAX	(XST_DNS_OPT_LEN + 6)

@@ -4,7 +4,8 @@
  * query, and as a call into another file (no LTO here) it cost the DNS path
  * about 20 instructions per query in calls and in reloading the fields it had
  * just stored (bench-dns-path under callgrind). Only the common case is
- * inline; compressed qnames and authority records go through msg.c. Include
+ * inline (a plain qname, at most an OPT); compressed qnames, IXFR's
+ * authority records and TSIG go through msg.c. Include
  * this only on a per-packet path; everyone else calls xst_dnsmsg_parse().
  */
 #ifndef XST_DNSMSG_PARSE_H
@@ -18,7 +19,8 @@
 /* Out of line, for xst_dnsmsg_parse_inline() only (msg.c). */
 size_t xst_dnsmsg_qname_slow(const uint8_t *msg, size_t len, struct xst_dnsmsg_query *q,
 			     size_t *end);
-int xst_dnsmsg_skip_rr(const uint8_t *msg, size_t len, size_t *off);
+enum xst_dnsmsg_status xst_dnsmsg_parse_records(const uint8_t *msg, size_t len, size_t off,
+						struct xst_dnsmsg_query *q);
 
 static inline enum xst_dnsmsg_status dnsmsg_fail(struct xst_dnsmsg_query *q,
 						 enum xst_dnsmsg_status s,
@@ -29,27 +31,24 @@ static inline enum xst_dnsmsg_status dnsmsg_fail(struct xst_dnsmsg_query *q,
 	return s;
 }
 
-/* EDNS (NSD edns_parse_record()): the only additional record we take is one OPT. */
-static inline enum xst_dnsmsg_status dnsmsg_parse_edns(const uint8_t *msg, size_t len, size_t off,
-						       struct xst_dnsmsg_query *q)
+/*
+ * The OPT RR at msg[off..) (11 bytes there, the caller checked the owner
+ * and type), as NSD's edns_parse_record(): the version is looked at before
+ * the RDATA. Returns OK, BADVERS or FORMERR (E_OPT).
+ */
+static inline enum xst_dnsmsg_status dnsmsg_opt(const uint8_t *msg, size_t len, size_t off,
+						struct xst_dnsmsg_query *q)
 {
-	unsigned int i, rdlen;
+	unsigned int rdlen = xst_get_be16(msg + off + 9);
 
-	for (i = 0; i < q->nscount; i++)
-		if (xst_dnsmsg_skip_rr(msg, len, &off))
-			return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_ADDITIONAL);
-	if (q->arcount > 1 || off + XST_DNS_OPT_LEN > len || msg[off] ||
-	    xst_get_be16(msg + off + 1) != XST_T_OPT)
-		return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_ADDITIONAL);
-	rdlen = xst_get_be16(msg + off + 9);
 	q->edns = 1;
 	q->edns_version = msg[off + 6];
 	q->udp_size = xst_get_be16(msg + off + 3);
 	q->dnssec_ok = !!(msg[off + 7] & 0x80);
 	q->opt_off = (uint16_t)off;
 	q->opt_len = (uint16_t)(XST_DNS_OPT_LEN + rdlen);
-	if (q->edns_version)	/* before the RDATA is looked at, as NSD */
-		return dnsmsg_fail(q, XST_DNSMSG_BADVERS, XST_DNSMSG_E_NONE);
+	if (q->edns_version)
+		return XST_DNSMSG_BADVERS;
 	off += XST_DNS_OPT_LEN;
 	if (rdlen > len - off)
 		return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_OPT);
@@ -65,6 +64,12 @@ static inline enum xst_dnsmsg_status dnsmsg_parse_edns(const uint8_t *msg, size_
 	if (rdlen)
 		return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_OPT);
 	return XST_DNSMSG_OK;
+}
+
+/* Is there an OPT RR at msg[off..)? (root owner, type OPT, 11 bytes) */
+static inline int dnsmsg_is_opt(const uint8_t *msg, size_t len, size_t off)
+{
+	return off + XST_DNS_OPT_LEN <= len && !msg[off] && xst_get_be16(msg + off + 1) == XST_T_OPT;
 }
 
 /* xst_dnsmsg_parse() (msg.h has the contract). */
@@ -137,13 +142,32 @@ xst_dnsmsg_parse_inline(const uint8_t *msg, size_t len, struct xst_dnsmsg_query 
 
 	if (q->opcode == XST_DNS_OPCODE_NOTIFY)
 		return dnsmsg_fail(q, XST_DNSMSG_NOTIFY, XST_DNSMSG_E_NONE);
-	if (q->qdcount != 1)
+	if (q->qdcount != 1) {
+		/* NSD: no question and only an OPT (a DNS cookie exchange,
+		 * RFC 7873 5.4) gets its OPT back; the "question" parsed above
+		 * was that OPT's first bytes. */
+		if (!q->qdcount && !q->ancount && !q->nscount && q->arcount == 1 &&
+		    dnsmsg_is_opt(msg, len, XST_DNS_HDR) &&
+		    dnsmsg_opt(msg, len, XST_DNS_HDR, q) == XST_DNSMSG_OK)
+			return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_NOQUESTION);
+		q->edns = q->edns_version = q->dnssec_ok = 0;
+		q->udp_size = q->opt_off = q->opt_len = 0;
 		return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_QDCOUNT);
+	}
 	if (q->ancount || (q->nscount && q->qtype != XST_T_IXFR))
 		return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_SECTION);
-	if (q->arcount)
-		return dnsmsg_parse_edns(msg, len, off, q);
-	return XST_DNSMSG_OK;
+	if (!q->arcount && !q->nscount)
+		return XST_DNSMSG_OK;
+	/* Inline: one OPT and nothing else; IXFR's authority, a TSIG and
+	 * whatever is wrong go the general way. */
+	if (q->arcount == 1 && !q->nscount && dnsmsg_is_opt(msg, len, off)) {
+		enum xst_dnsmsg_status s = dnsmsg_opt(msg, len, off, q);
+
+		if (s == XST_DNSMSG_BADVERS)
+			q->status = XST_DNSMSG_BADVERS;
+		return s;
+	}
+	return xst_dnsmsg_parse_records(msg, len, off, q);
 }
 
 #endif /* XST_DNSMSG_PARSE_H */
