@@ -173,11 +173,14 @@ def build_queries(zones, seed, max_names=0):
             if n2 not in [x[0] for x in names]:
                 for t in ('A', 'TXT', 'MX', 'DS', 'ANY'):
                     q('%s/%s' % (n2, t), n2, t, use_edns=False)
+                q('%s/TXT tcp edns' % n2, n2, 'TXT', tcp=True, use_edns=0)
                 q('%s/A mixed edns' % n2, mixed(n2), 'A', use_edns=0)
         for payload in (512, 600, 1232, 4096):
             q('%s/ANY edns %d' % (name, payload), name, 'TXT', use_edns=0, payload=payload)
             q('%s/MX edns %d' % (name, payload), name, 'MX', use_edns=0, payload=payload)
         q('%s/TXT tcp' % name, name, 'TXT', tcp=True, use_edns=False)
+        q('%s/TXT tcp edns do' % name, name, 'TXT', tcp=True, use_edns=0, want_dnssec=True)
+        q('%s/MX tcp class any' % name, name, 'MX', tcp=True, rdclass='ANY', use_edns=False)
         q('%s/ANY tcp' % name, name, 'ANY', tcp=True, use_edns=False)
         q('%s/NS tcp' % name, name, 'NS', tcp=True, use_edns=0)
         # class ANY: AA and the optional sections follow rules of their own
@@ -430,8 +433,24 @@ def main():
                     help='query only N names picked at random (big zones)')
     ap.add_argument('--random', type=int, default=0, metavar='N',
                     help='instead of --zone: N random zones (tests/dns/genzone.py), seeds from --seed')
+    ap.add_argument('--big', action='store_true',
+                    help='instead of --zone: a zone of very large RRsets (genzone.big())')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
+    if args.big:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import genzone
+        d = tempfile.mkdtemp(prefix='dnsbig.')
+        path = os.path.join(d, 'big.test.zone')
+        with open(path, 'w') as f:
+            f.write(genzone.big())
+        r = subprocess.call([sys.executable, sys.argv[0], '--zone', path + ':big.test.',
+                             '--dns-sock', args.dns_sock])
+        if r:
+            print('  zone kept in %s' % path)
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+        return r
     if args.random:
         rc = 0
         for seed in range(args.seed, args.seed + args.random):

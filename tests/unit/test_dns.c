@@ -897,6 +897,164 @@ START_TEST(test_dns_dup_apex)
 }
 END_TEST
 
+/* ---- very large RRsets (issue 11 item 7) ---------------------------------------- */
+
+static struct xst_zone *big_zone;
+static struct xst_dns_db *big_db;
+
+/* " \"...\"" strings of up to 255 characters, size bytes of TXT RDATA in all. */
+static size_t put_txt(char *o, size_t size, char tag)
+{
+	size_t w = 0;
+
+	while (size) {
+		size_t n = size - 1 < 255 ? size - 1 : 255;
+
+		o[w++] = ' ';
+		o[w++] = '"';
+		memset(o + w, tag, n);
+		w += n;
+		o[w++] = '"';
+		size -= n + 1;
+	}
+	return w;
+}
+
+static void big_setup(void)
+{
+	struct xst_zone_error err;
+	size_t cap = 400000, o;
+	char *t = malloc(cap);
+
+	ck_assert_ptr_nonnull(t);
+	o = (size_t)snprintf(t, cap, "$ORIGIN big.test.\n$TTL 3600\n"
+			     "@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\n@ NS ns2\n"
+			     "ns1 A 192.0.2.1\nns2 A 192.0.2.2\ntxt TXT");
+	o += put_txt(t + o, 65280, 'm');	/* the largest TXT: 255 strings of 255 */
+	o += (size_t)snprintf(t + o, cap - o, "\ntwo TXT");
+	o += put_txt(t + o, 40000, 'a');
+	o += (size_t)snprintf(t + o, cap - o, "\ntwo TXT");
+	o += put_txt(t + o, 40000, 'b');	/* 80 kB: never whole */
+	o += (size_t)snprintf(t + o, cap - o, "\nnsfit TXT");
+	o += put_txt(t + o, 65490, 'n');	/* fits, the apex NS after it does not */
+	o += (size_t)snprintf(t + o, cap - o, "\n*.wild TXT");
+	o += put_txt(t + o, 65200, 'w');
+	o += (size_t)snprintf(t + o, cap - o, "\n");
+	ck_assert_uint_lt(o, cap);
+	ck_assert_msg(xst_zone_parse_string(&big_zone, t, "big.test.zone", NULL, &err) == 0,
+		      "%s:%u: %s", err.file, err.line, err.reason);
+	ck_assert_int_eq(xst_dns_db_create(&big_db, &big_zone, 1, &err), 0);
+	free(t);
+}
+
+static void big_teardown(void)
+{
+	xst_dns_db_destroy(big_db);
+	big_db = NULL;
+	xst_zone_destroy(big_zone);
+	big_zone = NULL;
+}
+
+static const struct big_case {
+	const char *name;
+	const char *qname;
+	int flags;		/* Q_TCP, Q_EDNS */
+	uint16_t payload;
+	size_t cap;		/* 0: 65535 */
+	int tc, an, ns, ar;
+	size_t len;		/* 0: not checked */
+} big_cases[] = {
+	/* Sizes and sections as NSD 4.6.1 sends them for this zone: TC over
+	 * UDP, the whole answer over TCP (65398 bytes without EDNS, 65409 with),
+	 * TC over TCP only for the RRset that fits in no message. */
+	{ "65280-byte TXT over UDP: TC", "txt.big.test", 0, 0, 0, 1, 0, 0, 0, 30 },
+	{ "65280-byte TXT over UDP, EDNS 4096: TC", "txt.big.test", Q_EDNS, 4096, 0, 1, 0, 0, 1, 41 },
+	{ "65280-byte TXT over TCP: whole", "txt.big.test", Q_TCP, 0, 0, 0, 1, 2, 2, 65398 },
+	{ "65280-byte TXT over TCP with EDNS: whole", "txt.big.test", Q_TCP | Q_EDNS, 1232, 0, 0, 1, 2,
+	  3, 65409 },
+	{ "65280-byte TXT over TCP, 64000 bytes of room: TC", "txt.big.test", Q_TCP, 0, 64000, 1, 0, 0,
+	  0, 30 },
+	{ "80 kB RRset over TCP: TC, never cut", "two.big.test", Q_TCP, 0, 0, 1, 0, 0, 0, 30 },
+	{ "80 kB RRset over UDP: TC", "two.big.test", Q_EDNS, 1232, 0, 1, 0, 0, 1, 41 },
+	{ "answer fits, the apex NS does not: dropped, no TC", "nsfit.big.test", Q_TCP, 0, 0, 0, 1, 0,
+	  0, 65534 },
+	{ "wildcard, short qname over TCP", "a.wild.big.test", Q_TCP, 0, 0, 0, 1, 2, 2, 65321 },
+	{ "wildcard, long qname over TCP: pointers moved, still whole",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+	  "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.wild.big.test", Q_TCP, 0, 0,
+	  0, 1, 2, 2, 65447 },
+};
+
+START_TEST(test_dns_big)
+{
+	const struct big_case *tc = &big_cases[_i];
+	size_t cap = tc->cap ? tc->cap : 65535, qlen, len;
+	struct xst_dns_stats st = { 0 };
+	uint8_t q[512], *buf;
+	struct reply *r = malloc(sizeof(*r));
+
+	ck_assert_ptr_nonnull(r);
+	qlen = mkquery(q, tc->qname, XST_T_TXT, 1, tc->flags | Q_NORD, tc->payload, 0);
+	buf = guard_copy(q, qlen);
+	ck_assert_ptr_nonnull(buf);
+	guard_free(buf, qlen);
+	buf = malloc(cap + 4096);
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, q, qlen);
+	memset(buf + cap, 0x5a, 4096);	/* nothing past cap is written */
+	len = xst_dns_respond(big_db, buf, qlen, cap, tc->flags & Q_TCP ? XST_DNS_TCP : XST_DNS_UDP,
+			      &st);
+	ck_assert_msg(len > 0 && len <= cap, "%s: %zu bytes", tc->name, len);
+	for (size_t i = cap; i < cap + 4096; i++)
+		ck_assert_uint_eq(buf[i], 0x5a);
+	parse_reply(buf, len, r);
+	ck_assert_msg(!!(r->flags & XST_DNS_F_TC) == tc->tc, "%s: TC %d", tc->name, !tc->tc);
+	ck_assert_int_eq(r->rcode, 0);
+	ck_assert(r->flags & XST_DNS_F_AA);
+	ck_assert_msg(r->an == tc->an, "%s: an %u", tc->name, r->an);
+	if (tc->ns >= 0)
+		ck_assert_msg(r->ns == tc->ns, "%s: ns %u", tc->name, r->ns);
+	if (tc->ar >= 0)
+		ck_assert_msg(r->ar == tc->ar, "%s: ar %u", tc->name, r->ar);
+	if (tc->len)
+		ck_assert_msg(len == tc->len, "%s: %zu bytes, want %zu", tc->name, len, tc->len);
+	/* An answer is whole or truncated with TC=1, never silently empty. */
+	ck_assert_msg(r->an || tc->tc, "%s: empty answer without TC", tc->name);
+	if (r->an) {
+		const struct xst_rr *want = NULL;
+		size_t i;
+
+		ck_assert_uint_eq(r->rr[0].type, XST_T_TXT);
+		for (i = 0; i < big_zone->nr_rrs; i++)
+			if (big_zone->rrs[i].type == XST_T_TXT && big_zone->rrs[i].rdlen == r->rr[0].rdlen)
+				want = &big_zone->rrs[i];
+		ck_assert_ptr_nonnull(want);
+		ck_assert(!memcmp(r->rr[0].rdata, want->rdata, want->rdlen));
+	}
+	ck_assert_uint_eq(st.truncated, (uint64_t)tc->tc);
+	free(buf);
+	free(r);
+}
+END_TEST
+
+/* What --check can tell the operator about these answers. */
+START_TEST(test_dns_big_report)
+{
+	struct xst_dns_db_big big;
+
+	xst_dns_db_big(big_db, &big);
+	ck_assert_uint_ge(big.udp, 4);	/* txt, two, nsfit, *.wild: TXT (and ANY) */
+	ck_assert_uint_ge(big.tcp, 1);	/* two: TXT (and ANY) */
+	ck_assert_uint_le(big.tcp, 2);
+	ck_assert_ptr_nonnull(strstr(big.tcp_example, "two.big.test. TXT"));
+	ck_assert_ptr_nonnull(strstr(big.udp_example, " TXT"));
+	xst_dns_db_big(db, &big);	/* the small zones: nothing */
+	ck_assert_uint_eq(big.udp, 0);
+	ck_assert_uint_eq(big.tcp, 0);
+	ck_assert_str_eq(big.udp_example, "");
+}
+END_TEST
+
 Suite *dns_suite(void)
 {
 	Suite *s = suite_create("dns");
@@ -915,6 +1073,14 @@ Suite *dns_suite(void)
 	tcase_add_test(tc, test_dns_ahead_follows);
 	tcase_add_test(tc, test_dns_ahead_prefixes);
 	tcase_add_test(tc, test_dns_dup_apex);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("big");
+	tcase_add_checked_fixture(tc, big_setup, big_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_dns_big, 0, ARRAY_SIZE(big_cases));
+	tcase_add_test(tc, test_dns_big_report);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

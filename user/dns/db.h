@@ -50,8 +50,32 @@ void xst_dns_db_destroy(struct xst_dns_db *db);
 void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messages,
 		      size_t *bytes);
 
+/*
+ * Answers that can never be sent whole, found while the database was built
+ * (for --check and the start-up log). Counted per (name, qtype) answered
+ * from a prepared form, with the name's own question (a wildcard's longer
+ * qnames may tip more answers over):
+ *   udp: the answer and authority RRsets (what a client must get, or TC=1)
+ *     exceed our largest UDP reply (XST_DNS_EDNS_SIZE, OPT included): such
+ *     a query always gets TC=1 over UDP and is answered over TCP;
+ *   tcp: one of those RRsets does not fit in 65535 bytes: TC=1 over TCP
+ *     too, as NSD sends; the data can never be served (counted in udp too).
+ * The examples are "name TYPE" of the first such answer ("" when none).
+ */
+#define XST_DNS_BIG_EXAMPLE	300
+struct xst_dns_db_big {
+	size_t udp;
+	size_t tcp;
+	char udp_example[XST_DNS_BIG_EXAMPLE];
+	char tcp_example[XST_DNS_BIG_EXAMPLE];
+};
+
+/* Copies the database's counts of answers too large for UDP or for TCP. */
+void xst_dns_db_big(const struct xst_dns_db *db, struct xst_dns_db_big *out);
+
 #define XST_DNS_UDP		0	/* transport: UDP limits (512, or the EDNS size) apply */
-#define XST_DNS_TCP		1	/* transport: TCP, up to 65535 bytes, never TC */
+#define XST_DNS_TCP		1	/* transport: TCP, up to 65535 bytes (or cap); TC=1
+					 * only for an RRset larger than that, as NSD */
 
 /*
  * Answer the DNS message msg[0..len) in place: on return msg[0..ret) is the

@@ -27,7 +27,7 @@ _Static_assert(offsetof(struct xst_dns_stats, nodata) ==
 	       offsetof(struct xst_dns_stats, noerror) + XST_KIND_REFERRAL * sizeof(uint64_t),
 	       "answer counters follow enum xst_dns_kind");
 
-#define SLOW_SETS	1024	/* RRsets handled when a form must be cut */
+#define SLOW_SETS	XST_FORM_MAX_SETS	/* every RRset of a form */
 
 /* Index of the form RRset holding body offset b (sets are in body order). */
 static size_t set_of(const struct xst_dns_fset *s, size_t nr, size_t b)
@@ -52,8 +52,9 @@ static size_t set_of(const struct xst_dns_fset *s, size_t nr, size_t b)
  * additional) that do not fit are left out and end the reply after their
  * section. Pointers are then moved to where their targets went.
  */
-static size_t emit_slow(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
-			int class_any, uint16_t *counts, int *tc)
+static __attribute__((noinline)) size_t
+emit_slow(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
+	  int class_any, uint16_t *counts, int *tc)
 {
 	const struct xst_dns_fset *s = xst_form_sets(f);
 	const uint16_t *ptr = xst_form_ptrs(f);
@@ -82,7 +83,7 @@ static size_t emit_slow(uint8_t *msg, size_t limit, size_t qend, const struct xs
 			removed += size;
 			continue;
 		}
-		if (pos + size > limit) {
+		if (pos + size > limit || (s[i].flags & XST_FSET_OVER)) {
 			if (sec <= XST_SEC_AUTHORITY) {
 				*tc = 1;
 				break;
@@ -155,7 +156,7 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	}
 	limit -= optlen;
 
-	if (qend + f->body_len <= limit && !class_any) {
+	if (qend + f->body_len <= limit && !(class_any | f->over)) {
 		uint8_t *out = msg + qend;
 		long delta = (long)qend - (long)f->ref_qend;
 
