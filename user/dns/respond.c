@@ -195,7 +195,7 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	xst_put_be16(msg + 8, counts[1]);
 	xst_put_be16(msg + 10, (uint16_t)(counts[2] + !!q->edns));
 	if (q->edns)
-		pos += xst_dnsmsg_put_opt(msg + pos, q->dnssec_ok, 0, -1);
+		pos += xst_dnsmsg_put_opt_inline(msg + pos, q->dnssec_ok, 0, -1);
 
 	st->answered++;
 	/* noerror, nodata, nxdomain, referral: one counter per kind, in order */

@@ -317,21 +317,7 @@ size_t xst_dnsmsg_notimp(uint8_t *msg, const struct xst_dnsmsg_query *q)
 
 size_t xst_dnsmsg_put_opt(uint8_t *p, int dnssec_ok, unsigned int rcode, int ede)
 {
-	p[0] = 0;
-	xst_put_be16(p + 1, XST_T_OPT);
-	xst_put_be16(p + 3, XST_DNS_EDNS_SIZE);
-	p[5] = (uint8_t)(rcode >> 4);
-	p[6] = 0;
-	xst_put_be16(p + 7, dnssec_ok ? 0x8000 : 0);
-	if (ede < 0) {
-		xst_put_be16(p + 9, 0);
-		return XST_DNS_OPT_LEN;
-	}
-	xst_put_be16(p + 9, 6);
-	xst_put_be16(p + 11, XST_EDNS_EDE);
-	xst_put_be16(p + 13, 2);
-	xst_put_be16(p + 15, (uint16_t)ede);
-	return XST_DNS_OPT_LEN + 6;
+	return xst_dnsmsg_put_opt_inline(p, dnssec_ok, rcode, ede);
 }
 
 /* The question, no records, flags as given; our OPT when the query had EDNS. */

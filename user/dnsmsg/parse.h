@@ -5,7 +5,8 @@
  * about 20 instructions per query in calls and in reloading the fields it had
  * just stored (bench-dns-path under callgrind). Only the common case is
  * inline (a plain qname, at most an OPT); compressed qnames, IXFR's
- * authority records and TSIG go through msg.c. Include
+ * authority records and TSIG go through msg.c. Our OPT RR is written inline
+ * too. Include
  * this only on a per-packet path; everyone else calls xst_dnsmsg_parse().
  */
 #ifndef XST_DNSMSG_PARSE_H
@@ -49,6 +50,8 @@ static inline enum xst_dnsmsg_status dnsmsg_opt(const uint8_t *msg, size_t len, 
 	q->opt_len = (uint16_t)(XST_DNS_OPT_LEN + rdlen);
 	if (q->edns_version)
 		return XST_DNSMSG_BADVERS;
+	if (!rdlen)	/* the usual OPT: no options */
+		return XST_DNSMSG_OK;
 	off += XST_DNS_OPT_LEN;
 	if (rdlen > len - off)
 		return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_OPT);
@@ -156,11 +159,11 @@ xst_dnsmsg_parse_inline(const uint8_t *msg, size_t len, struct xst_dnsmsg_query 
 	}
 	if (q->ancount || (q->nscount && q->qtype != XST_T_IXFR))
 		return dnsmsg_fail(q, XST_DNSMSG_FORMERR, XST_DNSMSG_E_SECTION);
-	if (!q->arcount && !q->nscount)
+	/* Inline: nothing, or one OPT and nothing else; IXFR's authority, a
+	 * TSIG and whatever is wrong go the general way. */
+	if (!(q->nscount | q->arcount))
 		return XST_DNSMSG_OK;
-	/* Inline: one OPT and nothing else; IXFR's authority, a TSIG and
-	 * whatever is wrong go the general way. */
-	if (q->arcount == 1 && !q->nscount && dnsmsg_is_opt(msg, len, off)) {
+	if (!q->nscount && q->arcount == 1 && dnsmsg_is_opt(msg, len, off)) {
 		enum xst_dnsmsg_status s = dnsmsg_opt(msg, len, off, q);
 
 		if (s == XST_DNSMSG_BADVERS)
@@ -168,6 +171,27 @@ xst_dnsmsg_parse_inline(const uint8_t *msg, size_t len, struct xst_dnsmsg_query 
 		return s;
 	}
 	return xst_dnsmsg_parse_records(msg, len, off, q);
+}
+
+/* xst_dnsmsg_put_opt(), inline for the answer path (every EDNS reply). */
+static inline size_t xst_dnsmsg_put_opt_inline(uint8_t *p, int dnssec_ok, unsigned int rcode,
+						int ede)
+{
+	p[0] = 0;
+	xst_put_be16(p + 1, XST_T_OPT);
+	xst_put_be16(p + 3, XST_DNS_EDNS_SIZE);
+	p[5] = (uint8_t)(rcode >> 4);
+	p[6] = 0;
+	xst_put_be16(p + 7, dnssec_ok ? 0x8000 : 0);
+	if (ede < 0) {
+		xst_put_be16(p + 9, 0);
+		return XST_DNS_OPT_LEN;
+	}
+	xst_put_be16(p + 9, 6);
+	xst_put_be16(p + 11, XST_EDNS_EDE);
+	xst_put_be16(p + 13, 2);
+	xst_put_be16(p + 15, (uint16_t)ede);
+	return XST_DNS_OPT_LEN + 6;
 }
 
 #endif /* XST_DNSMSG_PARSE_H */
