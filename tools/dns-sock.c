@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 	};
 	struct xst_zone *zones[MAX_ZONES];
 	struct xst_dns_stats st = { 0 };
+	struct xst_dns_db_big big;
 	struct xst_zone_error zerr;
 	struct sockaddr_storage ss = { 0 };
 	struct xst_dns_db *db = NULL;
@@ -168,6 +169,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	xst_dns_db_sizes(db, &names, &msgs, &bytes);
+	xst_dns_db_big(db, &big);
+	if (big.udp)
+		fprintf(stderr, "dns-sock: %zu answers never fit in a UDP reply (TC=1, then TCP), "
+			"e.g. %s\n", big.udp, big.udp_example);
+	if (big.tcp)
+		fprintf(stderr, "dns-sock: %zu answers exceed 65535 bytes (TC=1 over TCP too), "
+			"e.g. %s\n", big.tcp, big.tcp_example);
 	ufd = make_socket(&ss, sl, SOCK_DGRAM);
 	tfd = make_socket(&ss, sl, SOCK_STREAM);
 	if (ufd < 0 || tfd < 0) {

@@ -41,9 +41,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 # Queries whose answers are known to differ from NSD 4.6.1 on purpose; they
 # are sent and printed with --show-known but do not count as failures.
-#  - compressed-question: the issue asks us to answer a question whose name
-#    uses a compression pointer; NSD answers FORMERR.
-KNOWN = {'compressed-question'}
+#  - compressed-question backward: issue 3 asks us to answer a question whose
+#    name uses a compression pointer; NSD answers FORMERR to any. We follow
+#    pointers that point back (RFC 1035), which in a question can only be
+#    into the header; a forward one is FORMERR as in NSD (issue 11 item 8).
+KNOWN = {'compressed-question backward'}
 
 QTYPES = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'PTR', 'SRV', 'CAA', 'DS', 'ANY',
           'NAPTR', 'TYPE65280']
@@ -171,11 +173,14 @@ def build_queries(zones, seed, max_names=0):
             if n2 not in [x[0] for x in names]:
                 for t in ('A', 'TXT', 'MX', 'DS', 'ANY'):
                     q('%s/%s' % (n2, t), n2, t, use_edns=False)
+                q('%s/TXT tcp edns' % n2, n2, 'TXT', tcp=True, use_edns=0)
                 q('%s/A mixed edns' % n2, mixed(n2), 'A', use_edns=0)
         for payload in (512, 600, 1232, 4096):
             q('%s/ANY edns %d' % (name, payload), name, 'TXT', use_edns=0, payload=payload)
             q('%s/MX edns %d' % (name, payload), name, 'MX', use_edns=0, payload=payload)
         q('%s/TXT tcp' % name, name, 'TXT', tcp=True, use_edns=False)
+        q('%s/TXT tcp edns do' % name, name, 'TXT', tcp=True, use_edns=0, want_dnssec=True)
+        q('%s/MX tcp class any' % name, name, 'MX', tcp=True, rdclass='ANY', use_edns=False)
         q('%s/ANY tcp' % name, name, 'ANY', tcp=True, use_edns=False)
         q('%s/NS tcp' % name, name, 'NS', tcp=True, use_edns=0)
         # class ANY: AA and the optional sections follow rules of their own
@@ -247,8 +252,80 @@ def build_queries(zones, seed, max_names=0):
     raw('label type 01', hdr + b'\x43www\x00\x00\x01\x00\x01')
     on = dns.name.from_text(origin).to_wire()
     raw('compressed-question', hdr + b'\x03www\xc0\x16\x00\x01\x00\x01' + on)
+    raw('compressed-question forward into the qname', hdr + b'\xc0\x0e\x03www' + on + b'\x00\x01\x00\x01')
+    raw('compressed-question forward, edns', bytes(hdr[:11]) + b'\x01' + b"\x03www\xc0\x21\x00\x01\x00\x01"
+        + b'\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00' + on)
+    raw('compressed-question backward', hdr + b'\x03www\xc0\x04\x00\x01\x00\x01')
     raw('long name', hdr + (b'\x3f' + b'a' * 63) * 4 + b'\x00\x00\x01\x00\x01')
+    for label, wire in crafted(origin, names[0][0].to_text() if names else origin):
+        raw(label, wire)
     return qs
+
+
+def crafted(origin, name):
+    """Messages NSD answers by rules of their own (issue 11 item 8): NOTIFY
+    (NXDOMAIN for a name that is not a zone, REFUSED for one without an
+    allow-notify, FORMERR/NOTAUTH from the records it reads first), TSIG
+    (NOTAUTH with a BADKEY TSIG: no keys), IXFR's authority section, and a
+    message with no question and only an OPT."""
+    def msg(qname, qtype='SOA', op=0, qd=1, an=0, ns=0, ars=(), flags=0x0100, body=b''):
+        q = dns.name.from_text(qname).to_wire() + struct.pack('!HH', dns.rdatatype.from_text(qtype), 1)
+        return struct.pack('!HHHHHH', 0x4242, flags | op << 11, qd, an, ns, len(ars)) + \
+            (q if qd else b'') + body + b''.join(ars)
+
+    def opt(ver=0, do=0, rd=b''):
+        return b'\x00\x00\x29' + struct.pack('!HBBHH', 4096, 0, ver, 0x8000 if do else 0, len(rd)) + rd
+
+    def tsig(key=b'\x03Key\x00', ttl=0, other=b'', rdlen=None):
+        rd = dns.name.from_text('HMAC-SHA256').to_wire() + struct.pack('!HIH', 0, 0x12345678, 300) + \
+            b'\x00\x03abc' + struct.pack('!HHH', 0x4242, 0, len(other)) + other
+        return key + struct.pack('!HHIH', 250, 255, ttl, len(rd) if rdlen is None else rdlen) + rd
+    a_rr = b'\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04\x7f\x00\x00\x01'
+    soa = b'\xc0\x0c\x00\x06\x00\x01\x00\x00\x00\x00\x00\x16' + b'\x00\x00' + b'\x00' * 20
+    out = [
+        ('notify apex', msg(origin, op=4)),
+        ('notify apex upper case', msg(origin.upper(), op=4)),
+        ('notify apex edns', msg(origin, op=4, ars=[opt()])),
+        ('notify apex qdcount 2', msg(origin, op=4, qd=1, body=b'')[:4] + b'\x00\x02' + msg(origin, op=4)[6:]),
+        ('notify apex additional A', msg(origin, op=4, ars=[a_rr])),
+        ('notify apex additional cut', msg(origin, op=4, ars=[a_rr[:6]])),
+        ('notify apex tsig', msg(origin, op=4, ars=[tsig()])),
+        ('notify apex opt then tsig', msg(origin, op=4, ars=[opt(), tsig()])),
+        ('notify apex tsig rdlength 0', msg(origin, op=4, ars=[tsig()[:13] + b'\x00\x00'])),
+        ('notify apex tsig ttl 1', msg(origin, op=4, ars=[tsig(ttl=1)])),
+        ('notify below the apex', msg(name if name != origin else 'x.' + origin, op=4)),
+        ('notify nx', msg('nx-notify.' + origin, op=4)),
+        ('notify out of zone', msg('www.outside.invalid.', op=4)),
+        ('notify out of zone with tsig', msg('www.outside.invalid.', op=4, ars=[tsig()])),
+        ('notify root', msg('.', op=4)),
+        ('notify forward pointer', struct.pack('!HHHHHH', 0x4242, 0x2100, 1, 0, 0, 0) +
+         b'\xc0\x12\x00\x06\x00\x01' + dns.name.from_text(origin).to_wire()),
+        ('query tsig', msg(origin, 'A', ars=[tsig()])),
+        ('query out of zone tsig', msg('www.outside.invalid.', 'A', ars=[tsig()])),
+        ('query opt then tsig', msg(origin, 'A', ars=[opt(), tsig()])),
+        ('query opt do then tsig', msg(origin, 'A', ars=[opt(do=1), tsig()])),
+        ('query opt version 1 then tsig', msg(origin, 'A', ars=[opt(ver=1), tsig()])),
+        ('query tsig then opt', msg(origin, 'A', ars=[tsig(), opt()])),
+        ('query tsig other data', msg(origin, 'A', ars=[tsig(other=b'123456')])),
+        ('query tsig other data 17', msg(origin, 'A', ars=[tsig(other=b'x' * 17)])),
+        ('query tsig ttl 1', msg(origin, 'A', ars=[tsig(ttl=1)])),
+        ('query tsig key pointer', msg(origin, 'A', ars=[tsig(key=b'\xc0\x0c')])),
+        ('query tsig rdlength past the end', msg(origin, 'A', ars=[tsig(rdlen=500)])),
+        ('query two tsig', msg(origin, 'A', ars=[tsig(), tsig()])),
+        ('axfr tsig', msg(origin, 'AXFR', ars=[tsig()])),
+        ('ixfr authority soa', msg(origin, 'IXFR', ns=1, body=soa)),
+        ('ixfr authority missing', msg(origin, 'IXFR', ns=1)),
+        ('ixfr authority cut', msg(origin, 'IXFR', ns=1, body=soa[:20])),
+        ('ixfr authority 65', msg(origin, 'IXFR', ns=65, body=soa * 65)),
+        ('ixfr authority then opt', msg(origin, 'IXFR', ns=1, body=soa, ars=[opt()])),
+        ('no question, lone opt', msg(origin, qd=0, ars=[opt()])),
+        ('no question, lone opt do', msg(origin, qd=0, ars=[opt(do=1)])),
+        ('no question, lone opt cookie', msg(origin, qd=0, ars=[opt(rd=b'\x00\x0a\x00\x08' + b'12345678')])),
+        ('no question, lone opt version 1', msg(origin, qd=0, ars=[opt(ver=1)])),
+        ('no question, lone opt cut', msg(origin, qd=0, ars=[opt()[:10]])),
+        ('no question, additional A', msg(origin, qd=0, ars=[a_rr])),
+    ]
+    return out
 
 
 def ask(server, wire, tcp, timeout=2.0):
@@ -311,6 +388,8 @@ def summarize(r):
     except Exception as e:  # noqa: BLE001 - any parse failure is a result
         d['parse'] = type(e).__name__
         d['header_rcode'] = flags & 15
+        # what dnspython will not read (a TSIG it has no key for): every byte
+        d['raw'] = r[2:].hex()
         return d
     d['rcode'] = dns.rcode.to_text(m.rcode())
     d['question'] = [(q.name.to_wire(), q.rdtype, q.rdclass) for q in m.question]
@@ -354,8 +433,24 @@ def main():
                     help='query only N names picked at random (big zones)')
     ap.add_argument('--random', type=int, default=0, metavar='N',
                     help='instead of --zone: N random zones (tests/dns/genzone.py), seeds from --seed')
+    ap.add_argument('--big', action='store_true',
+                    help='instead of --zone: a zone of very large RRsets (genzone.big())')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
+    if args.big:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import genzone
+        d = tempfile.mkdtemp(prefix='dnsbig.')
+        path = os.path.join(d, 'big.test.zone')
+        with open(path, 'w') as f:
+            f.write(genzone.big())
+        r = subprocess.call([sys.executable, sys.argv[0], '--zone', path + ':big.test.',
+                             '--dns-sock', args.dns_sock])
+        if r:
+            print('  zone kept in %s' % path)
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+        return r
     if args.random:
         rc = 0
         for seed in range(args.seed, args.seed + args.random):

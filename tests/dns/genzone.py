@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Random zone generator for the differential test (diff.py --random N).
+"""Zone generators for the differential test: random zones (diff.py
+--random N) and one of very large RRsets (diff.py --big).
 
 Small label vocabulary so that names collide: wildcards, empty non-terminals,
 CNAME chains and loops, delegations with glue and DS, MX/SRV/PTR targets
@@ -64,3 +65,38 @@ def gen(seed, origin='rnd.test.'):
     return '\n'.join(seen) + '\n'
 if __name__ == '__main__':
     sys.stdout.write(gen(int(sys.argv[1])))
+
+
+def txt(size, tag):
+    """TXT RDATA of exactly size bytes (strings of up to 255 characters)."""
+    parts, left, i = [], size, 0
+    while left > 0:
+        n = min(255, left - 1)
+        s = ('%s%d-' % (tag, i) + 'x' * 255)[:n]
+        parts.append('"%s"' % s)
+        left -= n + 1
+        i += 1
+    return ' '.join(parts)
+
+
+def big(origin='big.test.'):
+    """Large RRsets (issue 11 item 7): every answer must be whole or carry
+    TC=1, over UDP and TCP, near and past the 65,535-byte message limit."""
+    lines = ['$ORIGIN ' + origin, '$TTL 3600', '@ SOA ns1 hostmaster 1 7200 3600 1209600 300',
+             '@ NS ns1', '@ NS ns2', 'ns1 A 192.0.2.1', 'ns2 A 192.0.2.2', 'ns2 AAAA 2001:db8::2',
+             'max TXT ' + txt(65280, 'm'),            # 255 strings of 255: the largest TXT
+             'edge TXT ' + txt(65024, 'e'),           # where answers used to go empty
+             'below TXT ' + txt(64000, 'b'),
+             'two TXT ' + txt(40000, 'a'), 'two TXT ' + txt(40000, 'c'),   # never whole
+             'nsfit TXT ' + txt(65490, 'n'),          # answer fits, the apex NS does not
+             'alias CNAME max', 'alias2 CNAME below',
+             '*.wild TXT ' + txt(65200, 'w'),         # longer qnames shift it
+             'mix TXT ' + txt(30000, 'p'), 'mix A 192.0.2.9', 'mix MX 10 ns1', 'mix MX 20 ns2',
+             'many MX 10 ns1', 'many MX 20 ns2']
+    for i in range(400):                          # a large additional section
+        lines.append('many MX %d h%d' % (30 + i, i))
+        lines.append('h%d AAAA 2001:db8::%x' % (i, i + 1))
+        lines.append('h%d A 192.0.%d.%d' % (i, 3 + i // 250, i % 250 + 1))
+    deep = '.'.join(['l%02d' % i + 'y' * 56 for i in range(3)])
+    lines.append('%s TXT %s' % (deep, txt(65000, 'd')))    # a long owner name
+    return '\n'.join(lines) + '\n'

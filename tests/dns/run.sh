@@ -3,8 +3,9 @@
 # usage: run.sh [N]
 # The differential DNS test on loopback (no namespaces): NSD and
 # build/tools/dns-sock serve the same zones and every answer is compared
-# (tests/dns/diff.py): first the sample zones of tests/dns/zones/, then N
-# random zones (default 10) from tests/dns/genzone.py. One summary line.
+# (tests/dns/diff.py): first the sample zones of tests/dns/zones/, then a
+# zone of very large RRsets (genzone.big()), then N random zones (default
+# 10) from tests/dns/genzone.py.
 set -u
 cd "$(dirname "$0")/../.."
 n=${1:-10}
@@ -18,6 +19,8 @@ done
 fail=0
 echo "=== dnsdiff: sample zones"
 timeout 600 "$PY" tests/dns/diff.py || fail=1
+echo "=== dnsdiff: very large RRsets"
+timeout 900 "$PY" tests/dns/diff.py --big || fail=1
 if [ "$n" -gt 0 ]; then
 	echo "=== dnsdiff: $n random zones"
 	timeout 1200 "$PY" tests/dns/diff.py --random "$n" --seed 1 >"${TMPDIR:-/tmp}/dnsdiff.$$" 2>&1 || fail=1

@@ -3,11 +3,14 @@
  * libFuzzer target for the per-query responder: a DNS message in, a reply
  * or a drop out. The database is built once from a small zone that has
  * every kind of answer (wildcards, CNAME chains and loops, a delegation,
- * big RRsets for truncation). Each input runs twice: in a roomy buffer and
+ * big RRsets for truncation, and RRsets near and past the 65535-byte
+ * message limit, appended at start-up). Each input runs twice: in a roomy
+ * buffer (a whole TCP message for odd sizes, which go as TCP) and
  * in one of exactly its own length (so a reply that does not fit shows up
  * as an ASan report, not as silently written slack).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,9 +60,36 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (xst_zone_parse_string(&z, zone_text, "fuzz.test.zone", NULL, &err) ||
+	/* Large TXT RRsets (issue 11 item 7): 65280 bytes (the largest), and
+	 * two RRs of 40000 (never whole), appended as zone text. */
+	static const struct { const char *owner; size_t size; } big[] = {
+		{ "huge", 65280 }, { "two", 40000 }, { "two", 40000 }, { "*.hw", 65200 },
+	};
+	size_t cap = sizeof(zone_text) + 4 * 70000, o = sizeof(zone_text) - 1, i, left;
+	char *text = malloc(cap);
+
+	if (!text)
+		abort();
+	memcpy(text, zone_text, o);
+	for (i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		o += (size_t)snprintf(text + o, cap - o, "%s TXT", big[i].owner);
+		for (left = big[i].size; left; ) {
+			size_t n = left - 1 < 255 ? left - 1 : 255;
+
+			text[o++] = ' ';
+			text[o++] = '"';
+			memset(text + o, 'a' + (char)i, n);
+			o += n;
+			text[o++] = '"';
+			left -= n + 1;
+		}
+		text[o++] = '\n';
+	}
+	text[o] = 0;
+	if (xst_zone_parse_string(&z, text, "fuzz.test.zone", NULL, &err) ||
 	    xst_dns_db_create(&db, &z, 1, &err))
 		abort();
+	free(text);
 	xst_zone_destroy(z);	/* the database keeps no pointer into the zone */
 	return 0;
 }
@@ -68,6 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct xst_dns_stats st = { 0 };
 	size_t cap = size > 4096 ? size : 4096, n;
+
+	if (size & 1 && cap < 65535)	/* TCP: a whole message of room */
+		cap = 65535;
 	uint8_t *buf = malloc(cap), *exact;
 
 	if (!buf)

@@ -137,7 +137,9 @@ static void teardown(void)
 #define Q_TCP		0x04
 #define Q_NORD		0x08
 #define Q_CD		0x10
-#define Q_COMPRESS	0x20	/* question name as "www" + pointer to the origin after it */
+#define Q_COMPRESS	0x20	/* question name as "www" + a pointer back to offset 4 (QDCOUNT's
+				 * high byte, 0: the root), the one kind of compressed
+				 * question that is not FORMERR */
 
 static size_t text_to_wire(const char *text, uint8_t *out)
 {
@@ -421,8 +423,8 @@ static const struct dns_case cases[] = {
 	  "big.example.test.", XST_T_TXT, 3600, NULL, XST_T_NS, 3600 },
 	{ "additional dropped at 512, no TC", "many.example.test", XST_T_MX, 1, 0, 0, 0, 1, 0, 4, 2, -1,
 	  "many.example.test.", XST_T_MX, 3600, NULL, XST_T_NS, 3600 },
-	{ "compressed question answered", "www", XST_T_A, 1, Q_COMPRESS, 0, 0, 1, 0, 2, 2, 3,
-	  "www.example.test.", XST_T_A, 300, NULL, XST_T_NS, 3600 },
+	{ "compressed question: expanded in the reply", "www", XST_T_A, 1, Q_COMPRESS, 0, 5, 0, 0, 0,
+	  0, 0, NULL, 0, 0, NULL, 0, 0 },
 	{ "RD copied", "www.example.test", XST_T_A, 1, 0, 0, 0, 1, 0, 2, 2, 3,
 	  NULL, 0, 0, NULL, 0, 0 },
 	{ "RD clear stays clear, CD not copied (NSD)", "www.example.test", XST_T_A, 1, Q_NORD | Q_CD, 0,
@@ -439,18 +441,14 @@ START_TEST(test_dns_cases)
 	int i;
 
 	if (tc->flags & Q_COMPRESS) {
-		/* "www" + pointer to "example.test." written after the question. */
-		static const uint8_t tail[] = "\x07" "example" "\x04" "test";
-
 		memset(q, 0, 12);
 		q[0] = 0xbe;
 		xst_put_be16(q + 2, XST_DNS_F_RD);
 		xst_put_be16(q + 4, 1);
-		memcpy(q + 12, "\x03www\xc0\x16", 6);
+		memcpy(q + 12, "\x03www\xc0\x04", 6);
 		xst_put_be16(q + 18, tc->qtype);
 		xst_put_be16(q + 20, tc->qclass);
-		memcpy(q + 22, tail, sizeof(tail));
-		qlen = 22 + sizeof(tail);
+		qlen = 22;
 	} else {
 		qlen = mkquery(q, tc->qname, tc->qtype, tc->qclass, tc->flags, tc->payload, 0);
 	}
@@ -473,8 +471,8 @@ START_TEST(test_dns_cases)
 
 	/* The question, byte for byte (expanded when it was compressed). */
 	if (tc->flags & Q_COMPRESS) {
-		ck_assert(!memcmp(buf + 12, "\x03www\x07" "example" "\x04" "test\x00", 18));
-		qname_end = 30;
+		ck_assert(!memcmp(buf + 12, "\x03www\x00", 5));
+		qname_end = 17;
 	} else {
 		qname_end = 12 + text_to_wire(tc->qname, q + 512);
 		ck_assert_msg(!memcmp(buf + 12, q + 12, qname_end + 4 - 12), "%s: question", tc->name);
@@ -562,12 +560,13 @@ START_TEST(test_dns_errors)
 	ck_assert_uint_eq(xst_get_be16(buf + 4), 0);
 	ck_assert_uint_eq(st.notimp, 1);
 
-	/* NOTIFY: REFUSED, header only. */
+	/* NOTIFY for a name that is no zone of ours: NXDOMAIN, header only
+	 * (NSD; issue 11 item 8: was REFUSED). The zone apexes: test_dns_notify. */
 	memcpy(buf, q, qlen);
 	buf[2] = (uint8_t)((buf[2] & 0x87) | (4 << 3));
 	len = ask(buf, qlen, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
-	ck_assert_uint_eq(xst_get_be16(buf + 2) & 0xf, XST_RCODE_REFUSED);
+	ck_assert_uint_eq(xst_get_be16(buf + 2), 0xa103);
 
 	/* QDCOUNT 2: FORMERR, flags cleared (RD too). */
 	memcpy(buf, q, qlen);
@@ -599,7 +598,90 @@ START_TEST(test_dns_errors)
 	len = ask(buf, 18, sizeof(buf), 0, &st);
 	ck_assert_uint_eq(len, 12);
 	ck_assert_uint_eq(xst_get_be16(buf + 2) & 0xf, XST_RCODE_FORMERR);
-	ck_assert_uint_eq(st.formerr, 4);
+
+	/* A forward pointer in the question ("www" + the origin written after
+	 * the question): FORMERR, header only, as NSD (issue 11 item 8). */
+	memcpy(buf, q, 12);
+	buf[10] = buf[11] = 0;
+	memcpy(buf + 12, "\x03www\xc0\x16\x00\x01\x00\x01\x07" "example\x04test\x00", 24);
+	len = ask(buf, 36, sizeof(buf), 0, &st);
+	ck_assert_uint_eq(len, 12);
+	ck_assert_uint_eq(xst_get_be16(buf + 2), 0x8101);
+	ck_assert_uint_eq(xst_get_be16(buf + 4), 0);
+	ck_assert_uint_eq(st.formerr, 5);
+}
+END_TEST
+
+/*
+ * NOTIFY as NSD 4.6.1 answers it without an allow-notify (issue 11 item 8):
+ * a zone apex REFUSED after the TSIG check, any other name NXDOMAIN, header
+ * only; a TSIG-signed query NOTAUTH (no keys). Checked against NSD.
+ */
+static const struct notify_case {
+	const char *name;
+	const char *qname;
+	const char *extra;	/* additional records (bytes), NULL: none */
+	size_t extra_len;
+	int nr_extra;
+	int opcode;
+	uint16_t flags;		/* the reply's flags word */
+	size_t len;		/* the reply's length */
+} notify_cases[] = {
+	{ "apex", "example.test", NULL, 0, 0, 4, 0xa105, 12 },
+	{ "apex, letter case", "ExAmPle.TEST", NULL, 0, 0, 4, 0xa105, 12 },
+	{ "nested zone apex", "child.other.test", NULL, 0, 0, 4, 0xa105, 12 },
+	{ "name in the zone", "www.example.test", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "empty non-terminal", "ent.example.test", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "absent name", "nothere.example.test", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "out of zone", "www.outside.invalid", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "above the zones", "test", NULL, 0, 0, 4, 0xa103, 12 },
+	{ "apex, additional A", "example.test",
+	  "\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x04\x7f\x00\x00\x01", 15, 1, 4, 0xa105, 12 },
+	{ "apex, additional cut short", "example.test", "\x00\x00\x01", 3, 1, 4, 0xa101, 12 },
+	{ "apex, TSIG", "example.test",
+	  "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78"
+	  "\x01\x2c\x00\x00\x42\x42\x00\x00\x00\x00", 43, 1, 4, 0xa109, 12 + 43 },
+	{ "in the zone, TSIG: not read", "www.example.test",
+	  "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78"
+	  "\x01\x2c\x00\x00\x42\x42\x00\x00\x00\x00", 43, 1, 4, 0xa103, 12 },
+	{ "query with a TSIG", "www.example.test",
+	  "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78"
+	  "\x01\x2c\x00\x00\x42\x42\x00\x00\x00\x00", 43, 1, 0, 0x8109, 12 + 43 },
+	{ "out-of-zone query with a TSIG", "www.outside.invalid",
+	  "\x02K1\x00\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x1d\x0bhmac-sha256\x00\x00\x00\x12\x34\x56\x78"
+	  "\x01\x2c\x00\x00\x42\x42\x00\x00\x00\x00", 43, 1, 0, 0x8109, 12 + 43 },
+};
+
+START_TEST(test_dns_notify)
+{
+	const struct notify_case *tc = &notify_cases[_i];
+	struct xst_dns_stats st = { 0 };
+	uint8_t q[512], *buf;
+	size_t qlen = mkquery(q, tc->qname, XST_T_SOA, 1, 0, 0, 0), len;
+
+	q[2] = (uint8_t)((q[2] & 0x87) | tc->opcode << 3);
+	if (tc->extra) {
+		memcpy(q + qlen, tc->extra, tc->extra_len);
+		qlen += tc->extra_len;
+		q[11] = (uint8_t)tc->nr_extra;
+	}
+	buf = guard_copy(q, qlen);
+	ck_assert_ptr_nonnull(buf);
+	len = ask(buf, qlen, qlen, 0, &st);
+	ck_assert_msg(len == tc->len, "%s: %zu bytes, want %zu", tc->name, len, tc->len);
+	ck_assert_msg(xst_get_be16(buf + 2) == tc->flags, "%s: flags %04x, want %04x", tc->name,
+		      xst_get_be16(buf + 2), tc->flags);
+	ck_assert_uint_eq(xst_get_be16(buf + 4), 0);	/* no question, as NSD's query_error() */
+	ck_assert_uint_eq(xst_get_be16(buf + 10), len > 12);
+	if (len > 12) {
+		/* the TSIG of a BADKEY: key lower-cased, no MAC, error 17 */
+		ck_assert(!memcmp(buf + 12, "\x02k1\x00\x00\xfa\x00\xff", 8));
+		ck_assert_uint_eq(xst_get_be16(buf + len - 4), 17);
+		ck_assert_uint_eq(st.notauth, 1);
+	}
+	ck_assert_uint_eq(st.answered, 1);
+	ck_assert_uint_eq(st.refused + st.nxdomain + st.formerr + st.notauth, 1);
+	guard_free(buf, qlen);
 }
 END_TEST
 
@@ -815,6 +897,164 @@ START_TEST(test_dns_dup_apex)
 }
 END_TEST
 
+/* ---- very large RRsets (issue 11 item 7) ---------------------------------------- */
+
+static struct xst_zone *big_zone;
+static struct xst_dns_db *big_db;
+
+/* " \"...\"" strings of up to 255 characters, size bytes of TXT RDATA in all. */
+static size_t put_txt(char *o, size_t size, char tag)
+{
+	size_t w = 0;
+
+	while (size) {
+		size_t n = size - 1 < 255 ? size - 1 : 255;
+
+		o[w++] = ' ';
+		o[w++] = '"';
+		memset(o + w, tag, n);
+		w += n;
+		o[w++] = '"';
+		size -= n + 1;
+	}
+	return w;
+}
+
+static void big_setup(void)
+{
+	struct xst_zone_error err;
+	size_t cap = 400000, o;
+	char *t = malloc(cap);
+
+	ck_assert_ptr_nonnull(t);
+	o = (size_t)snprintf(t, cap, "$ORIGIN big.test.\n$TTL 3600\n"
+			     "@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\n@ NS ns2\n"
+			     "ns1 A 192.0.2.1\nns2 A 192.0.2.2\ntxt TXT");
+	o += put_txt(t + o, 65280, 'm');	/* the largest TXT: 255 strings of 255 */
+	o += (size_t)snprintf(t + o, cap - o, "\ntwo TXT");
+	o += put_txt(t + o, 40000, 'a');
+	o += (size_t)snprintf(t + o, cap - o, "\ntwo TXT");
+	o += put_txt(t + o, 40000, 'b');	/* 80 kB: never whole */
+	o += (size_t)snprintf(t + o, cap - o, "\nnsfit TXT");
+	o += put_txt(t + o, 65490, 'n');	/* fits, the apex NS after it does not */
+	o += (size_t)snprintf(t + o, cap - o, "\n*.wild TXT");
+	o += put_txt(t + o, 65200, 'w');
+	o += (size_t)snprintf(t + o, cap - o, "\n");
+	ck_assert_uint_lt(o, cap);
+	ck_assert_msg(xst_zone_parse_string(&big_zone, t, "big.test.zone", NULL, &err) == 0,
+		      "%s:%u: %s", err.file, err.line, err.reason);
+	ck_assert_int_eq(xst_dns_db_create(&big_db, &big_zone, 1, &err), 0);
+	free(t);
+}
+
+static void big_teardown(void)
+{
+	xst_dns_db_destroy(big_db);
+	big_db = NULL;
+	xst_zone_destroy(big_zone);
+	big_zone = NULL;
+}
+
+static const struct big_case {
+	const char *name;
+	const char *qname;
+	int flags;		/* Q_TCP, Q_EDNS */
+	uint16_t payload;
+	size_t cap;		/* 0: 65535 */
+	int tc, an, ns, ar;
+	size_t len;		/* 0: not checked */
+} big_cases[] = {
+	/* Sizes and sections as NSD 4.6.1 sends them for this zone: TC over
+	 * UDP, the whole answer over TCP (65398 bytes without EDNS, 65409 with),
+	 * TC over TCP only for the RRset that fits in no message. */
+	{ "65280-byte TXT over UDP: TC", "txt.big.test", 0, 0, 0, 1, 0, 0, 0, 30 },
+	{ "65280-byte TXT over UDP, EDNS 4096: TC", "txt.big.test", Q_EDNS, 4096, 0, 1, 0, 0, 1, 41 },
+	{ "65280-byte TXT over TCP: whole", "txt.big.test", Q_TCP, 0, 0, 0, 1, 2, 2, 65398 },
+	{ "65280-byte TXT over TCP with EDNS: whole", "txt.big.test", Q_TCP | Q_EDNS, 1232, 0, 0, 1, 2,
+	  3, 65409 },
+	{ "65280-byte TXT over TCP, 64000 bytes of room: TC", "txt.big.test", Q_TCP, 0, 64000, 1, 0, 0,
+	  0, 30 },
+	{ "80 kB RRset over TCP: TC, never cut", "two.big.test", Q_TCP, 0, 0, 1, 0, 0, 0, 30 },
+	{ "80 kB RRset over UDP: TC", "two.big.test", Q_EDNS, 1232, 0, 1, 0, 0, 1, 41 },
+	{ "answer fits, the apex NS does not: dropped, no TC", "nsfit.big.test", Q_TCP, 0, 0, 0, 1, 0,
+	  0, 65534 },
+	{ "wildcard, short qname over TCP", "a.wild.big.test", Q_TCP, 0, 0, 0, 1, 2, 2, 65321 },
+	{ "wildcard, long qname over TCP: pointers moved, still whole",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."
+	  "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.wild.big.test", Q_TCP, 0, 0,
+	  0, 1, 2, 2, 65447 },
+};
+
+START_TEST(test_dns_big)
+{
+	const struct big_case *tc = &big_cases[_i];
+	size_t cap = tc->cap ? tc->cap : 65535, qlen, len;
+	struct xst_dns_stats st = { 0 };
+	uint8_t q[512], *buf;
+	struct reply *r = malloc(sizeof(*r));
+
+	ck_assert_ptr_nonnull(r);
+	qlen = mkquery(q, tc->qname, XST_T_TXT, 1, tc->flags | Q_NORD, tc->payload, 0);
+	buf = guard_copy(q, qlen);
+	ck_assert_ptr_nonnull(buf);
+	guard_free(buf, qlen);
+	buf = malloc(cap + 4096);
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, q, qlen);
+	memset(buf + cap, 0x5a, 4096);	/* nothing past cap is written */
+	len = xst_dns_respond(big_db, buf, qlen, cap, tc->flags & Q_TCP ? XST_DNS_TCP : XST_DNS_UDP,
+			      &st);
+	ck_assert_msg(len > 0 && len <= cap, "%s: %zu bytes", tc->name, len);
+	for (size_t i = cap; i < cap + 4096; i++)
+		ck_assert_uint_eq(buf[i], 0x5a);
+	parse_reply(buf, len, r);
+	ck_assert_msg(!!(r->flags & XST_DNS_F_TC) == tc->tc, "%s: TC %d", tc->name, !tc->tc);
+	ck_assert_int_eq(r->rcode, 0);
+	ck_assert(r->flags & XST_DNS_F_AA);
+	ck_assert_msg(r->an == tc->an, "%s: an %u", tc->name, r->an);
+	if (tc->ns >= 0)
+		ck_assert_msg(r->ns == tc->ns, "%s: ns %u", tc->name, r->ns);
+	if (tc->ar >= 0)
+		ck_assert_msg(r->ar == tc->ar, "%s: ar %u", tc->name, r->ar);
+	if (tc->len)
+		ck_assert_msg(len == tc->len, "%s: %zu bytes, want %zu", tc->name, len, tc->len);
+	/* An answer is whole or truncated with TC=1, never silently empty. */
+	ck_assert_msg(r->an || tc->tc, "%s: empty answer without TC", tc->name);
+	if (r->an) {
+		const struct xst_rr *want = NULL;
+		size_t i;
+
+		ck_assert_uint_eq(r->rr[0].type, XST_T_TXT);
+		for (i = 0; i < big_zone->nr_rrs; i++)
+			if (big_zone->rrs[i].type == XST_T_TXT && big_zone->rrs[i].rdlen == r->rr[0].rdlen)
+				want = &big_zone->rrs[i];
+		ck_assert_ptr_nonnull(want);
+		ck_assert(!memcmp(r->rr[0].rdata, want->rdata, want->rdlen));
+	}
+	ck_assert_uint_eq(st.truncated, (uint64_t)tc->tc);
+	free(buf);
+	free(r);
+}
+END_TEST
+
+/* What --check can tell the operator about these answers. */
+START_TEST(test_dns_big_report)
+{
+	struct xst_dns_db_big big;
+
+	xst_dns_db_big(big_db, &big);
+	ck_assert_uint_ge(big.udp, 4);	/* txt, two, nsfit, *.wild: TXT (and ANY) */
+	ck_assert_uint_ge(big.tcp, 1);	/* two: TXT (and ANY) */
+	ck_assert_uint_le(big.tcp, 2);
+	ck_assert_ptr_nonnull(strstr(big.tcp_example, "two.big.test. TXT"));
+	ck_assert_ptr_nonnull(strstr(big.udp_example, " TXT"));
+	xst_dns_db_big(db, &big);	/* the small zones: nothing */
+	ck_assert_uint_eq(big.udp, 0);
+	ck_assert_uint_eq(big.tcp, 0);
+	ck_assert_str_eq(big.udp_example, "");
+}
+END_TEST
+
 Suite *dns_suite(void)
 {
 	Suite *s = suite_create("dns");
@@ -824,6 +1064,7 @@ Suite *dns_suite(void)
 	tcase_add_loop_test(tc, test_dns_cases, 0, ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_dns_referral_glue);
 	tcase_add_test(tc, test_dns_errors);
+	tcase_add_loop_test(tc, test_dns_notify, 0, ARRAY_SIZE(notify_cases));
 	tcase_add_test(tc, test_dns_badvers);
 	tcase_add_test(tc, test_dns_additional_cut);
 	tcase_add_test(tc, test_dns_small_cap);
@@ -832,6 +1073,14 @@ Suite *dns_suite(void)
 	tcase_add_test(tc, test_dns_ahead_follows);
 	tcase_add_test(tc, test_dns_ahead_prefixes);
 	tcase_add_test(tc, test_dns_dup_apex);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("big");
+	tcase_add_checked_fixture(tc, big_setup, big_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_dns_big, 0, ARRAY_SIZE(big_cases));
+	tcase_add_test(tc, test_dns_big_report);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

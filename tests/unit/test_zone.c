@@ -336,6 +336,54 @@ START_TEST(test_zone_include_errors)
 }
 END_TEST
 
+/*
+ * Files that are not what a regular file's size says (issue 11 item 8): a
+ * procfs file read as empty with success, a sysfs one as its text; a FIFO
+ * blocked the open. Each is refused, naming the file and what it is.
+ */
+START_TEST(test_zone_include_not_regular)
+{
+	static const struct {
+		const char *target, *reason;
+	} cases[] = {
+		{ "/proc/self/status", "procfs pseudo-file" },
+		{ "/proc/version", "procfs pseudo-file" },
+		{ "/sys/devices/system/cpu/online", "sysfs pseudo-file" },
+		{ "FIFO", "a FIFO" },
+		{ "/dev/null", "a device" },
+		{ "d", "Is a directory" },
+	};
+	struct xst_zone_error err;
+	struct xst_zone *z = NULL;
+	char path[256], text[512], fifo[256];
+	size_t i;
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *t = strcmp(cases[i].target, "FIFO") ? cases[i].target : fifo;
+
+		if (t[0] == '/' && access(t, R_OK))
+			continue;	/* not mounted here */
+		snprintf(text, sizeof(text), "$TTL 60\n@ SOA ns h 1 2 3 4 5\n$INCLUDE %s\n", t);
+		write_file("np.test.zone", text);
+		snprintf(path, sizeof(path), "%s/np.test.zone", dir);
+		ck_assert_int_eq(xst_zone_load(&z, path, NULL, &err), -EINVAL);
+		ck_assert_ptr_null(z);
+		ck_assert_msg(strstr(err.reason, cases[i].reason), "%s: '%s'", t, err.reason);
+		ck_assert_msg(strstr(err.reason, "cannot read included file"), "%s", err.reason);
+		ck_assert_uint_eq(err.line, 3);
+
+		/* and as the zone file itself */
+		if (t[0] == '/' || t == fifo) {
+			ck_assert_int_lt(xst_zone_load(&z, t, "np.test.", &err), 0);
+			ck_assert_ptr_null(z);
+			ck_assert_msg(strstr(err.reason, cases[i].reason), "%s: '%s'", t, err.reason);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_zone_origin_from_name)
 {
 	static const struct { const char *file, *apex; } cases[] = {
@@ -419,6 +467,7 @@ Suite *zone_suite(void)
 	tcase_add_checked_fixture(tf, files_setup, files_teardown);
 	tcase_add_test(tf, test_zone_include);
 	tcase_add_test(tf, test_zone_include_errors);
+	tcase_add_test(tf, test_zone_include_not_regular);
 	tcase_add_test(tf, test_zone_origin_from_name);
 	suite_add_tcase(s, tf);
 	return s;

@@ -41,8 +41,7 @@ void xst_dns_ahead_start(const struct xst_dns_db *db, struct xst_dns_ahead *a, c
 	lp = off + 1 - XST_DNS_HDR;
 	if (off + 5 > len)
 		return;
-	xst_lower_copy(lname, msg + XST_DNS_HDR, lp);
-	a->hash = xst_name_hash(lname, lp);
+	a->hash = xst_lower_copy_hash(lname, msg + XST_DNS_HDR, lp);
 	a->qtype = xst_get_be16(msg + off + 1);
 	a->step = 1;
 	__builtin_prefetch(&db->slots[a->hash & db->mask]);

@@ -19,15 +19,17 @@
 #include "dns/db_priv.h"
 #include "dns/wire.h"
 
-#define MAX_ITEMS	2048	/* RRsets in one answer (NSD: MAXRRSPP) */
+#define MAX_ITEMS	XST_FORM_MAX_SETS	/* RRsets in one answer (NSD: MAXRRSPP) */
 #define MAX_CNAME	16	/* CNAME chain length followed (loops stop earlier) */
 #define MAX_TOUCHED	32
 #define MAX_SYNTH	64	/* wildcard-synthesised additional owners per answer */
 #define MAX_TYPES	64
 #define MAX_DICT	4096
-#define MAX_PTRS	16384
-#define MAX_SETS	4096
-#define BODY_MAX	65000	/* keep every form below the 64 KiB message limit */
+#define MAX_PTRS	16384	/* more than a 64 KiB body can hold (>= 5 bytes each) */
+#define MAX_SETS	XST_FORM_MAX_SETS
+/* Encoder scratch: a whole message, then room for one more RR of any size
+ * (the one that is found not to fit). */
+#define BUF_SIZE	(XST_DNS_MSG_MAX + XST_DNAME_MAX + 10 + 65535 + 16)
 #define QTYPE_NONE	0	/* sentinel qtype: matches no RRset (type 0 is reserved) */
 
 struct bset {
@@ -103,11 +105,14 @@ struct builder {
 	size_t forms_len, forms_cap, nr_forms;
 	struct xst_dns_tform *tforms;
 	size_t nr_tforms, cap_tforms;
+	struct xst_dns_db_big big;	/* counts only; examples below */
+	uint32_t big_udp_node, big_tcp_node;
+	uint16_t big_udp_type, big_tcp_type;	/* 0: every type the node has no form for */
 
 	/* encoder scratch */
 	uint8_t *buf;		/* whole message image: buf[ref_qend..pos) is the body */
 	size_t pos, ref_qend;
-	int full;		/* an RR did not fit below BODY_MAX: stop */
+	int over;		/* an RRset of this form never fits (XST_FSET_OVER) */
 	uint16_t *ptrs;
 	size_t nr_ptrs;
 	struct xst_dns_fset *sets;
@@ -650,9 +655,10 @@ static void put_name(struct builder *b, const uint8_t *name, size_t len, int com
 		if (compress) {
 			const struct dent *d = dict_find(b, name + off, len - off);
 
-			if (d) {
-				if (b->nr_ptrs < MAX_PTRS)
-					b->ptrs[b->nr_ptrs++] = (uint16_t)(b->pos - b->ref_qend);
+			/* A pointer the table cannot record could not be moved
+			 * for a longer qname: written out instead. */
+			if (d && b->nr_ptrs < MAX_PTRS) {
+				b->ptrs[b->nr_ptrs++] = (uint16_t)(b->pos - b->ref_qend);
 				xst_put_be16(b->buf + b->pos, 0xc000 | d->off);
 				b->pos += 2;
 				return;
@@ -683,11 +689,8 @@ static void put_rr(struct builder *b, const uint8_t *owner, size_t owner_len,
 {
 	size_t start = b->pos, rdpos, off = 0, nnames = 0, skip = 0, k;
 
-	/* Compression never grows a name: the uncompressed size bounds the RR. */
-	if (b->pos + owner_len + 10 + rr->rdlen > b->ref_qend + BODY_MAX) {
-		b->full = 1;
-		return;
-	}
+	/* The caller stops once pos is past a message; compression never
+	 * grows a name, so BUF_SIZE holds this RR uncompressed. */
 	put_name(b, owner, owner_len, 1);
 	xst_put_be16(b->buf + b->pos, rr->type);
 	xst_put_be16(b->buf + b->pos + 2, XST_C_IN);
@@ -750,7 +753,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 	b->ref_qend = XST_DNS_HDR + ref_len + 4;
 	b->pos = b->ref_qend;
 	b->nr_ptrs = b->nr_sets = b->nr_dict = 0;
-	b->full = 0;
+	b->over = 0;
 	b->cur_section = -1;
 	b->cur_set = -1;
 	for (off = 0; off < ref_len; off += ref[off] + 1u) {
@@ -759,16 +762,18 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 		if (!ref[off])
 			break;
 	}
-	for (sec = 0; sec < XST_SEC_MAX && !b->full; sec++) {
-		for (k = 0; k < a->n && !b->full; k++) {
+	for (sec = 0; sec < XST_SEC_MAX; sec++) {
+		for (k = 0; k < a->n; k++) {
 			const struct item *it = &a->it[k];
+			size_t save_pos = b->pos, save_ptrs = b->nr_ptrs, save_dict = b->nr_dict;
+			struct xst_dns_fset *set = &b->sets[b->nr_sets];
 			uint32_t j, nr = 0, ttl;
 
 			if (it->section != sec || b->nr_sets >= MAX_SETS)
 				continue;
 			b->cur_section = sec;
 			b->cur_set = (int)b->nr_sets;
-			for (j = 0; j < it->set->nr && !b->full; j++) {
+			for (j = 0; j < it->set->nr && b->pos <= XST_DNS_MSG_MAX; j++) {
 				const struct xst_rr *rr = it->set->rrs[j];
 
 				ttl = rr->ttl;
@@ -778,15 +783,29 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 					ttl = ttl < min ? ttl : min;
 				}
 				put_rr(b, it->owner, it->owner_len, rr, ttl);
-				if (!b->full)
-					nr++;
+				nr++;
 			}
 			if (!nr)
 				continue;
-			b->sets[b->nr_sets].end = (uint16_t)(b->pos - b->ref_qend);
-			b->sets[b->nr_sets].nr_rr = (uint16_t)nr;
-			b->sets[b->nr_sets].section = (uint8_t)sec;
-			b->sets[b->nr_sets].flags = (uint8_t)(it->flags | (it->neg ? XST_FSET_NEG : 0));
+			set->section = (uint8_t)sec;
+			set->flags = (uint8_t)(it->flags | (it->neg ? XST_FSET_NEG : 0));
+			if (b->pos > XST_DNS_MSG_MAX) {
+				/* Not whole in any message, even with the shortest
+				 * qname and over TCP: none of it is kept, and the
+				 * responder treats it as an RRset that does not fit
+				 * (TC=1 in the answer or authority section). */
+				b->pos = save_pos;
+				b->nr_ptrs = save_ptrs;
+				b->nr_dict = save_dict;
+				set->flags |= XST_FSET_OVER;
+				set->nr_rr = (uint16_t)(it->set->nr < 0xffff ? it->set->nr : 0xffff);
+				set->end = (uint16_t)(b->pos - b->ref_qend);
+				b->over = 1;
+				b->nr_sets++;
+				continue;
+			}
+			set->end = (uint16_t)(b->pos - b->ref_qend);
+			set->nr_rr = (uint16_t)nr;
 			b->nr_sets++;
 			if (sec == XST_SEC_ANSWER)
 				an += nr;
@@ -808,6 +827,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 	f.nr_ptr = (uint16_t)b->nr_ptrs;
 	f.nr_set = (uint16_t)b->nr_sets;
 	f.p12_fixed = (uint8_t)!!p12;
+	f.over = (uint8_t)b->over;
 	f.aa_any = (uint8_t)!!a->aa_any;
 	if (kind_hint >= 0)
 		f.kind = (uint8_t)kind_hint;
@@ -838,6 +858,47 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 	b->forms_len += need;
 	b->nr_forms++;
 	return at;
+}
+
+/*
+ * Whether the answer of the form at off can be sent whole: its answer and
+ * authority RRsets (those NSD truncates with TC=1) after the reference
+ * question and an OPT, against our largest UDP reply and against 65535.
+ * Counted per (name, qtype) for xst_dns_db_big(); the first of each is kept
+ * as the example.
+ */
+/* A type of the data itself names an example better than ANY or "any type". */
+static int better_example(uint16_t have, uint16_t qtype)
+{
+	return (have == 0 || have == XST_T_ANY) && qtype && qtype != XST_T_ANY;
+}
+
+static void count_big(struct builder *b, uint32_t off, uint32_t node, uint16_t qtype)
+{
+	const struct xst_dns_form *f = (const struct xst_dns_form *)(b->forms + off);
+	const struct xst_dns_fset *set = xst_form_sets(f);
+	size_t mandatory = 0, prev = 0, i;
+	int over = 0;
+
+	for (i = 0; i < f->nr_set; i++) {
+		if (set[i].section <= XST_SEC_AUTHORITY) {
+			mandatory += set[i].end - prev;
+			over |= !!(set[i].flags & XST_FSET_OVER);
+		}
+		prev = set[i].end;
+	}
+	if (over) {
+		if (!b->big.tcp++ || better_example(b->big_tcp_type, qtype)) {
+			b->big_tcp_node = node;
+			b->big_tcp_type = qtype;
+		}
+	}
+	if (over || f->ref_qend + mandatory + XST_DNS_OPT_LEN > XST_DNS_EDNS_SIZE) {
+		if (!b->big.udp++ || better_example(b->big_udp_type, qtype)) {
+			b->big_udp_node = node;
+			b->big_udp_type = qtype;
+		}
+	}
 }
 
 /* Drops the last form if it equals the one at off (same bytes): saves memory. */
@@ -1072,6 +1133,7 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 		if (dflt == XST_DNS_NONE)
 			return -ENOMEM;
 		out->dflt = dflt;
+		count_big(b, dflt, (uint32_t)i, 0);
 
 		/* Only the types of the RRsets met while answering can change
 		 * the answer; DS, ANY and CNAME have rules of their own. */
@@ -1109,6 +1171,7 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 				}
 			if (add_tform(b, types[k], f))
 				return -ENOMEM;
+			count_big(b, f, (uint32_t)i, types[k]);
 			out->nr_types++;
 		}
 	}
@@ -1139,6 +1202,18 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 		}
 	}
 	return 0;
+}
+
+/* "name TYPE" of a (node, qtype) for xst_dns_db_big(); db->names is set. */
+static void big_example(const struct xst_dns_db *db, uint32_t node, uint16_t qtype, char *out)
+{
+	const struct xst_dns_node *n = &db->nodes[node];
+	char name[XST_DNS_BIG_EXAMPLE], tb[12];
+
+	if (xst_dname_to_text(db->names + n->name, n->name_len, name, sizeof(name)) < 0)
+		snprintf(name, sizeof(name), "(a long name)");
+	snprintf(out, XST_DNS_BIG_EXAMPLE, "%.*s %s", XST_DNS_BIG_EXAMPLE - 24, name,
+		 qtype ? xst_rrtype_to_text(qtype, tb) : "(any type)");
 }
 
 #define HUGE_PAGE	(2u << 20)
@@ -1180,7 +1255,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	ret = -ENOMEM;
 	b.zones = calloc(nr ? nr : 1, sizeof(*b.zones));
 	b.ans = calloc(1, sizeof(*b.ans));
-	b.buf = malloc(XST_DNS_HDR + XST_DNAME_MAX + 4 + BODY_MAX + 1024);
+	b.buf = malloc(BUF_SIZE);
 	b.ptrs = calloc(MAX_PTRS, sizeof(*b.ptrs));
 	b.sets = calloc(MAX_SETS, sizeof(*b.sets));
 	b.dict = calloc(MAX_DICT, sizeof(*b.dict));
@@ -1230,6 +1305,20 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	b.tforms = NULL;
 	db->nr_tforms = b.nr_tforms;
 	db->nr_zones = nr;
+	db->big = b.big;
+	if (b.big.udp)
+		big_example(db, b.big_udp_node, b.big_udp_type, db->big.udp_example);
+	if (b.big.tcp)
+		big_example(db, b.big_tcp_node, b.big_tcp_type, db->big.tcp_example);
+	db->apex = malloc((nr ? nr : 1) * sizeof(*db->apex));
+	if (!db->apex)
+		goto err_free;
+	{
+		size_t k;
+
+		for (k = 0; k < nr; k++)
+			db->apex[k] = b.zones[k].apex;
+	}
 	builder_free(&b);
 	huge(&db->forms, db->forms_len);
 	huge((void **)&db->nodes, db->nr_nodes * sizeof(*db->nodes));
@@ -1262,7 +1351,13 @@ void xst_dns_db_destroy(struct xst_dns_db *db)
 	free(db->names);
 	free(db->tforms);
 	free(db->forms);
+	free(db->apex);
 	free(db);
+}
+
+void xst_dns_db_big(const struct xst_dns_db *db, struct xst_dns_db_big *out)
+{
+	*out = db->big;
 }
 
 void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messages, size_t *bytes)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dnsmsg/msg.h"
 #include "dns/zone.h"
 
 struct xst_dns_db;
@@ -18,6 +19,8 @@ struct xst_dns_db;
 struct xst_dns_stats {
 	uint64_t queries;	/* messages handed to xst_dns_respond() */
 	uint64_t answered;	/* replies produced (any rcode) */
+	/* noerror..referral stay in this order: respond.c counts them by the
+	 * prepared answer's kind as an index */
 	uint64_t noerror;	/* rcode NOERROR with data */
 	uint64_t nodata;	/* NOERROR, empty answer */
 	uint64_t nxdomain;
@@ -26,6 +29,7 @@ struct xst_dns_stats {
 	uint64_t formerr;
 	uint64_t notimp;
 	uint64_t badvers;
+	uint64_t notauth;	/* NOTAUTH: signed with TSIG, and we hold no keys */
 	uint64_t truncated;	/* TC=1 sent */
 	uint64_t dropped_qr;	/* QR=1 (responses) dropped */
 	uint64_t dropped_short;	/* shorter than a header, or unusable: dropped */
@@ -46,8 +50,32 @@ void xst_dns_db_destroy(struct xst_dns_db *db);
 void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messages,
 		      size_t *bytes);
 
+/*
+ * Answers that can never be sent whole, found while the database was built
+ * (for --check and the start-up log). Counted per (name, qtype) answered
+ * from a prepared form, with the name's own question (a wildcard's longer
+ * qnames may tip more answers over):
+ *   udp: the answer and authority RRsets (what a client must get, or TC=1)
+ *     exceed our largest UDP reply (XST_DNS_EDNS_SIZE, OPT included): such
+ *     a query always gets TC=1 over UDP and is answered over TCP;
+ *   tcp: one of those RRsets does not fit in 65535 bytes: TC=1 over TCP
+ *     too, as NSD sends; the data can never be served (counted in udp too).
+ * The examples are "name TYPE" of the first such answer ("" when none).
+ */
+#define XST_DNS_BIG_EXAMPLE	300
+struct xst_dns_db_big {
+	size_t udp;
+	size_t tcp;
+	char udp_example[XST_DNS_BIG_EXAMPLE];
+	char tcp_example[XST_DNS_BIG_EXAMPLE];
+};
+
+/* Copies the database's counts of answers too large for UDP or for TCP. */
+void xst_dns_db_big(const struct xst_dns_db *db, struct xst_dns_db_big *out);
+
 #define XST_DNS_UDP		0	/* transport: UDP limits (512, or the EDNS size) apply */
-#define XST_DNS_TCP		1	/* transport: TCP, up to 65535 bytes, never TC */
+#define XST_DNS_TCP		1	/* transport: TCP, up to 65535 bytes (or cap); TC=1
+					 * only for an RRset larger than that, as NSD */
 
 /*
  * Answer the DNS message msg[0..len) in place: on return msg[0..ret) is the
@@ -58,6 +86,17 @@ void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messag
  */
 size_t xst_dns_respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap,
 		       int transport, struct xst_dns_stats *st);
+
+/*
+ * xst_dns_respond() for a message its caller has parsed already: q is what
+ * xst_dnsmsg_parse(msg, len, q) returned, any status (the reply for each is
+ * this function's: drop, FORMERR, ... ), and msg still holds the query
+ * unchanged. xst_dns_respond() is exactly parse + this, so a caller that
+ * needs the parse itself (a copy-pool key, a filter) parses once.
+ */
+size_t xst_dns_respond_parsed(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap,
+			      int transport, const struct xst_dnsmsg_query *q,
+			      struct xst_dns_stats *st);
 
 /*
  * Lookahead over a batch of queries. Each lookup of a query is a chain of

@@ -10,7 +10,10 @@
  * whose question ends at ref_qend; when the real qname is longer (wildcard,
  * names below a cut, NXDOMAIN) every pointer except those to the full qname
  * moves by delta = real qend - ref_qend. The RRset table gives the cut
- * points for truncation (RFC 2181 9, as NSD applies it).
+ * points for truncation (RFC 2181 9, as NSD applies it). A form holds at
+ * most a whole message (65535 bytes with its reference question); an RRset
+ * that would end past that is kept as an empty entry of the RRset table
+ * (XST_FSET_OVER) so that the responder truncates there as NSD does.
  */
 #ifndef XST_DNS_DB_PRIV_H
 #define XST_DNS_DB_PRIV_H
@@ -36,6 +39,10 @@ enum xst_dns_sec {
 
 #define XST_FSET_NS_ONLY	0x01	/* additional RRset present only for the apex NS */
 #define XST_FSET_NEG		0x02	/* SOA of a negative answer (not sent for class ANY) */
+#define XST_FSET_OVER		0x04	/* would end past 65535 bytes even after the shortest
+					 * question: not in the body (0 bytes), never fits */
+
+#define XST_FORM_MAX_SETS	4096	/* RRsets in one form (the responder's tables too) */
 
 struct xst_dns_fset {
 	uint16_t end;		/* body offset just past the RRset */
@@ -61,7 +68,7 @@ struct xst_dns_form {
 	uint8_t p12_fixed;	/* a pointer to offset 12 is the full qname: never moves */
 	uint8_t kind;		/* enum xst_dns_kind, for the counters */
 	uint8_t aa_any;		/* keep AA for class ANY (a CNAME chain ending in a referral) */
-	uint8_t pad;
+	uint8_t over;		/* has an XST_FSET_OVER RRset: always cut RRset by RRset */
 	/* uint16_t ptr[nr_ptr]: body offsets of the compression pointers, ascending;
 	 * struct xst_dns_fset set[nr_set]; uint8_t body[body_len]; */
 };
@@ -112,6 +119,8 @@ struct xst_dns_db {
 	size_t nr_forms;
 	size_t names_len;
 	size_t nr_zones;
+	uint32_t *apex;		/* node index of each zone's apex */
+	struct xst_dns_db_big big;
 	int ahead;		/* tables outgrow the caches: look ahead (ahead.c) */
 };
 

@@ -9,6 +9,7 @@
 #include "dns/zone.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +17,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "dns/wire.h"
 #include "dns/zone_priv.h"
@@ -336,23 +340,80 @@ static int record(struct parser *p, const char *file, const struct xst_zentry *e
 static int parse_text(struct parser *p, const char *text, size_t len, const char *file,
 		      const char *dir);
 
-static int read_file(const char *path, char **out, size_t *len)
+/*
+ * Kernel pseudo-filesystems whose files say S_ISREG but whose size is not
+ * their content: procfs reports 0 bytes (the file read as empty, with
+ * success), sysfs 4096. A zone there is a mistake: refused like a FIFO.
+ */
+/* The reason to give for a file on one of them, or NULL. */
+static const char *pseudo_fs(long type)
 {
-	FILE *fp = fopen(path, "rb");
+	switch (type) {
+	case PROC_SUPER_MAGIC:
+		return "not a regular file (a procfs pseudo-file)";
+	case SYSFS_MAGIC:
+		return "not a regular file (a sysfs pseudo-file)";
+	case DEBUGFS_MAGIC:
+		return "not a regular file (a debugfs pseudo-file)";
+	case TRACEFS_MAGIC:
+		return "not a regular file (a tracefs pseudo-file)";
+	case SECURITYFS_MAGIC:
+		return "not a regular file (a securityfs pseudo-file)";
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+		return "not a regular file (a cgroupfs pseudo-file)";
+	case BPF_FS_MAGIC:
+		return "not a regular file (a bpffs pseudo-file)";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Reads the whole regular file at path into a NUL-terminated buffer. On
+ * failure returns -errno and, when the reason is ours rather than the
+ * system's (not a regular file, size not the content), sets *why to it.
+ */
+static int read_file(const char *path, char **out, size_t *len, const char **why)
+{
+	struct statfs sfs;
 	struct stat st;
+	FILE *fp;
 	char *buf;
 	size_t n;
-	int err;
+	int fd, err;
 
-	if (!fp)
+	*why = NULL;
+	/* O_NONBLOCK: opening a FIFO with no writer would block start-up
+	 * before the type check below could refuse it. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return -errno;
-	if (fstat(fileno(fp), &st)) {
+	fp = fdopen(fd, "rb");
+	if (!fp) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (fstat(fd, &st)) {
 		err = -errno;
 		goto out_close;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* A directory, or a FIFO or device that could block start-up. */
-		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		if (S_ISDIR(st.st_mode)) {
+			err = -EISDIR;
+			goto out_close;
+		}
+		*why = S_ISFIFO(st.st_mode) ? "not a regular file (a FIFO)" :
+		       S_ISSOCK(st.st_mode) ? "not a regular file (a socket)" :
+					      "not a regular file (a device)";
+		err = -EINVAL;
+		goto out_close;
+	}
+	if (!fstatfs(fileno(fp), &sfs) && pseudo_fs((long)sfs.f_type)) {
+		*why = pseudo_fs((long)sfs.f_type);
+		err = -EINVAL;
 		goto out_close;
 	}
 	if ((unsigned long long)st.st_size >= MAX_FILE) {
@@ -367,6 +428,14 @@ static int read_file(const char *path, char **out, size_t *len)
 	n = fread(buf, 1, (size_t)st.st_size, fp);
 	if (ferror(fp)) {
 		err = -EIO;
+		free(buf);
+		goto out_close;
+	}
+	/* Any other file whose size is not what it reads (being rewritten
+	 * while we read it, or a pseudo-file we do not know): not loaded. */
+	if (n != (size_t)st.st_size || fgetc(fp) != EOF) {
+		*why = "its size changed while it was read";
+		err = -EINVAL;
 		free(buf);
 		goto out_close;
 	}
@@ -417,7 +486,7 @@ static int include(struct parser *p, const char *file, const char *dir, const st
 	char path[PATH_MAX], raw[PATH_MAX];
 	const struct xst_ztok *t = &e->tok[1];
 	struct xst_zfail f = { 0 };
-	const char *name, *ndir;
+	const char *name, *ndir, *why;
 	char *text;
 	size_t len, i, o = 0;
 	int err;
@@ -451,10 +520,10 @@ static int include(struct parser *p, const char *file, const char *dir, const st
 	if (raw[0] != '/' && dir && access(path, F_OK) && !access(raw, F_OK))
 		snprintf(path, sizeof(path), "%s", raw);
 
-	err = read_file(path, &text, &len);
+	err = read_file(path, &text, &len, &why);
 	if (err)
 		return perr(p, file, e->line, "cannot read included file '%s': %s", path,
-			    strerror(-err));
+			    why ? why : strerror(-err));
 	name = arena_strdup(p, path);
 	ndir = dir_of(p, path);
 	if (!name || !ndir) {
@@ -782,15 +851,15 @@ int xst_zone_load(struct xst_zone **out, const char *path, const char *origin,
 {
 	struct parser p = { .err = err };
 	char *text, dir[PATH_MAX];
-	const char *slash;
+	const char *slash, *why;
 	size_t len;
 	int ret;
 
 	if (err)
 		memset(err, 0, sizeof(*err));
-	ret = read_file(path, &text, &len);
+	ret = read_file(path, &text, &len, &why);
 	if (ret) {
-		perr(&p, path, 0, "cannot read zone file: %s", strerror(-ret));
+		perr(&p, path, 0, "cannot read zone file: %s", why ? why : strerror(-ret));
 		return ret;
 	}
 	slash = strrchr(path, '/');

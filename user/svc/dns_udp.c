@@ -61,6 +61,7 @@ static const struct xst_svc_counter counters[] = {
 	C("formerr", dns.formerr),
 	C("notimp", dns.notimp),
 	C("badvers", dns.badvers),
+	C("notauth", dns.notauth),
 	C("truncated", dns.truncated),
 	C("dropped_qr", dns.dropped_qr),
 	C("dropped_short", dns.dropped_short),
