@@ -157,9 +157,19 @@ static void log_db(const char *what, const struct xst_dns_db *db, const struct x
 		    (cfg->dns.lookahead == XST_AHEAD_AUTO && xst_dns_db_ahead(db));
 	size_t names, msgs, bytes;
 
+	struct xst_dns_db_big big;
+
 	xst_dns_db_sizes(db, &names, &msgs, &bytes);
 	pr_info("%s %u zone(s): %zu names, %zu prepared messages, %zu KiB, lookahead %s\n", what,
 		cfg->dns.nr_zones, names, msgs, bytes / 1024, ahead ? "on" : "off");
+	/* Answers that can never be sent whole: say so before a resolver finds out. */
+	xst_dns_db_big(db, &big);
+	if (big.udp)
+		pr_warn("%zu answer(s) never fit a UDP reply (always TC=1, then TCP), e.g. %s\n",
+			big.udp, big.udp_example);
+	if (big.tcp)
+		pr_warn("%zu answer(s) are larger than a DNS message can be (TC=1 over TCP too, "
+			"as NSD), e.g. %s\n", big.tcp, big.tcp_example);
 }
 
 static int dns_load(struct xst_daemon *d, void **state)

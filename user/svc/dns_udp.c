@@ -212,32 +212,45 @@ struct key {
 	uint8_t b[KEY_MAX];
 };
 
-/* The key of a plain query, or 0 when it is not one. */
-static int make_key(const uint8_t *frame, const struct xst_pkt *p, const uint8_t *msg,
-		    uint32_t mlen, uint32_t cap, struct key *k)
+/*
+ * The key of a plain query q (parsed), or 0 when it is not one. Its hash
+ * mixes the parse's qname hash with the few other fields: the name is
+ * hashed once per query, by the parse.
+ */
+static int make_key(const uint8_t *frame, const struct xst_pkt *p,
+		    const struct xst_dnsmsg_query *q, enum xst_dnsmsg_status st, uint32_t cap,
+		    struct key *k)
 {
-	struct xst_dnsmsg_query q;
 	uint32_t tags = 4u * p->nr_vlans, lim, n = 0;
+	uint64_t mix, t = 0;
+	uint8_t flags;
 
-	if (xst_dnsmsg_parse(msg, mlen, &q) != XST_DNSMSG_OK || q.compressed || q.opcode ||
-	    q.qclass != XST_C_IN || q.qtype == XST_T_AXFR || q.qtype == XST_T_IXFR)
+	if (st != XST_DNSMSG_OK || q->compressed || q->opcode || q->qclass != XST_C_IN ||
+	    q->qtype == XST_T_AXFR || q->qtype == XST_T_IXFR)
 		return 0;
-	lim = udp_limit(&q, cap);
+	lim = udp_limit(q, cap);
+	flags = (uint8_t)(((q->flags & XST_DNS_F_RD) ? KF_RD : 0) | (q->edns ? KF_EDNS : 0) |
+			  (q->dnssec_ok ? KF_DO : 0));
 	k->b[n++] = p->l3_proto == XST_ETH_P_IP ? 4 : 6;
 	k->b[n++] = (uint8_t)tags;
-	memcpy(k->b + n, frame + 12, tags);	/* TPIDs and TCIs: copied into the reply */
-	n += tags;
-	k->b[n++] = (uint8_t)(((q.flags & XST_DNS_F_RD) ? KF_RD : 0) | (q.edns ? KF_EDNS : 0) |
-			      (q.dnssec_ok ? KF_DO : 0));
+	if (tags) {	/* TPIDs and TCIs: copied into the reply */
+		memcpy(k->b + n, frame + 12, tags);
+		memcpy(&t, frame + 12, tags);
+		n += tags;
+	}
+	k->b[n++] = flags;
 	xst_put_be16(k->b + n, (uint16_t)lim);
-	xst_put_be16(k->b + n + 2, q.qtype);
-	xst_put_be16(k->b + n + 4, q.qclass);
+	xst_put_be16(k->b + n + 2, q->qtype);
+	xst_put_be16(k->b + n + 4, q->qclass);
 	n += 6;
-	memcpy(k->b + n, q.lname, q.qname_len);
-	n += q.qname_len;
+	memcpy(k->b + n, q->lname, q->qname_len);
+	n += q->qname_len;
 	k->len = n;
-	k->qlen = q.qname_len;
-	k->hash = xst_name_hash(k->b, n);
+	k->qlen = q->qname_len;
+	mix = ((uint64_t)lim << 32 | (uint64_t)q->qtype << 16 | (uint64_t)flags << 8 | k->b[0]) ^
+	      t * 0x9e3779b97f4a7c15ull;
+	mix = (mix ^ q->hash) * 0xff51afd7ed558ccdull;
+	k->hash = mix ^ mix >> 29;
 	return 1;
 }
 
@@ -267,23 +280,44 @@ static inline uint16_t fold16(uint64_t s)
 	return (uint16_t)~xst_csum_fold(xst_csum_fold64(s));
 }
 
+/* The sum of what differs per client in a reply: pseudo-header addresses, ports, DNS id, qname. */
+static inline uint16_t client_sum(const uint8_t *ip, uint32_t soff, uint32_t alen,
+				  const uint8_t *udp, uint32_t qlen)
+{
+	const uint8_t *dns = udp + 8;
+
+	return fold16(span(ip + soff, 2 * alen) + xst_load32(udp) + xst_load16(dns) +
+		      span(dns + XST_DNS_HDR, qlen));
+}
+
+/*
+ * A stored copy's UDP checksum sum without its client's part (kept with the
+ * entry: every copy of an entry shares it). A hit adds the new client's part.
+ */
+static uint16_t base_sum(const uint8_t *r, const struct xst_pkt *p, uint32_t qlen)
+{
+	int v6 = p->l3_proto == XST_ETH_P_IPV6;
+	const uint8_t *ip = r + p->l3_off, *udp = ip + (v6 ? XST_IPV6_HLEN : XST_IPV4_HLEN);
+	uint16_t s = (uint16_t)~xst_load16(udp + 6);
+
+	return fold16((uint64_t)s + (uint16_t)~client_sum(ip, v6 ? 8 : 12, v6 ? 16 : 4, udp, qlen));
+}
+
 /*
  * Rewrite copy c (a reply to an earlier client) for the query frame q, as
  * the memcpy path would have built it: see svc/dns_udp.h. The UDP checksum
- * is updated by RFC 1624 eqn. 3 over the changed spans (addresses of the
- * pseudo-header, ports, DNS id, qname), summed before and after the copy;
- * every span starts at an even offset of the checksummed data.
+ * is the entry's base sum plus this client's part (RFC 1624's idea: only the
+ * changed fields are summed); every span starts at an even offset of the
+ * checksummed data.
  */
-static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_t qlen)
+static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_t qlen,
+		  uint16_t base)
 {
 	int v6 = p->l3_proto == XST_ETH_P_IPV6;
 	uint32_t alen = v6 ? 16 : 4, soff = v6 ? 8 : 12, l2 = p->l3_off;
 	uint8_t *ip = c + l2, *udp = ip + (v6 ? XST_IPV6_HLEN : XST_IPV4_HLEN), *dns = udp + 8;
 	const uint8_t *qip = q + l2, *qudp = q + p->l4_off, *qdns = qudp + 8;
-	uint16_t check = xst_load16(udp + 6), old, new;
-
-	old = fold16(span(ip + soff, 2 * alen) + xst_load32(udp) + xst_load16(dns) +
-		     span(dns + XST_DNS_HDR, qlen));
+	uint16_t check;
 
 	memcpy(c, q + XST_ETH_ALEN, XST_ETH_ALEN);	/* to the sender's link-layer address */
 	memcpy(c + XST_ETH_ALEN, q, XST_ETH_ALEN);
@@ -293,10 +327,7 @@ static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_
 	memcpy(udp + 2, qudp, 2);
 	memcpy(dns, qdns, 2);
 	memcpy(dns + XST_DNS_HDR, qdns + XST_DNS_HDR, qlen);	/* the client's letter case */
-
-	new = fold16(span(ip + soff, 2 * alen) + xst_load32(udp) + xst_load16(dns) +
-		     span(dns + XST_DNS_HDR, qlen));
-	check = xst_csum_fold((uint32_t)(uint16_t)~check + (uint16_t)~old + new);
+	check = xst_csum_fold((uint32_t)base + client_sum(ip, soff, alen, udp, qlen));
 	xst_store16(udp + 6, check ? check : 0xffff);
 
 	if (v6) {
@@ -321,13 +352,17 @@ static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_
 #define NR_DNS_CTRS	(sizeof(struct xst_dns_stats) / sizeof(uint64_t))
 _Static_assert(NR_DNS_CTRS < 0xff, "counter indexes fit a byte");
 
+/* meta: the counter list (0xff-terminated), then the base sum in the last two bytes */
+#define META_LIST_MAX	(XST_CP_META_MAX - 3)
+#define META_BASE	(XST_CP_META_MAX - 2)
+
 static void moved(const struct xst_dns_stats *before, const struct xst_dns_stats *after,
 		  uint8_t *list)
 {
 	const uint64_t *a = (const uint64_t *)before, *b = (const uint64_t *)after;
 	size_t i, n = 0;
 
-	for (i = 0; i < NR_DNS_CTRS && n < XST_CP_META_MAX - 1; i++)
+	for (i = 0; i < NR_DNS_CTRS && n < META_LIST_MAX; i++)
 		if (a[i] != b[i])
 			list[n++] = (uint8_t)i;
 	list[n] = 0xff;
@@ -347,6 +382,8 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 	struct xst_dns_udp *d = state;
 	const struct xst_pkt *p = &f->pkt;
 	uint8_t *frame = f->buf.data, *msg;
+	enum xst_dnsmsg_status ps;
+	struct xst_dnsmsg_query q;
 	struct xst_dns_stats before;
 	uint32_t mlen, cap;
 	struct key k;
@@ -360,17 +397,26 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 	msg = frame + p->l4_off + XST_UDP_HLEN;
 	mlen = p->l4_len - XST_UDP_HLEN;
 	cap = reply_cap(p, f->buf.cap, tx->mtu, mlen);
+	if (!d->pool) {
+		rlen = xst_dns_respond(d->db, msg, mlen, cap, XST_DNS_UDP, &d->st.dns);
+		if (!rlen)
+			return XST_VERDICT_DROP;	/* counted by the responder */
+		f->buf.len = xst_net_udp_reply(frame, p, (uint32_t)rlen);
+		return XST_VERDICT_REPLY;
+	}
 
-	if (d->pool) {
+	/* precopy: parse once, for the key and (on a miss) for the responder */
+	ps = xst_dnsmsg_parse(msg, mlen, &q);
+	keyed = make_key(frame, p, &q, ps, cap, &k);
+	if (!keyed) {
+		d->st.precopy_uncacheable++;
+	} else {
 		struct xst_copy c;
 
-		keyed = make_key(frame, p, msg, mlen, cap, &k);
-		if (!keyed) {
-			d->st.precopy_uncacheable++;
-		} else if (!xst_copypool_take(d->pool, k.hash, k.b, k.len, now, &c)) {
+		if (!xst_copypool_take(d->pool, k.hash, k.b, k.len, now, &c)) {
 			struct xst_io_buf b = { .addr = c.addr, .data = c.data, .len = c.len };
 
-			patch(c.data, frame, p, k.qlen);
+			patch(c.data, frame, p, k.qlen, xst_load16(c.meta + META_BASE));
 			replay(&d->st.dns, c.meta);
 			d->st.precopy_hits++;
 			/* On a full TX queue the copy is back in the pool, counted. */
@@ -379,22 +425,20 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 		}
 		before = d->st.dns;
 	}
-
-	rlen = xst_dns_respond(d->db, msg, mlen, cap, XST_DNS_UDP, &d->st.dns);
+	rlen = xst_dns_respond_parsed(d->db, msg, mlen, cap, XST_DNS_UDP, &q, &d->st.dns);
 	if (!rlen)
-		return XST_VERDICT_DROP;	/* counted by the responder */
+		return XST_VERDICT_DROP;
 	f->buf.len = xst_net_udp_reply(frame, p, (uint32_t)rlen);
-	if (d->pool) {
-		d->st.precopy_misses++;
-		/* Only replies that carry the question where the query had it
-		 * can be patched for the next client. */
-		if (keyed && rlen >= XST_DNS_HDR + k.qlen + 4u &&
-		    xst_get_be16(frame + f->buf.len - rlen + 4) == 1) {
-			uint8_t list[XST_CP_META_MAX];
+	d->st.precopy_misses++;
+	/* Only replies that carry the question where the query had it can be
+	 * patched for the next client. */
+	if (keyed && rlen >= XST_DNS_HDR + k.qlen + 4u &&
+	    xst_get_be16(frame + f->buf.len - rlen + 4) == 1) {
+		uint8_t meta[XST_CP_META_MAX];
 
-			moved(&before, &d->st.dns, list);
-			xst_copypool_store(d->pool, k.hash, k.b, k.len, frame, f->buf.len, list, now);
-		}
+		moved(&before, &d->st.dns, meta);
+		xst_store16(meta + META_BASE, base_sum(frame, p, k.qlen));
+		xst_copypool_store(d->pool, k.hash, k.b, k.len, frame, f->buf.len, meta, now);
 	}
 	return XST_VERDICT_REPLY;
 }
