@@ -117,7 +117,8 @@ static void queue_entry(struct xst_queue_stats *q, __u32 pid, __u64 k)
 	q->drop_foreign_mac = 6 * k;
 	q->drop_foreign_vlan = 7 * k;
 	q->drop_no_service = 8 * k;
-	q->rx_dropped = 60 * k;		/* 36 above + the service's 24 */
+	q->drop_foreign_dst = 9 * k;
+	q->rx_dropped = 69 * k;		/* 45 above + the service's 24 */
 	q->passed = 30 * k;
 	q->frames_free = 2000 * k;
 	q->frames_held = 48 * k;

@@ -435,6 +435,9 @@ def main():
                     help='instead of --zone: N random zones (tests/dns/genzone.py), seeds from --seed')
     ap.add_argument('--big', action='store_true',
                     help='instead of --zone: a zone of very large RRsets (genzone.big())')
+    ap.add_argument('--max-udp', type=int, default=0, metavar='BYTES',
+                    help='skip UDP queries longer than BYTES (over a real link they would be '
+                         'IP fragments, which the steering program leaves to the kernel)')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
     if args.big:
@@ -489,8 +492,11 @@ def main():
             p, port = start_sock(zones, tmp, args.dns_sock)
             procs.append(p)
             b = ('127.0.0.1', port)
-        passed = failed = known = 0
+        passed = failed = known = skipped = 0
         for label, wire, tcp in build_queries(zones, args.seed, args.max_names):
+            if args.max_udp and not tcp and len(wire) > args.max_udp:
+                skipped += 1
+                continue
             ra, rb = ask(a, wire, tcp), ask(b, wire, tcp)
             diffs = compare(summarize(ra), summarize(rb))
             if not diffs:
@@ -504,6 +510,8 @@ def main():
             else:
                 failed += 1
                 print('FAIL %s%s: %s' % (label, ' (tcp)' if tcp else '', '; '.join(diffs)))
+        if skipped:
+            print('dnsdiff: %d UDP queries longer than %d bytes skipped' % (skipped, args.max_udp))
         print('dnsdiff: %d passed, %d failed (%d known differences)' % (passed, failed, known))
         return 1 if failed else 0
     finally:

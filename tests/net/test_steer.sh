@@ -606,7 +606,7 @@ test_stats_v2() {
 	grep -Eq '^    dns +964 +900 +10 +30 +24 +0$' <<<"$out" || why "dns row: $out" || return 1
 	grep -Eq '^        queries 964  answers_nxdomain 100  truncated 5$' <<<"$out" ||
 		why "dns counters: $out" || return 1
-	grep -Eq '^    drops +total 60  malformed 1  unsupported 2  fragment 3' <<<"$out" ||
+	grep -Eq '^    drops +total 69  malformed 1  unsupported 2  fragment 3' <<<"$out" ||
 		why "drop reasons: $out" || return 1
 	grep -Eq '^    xsk +rx_dropped 2  rx_invalid 3  tx_invalid 4  rx_ring_full 5  fill_empty 6  tx_empty 7$' \
 		<<<"$out" || why "xsk line: $out" || return 1
@@ -627,9 +627,9 @@ assert [e['queue'] for e in q] == [0, 1], q
 worker = ['rx_packets', 'tx_packets', 'tx_errors', 'batches', 'idle_waits', 'timers',
           'tx_kicks', 'rx_dropped', 'drop_malformed', 'drop_unsupported', 'drop_fragment',
           'drop_not_unicast', 'drop_martian', 'drop_foreign_mac', 'drop_foreign_vlan',
-          'drop_no_service', 'passed', 'frames_free', 'frames_held', 'xsk_rx_dropped',
+          'drop_no_service', 'drop_foreign_dst', 'passed', 'frames_free', 'frames_held', 'xsk_rx_dropped',
           'xsk_rx_invalid', 'xsk_tx_invalid', 'xsk_rx_ring_full', 'xsk_fill_empty', 'xsk_tx_empty']
-base = [1000, 900, 1, 50, 7, 3, 40, 60, 1, 2, 3, 4, 5, 6, 7, 8, 30, 2000, 48, 2, 3, 4, 5, 6, 7]
+base = [1000, 900, 1, 50, 7, 3, 40, 69, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 2000, 48, 2, 3, 4, 5, 6, 7]
 for k, e in enumerate(q):
     assert set(e) == set(worker) | {'queue', 'bound', 'pid', 'pid_alive', 'abi_version',
                                     'updated_s_ago', 'services'}, sorted(e)

@@ -47,7 +47,7 @@ const struct xst_config xst_config_defaults = {
 		.tcp = 1,
 		.tcp_max_conns = 256,
 		.tcp_per_source = 16,
-		.tcp_query_timeout_ms = 5000,
+		.tcp_query_timeout_ms = 3000,	/* one or two lost segments (RFC 6298) fit; a slow client does not */
 		.tcp_idle_timeout_ms = 10000,
 	},
 };
