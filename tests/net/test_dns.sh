@@ -41,6 +41,7 @@ ALL_TESTS="
 	test_crash_detaches
 	test_attached_by_ctl
 	test_foreign_program
+	test_second_daemon
 "
 
 SUITE=dns
@@ -510,6 +511,34 @@ test_foreign_program() {
 		{ why "message: $(tail -n1 "$TMP/daemon.log")"; return 1; }
 	[ $still -eq 0 ] || { why "the foreign program was removed"; return 1; }
 	[ ! -e "/sys/fs/bpf/xdpstorm/$XST_IF_SRV" ] || { why "pins left behind"; return 1; }
+}
+
+# A second daemon on a served interface is refused before it loads anything
+# (a 200,000-name zone would take seconds to compile): fast, clear, and the
+# first daemon keeps answering.
+test_second_daemon() {
+	local big="$TMP/second.test.zone" t0 t1 rc
+
+	"$PY" - "$big" <<'EOF'
+import sys
+with open(sys.argv[1], 'w') as z:
+    z.write('$ORIGIN second2.test.\n$TTL 600\n@ SOA ns hostmaster 1 7200 3600 1209600 300\n'
+            '@ NS ns\nns A 192.0.2.53\n')
+    for i in range(200000):
+        z.write('h%d A 10.%d.%d.%d\n' % (i, i >> 16, i >> 8 & 255, i & 255))
+EOF
+	start_daemon || return 1
+	t0=$(date +%s%N)
+	srv "$DAEMON" --iface "$XST_IF_SRV" --zone "$big" >"$TMP/second.log" 2>&1
+	rc=$?
+	t1=$(date +%s%N)
+	[ $rc -eq 1 ] || { why "second daemon: exit $rc, want 1"; return 1; }
+	grep -q "already served by xdpstorm pid $DPID" "$TMP/second.log" ||
+		{ why "message: $(tail -n1 "$TMP/second.log")"; return 1; }
+	! grep -q 'zone second2.test' "$TMP/second.log" || { why "the second daemon loaded its zone first"; return 1; }
+	[ $(((t1 - t0) / 1000000)) -lt 1000 ] || { why "refused after $(((t1 - t0) / 1000000)) ms"; return 1; }
+	[ "$(q mail.example.test A)" = 192.0.2.25 ] || { why "first daemon stopped answering"; return 1; }
+	stop_daemon
 }
 
 # ---- runner --------------------------------------------------------------------
