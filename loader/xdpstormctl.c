@@ -692,6 +692,8 @@ static const struct qfield qfields[] = {
 	QF(drop_martian, "martian", G_DROP), QF(drop_foreign_mac, "foreign_mac", G_DROP),
 	QF(drop_foreign_vlan, "foreign_vlan", G_DROP), QF(drop_no_service, "no_service", G_DROP),
 	QF(drop_foreign_dst, "foreign_dst", G_DROP),
+	QF(tx_kick_errors, "kick_errors", G_WORKER), QF(io_misuse, "io_misuse", G_WORKER),
+	QF(tx_alloc_failed, "alloc_failed", G_WORKER),
 	QF(passed, "passed", G_WORKER), QF(frames_free, "free", G_GAUGE),
 	QF(frames_held, "held", G_GAUGE), QF(xsk_rx_dropped, "rx_dropped", G_XSK),
 	QF(xsk_rx_invalid, "rx_invalid", G_XSK), QF(xsk_tx_invalid, "tx_invalid", G_XSK),

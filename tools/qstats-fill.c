@@ -118,6 +118,9 @@ static void queue_entry(struct xst_queue_stats *q, __u32 pid, __u64 k)
 	q->drop_foreign_vlan = 7 * k;
 	q->drop_no_service = 8 * k;
 	q->drop_foreign_dst = 9 * k;
+	q->tx_kick_errors = 10 * k;
+	q->io_misuse = 11 * k;
+	q->tx_alloc_failed = 12 * k;
 	q->rx_dropped = 69 * k;		/* 45 above + the service's 24 */
 	q->passed = 30 * k;
 	q->frames_free = 2000 * k;

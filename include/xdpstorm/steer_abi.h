@@ -200,7 +200,8 @@ struct xst_queue_stats {
 	__u64 drop_no_service;	/* no service registered for the protocol and port */
 	__u64 drop_foreign_dst;	/* destination address not one this host serves (the
 				 * attachment steered it before the daemon's maps caught up) */
-	__u64 passed;		/* frames given back for the kernel stack (verdict pass) */
+	__u64 passed;		/* verdict pass: frames for the kernel stack (without a
+				 * return path yet, counted here and freed) */
 	__u64 frames_free;	/* gauge: UMEM frames on the free list */
 	__u64 frames_held;	/* gauge: UMEM frames held by services (copy pools) */
 	/* kernel side (XDP_STATISTICS) */
@@ -210,7 +211,9 @@ struct xst_queue_stats {
 	__u64 xsk_rx_ring_full;	/* rx_ring_full */
 	__u64 xsk_fill_empty;	/* rx_fill_ring_empty_descs */
 	__u64 xsk_tx_empty;	/* tx_ring_empty_descs */
-	__u64 reserved[3];	/* zero; room to grow without an ABI bump */
+	__u64 tx_kick_errors;	/* sendto() that failed otherwise than "busy" (logged) */
+	__u64 io_misuse;	/* frames handed to the io in the wrong state: a bug, ignored */
+	__u64 tx_alloc_failed;	/* a service asked for a TX frame and got none */
 	struct xst_svc_qstats svc[XST_QSTATS_SVC_MAX];
 };
 

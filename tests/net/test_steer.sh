@@ -628,8 +628,10 @@ worker = ['rx_packets', 'tx_packets', 'tx_errors', 'batches', 'idle_waits', 'tim
           'tx_kicks', 'rx_dropped', 'drop_malformed', 'drop_unsupported', 'drop_fragment',
           'drop_not_unicast', 'drop_martian', 'drop_foreign_mac', 'drop_foreign_vlan',
           'drop_no_service', 'drop_foreign_dst', 'passed', 'frames_free', 'frames_held', 'xsk_rx_dropped',
-          'xsk_rx_invalid', 'xsk_tx_invalid', 'xsk_rx_ring_full', 'xsk_fill_empty', 'xsk_tx_empty']
-base = [1000, 900, 1, 50, 7, 3, 40, 69, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 2000, 48, 2, 3, 4, 5, 6, 7]
+          'xsk_rx_invalid', 'xsk_tx_invalid', 'xsk_rx_ring_full', 'xsk_fill_empty', 'xsk_tx_empty',
+          'tx_kick_errors', 'io_misuse', 'tx_alloc_failed']
+base = [1000, 900, 1, 50, 7, 3, 40, 69, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 2000, 48, 2, 3, 4, 5, 6, 7,
+        10, 11, 12]
 for k, e in enumerate(q):
     assert set(e) == set(worker) | {'queue', 'bound', 'pid', 'pid_alive', 'abi_version',
                                     'updated_s_ago', 'services'}, sorted(e)

@@ -434,10 +434,11 @@ static int teardown(struct xst_daemon *d)
 	atomic_store(&d->stop, 1);
 	for (q = 0; q < d->cfg.queues; q++)
 		xst_worker_join(d->w[q]);
+	/* The stats thread reads the services' counters: it ends before they go. */
+	xst_stats_stop(d);
 	for (i = 0; i < d->nr_svc; i++)
 		if (d->svc[i].svc->stop && d->svc[i].state)
 			d->svc[i].svc->stop(d, d->svc[i].state);
-	xst_stats_stop(d);
 	xst_hostwatch_destroy(d->hw);
 	d->hw = NULL;
 	for (q = 0; q < d->cfg.queues; q++) {

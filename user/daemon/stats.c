@@ -111,6 +111,9 @@ void xst_stats_fill_queue(struct xst_daemon *d, unsigned int q, struct xst_queue
 	qs->passed = LD(s->passed);
 	qs->frames_free = xst_io_nr_free(d->io[q]);
 	qs->frames_held = xst_io_nr_held(d->io[q]);
+	qs->tx_kick_errors = LD(ios->kick_errors);
+	qs->io_misuse = LD(ios->misuse);
+	qs->tx_alloc_failed = LD(s->alloc_failed);
 	if (!xst_io_xdp_stats(d->io[q], &xs)) {
 		qs->xsk_rx_dropped = xs.rx_dropped;
 		qs->xsk_rx_invalid = xs.rx_invalid_descs;
@@ -173,13 +176,26 @@ static void publish(struct xst_daemon *d)
 		bpf_map_update_elem(d->maps.qstats, &key, &qs, BPF_ANY);
 }
 
-/* A worker that stopped on its own: its socket failed. */
-static void watch(struct xst_daemon *d)
+/* A worker that stopped on its own (its socket failed), or TX kicks that fail. */
+static void watch(struct xst_daemon *d, uint64_t *kick_errors, int log_kicks)
 {
 	unsigned int q;
 
 	for (q = 0; q < d->cfg.queues; q++) {
 		int err = d->w[q] ? xst_worker_error(d->w[q]) : 0;
+		uint64_t ke;
+
+		if (d->io[q] && log_kicks) {
+			/* Logged here, not per packet: the first of a run, then
+			 * at most once a second while they go on. */
+			ke = LD(xst_io_stats(d->io[q])->kick_errors);
+			if (ke != kick_errors[q]) {
+				pr_warn("queue %u of '%s': %llu TX kick(s) failed, the last with %s\n",
+					q, d->cfg.iface, (unsigned long long)(ke - kick_errors[q]),
+					strerror(LD(xst_io_stats(d->io[q])->last_kick_errno)));
+				kick_errors[q] = ke;
+			}
+		}
 
 		if (err) {
 			xst_daemon_fatal(d, "queue %u of '%s': socket failed: %s", q, d->cfg.iface,
@@ -193,13 +209,15 @@ static void *run(void *arg)
 {
 	struct xst_daemon *d = arg;
 	const struct timespec tick = { 0, 100000000 };
+	uint64_t kick_errors[XST_MAX_QUEUES] = { 0 };
 	unsigned int i = 0;
 
 	while (!atomic_load(&d->stats_stop)) {
-		if (i++ % 10 == 0)
+		if (i % 10 == 0)
 			publish(d);
 		if (!atomic_load(&d->fatal))
-			watch(d);
+			watch(d, kick_errors, i % 10 == 0);
+		i++;
 		nanosleep(&tick, NULL);
 	}
 	return NULL;

@@ -333,6 +333,7 @@ static const struct xst_svc_counter tcp_counters[] = {
 	T("formerr", dns.formerr),
 	T("notimp", dns.notimp),
 	T("badvers", dns.badvers),
+	T("truncated", dns.truncated),
 	T("notauth", dns.notauth),
 	T("dropped_qr", dns.dropped_qr),
 	T("dropped_short", dns.dropped_short),

@@ -11,6 +11,7 @@
 #include "dns/db.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1262,6 +1263,13 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	db = calloc(1, sizeof(*db));
 	if (!b.zones || !b.ans || !b.buf || !b.ptrs || !b.sets || !b.dict || !db)
 		goto err_free;
+	{
+		/* A freed db's memory can come back for the next one: what caches
+		 * answers must tell databases apart by something that never repeats. */
+		static _Atomic uint64_t serials;
+
+		db->serial = atomic_fetch_add(&serials, 1) + 1;
+	}
 
 	ret = load_zones(&b, zones, nr, err);
 	if (ret)
@@ -1358,6 +1366,11 @@ void xst_dns_db_destroy(struct xst_dns_db *db)
 void xst_dns_db_big(const struct xst_dns_db *db, struct xst_dns_db_big *out)
 {
 	*out = db->big;
+}
+
+uint64_t xst_dns_db_serial(const struct xst_dns_db *db)
+{
+	return db->serial;
 }
 
 void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messages, size_t *bytes)

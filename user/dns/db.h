@@ -43,6 +43,10 @@ struct xst_dns_stats {
 int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, size_t nr,
 		      struct xst_zone_error *err);
 
+/* A number unique to this database among those built by the process: unlike
+ * its address, never that of an earlier one (for caches of its answers). */
+uint64_t xst_dns_db_serial(const struct xst_dns_db *db);
+
 /* Frees the database. NULL is a no-op. */
 void xst_dns_db_destroy(struct xst_dns_db *db);
 

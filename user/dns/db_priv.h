@@ -107,6 +107,7 @@ struct xst_dns_node {
 };
 
 struct xst_dns_db {
+	uint64_t serial;	/* unique per database built in this process (never reused) */
 	uint32_t *slots;	/* open addressing: node index + 1, 0 = empty */
 	uint32_t mask;
 	struct xst_dns_node *nodes;

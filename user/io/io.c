@@ -169,14 +169,15 @@ uint32_t xst_io_rx_max_len(const struct xst_io *io)
 	return io->frame_size - head;
 }
 
+/* Gauges the stats thread reads while the worker writes them: relaxed loads. */
 uint32_t xst_io_nr_free(const struct xst_io *io)
 {
-	return io->nr_free;
+	return __atomic_load_n(&io->nr_free, __ATOMIC_RELAXED);
 }
 
 uint32_t xst_io_nr_held(const struct xst_io *io)
 {
-	return io->nr_held;
+	return __atomic_load_n(&io->nr_held, __ATOMIC_RELAXED);
 }
 
 const struct xst_io_stats *xst_io_stats(const struct xst_io *io)
@@ -296,20 +297,35 @@ static void complete(struct xst_io *io, uint64_t addr)
 	}
 }
 
-void xst_io_begin(struct xst_io *io)
+/* Completed sends: frames back to the free stack, or to their holder. */
+static void reap(struct xst_io *io)
 {
 	uint32_t n, i, idx;
 
-	io->kicks_left = XST_IO_KICKS_MAX;
 	n = xsk_ring_cons__peek(&io->comp, io->cfg.comp_size, &idx);
 	for (i = 0; i < n; i++)
 		complete(io, *xsk_ring_cons__comp_addr(&io->comp, idx + i));
 	if (n)
 		xsk_ring_cons__release(&io->comp, n);
+}
+
+void xst_io_begin(struct xst_io *io)
+{
+	uint32_t n, i, idx, budget;
+
+	io->kicks_left = XST_IO_KICKS_MAX;
+	reap(io);
 
 	n = xsk_prod_nb_free(&io->fill, io->nr_free);
 	if (n > io->nr_free)
 		n = io->nr_free;
+	/* The budget gives RX the fill ring plus the RX ring. A zero-copy
+	 * driver also keeps frames it took from the fill ring in its own
+	 * descriptor ring: never give the kernel more than the budget says. */
+	budget = io->cfg.fill_size + io->cfg.rx_size;
+	budget = io->nr_krx < budget ? budget - io->nr_krx : 0;
+	if (n > budget)
+		n = budget;
 	if (n && xsk_ring_prod__reserve(&io->fill, n, &idx) == n) {
 		for (i = 0; i < n; i++) {
 			uint64_t base = io->free[--io->nr_free];
@@ -337,9 +353,15 @@ uint32_t xst_io_rx(struct xst_io *io, struct xst_io_buf *bufs, uint32_t max)
 
 		/* Only frames given through the fill ring come back: anything
 		 * else is a bug somewhere, counted and left alone. */
-		if (base >= io->area_len || d->len > io->frame_size - off ||
-		    *(st = &io->fstate[frame_index(io, base)]) != F_KRX) {
+		if (base >= io->area_len || *(st = &io->fstate[frame_index(io, base)]) != F_KRX) {
 			io->stats.misuse++;
+			continue;
+		}
+		if (d->len > io->frame_size - off) {
+			/* ours, but a length past its frame: back to the free stack */
+			io->stats.misuse++;
+			io->nr_krx--;
+			push_free(io, base, st);
 			continue;
 		}
 		*st = F_USER;
@@ -425,10 +447,7 @@ uint32_t xst_io_tx(struct xst_io *io, const struct xst_io_buf *bufs, uint32_t n)
 		kick_tx(io);
 		room = xst_io_tx_room(io);
 		if (room < n) {
-			uint32_t k = io->kicks_left;
-
-			xst_io_begin(io);
-			io->kicks_left = k;	/* begin() renews it: not here */
+			reap(io);
 			room = xst_io_tx_room(io);
 		}
 	}
@@ -571,6 +590,29 @@ int xst_io_hold(struct xst_io *io, uint64_t addr, int owner)
 	return 0;
 }
 
+int xst_io_alloc_held(struct xst_io *io, int owner, struct xst_io_buf *buf)
+{
+	uint64_t base;
+	uint32_t fi;
+
+	if (owner < 1 || (uint32_t)owner > io->nr_owners)
+		return -EINVAL;
+	if (io->nr_held >= io->cfg.max_held)
+		return -ENOSPC;
+	if (!io->nr_free)
+		return -ENOBUFS;
+	base = io->free[--io->nr_free];
+	fi = frame_index(io, base);
+	io->fstate[fi] = F_HELD;
+	io->fowner[fi] = (uint8_t)owner;
+	io->nr_held++;
+	buf->addr = base;
+	buf->data = io->area + base;
+	buf->len = 0;
+	buf->cap = io->frame_size;
+	return 0;
+}
+
 void xst_io_release(struct xst_io *io, uint64_t addr)
 {
 	uint64_t base = frame_base(io, addr);
@@ -593,6 +635,8 @@ void xst_io_release(struct xst_io *io, uint64_t addr)
 
 int xst_io_held_busy(const struct xst_io *io, uint64_t addr)
 {
+	if (addr >= io->area_len)
+		return 0;
 	return !!(io->fstate[frame_index(io, addr)] & F_SENDING);
 }
 

@@ -215,6 +215,14 @@ int xst_io_owner_add(struct xst_io *io, xst_io_done_fn done, void *arg);
 /* Forget a holder's done callback (before the holder is freed). */
 void xst_io_owner_clear(struct xst_io *io, int owner);
 
+/*
+ * Take a free frame straight into owner's hands (a new copy): *buf gets its
+ * start, as xst_io_alloc(). 0, -ENOSPC (max_held reached), -ENOBUFS (no free
+ * frame) or -EINVAL. Unlike xst_io_alloc() it does not count against the TX
+ * in-flight cap: a held frame is not on its way out yet.
+ */
+int xst_io_alloc_held(struct xst_io *io, int owner, struct xst_io_buf *buf);
+
 /* Turn a user frame into a frame held by owner. 0, -ENOSPC (max_held reached) or -EINVAL. */
 int xst_io_hold(struct xst_io *io, uint64_t addr, int owner);
 

@@ -45,6 +45,7 @@ struct xst_copypool {
 	struct xst_copypool_cfg cfg;
 	int owner;		/* holder id in io */
 	uint32_t frame_shift;
+	uint32_t hand;		/* CLOCK hand of reclaim() */
 	size_t stride;		/* bytes per entry */
 	uint64_t *hash;		/* per slot; 0 = empty */
 	uint8_t *entries;
@@ -254,16 +255,51 @@ void xst_copypool_untake(struct xst_copypool *p, uint64_t addr)
 	done(p, addr);
 }
 
+
+/*
+ * Out of frames: free the idle copies of one entry not used since the hand
+ * last passed (CLOCK over the whole table, a bounded walk), never keep's.
+ * Without this, a pool full of one-off keys would keep hot keys out until
+ * the idle sweep. 0 when something was freed, else -ENOSPC.
+ */
+static int reclaim(struct xst_copypool *p, int keep)
+{
+	uint32_t mask = p->cfg.slots - 1, k;
+
+	for (k = 0; k < 4 * PROBE; k++) {
+		uint32_t slot = p->hand++ & mask;
+		struct entry *e;
+
+		if (!p->hash[slot] || (int)slot == keep)
+			continue;
+		e = entry_at(p, slot);
+		if (e->ref) {
+			e->ref = 0;
+			continue;
+		}
+		if (e->idle == NONE)
+			continue;	/* every copy in flight: nothing to free now */
+		evict(p, slot);
+		p->st.evicted++;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
 /* A held frame holding frame[0..len), or -ENOSPC. */
-static int make_copy(struct xst_copypool *p, const uint8_t *frame, uint32_t len, uint32_t *fi)
+static int make_copy(struct xst_copypool *p, const uint8_t *frame, uint32_t len, uint32_t *fi,
+		     int keep)
 {
 	struct xst_io_buf b;
+	int tries;
 
-	if (p->st.frames >= p->cfg.max_frames || xst_io_alloc(p->io, &b))
+	if (len > xst_io_frame_size(p->io))
 		goto full;
-	if (len > b.cap || xst_io_hold(p->io, b.addr, p->owner)) {
-		xst_io_free(p->io, b.addr);
-		goto full;
+	for (tries = 0;; tries++) {
+		if (p->st.frames < p->cfg.max_frames && !xst_io_alloc_held(p->io, p->owner, &b))
+			break;
+		if (tries || reclaim(p, keep))
+			goto full;
 	}
 	memcpy(b.data, frame, len);
 	*fi = frame_of(p, b.addr);
@@ -329,12 +365,12 @@ int xst_copypool_store(struct xst_copypool *p, uint64_t hash, const uint8_t *key
 		e = entry_at(p, (uint32_t)found);
 		if (e->ncopies >= p->cfg.copies_max || len != e->len)
 			return -ENOSPC;
-		if (make_copy(p, frame, len, &fi))
+		if (make_copy(p, frame, len, &fi, found))
 			return -ENOSPC;
 		add_copy(p, (uint32_t)found, fi);
 		return 0;
 	}
-	if (make_copy(p, frame, len, &fi))
+	if (make_copy(p, frame, len, &fi, -1))
 		return -ENOSPC;
 	slot = victim(p, h);
 	e = entry_at(p, slot);

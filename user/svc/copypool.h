@@ -87,8 +87,10 @@ void xst_copypool_untake(struct xst_copypool *p, uint64_t addr);
  * Keep a copy of frame[0..len) under key: a new entry (replacing the least
  * recently used one of the probe window when needed), or one more copy of an
  * existing entry. meta (XST_CP_META_MAX bytes, may be NULL) is stored with a
- * new entry. Returns 0, -ENOSPC (the entry has copies_max copies, or no
- * frame could be held, or a copy of another length than the entry's),
+ * new entry. When the pool holds max_frames, the idle copies of an entry not
+ * used since the CLOCK hand last passed are given up first. Returns 0,
+ * -ENOSPC (the entry has copies_max copies, or no frame could be held even
+ * so, or a copy of another length than the entry's),
  * -EMSGSIZE (key or frame too large).
  */
 int xst_copypool_store(struct xst_copypool *p, uint64_t hash, const uint8_t *key, uint32_t klen,

@@ -40,11 +40,11 @@
 struct xst_dns_udp {
 	struct xst_dns_udp_cfg cfg;
 	const struct xst_dns_db *db;	/* this iteration's (RCU) */
-	const struct xst_dns_db *pool_db;	/* the db the pool's copies were answered from */
+	uint64_t pool_serial;		/* serial of the db the pool's copies come from */
+	uint64_t ahead_serial;		/* ... that ahead_on was decided for */
 	struct xst_copypool *pool;	/* precopy only */
 	struct xst_timer sweep;
 	int ahead_on;			/* lookahead for db */
-	const struct xst_dns_db *ahead_db;
 	struct xst_dns_udp_stats st;
 };
 
@@ -138,18 +138,23 @@ static void dns_begin(void *state, uint64_t now, struct xst_tx *tx)
 {
 	struct xst_dns_udp *d = state;
 
+	uint64_t serial;
+
 	d->db = xst_rcu_deref(d->cfg.db);
-	if (d->db != d->ahead_db) {
-		d->ahead_db = d->db;
+	/* By serial, not address: a reloaded db may sit where a freed one was. */
+	serial = xst_dns_db_serial(d->db);
+	if (serial != d->ahead_serial) {
+		d->ahead_serial = serial;
 		d->ahead_on = d->cfg.ahead == XST_AHEAD_ON ||
 			      (d->cfg.ahead == XST_AHEAD_AUTO && xst_dns_db_ahead(d->db));
 	}
 	if (!d->pool)
 		return;
-	if (d->db != d->pool_db) {
+	if (serial != d->pool_serial) {
 		/* Copies answered from the old zones must not be sent again. */
-		xst_copypool_flush(d->pool);
-		d->pool_db = d->db;
+		if (d->pool_serial)
+			xst_copypool_flush(d->pool);
+		d->pool_serial = serial;
 	}
 	if (!xst_timer_armed(&d->sweep))
 		xst_timer_arm(tx->timers, &d->sweep, now + SWEEP_NS);
@@ -429,7 +434,8 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 	if (!rlen)
 		return XST_VERDICT_DROP;
 	f->buf.len = xst_net_udp_reply(frame, p, (uint32_t)rlen);
-	d->st.precopy_misses++;
+	if (keyed)
+		d->st.precopy_misses++;
 	/* Only replies that carry the question where the query had it can be
 	 * patched for the next client. */
 	if (keyed && rlen >= XST_DNS_HDR + k.qlen + 4u &&

@@ -58,7 +58,7 @@ struct xst_dns_udp_stats {
 	struct xst_dns_stats dns;	/* per query and per rcode (dns/db.h) */
 	uint64_t dropped_not_udp;	/* given a frame that is not UDP */
 	uint64_t precopy_hits;		/* replies sent from a ready copy */
-	uint64_t precopy_misses;	/* precopy mode, reply built by memcpy */
+	uint64_t precopy_misses;	/* a plain query with no idle copy: built by memcpy */
 	uint64_t precopy_uncacheable;	/* not a plain query: never looked up */
 	struct xst_copypool_stats pool;	/* copy of the pool's, refreshed every iteration */
 };

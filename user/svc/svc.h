@@ -19,7 +19,8 @@
  *             return path) or, without one, counted and freed
  *
  * Handlers run to completion on the worker's thread: no lock, no
- * allocation, no system call. Time is the worker's clock, read once per
+ * allocation, no system call of their own (a TX queue that fills up is
+ * flushed through the io, within the iteration's budget of io/io.h). Time is the worker's clock, read once per
  * iteration (core/clock.h). A service keeps its per-worker state in the
  * object it registered; timers live in the worker's wheel (core/timer.h),
  * reached through the TX context.

@@ -125,8 +125,9 @@ static inline uint32_t classify(struct xst_worker *w, const struct xst_host *hos
 		w->stats.drop[net_drop(v)]++;
 		return NO_SLOT;
 	}
-	if (host) {
-		hv = xst_host_check(host, f->buf.data, &f->pkt);
+	if (w->cfg.host) {
+		/* No view published (yet): nothing is known to be ours. */
+		hv = host ? xst_host_check(host, f->buf.data, &f->pkt) : XST_HOST_FOREIGN_MAC;
 		if (hv != XST_HOST_OK) {
 			w->stats.drop[host_drop(hv)]++;
 			return NO_SLOT;
@@ -184,7 +185,7 @@ uint32_t xst_worker_poll(struct xst_worker *w, uint64_t now)
 	uint8_t slot[XST_BATCH];
 	const struct xst_host *host = NULL;
 	struct xst_io *io = w->cfg.io;
-	uint64_t sent0 = w->tx.sent, err0 = w->tx.errors;
+	uint64_t sent0 = w->tx.sent, err0 = w->tx.errors, af0 = w->tx.alloc_failed;
 	uint32_t n, i, fired;
 
 	/* Quiescent point: nothing from the previous iteration is used past here. */
@@ -229,6 +230,7 @@ uint32_t xst_worker_poll(struct xst_worker *w, uint64_t now)
 	xst_tx_flush(&w->tx);
 	w->stats.tx_packets += w->tx.sent - sent0;
 	w->stats.tx_errors += w->tx.errors - err0;
+	w->stats.alloc_failed += w->tx.alloc_failed - af0;
 	return n + fired;
 }
 

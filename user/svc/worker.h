@@ -67,6 +67,7 @@ struct xst_worker_stats {
 	uint64_t idle_waits;	/* waits for RX */
 	uint64_t timers;	/* timers fired */
 	uint64_t passed;	/* verdict pass, all services */
+	uint64_t alloc_failed;	/* xst_tx_alloc() refused (budget, no free frame) */
 	uint64_t rx_dropped;	/* every frame dropped: drop[] plus the services' drops */
 	uint64_t drop[XST_WDROP_MAX];
 } __attribute__((aligned(64)));
