@@ -371,7 +371,7 @@ enum mut {
 	M_THREE_TAGS, M_IHL_4, M_IHL_15, M_VERSION, M_TOTLEN_BIG, M_TOTLEN_SMALL,
 	M_ULEN_BIG, M_ULEN_SMALL, M_MF, M_FRAGOFF, M_SPORT0, M_V6_PLEN_BIG, M_V6_FRAG,
 	M_V6_ESP, M_V6_CSUM0, M_V6_VERSION, M_MCAST_DST4, M_BCAST_SRC4, M_ZERO_SRC4, M_MCAST_DST6,
-	M_MCAST_SRC6, M_BCAST_MAC, M_GROUP_SRC_MAC, M_ARP, M_ICMP, M_8023, M_MAX
+	M_MCAST_SRC6, M_BCAST_MAC, M_GROUP_SRC_MAC, M_ARP, M_ICMP, M_8023, M_IPV4_CSUM, M_MAX
 };
 
 static const struct {
@@ -404,6 +404,7 @@ static const struct {
 	[M_ARP] = { 0, XST_NET_UNSUPPORTED },
 	[M_ICMP] = { 0, XST_NET_OTHER_PROTO },
 	[M_8023] = { 0, XST_NET_UNSUPPORTED },
+	[M_IPV4_CSUM] = { 0, XST_NET_MALFORMED },
 };
 
 START_TEST(test_parse_bad)
@@ -451,7 +452,17 @@ START_TEST(test_parse_bad)
 	case M_GROUP_SRC_MAC: f[6] |= 1; break;
 	case M_ARP: put16(f + 12, 0x0806); break;
 	case M_8023: put16(f + 12, 0x0100); break;
+	case M_IPV4_CSUM: ip[10] ^= 0x01; break;
 	default: break;
+	}
+	/* A mutated IPv4 header gets its checksum made right again, so that
+	 * each case is about its own field (M_IPV4_CSUM excepted). */
+	if (!s.v6 && _i != M_IPV4_CSUM && (ip[0] >> 4) == 4 && (ip[0] & 15) * 4u <= len - 14 &&
+	    (ip[0] & 15) >= 5) {
+		uint32_t hl = (ip[0] & 15) * 4u;
+
+		put16(ip + 10, 0);
+		xst_store16(ip + 10, xst_csum(ip, hl));
 	}
 	ck_assert_msg(parse_guarded(f, len, &p) == muts[_i].want, "mutation %d", _i);
 }

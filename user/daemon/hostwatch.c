@@ -34,6 +34,7 @@ struct xst_hostwatch {
 	struct xst_netwatch *nw;
 	struct xst_host *view;		/* the current one (ours only without cfg.publish) */
 	int first_done;
+	int need_sync;		/* a sync of maps or listeners failed: retried */
 	int flags_set;			/* XST_F_LOCAL_ONLY | XST_F_MAC_ONLY written */
 	int gone;
 	int err;			/* the first error of applying a view (create fails on it) */
@@ -108,14 +109,15 @@ static const char *why_not(const struct xst_host *h, const struct xst_host_addr 
  * first add what is missing, then delete what is no longer wanted, so a key
  * in both the old and the new set is never absent.
  */
-static int map_sync(int fd, size_t ks, const uint8_t *want, unsigned int n, const char *name,
-		    int *full_warned)
+/* Add every wanted key not there yet. *full: one was refused for lack of room. */
+static int add_all(int fd, size_t ks, const uint8_t *want, unsigned int n, const char *name,
+		   int *full)
 {
-	uint8_t *keys, prev[16], next[16];
-	unsigned int i, j, nk = 0;
 	__u32 one = 1, val;
-	int err = 0, first = 1;
+	unsigned int i;
+	int err;
 
+	*full = 0;
 	for (i = 0; i < n; i++) {
 		const uint8_t *k = want + i * ks;
 
@@ -124,18 +126,23 @@ static int map_sync(int fd, size_t ks, const uint8_t *want, unsigned int n, cons
 		if (bpf_map_update_elem(fd, k, &one, BPF_ANY)) {
 			err = -errno;
 			if (err == -E2BIG || err == -ENOMEM) {
-				/* full: that address stays with the kernel */
-				if (!*full_warned)
-					pr_warn("%s is full: some served addresses are left to the "
-						"kernel\n", name);
-				*full_warned = 1;
-				err = 0;
+				*full = 1;	/* that address stays with the kernel */
 				continue;
 			}
 			pr_err("update %s: %s\n", name, strerror(-err));
 			return err;
 		}
 	}
+	return 0;
+}
+
+/* Delete every key that is not wanted. */
+static int delete_stale(int fd, size_t ks, const uint8_t *want, unsigned int n, const char *name)
+{
+	uint8_t *keys, prev[16], next[16];
+	unsigned int i, j, nk = 0;
+	int err = 0, first = 1;
+
 	keys = malloc(MAX_KEYS * ks);
 	if (!keys)
 		return -ENOMEM;
@@ -159,6 +166,28 @@ static int map_sync(int fd, size_t ks, const uint8_t *want, unsigned int n, cons
 		}
 	}
 	free(keys);
+	return err;
+}
+
+/*
+ * Make the map hold exactly want[0..n): adds first (no window where a served
+ * address is missing), then deletes, then the adds a full map refused, now
+ * that the deletes made room.
+ */
+static int map_sync(int fd, size_t ks, const uint8_t *want, unsigned int n, const char *name,
+		    int *full_warned)
+{
+	int err, full;
+
+	err = add_all(fd, ks, want, n, name, &full);
+	if (!err)
+		err = delete_stale(fd, ks, want, n, name);
+	if (!err && full)
+		err = add_all(fd, ks, want, n, name, &full);
+	if (!err && full && !*full_warned) {
+		pr_warn("%s is full: some served addresses are left to the kernel\n", name);
+		*full_warned = 1;
+	}
 	return err;
 }
 
@@ -251,6 +280,13 @@ static int want_listener(struct xst_hostwatch *hw, const struct xst_host *h,
 
 	if (l) {
 		l->keep = 1;
+		/* one that could not bind is tried again (another server may have
+		 * let the address go); its failure was logged the first time */
+		if (!l->ok && !xst_dns_tcp_listen(hw->cfg.tcp, a)) {
+			l->ok = 1;
+			pr_info("TCP/53: listening on %s on '%s'\n",
+				lst_str(h, a, buf, sizeof(buf)), dev_name(h, a->ifindex));
+		}
 		return 0;
 	}
 	if (hw->nr_lst == hw->cap_lst) {
@@ -452,20 +488,26 @@ static void on_view(void *arg, struct xst_host *h)
 
 	if (!hw->first_done)
 		log_first(h);
-	/* Listeners before the maps: a TCP retry of a UDP answer that the
-	 * maps now allow finds its listener. */
+	/* Listeners first: a TCP retry of a UDP answer finds its listener. */
 	err = sync_listeners(hw, h, old);
-	if (!err)
-		err = sync_maps(hw, h);
-	if (err && !hw->err)
-		hw->err = err;
-	hw->first_done = 1;
+	/* Then the workers' view, then the steering program's maps: an added
+	 * address is served by the workers before XDP steers it to them, and
+	 * a removed one is no longer steered soon after the workers stop
+	 * serving it (no one has it any more). */
 	hw->view = h;
 	if (hw->cfg.publish) {
 		hw->cfg.publish(hw->cfg.arg, h);	/* frees old, after a grace period */
 	} else {
 		xst_host_destroy(old);	/* the watcher is done with it: h is the base now */
 	}
+	if (!err)
+		err = sync_maps(hw, h);
+	if (err && !hw->err)
+		hw->err = err;
+	/* The view is in force whatever happened: what failed is tried again
+	 * on every xst_hostwatch_process() until it works. */
+	hw->need_sync = err != 0;
+	hw->first_done = 1;
 	if (hw->gone == 1) {
 		hw->gone = 2;	/* told once */
 		if (hw->cfg.gone)
@@ -533,6 +575,12 @@ int xst_hostwatch_process(struct xst_hostwatch *hw)
 
 	hw->err = 0;
 	err = xst_netwatch_process(hw->nw);
+	if (!err && hw->need_sync && hw->view) {
+		err = sync_listeners(hw, hw->view, hw->view);
+		if (!err)
+			err = sync_maps(hw, hw->view);
+		hw->need_sync = err != 0;
+	}
 	return err ? err : hw->err;
 }
 

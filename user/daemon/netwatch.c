@@ -519,12 +519,30 @@ static int dump_one(struct xst_netwatch *nw, uint16_t type)
 	return intr ? -EINTR : 0;
 }
 
+/* Read and discard what the socket holds (a bounded number of reads). */
+static void drain(struct xst_netwatch *nw)
+{
+	int i;
+
+	for (i = 0; i < 4096; i++) {
+		ssize_t n = nw->io.recv(nw->io.ctx, nw->buf, BUF_BYTES, 0);
+
+		if (n == -EAGAIN || (n < 0 && n != -ENOBUFS && n != -EINTR))
+			return;
+	}
+}
+
 /* Fresh tables from dumps of the links, then the addresses. */
 static int dump(struct xst_netwatch *nw)
 {
 	int err = 0, i;
 
 	for (i = 0; i < DUMP_TRIES; i++) {
+		/* Events still queued predate the dump (the kernel says ENOBUFS
+		 * before them): applied after it they would undo it (a removed
+		 * address added back). Drop them; the dump has their outcome,
+		 * and NLM_F_DUMP_INTR covers what changes while it runs. */
+		drain(nw);
 		tables_clear(nw);
 		nw->need_dump = 1;
 		err = dump_one(nw, RTM_GETLINK);
@@ -970,8 +988,11 @@ int xst_netwatch_process(struct xst_netwatch *nw)
 		if (n < 0)
 			return (int)n;
 		err = apply_all(nw, nw->buf, (size_t)n, 0, &done);
-		if (err)
+		if (err) {
+			/* the rest of the datagram is lost: read everything again */
+			nw->need_dump = 1;
 			return err;
+		}
 	}
 	return commit(nw);
 }

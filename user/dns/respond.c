@@ -234,7 +234,8 @@ static size_t notify(const struct xst_dns_db *db, uint8_t *msg, size_t len, size
 	case XST_DNSMSG_TSIG:
 		return fixed(xst_dnsmsg_badkey(msg, len, cap, &k), &st->notauth, st);
 	case XST_DNSMSG_FORMERR:
-		return fixed(xst_dnsmsg_formerr(msg, &k), &st->formerr, st);
+		/* NSD's answer_notify(): query_error(FORMAT), every flag kept */
+		return fixed(xst_dnsmsg_hdr_error(msg, &k, XST_RCODE_FORMERR), &st->formerr, st);
 	default:
 		return fixed(xst_dnsmsg_hdr_error(msg, q, XST_RCODE_REFUSED), &st->refused, st);
 	}

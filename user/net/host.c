@@ -168,17 +168,31 @@ int xst_host_add_addr(struct xst_host *h, const struct xst_host_addr *a)
 
 /* ---- hashing ---------------------------------------------------------------- */
 
+/*
+ * Finalizers that spread every input bit over the low bits the tables use
+ * (murmur3's fmix): a multiply alone only moves bits up, so the last octet of
+ * an IPv4 address or the last bytes of an IPv6 one (loaded little-endian:
+ * the high bits) would never reach a small table's index, and a /24 or /64
+ * full of service addresses would share one probe chain.
+ */
 static uint32_t hash32(uint32_t k)
 {
-	k *= 0x9e3779b1u;
+	k ^= k >> 16;
+	k *= 0x85ebca6bu;
+	k ^= k >> 13;
+	k *= 0xc2b2ae35u;
 	return k ^ k >> 16;
 }
 
 static uint32_t hash128(uint64_t a, uint64_t b)
 {
-	uint64_t x = (a ^ (b * 0xff51afd7ed558ccdull)) * 0x9e3779b97f4a7c15ull;
+	uint64_t x = a ^ (b * 0x9e3779b97f4a7c15ull) ^ (b >> 29);
 
-	return (uint32_t)(x >> 32);
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(x ^ x >> 33);
 }
 
 static uint32_t table_size(unsigned int n)
@@ -425,9 +439,15 @@ enum xst_host_verdict xst_host_check(const struct xst_host *h, const uint8_t *fr
 	} else if (!mac_eq(frame, h->mac)) {
 		return XST_HOST_FOREIGN_MAC;
 	}
-	if (xst_eth_is_group(frame + XST_ETH_ALEN))
-		return XST_HOST_MARTIAN;
+	if (xst_eth_is_group(frame + XST_ETH_ALEN) ||
+	    !(xst_load32(frame + XST_ETH_ALEN) | xst_load16(frame + XST_ETH_ALEN + 4)))
+		return XST_HOST_MARTIAN;	/* group or all-zero source MAC */
 	if ((p->l4_proto == XST_IPPROTO_UDP || p->l4_proto == XST_IPPROTO_TCP) && !p->sport)
+		return XST_HOST_MARTIAN;
+	/* UDP from echo, daytime, chargen or time: a spoofed query "from" such a
+	 * service would start a reply loop (CVE-2024-2169; BIND drops these too) */
+	if (p->l4_proto == XST_IPPROTO_UDP &&
+	    (p->sport == 7 || p->sport == 13 || p->sport == 19 || p->sport == 37))
 		return XST_HOST_MARTIAN;
 	if (p->l3_proto == XST_ETH_P_IP) {
 		if (martian4(ip + 12) || (look4(h, xst_load32(ip + 12)) & (HK_OWN | HK_BCAST)))

@@ -35,7 +35,9 @@ enum xst_host_verdict {
 	XST_HOST_MARTIAN,	/* a source that cannot be real: IPv4 0/8, 127/8, 224/4, 240/4;
 				 * IPv6 ::, ::1, ff00::/8, ::ffff:0:0/96; one of the host's own
 				 * addresses; the broadcast address of one of its IPv4 subnets;
-				 * a group source MAC; UDP/TCP source port 0 */
+				 * a group or all-zero source MAC; UDP/TCP source port 0;
+				 * UDP from ports 7, 13, 19, 37 (echo, daytime, chargen,
+				 * time: a reply loop, CVE-2024-2169) */
 	XST_HOST_FOREIGN_DST,	/* destination address is not one this host serves (see
 				 * XST_HOST_A_SERVED): the kernel would not accept it here */
 	XST_HOST_VERDICT_MAX

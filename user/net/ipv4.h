@@ -29,7 +29,7 @@ static inline bool xst_ipv4_is_group(const uint8_t *a)
  * Validate the IPv4 header at frame + off; the frame has len bytes. On
  * XST_NET_OK, p->l3_* and p->l4_off/l4_len/l4_proto are set (l4_len = total
  * length - IHL * 4). MALFORMED: version, IHL < 5, header or total length
- * beyond the frame, total length < IHL * 4. FRAGMENT: MF set or offset != 0.
+ * beyond the frame, total length < IHL * 4, a wrong header checksum. FRAGMENT: MF set or offset != 0.
  * NOT_UNICAST: source or destination 0.0.0.0, multicast, class E or broadcast.
  */
 static inline enum xst_net_verdict xst_ipv4_parse(const uint8_t *frame, uint32_t len,
@@ -46,6 +46,10 @@ static inline enum xst_net_verdict xst_ipv4_parse(const uint8_t *frame, uint32_t
 	hlen = (ip[0] & 0x0f) * 4u;
 	tot = xst_get_be16(ip + 2);
 	if (hlen < XST_IPV4_HLEN || hlen > tot || tot > avail)
+		return XST_NET_MALFORMED;
+	/* The kernel drops a header whose checksum is wrong; so do we (the
+	 * header checksum is never left to offload, unlike UDP's). */
+	if (xst_csum(ip, hlen))
 		return XST_NET_MALFORMED;
 	if (xst_get_be16(ip + 6) & (XST_IPV4_MF | XST_IPV4_OFFMASK))
 		return XST_NET_FRAGMENT;

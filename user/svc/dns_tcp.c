@@ -74,6 +74,7 @@ struct conn {
 	struct conn *src_next;	/* same bucket of the per-source table */
 	uint32_t inlen;			/* bytes in in[] */
 	uint32_t outlen, outoff;	/* pending reply bytes in out[] */
+	int peer_closed;		/* the client shut its side: answer, write, close */
 	uint8_t in[2 + MSG_MAX];
 	uint8_t out[2 + MSG_MAX];
 };
@@ -475,6 +476,7 @@ static void accept_all(struct xst_dns_tcp *t, int lfd, const struct xst_dns_db *
 		c->fd = fd;
 		c->gen = ++t->next_gen;
 		c->inlen = c->outlen = c->outoff = 0;
+		c->peer_closed = 0;
 		c->src = k;
 		set_state(t, c, C_FRESH, now);
 		slot = t->free_slots[--t->nr_free];
@@ -536,8 +538,12 @@ static int serve(struct xst_dns_tcp *t, struct conn *c, const struct xst_dns_db 
 		memmove(c->in, c->in + 2 + qlen, c->inlen - 2 - qlen);
 		c->inlen -= 2 + qlen;
 		answered = 1;
-		if (!rlen)
-			continue;	/* dropped (QR=1, runt): nothing to say */
+		if (!rlen) {
+			/* dropped (QR=1, runt): NSD closes such a connection; going
+			 * on would let junk messages buy time one at a time */
+			INC(t->st.bad_frames);
+			return -1;
+		}
 		c->out[0] = (uint8_t)(rlen >> 8);
 		c->out[1] = (uint8_t)rlen;
 		c->outlen = 2 + (uint32_t)rlen;
@@ -570,15 +576,19 @@ static void handle(struct xst_dns_tcp *t, unsigned int slot, uint32_t events,
 		goto close;
 	if ((events & EPOLLOUT) && flush(c))
 		goto close;
-	if (events & EPOLLIN) {
+	if ((events & EPOLLIN) && !c->peer_closed) {
 		for (;;) {
 			ssize_t n;
 
 			if (c->inlen == sizeof(c->in))
 				break;	/* full: the pending reply must drain first */
 			n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
-			if (n == 0)
-				goto close_after;
+			if (n == 0) {
+				/* half-closed: what is complete is still answered
+				 * and written out in full before the close */
+				c->peer_closed = 1;
+				break;
+			}
 			if (n < 0) {
 				if (errno == EAGAIN || errno == EINTR)
 					break;
@@ -589,16 +599,14 @@ static void handle(struct xst_dns_tcp *t, unsigned int slot, uint32_t events,
 	}
 	if (serve(t, c, db, now))
 		goto close;
+	if (c->peer_closed && !c->outlen)
+		goto close;	/* every complete query answered and written */
 	/* Wait for writability only while a reply is stuck. */
 	ev.events = c->outlen ? EPOLLOUT : EPOLLIN;
 	ev.data.u64 = TAG(slot, c->gen);
 	epoll_ctl(t->ep, EPOLL_CTL_MOD, c->fd, &ev);
 	return;
 
-close_after:
-	/* Peer half-closed: answer what is complete, then close. */
-	if (!serve(t, c, db, now))
-		flush(c);
 close:
 	INC(t->st.closed);
 	conn_close(t, slot);

@@ -70,7 +70,8 @@ struct xst_dns_tcp_stats {
 	uint64_t idle_closes;		/* nothing received for idle_timeout_ms after an answer */
 	uint64_t write_timeouts;	/* reply not read by the client for idle_timeout_ms */
 	uint64_t closed;		/* closed by the peer, or a socket error */
-	uint64_t bad_frames;		/* a zero length prefix: closed */
+	uint64_t bad_frames;		/* a zero length prefix, or a message that gets no
+					 * answer (QR=1, a runt): closed, as NSD does */
 	uint64_t accept_errors;		/* accept() failed (EMFILE...), or no memory */
 	uint64_t queries;		/* complete messages received */
 	uint64_t answered;		/* replies sent */
