@@ -49,7 +49,7 @@ static inline enum xst_net_verdict xst_ipv4_parse(const uint8_t *frame, uint32_t
 		return XST_NET_MALFORMED;
 	/* The kernel drops a header whose checksum is wrong; so do we (the
 	 * header checksum is never left to offload, unlike UDP's). */
-	if (xst_csum(ip, hlen))
+	if (hlen == XST_IPV4_HLEN ? xst_csum_ipv4hdr(ip) : xst_csum(ip, hlen))
 		return XST_NET_MALFORMED;
 	if (xst_get_be16(ip + 6) & (XST_IPV4_MF | XST_IPV4_OFFMASK))
 		return XST_NET_FRAGMENT;

@@ -46,6 +46,7 @@ struct xst_copypool {
 	int owner;		/* holder id in io */
 	uint32_t frame_shift;
 	uint32_t hand;		/* CLOCK hand of reclaim() */
+	uint32_t reclaims;	/* reclaim() evictions left until the next sweep */
 	size_t stride;		/* bytes per entry */
 	uint64_t *hash;		/* per slot; 0 = empty */
 	uint8_t *entries;
@@ -80,6 +81,14 @@ static void give_back(struct xst_copypool *p, uint32_t fi)
 }
 
 /* A copy is idle again: back on its entry's stack, or to the io if the entry went. */
+/* reclaim() evictions allowed between two sweeps. */
+static uint32_t reclaim_budget(const struct xst_copypool *p)
+{
+	uint32_t n = p->cfg.max_frames / 8;
+
+	return n < 16 ? 16 : n;
+}
+
 static void done(void *arg, uint64_t addr)
 {
 	struct xst_copypool *p = arg;
@@ -128,6 +137,7 @@ int xst_copypool_create(struct xst_copypool **out, struct xst_io *io,
 	if (owner < 0)
 		goto err_free;
 	p->owner = owner;
+	p->reclaims = reclaim_budget(p);
 	*out = p;
 	return 0;
 
@@ -266,6 +276,12 @@ static int reclaim(struct xst_copypool *p, int keep)
 {
 	uint32_t mask = p->cfg.slots - 1, k;
 
+	/* Bounded per sweep period: when the keys asked outnumber the frames
+	 * by far (a long tail, a random-name flood) replacing entries on every
+	 * miss would only churn; a working set that moved still gets in. */
+	if (!p->reclaims)
+		return -ENOSPC;
+
 	for (k = 0; k < 4 * PROBE; k++) {
 		uint32_t slot = p->hand++ & mask;
 		struct entry *e;
@@ -281,10 +297,12 @@ static int reclaim(struct xst_copypool *p, int keep)
 			continue;	/* every copy in flight: nothing to free now */
 		evict(p, slot);
 		p->st.evicted++;
+		p->reclaims--;
 		return 0;
 	}
 	return -ENOSPC;
 }
+
 
 /* A held frame holding frame[0..len), or -ENOSPC. */
 static int make_copy(struct xst_copypool *p, const uint8_t *frame, uint32_t len, uint32_t *fi,
@@ -405,6 +423,7 @@ uint32_t xst_copypool_sweep(struct xst_copypool *p, uint64_t now)
 {
 	uint32_t slot, n = 0;
 
+	p->reclaims = reclaim_budget(p);
 	for (slot = 0; slot < p->cfg.slots; slot++) {
 		if (!p->hash[slot] || now - entry_at(p, slot)->last_used < p->cfg.idle_ns)
 			continue;

@@ -13,8 +13,11 @@
  *                      service builds the reply itself and stores one more
  *                      copy, up to copies_max per entry and max_frames in all
  *   evicted            a new key replaces the least recently used entry of
- *                      its probe window (CLOCK); entries unused for idle_ns
- *                      are dropped by xst_copypool_sweep()
+ *                      its probe window (CLOCK); when the pool is out of
+ *                      frames, one not used lately anywhere gives its
+ *                      frames up (a bounded number per sweep period, so a
+ *                      long tail cannot make it churn); entries unused for
+ *                      idle_ns are dropped by xst_copypool_sweep()
  *   flushed            xst_copypool_flush() drops every entry (a reload made
  *                      them stale): idle copies go back to the io at once,
  *                      busy ones when their send completes; nothing leaks and
@@ -88,7 +91,8 @@ void xst_copypool_untake(struct xst_copypool *p, uint64_t addr);
  * recently used one of the probe window when needed), or one more copy of an
  * existing entry. meta (XST_CP_META_MAX bytes, may be NULL) is stored with a
  * new entry. When the pool holds max_frames, the idle copies of an entry not
- * used since the CLOCK hand last passed are given up first. Returns 0,
+ * used since the CLOCK hand last passed are given up first (at most
+ * max_frames / 8, and at least 16, such replacements between two sweeps). Returns 0,
  * -ENOSPC (the entry has copies_max copies, or no frame could be held even
  * so, or a copy of another length than the entry's),
  * -EMSGSIZE (key or frame too large).
