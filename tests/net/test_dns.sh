@@ -475,7 +475,7 @@ test_crash_detaches() {
 }
 
 # Attached with xdpstormctl first (no service rules: an operator's udp/53
-# pass and tcp/8080 drop): the daemon uses the attachment, steers udp/53
+# pass and tcp/8081 drop): the daemon uses the attachment, steers udp/53
 # while it runs, and leaves the program and every rule as it found them.
 test_attached_by_ctl() {
 	ctl attach --iface "$XST_IF_SRV" >/dev/null || { why "ctl attach failed"; return 1; }
