@@ -53,7 +53,8 @@ struct req_case {
 #define GET_ "GET / HTTP/1.1\r\nHost: a\r\n"
 #define SP10 "          "
 #define SP100 SP10 SP10 SP10 SP10 SP10 SP10 SP10 SP10 SP10 SP10
-#define A100 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define A10 "aaaaaaaaaa"
+#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
 
 static const struct req_case req_cases[] = {
 	/* valid forms */
@@ -724,7 +725,8 @@ START_TEST(test_resp_invalid)
 	n = xst_http_resp_header(b, sizeof(b) - 1, &h, &l);
 	ck_assert_int_gt(n, 0);
 	b[n] = 0;
-	ck_assert_ptr_nonnull(strstr(b, "Content-Range: bytes 0-18446744073709551614/18446744073709551615\r\n"));
+	ck_assert_ptr_nonnull(
+		strstr(b, "Content-Range: bytes 0-18446744073709551614/18446744073709551615\r\n"));
 }
 END_TEST
 

@@ -139,7 +139,7 @@ static int content_length(struct xst_http_req *r, const uint8_t *v, size_t len)
 		if (a == z)
 			return -400;
 		for (n = 0; a < z; a++) {
-			if (!is_digit(v[a]) || n > (UINT64_MAX - 9) / 10)
+			if (!is_digit(v[a]) || n > (UINT64_MAX - (uint64_t)(v[a] - '0')) / 10)
 				return -400;
 			n = n * 10 + (v[a] - '0');
 		}

@@ -10,7 +10,8 @@
  *   - obs-fold (a field line starting with SP or HTAB) is 400, and so is
  *     whitespace between the request line and the first field;
  *   - the request line is method SP target SP version, a run of SP taken
- *     as one and SP before its end ignored (nginx; not HTAB); the target is checked for its characters only (no CTL, SP or DEL;
+ *     as one and SP before its end ignored (nginx; not HTAB); the target
+ *     is checked for its characters only (no CTL, SP or DEL;
  *     bytes >= 0x80 pass, as nginx lets raw UTF-8 through); its form and
  *     its path are the URL layer's business;
  *   - HTTP/1.x with x > 1 is 1.1 (RFC 9110 2.5); HTTP/2.0 and up, and so
@@ -21,6 +22,8 @@
  *     unknown method, 405, where nginx says 400);
  *   - Content-Length repeated with the same value is that value (RFC 9110
  *     8.6; nginx says 400), with another value 400;
+ *   - a header section over the limit is 431 (nginx: 400 "Request Header
+ *     Or Cookie Too Large"), a request line over it 414 (as nginx);
  *   - Transfer-Encoding in a request is 501, decided once the header
  *     section is complete (a malformed field after it is 400 first);
  *   - a repeated If-None-Match, If-Modified-Since, Range or If-Range is
