@@ -11,10 +11,13 @@
  * Sending, all pure functions on a frame buffer the caller owns:
  *   memcpy      xst_http_seg_copy(): the flow's L2, then the prepared frame
  *               from its ethertype on, then xst_tcp_patch()
- *   precopy     a ready copy (no VLAN) patched with xst_tcp_patch() once;
- *               a copy reused for another connection or another send is
- *               patched again with xst_http_seg_repatch(), which takes the
- *               previous flow and sequence fields out of the sums first
+ *   precopy     a ready copy (no VLAN) gets the flow's MACs with
+ *               xst_tcp_flow_l2() and is patched with xst_tcp_patch() once
+ *               (it assumes the prepared zeros); a copy reused for another
+ *               connection or another send is patched again with
+ *               xst_http_seg_repatch(), which takes the previous flow and
+ *               sequence fields out of the sums first (a second
+ *               xst_tcp_patch() would leave both checksums wrong)
  *   any         xst_http_seg_build_any(): any stream offset and length (an
  *               ACK in the middle of a segment, a 206 range, an MSS without
  *               a prepared set), bytes copied and summed in full
