@@ -492,16 +492,16 @@ static int conn_input(struct xst_tcp *t, struct xst_tcp_conn *c, const struct xs
 		}
 		return 0;
 	}
+	if (s->flags & XST_TCP_SYN) {	/* RFC 5961 4.2: whatever its sequence number */
+		xst_tcp_challenge_ack(t, c, now, out);
+		return 0;
+	}
 	if (!acceptable(c, s->seq, seglen, wnd)) {
 		if (s->len && xst_seq_le(s->seq + s->len, c->rcv_nxt))
 			t->stats.dup_segments++;
 		else if (s->len && xst_seq_lt(c->rcv_nxt, s->seq))
 			t->stats.ooo_segments++;
 		xst_tcp_send_ack(t, c, out);
-		return 0;
-	}
-	if (s->flags & XST_TCP_SYN) {	/* RFC 5961 4.2 */
-		xst_tcp_challenge_ack(t, c, now, out);
 		return 0;
 	}
 	if (!(s->flags & XST_TCP_ACK))

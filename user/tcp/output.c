@@ -363,7 +363,8 @@ void xst_tcp_stream_push(struct xst_tcp *t, struct xst_tcp_conn *c, uint64_t n, 
 	if (!can_send_data(c) || c->closing)
 		return;
 	c->snd_end += n;
-	xst_tcp_output(t, c, now, out);
+	if (!c->in_recv)	/* from recv(): input sends once recv() returns */
+		xst_tcp_output(t, c, now, out);
 }
 
 void xst_tcp_stream_close(struct xst_tcp *t, struct xst_tcp_conn *c, uint64_t now, void *out)
@@ -373,7 +374,8 @@ void xst_tcp_stream_close(struct xst_tcp *t, struct xst_tcp_conn *c, uint64_t no
 	c->closing = 1;
 	xst_tcp_set_state(t, c, c->state == XST_TCP_ESTABLISHED ? XST_TCP_FIN_WAIT_1
 								 : XST_TCP_LAST_ACK);
-	xst_tcp_output(t, c, now, out);
+	if (!c->in_recv)	/* a push and a close from recv(): FIN on the last segment */
+		xst_tcp_output(t, c, now, out);
 }
 
 void xst_tcp_abort(struct xst_tcp *t, struct xst_tcp_conn *c, void *out)
