@@ -21,6 +21,7 @@ _Static_assert(sizeof(PLACEHOLDER_DATE) - 1 == XST_HTTP_DATE_LEN, "IMF-fixdate l
 #define STATUSES(X) \
 	X(200, "OK", 0) \
 	X(206, "Partial Content", 0) \
+	X(301, "Moved Permanently", 1) \
 	X(304, "Not Modified", 0) \
 	X(400, "Bad Request", 1) \
 	X(403, "Forbidden", 1) \
@@ -178,6 +179,8 @@ int xst_http_resp_header(char *out, size_t cap, const struct xst_http_resp *h,
 	}
 	if (h->status == 405)
 		field(&o, "Allow: ", "GET, HEAD");
+	if (h->status == 301 && h->location)
+		field(&o, "Location: ", h->location);
 	put(&o, "\r\n", 2);
 
 	if (o.n > cap || o.n > UINT32_MAX || o.n > 0x7fffffff)

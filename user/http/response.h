@@ -6,7 +6,8 @@
  * The fields and their order are nginx's (1.22, checked side by side):
  *   Server, Date, Content-Type, Content-Length, Last-Modified, Connection,
  *   ETag, then Accept-Ranges (200) or Content-Range (206, 416), or Allow
- *   (405). 304 has Server, Date, Last-Modified, Connection, ETag. Error
+ *   (405), or Location (301: a directory's path with its '/'). 304 has
+ *   Server, Date, Last-Modified, Connection, ETag. Error
  *   responses have Content-Type: text/html and the length of their body
  *   (xst_http_error_body()); 416 adds "Content-Range: bytes *|/size". As in
  *   nginx, 206 carries no Accept-Ranges (Content-Range says it) and errors no
@@ -33,7 +34,7 @@
 #define XST_HTTP_CONN_LEN 10	/* strlen("keep-alive") */
 
 struct xst_http_resp {
-	int status;			/* 200, 206, 304, 400, 403, 404, 405, 413, 414, 416,
+	int status;			/* 200, 206, 301, 304, 400, 403, 404, 405, 413, 414, 416,
 					 * 431, 501, 505 */
 	const char *date;		/* XST_HTTP_DATE_LEN bytes (no NUL needed), or NULL
 					 * for a placeholder of that length */
@@ -44,6 +45,7 @@ struct xst_http_resp {
 					 * total in 206's and 416's Content-Range */
 	uint64_t first, last;		/* 206: the inclusive range sent (last < size) */
 	int keep_alive;			/* the Connection variant written first */
+	const char *location;		/* 301: the Location value (a path: "/dir/") */
 };
 
 struct xst_http_resp_layout {
