@@ -597,8 +597,8 @@ static void cleanup_root(void)
 
 	if (!tmp_root[0])
 		return;
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s' 2>/dev/null; rm -rf '%s'", tmp_root,
-		 tmp_root);
+	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s' 2>/dev/null; rm -rf '%s' '%s-sib'",
+		 tmp_root, tmp_root, tmp_root);
 	if (system(cmd))
 		fprintf(stderr, "http_site: could not remove %s\n", tmp_root);
 	tmp_root[0] = 0;
@@ -649,6 +649,22 @@ static void make_tree(void)
 	put_link("link_chain2", "link_chain1");		/* a chain, ends inside */
 	put_link("index.html", "link_chain2");
 	OK(mkfifo(path_of("fifo"), 0644) == 0);
+	put_dir("dir_index");
+	put_dir("dir_index/index.html");		/* an index that is no file */
+	/* a sibling whose name starts with the root's: the prefix check must stop
+	 * at a '/' boundary ("/tmp/x.1-sib" is not inside "/tmp/x.1") */
+	{
+		char sib[128], f[160];
+		int fd;
+
+		snprintf(sib, sizeof(sib), "%s-sib", tmp_root);
+		OK(mkdir(sib, 0755) == 0);
+		snprintf(f, sizeof(f), "%s/f.txt", sib);
+		fd = open(f, O_WRONLY | O_CREAT, 0644);
+		OK(fd >= 0 && write(fd, "sib", 3) == 3);
+		close(fd);
+		put_link(f, "link_prefix");
+	}
 	free(big);
 }
 
@@ -786,6 +802,11 @@ START_TEST(test_site_load)
 	OK(find(s, "/a/b/up/index.html", 404) == NULL);
 	OK(find(s, "/self/", 404) == NULL);
 	OK(find(s, "/fifo", 404) == NULL);
+	OK(find(s, "/link_prefix", 404) == NULL);
+	OK(has_warning(s, "link_prefix'"));
+	find(s, "/dir_index", 301);
+	find(s, "/dir_index/", 403);			/* index.html is a directory */
+	find(s, "/dir_index/index.html", 301);
 	OK(find(s, "/back\\slash", 404) == NULL);
 	OK(has_warning(s, "link_out'") && has_warning(s, "leaves the root"));
 	OK(has_warning(s, "link_out_dir'"));
@@ -802,12 +823,13 @@ START_TEST(test_site_load)
 	 * link_chain2, and through link_dir: index.html b/c.txt */
 	OK(info.objects == 15);
 	OK(xst_http_site_count(s) == 15);
-	/* directories: / a a/b noindex empty_dir .git link_dir link_dir/b */
-	OK(info.directories == 8 && xst_http_site_ndirs(s) == 8);
+	/* directories: / a a/b noindex empty_dir .git link_dir link_dir/b dir_index
+	 * dir_index/index.html */
+	OK(info.directories == 10 && xst_http_site_ndirs(s) == 10);
 	/* skipped: back\slash link_out link_out_dir link_dangling a/b/up self fifo
-	 * link_dir/b/up */
-	OK(info.skipped == 8);
-	OK(xst_http_site_warning(s, 7) && !xst_http_site_warning(s, 8));
+	 * link_dir/b/up link_prefix */
+	OK(info.skipped == 9);
+	OK(xst_http_site_warning(s, 8) && !xst_http_site_warning(s, 9));
 	OK(info.bytes == BIG + 14 * 3 + 11 * 3 + 8 * 3 + 3 + 7 + 2);
 	OK(info.memory > info.bytes && info.memory < info.bytes + 64 * 1024);
 
@@ -878,7 +900,6 @@ START_TEST(test_site_holders)
 	xst_http_site_release(s, 3);
 	xst_http_site_release(s, 0);
 	OK(xst_http_site_in_use(s) == 1);
-	/* a connection may end on... its own worker only; counters are per worker */
 	xst_http_site_release(s, 3);
 	OK(xst_http_site_in_use(s) == 0);
 	xst_http_site_free(s);

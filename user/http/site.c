@@ -605,7 +605,8 @@ int xst_http_site_load_cfg(struct xst_http_site **out, const char *root,
 		goto err_free;
 	}
 	memset(s->holders, 0, s->nr_holders * sizeof(*s->holders));
-	s->info.memory = sizeof(*s) + s->nr_holders * sizeof(*s->holders);
+	s->info.memory = sizeof(*s) + s->nr_holders * sizeof(*s->holders) +
+			 WARN_KEEP * sizeof(*s->warn);
 
 	l->root = realpath(root, NULL);
 	if (!l->root) {
