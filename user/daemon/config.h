@@ -28,6 +28,15 @@ struct xst_dns_config {
 	unsigned int tcp_idle_timeout_ms;
 };
 
+struct xst_http_config {
+	const char *root;			/* --http-root: the site; HTTP is on when given */
+	unsigned int port;
+	unsigned int max_conns;			/* per queue */
+	unsigned int syn_cookies;		/* XST_TCP_COOKIES_* */
+	unsigned int header_timeout_ms;
+	unsigned int idle_timeout_ms;
+};
+
 struct xst_config {
 	const char *iface;
 	unsigned int queues;		/* 0: every RX queue */
@@ -42,6 +51,7 @@ struct xst_config {
 	int check;			/* --check: load the services' data, report, exit */
 	int verbose;
 	struct xst_dns_config dns;
+	struct xst_http_config http;
 };
 
 extern const struct xst_config xst_config_defaults;

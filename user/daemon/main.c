@@ -50,6 +50,13 @@ const struct xst_config xst_config_defaults = {
 		.tcp_query_timeout_ms = 3000,	/* one or two lost segments (RFC 6298) fit; a slow client does not */
 		.tcp_idle_timeout_ms = 10000,
 	},
+	.http = {
+		.port = 80,
+		.max_conns = 16384,
+		.syn_cookies = 0,		/* XST_TCP_COOKIES_AUTO */
+		.header_timeout_ms = 10000,
+		.idle_timeout_ms = 15000,
+	},
 };
 
 /* ---- options ------------------------------------------------------------------ */
@@ -545,7 +552,7 @@ int main(int argc, char **argv)
 
 	err = pick_services(d);
 	if (err == 0) {
-		pr_err("no service to run: give at least one --zone FILE (DNS) (see --help)\n");
+		pr_err("no service to run: give at least one --zone FILE (DNS) or --http-root DIR (HTTP) (see --help)\n");
 		return EXIT_USAGE;
 	}
 	if (err < 0) {

@@ -4,5 +4,6 @@
 
 const struct xst_service *const xst_services[] = {
 	&xst_service_dns,
+	&xst_service_http,
 	NULL,
 };

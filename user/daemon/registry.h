@@ -68,5 +68,7 @@ extern const struct xst_service *const xst_services[];
 
 /* The DNS service (daemon/svc_dns.c). */
 extern const struct xst_service xst_service_dns;
+/* The HTTP service (daemon/svc_http.c). */
+extern const struct xst_service xst_service_http;
 
 #endif /* XST_DAEMON_REGISTRY_H */

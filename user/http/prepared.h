@@ -92,7 +92,7 @@ static inline const struct xst_http_prep_obj *xst_http_prep_of(const struct xst_
 /*
  * The header of a 206 (first..last of o) or, first > last, a 416 response
  * for o, into out[0..cap), with the placeholder date and the Connection
- * variant keep_alive. Returns its length, and *date_off/*conn_off; -ENOSPC
+ * variant keep_alive. Returns its length, and *date_off and *conn_off; -ENOSPC
  * if cap is too small.
  */
 int xst_http_prep_range_header(char *out, size_t cap, const struct xst_http_obj *o,

@@ -369,6 +369,12 @@ static int ack_in(struct xst_tcp *t, struct xst_tcp_conn *c, const struct xst_tc
 			return 1;
 		if (c->closing && c->snd_una == c->snd_end + 1 && fin_acked(t, c, now, out))
 			return 1;
+		/* every byte pushed is acknowledged: the app may start an idle timer */
+		if (c->snd_una >= c->snd_end && c->app_open && t->app.acked) {
+			t->app.acked(t->arg, c, now, out);
+			if (c->state == XST_TCP_CLOSED)
+				return 1;
+		}
 	} else if (!s->len && !(s->flags & XST_TCP_FIN) && c->snd_una < c->snd_max &&
 		   c->snd_wnd == prev_wnd && !c->persist) {
 		dup_ack(t, c, out);

@@ -154,6 +154,9 @@ struct xst_tcp_app {
 			 uint64_t now, void *out);
 	/* the peer sent FIN (after all its data was offered) */
 	void (*peer_fin)(void *app, struct xst_tcp_conn *c, uint64_t now, void *out);
+	/* optional: an ACK covered every byte pushed so far (the stream is idle:
+	 * a keep-alive timeout may start); may call xst_tcp_set_timeout() */
+	void (*acked)(void *app, struct xst_tcp_conn *c, uint64_t now, void *out);
 	/*
 	 * Send ONE segment of stream bytes starting at offset off, at most max
 	 * bytes, with these header fields (xst_tcp_patch). Returns bytes sent
