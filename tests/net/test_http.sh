@@ -26,6 +26,7 @@ ALL_TESTS="
 	test_kernel_traffic
 	test_dns_and_http
 	test_loss
+	test_reorder_dup
 	test_concurrent
 	test_syn_flood
 	test_sighup_reload
@@ -44,6 +45,8 @@ suite_cleanup() {
 	[ -n "$DPID" ] && kill -KILL "$DPID" 2>/dev/null
 	ctl detach --iface "$XST_IF_SRV" >/dev/null 2>&1
 	rm -f "/run/xdpstorm/${XST_IF_SRV:-none}.owner"
+	[ -n "${XST_TB_ID:-}" ] && "$ROOT/tests/http/relay.sh" down >/dev/null 2>&1
+	return 0
 }
 
 net_testbed ht 1
@@ -115,6 +118,7 @@ reset() {
 	ip -n "$XST_NS_SRV" link set dev "$XST_IF_SRV" xdp off 2>/dev/null
 	rm -f "/run/xdpstorm/$XST_IF_SRV.owner"
 	cli nft delete table inet xstloss 2>/dev/null
+	"$ROOT/tests/http/relay.sh" down >/dev/null 2>&1
 	return 0
 }
 
@@ -250,6 +254,36 @@ test_loss() {
 	stop_daemon
 }
 
+# Through a relay of our own (tests/http/relay.sh: a third namespace cli2
+# behind an AF_PACKET bridge in the client namespace) that holds back every
+# 7th frame by one or two frames and sends every 11th twice, both ways.
+test_reorder_dup() {
+	local f tb_env n
+
+	start_daemon || return 1
+	tb_env=$("$ROOT/tests/http/relay.sh" up --log "$TMP/relay.log" --seconds 200 2>"$TMP/relay.err") ||
+		{ why "relay up: $(tail -n1 "$TMP/relay.err")"; return 1; }
+	eval "$tb_env"
+	mkdir -p "$TMP/got"
+	for f in f100000.bin f10000000.bin; do
+		ip netns exec "$XST_NS_CL2" timeout 90 curl -sS --max-time 80 -o "$TMP/got/r-$f" \
+			"http://$XST_IP4_SRV/$f" 2>"$TMP/curl.err" || { why "curl via relay $f: $(head -c 200 "$TMP/curl.err")"; return 1; }
+		cmp -s "$TMP/got/r-$f" "$SITE/$f" || { why "via relay $f: body differs"; return 1; }
+	done
+	ip netns exec "$XST_NS_CL2" timeout 90 curl -sS -g --max-time 80 -o "$TMP/got/r6" \
+		"http://[$XST_IP6_SRV]/f10000000.bin" 2>"$TMP/curl.err" || { why "curl v6 via relay: $(head -c 200 "$TMP/curl.err")"; return 1; }
+	cmp -s "$TMP/got/r6" "$SITE/f10000000.bin" || { why "v6 via relay: body differs"; return 1; }
+	"$ROOT/tests/http/relay.sh" down
+	n=$(sed -n 's/.*reordered \([0-9]*\), duplicated \([0-9]*\),.*/\1 \2/p' "$TMP/relay.log")
+	# shellcheck disable=SC2086 # two numbers
+	set -- $n
+	if ! { [ "${1:-0}" -gt 100 ] && [ "${2:-0}" -gt 100 ]; }; then
+		why "relay did little: $(tail -n1 "$TMP/relay.log")"
+		return 1
+	fi
+	stop_daemon
+}
+
 test_concurrent() {
 	local out
 
@@ -283,13 +317,13 @@ test_syn_flood() {
 }
 
 test_sighup_reload() {
-	local i ok=0
+	local ok=0
 
 	start_daemon || return 1
 	status "$XST_IP4_SRV" /added.txt 404 || return 1
 	echo added >"$SITE/added.txt"
 	kill -HUP "$DPID"
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ "$(cli curl -s "http://$XST_IP4_SRV/added.txt")" = added ] && { ok=1; break; }
 		sleep 0.1
 	done
