@@ -11,14 +11,19 @@ the server holds N established connections at the same moment; then sends
 FILE. Prints "concurrent: K of N ok" (and the first failures) and exits 0
 only if K == N. The whole run is bounded by --timeout (default 60 s).
 """
-import argparse
-import asyncio
 import os
-import resource
 import sys
-import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# This file's name shadows the standard "concurrent" package that asyncio
+# imports: take our directory off the path until asyncio is in.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
+
+sys.path.append(HERE)
 import httpwire  # noqa: E402
 
 

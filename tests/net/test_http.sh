@@ -71,12 +71,12 @@ mk_site() {
 mk_site
 
 start_daemon() {
-	local i
+
 
 	ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" --http-root "$SITE" "$@" \
 		>"$TMP/daemon.log" 2>&1 &
 	DPID=$!
-	for i in $(seq 150); do
+	for _ in $(seq 150); do
 		grep -q ' ready on ' "$TMP/daemon.log" && return 0
 		if ! kill -0 "$DPID" 2>/dev/null; then
 			wait "$DPID" 2>/dev/null
@@ -91,11 +91,11 @@ start_daemon() {
 }
 
 stop_daemon() {
-	local rc i
+	local rc
 
 	[ -n "$DPID" ] || return 0
 	kill -TERM "$DPID"
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		kill -0 "$DPID" 2>/dev/null || break
 		sleep 0.1
 	done
