@@ -71,8 +71,6 @@ mk_site() {
 mk_site
 
 start_daemon() {
-
-
 	ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" --http-root "$SITE" "$@" \
 		>"$TMP/daemon.log" 2>&1 &
 	DPID=$!
