@@ -287,7 +287,10 @@ def multipart_parts(resp):
 
 
 def is_error(status):
-    return status >= 400 and status != 416
+    """Responses whose body is a generated page (it names the server, so its
+    length differs): errors and redirects. Only their status, Content-Type
+    (and Location, Allow) are compared."""
+    return (status >= 400 and status != 416) or status in (301, 302, 307, 308)
 
 
 def compare(ref, got):
@@ -302,6 +305,10 @@ def compare(ref, got):
     # 405 must say which methods are allowed (ACCEPTED "405-allow": nginx doesn't).
     fields = (("content-type", "allow") if ref.status == 405 else ("content-type",)) \
         if is_error(ref.status) else FIELDS
+    if ref.status == 416:
+        # the page's reason phrase is RFC 9110's ("Range Not Satisfiable"),
+        # nginx's older one is longer: compare what a client acts on
+        fields = ("content-type", "content-range")
     ref_mp = multipart_parts(ref) if ref.status == 206 else None
     diffs = []
     for f in fields:
@@ -318,7 +325,7 @@ def compare(ref, got):
         lb = urllib.parse.urlsplit(got.get("location") or "").path
         if la != lb:
             diffs.append("Location path %r, nginx %r" % (lb, la))
-    if not is_error(ref.status):
+    if not is_error(ref.status) and ref.status != 416:
         if ref_mp is not None:
             if multipart_parts(got) != ref_mp:
                 diffs.append("multipart parts differ")
