@@ -4,7 +4,7 @@
 # The xdpstorm demo (`make demo`, after building): a throw-away netns testbed,
 # the steering program attached to the server veth, ping still working, the
 # CLI's status and counters, a blocklist entry taking effect, then (when the
-# daemon is built and tools/demo-dns.sh exists) the DNS demo, then detach and
+# daemon is built and tools/demo-daemon.sh exists) the DNS demo, then detach and
 # teardown. Everything created is removed on exit, also on failure or ^C.
 set -eu
 cd "$(dirname "$0")/.."
@@ -98,16 +98,16 @@ run srv "$CTL" block list --iface "$XST_IF_SRV"
 run srv "$CTL" block del --iface "$XST_IF_SRV" "$XST_IP4_CLI"
 run cli ping -c 1 -W 1 "$XST_IP4_SRV"
 
-if [ -x "$ROOT/build/xdpstorm" ] && [ -e "$ROOT/tools/demo-dns.sh" ]; then
-	section "DNS: the xdpstorm daemon on the steered queue"
+if [ -x "$ROOT/build/xdpstorm" ] && [ -e "$ROOT/tools/demo-daemon.sh" ]; then
+	section "DNS and HTTP: the xdpstorm daemon on the steered queue"
 	export XST_CTL="$CTL"
-	bash "$ROOT/tools/demo-dns.sh"
-	section "status and counters after the DNS demo"
+	bash "$ROOT/tools/demo-daemon.sh"
+	section "status and counters after the DNS and HTTP demo"
 	run srv "$CTL" status --iface "$XST_IF_SRV"
 	run srv "$CTL" stats --iface "$XST_IF_SRV"
 else
-	section "DNS demo skipped"
-	echo "build/xdpstorm or tools/demo-dns.sh not there yet"
+	section "DNS and HTTP demo skipped"
+	echo "build/xdpstorm or tools/demo-daemon.sh not there yet"
 fi
 
 section "detach"

@@ -142,24 +142,27 @@ static void help(FILE *f)
 	size_t n = option_groups(groups);
 
 	fprintf(f,
-"Usage: xdpstorm --iface IF --zone FILE [--zone FILE...] [OPTION...]\n"
-"       xdpstorm --check --zone FILE [--zone FILE...]\n"
+"Usage: xdpstorm --iface IF [--zone FILE...] [--http-root DIR] [OPTION...]\n"
+"       xdpstorm --check [--zone FILE...] [--http-root DIR]\n"
 "\n"
 "A userspace network stack beside the kernel's on a live interface. An XDP\n"
-"program on IF steers the flows of the services given (DNS: UDP/53) to one\n"
-"AF_XDP socket per queue; everything else (ARP, ICMP, ssh, other ports) goes on\n"
-"to the kernel. The DNS service answers as an authoritative server from reply\n"
-"packets prepared once per zone load. Runs in the foreground; logs to stderr.\n"
+"program on IF steers the flows of the services given (DNS: UDP/53; HTTP:\n"
+"TCP/80) to one AF_XDP socket per queue; everything else (ARP, ICMP, ssh, other\n"
+"ports) goes on to the kernel. The DNS service answers as an authoritative\n"
+"server from reply packets prepared once per zone load. The HTTP service serves\n"
+"a static site over its own TCP from responses cut into TCP segments once per\n"
+"site load. Runs in the foreground; logs to stderr.\n"
 "\n");
 	xst_options_print(f, groups, n, &xst_config_defaults);
 	fprintf(f,
-"Start-up: every service's data (the zones) is loaded and compiled before the\n"
-"interface is touched; a zone error prints file:line: reason and exits 1. A\n"
+"Start-up: every service's data (the zones, the site) is loaded and prepared\n"
+"before the interface is touched; a zone error prints file:line: reason, a file\n"
+"of the site that cannot be read its path and the reason, and exits 1. A\n"
 "daemon already serving IF is refused before anything is loaded. If no xdpstorm\n"
 "program is on IF, xdpstorm attaches one and detaches it on exit; an existing\n"
 "attachment is used and left in place (one left by a killed xdpstorm is taken\n"
 "over and detached on exit: /run/xdpstorm/IF.owner). The daemon adds the steer\n"
-"rules of the services it runs (udp/53 for DNS) and puts every rule back as it\n"
+"rules of the services it runs (udp/53, tcp/PORT) and puts every rule back as it\n"
 "was on exit. It follows the interface while it runs: addresses added or\n"
 "removed are served or no longer served at once (logged), and if IF is deleted\n"
 "it stops with exit status 1. One log line containing \"ready\" says that\n"
@@ -168,19 +171,21 @@ static void help(FILE *f)
 "Signals:\n"
 "  SIGHUP           reload every service's data; on any error the old data stays\n"
 "                   and the reason is logged (file:line: reason). Queries are\n"
-"                   never dropped.\n"
+"                   never dropped; HTTP connections in flight finish on the site\n"
+"                   they started with.\n"
 "  SIGTERM, SIGINT  stop: remove the sockets from xsks_map, restore the rules,\n"
 "                   detach the program if xdpstorm attached it, exit 0.\n"
 "  SIGSEGV, SIGABRT and other crashes: the same clean-up of the interface, then\n"
 "                   the signal's default action.\n"
 "\n"
-"Exit status: 0 stopped by a signal; 1 runtime failure (zone, interface, attach,\n"
-"sockets, the interface deleted, a failed detach); 2 usage error.\n"
+"Exit status: 0 stopped by a signal; 1 runtime failure (zone, site, interface,\n"
+"attach, sockets, the interface deleted, a failed detach); 2 usage error.\n"
 "\n"
 "Examples:\n"
 "  xdpstorm --iface eth0 --zone example.com.zone\n"
 "  xdpstorm -i eth0 -z a.zone -z b.zone --queues 2 --cpus 2,3 --mode skb\n"
-"  kill -HUP $(pidof xdpstorm)     # reload zones\n"
+"  xdpstorm --iface eth0 --http-root /srv/www --zone example.com.zone\n"
+"  kill -HUP $(pidof xdpstorm)     # reload zones and site\n"
 "  xdpstormctl stats --iface eth0  # per-queue, per-service counters\n"
 "\n"
 "See xdpstorm(8).\n");
@@ -616,18 +621,33 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	{
-		char names[128] = "";
+		char names[256] = "";
 		size_t off = 0;
 
-		for (int i = 0; i < d->nr_svc && off < sizeof(names); i++)
-			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
-						i ? " " : "", d->svc[i].svc->name);
+		/* each service with the flows it serves: "dns (udp/53, tcp/53 kernel) http (tcp/80)" */
+		for (int i = 0; i < d->nr_svc && off < sizeof(names); i++) {
+			const struct xst_service *sv = d->svc[i].svc;
+			struct xst_svc_rule r[XST_SVC_RULES_MAX];
+			int n = sv->rules ? sv->rules(&d->cfg, r, XST_SVC_RULES_MAX) : 0;
+
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s (", i ? " " : "",
+						sv->name);
+			for (int k = 0; k < n && off < sizeof(names); k++)
+				off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s/%u",
+							k ? ", " : "",
+							r[k].proto == XST_IPPROTO_TCP ? "tcp" : "udp",
+							r[k].port);
+			if (sv->listener && sv->listener(d->svc[i].state) && off < sizeof(names))
+				off += (size_t)snprintf(names + off, sizeof(names) - off,
+							", tcp/53 kernel sockets");
+			if (off < sizeof(names))
+				off += (size_t)snprintf(names + off, sizeof(names) - off, ")");
+		}
 		pr_info("xdpstorm %s ready on '%s': %u queue(s), %s mode, need_wakeup %s, send %s, "
-			"services: %s, tcp %s\n", XST_VERSION, d->cfg.iface, d->cfg.queues,
+			"services: %s\n", XST_VERSION, d->cfg.iface, d->cfg.queues,
 			xst_io_zerocopy(d->io[0]) ? "zero-copy" : "copy",
 			d->cfg.need_wakeup ? "on" : "off",
-			d->cfg.send == XST_SEND_PRECOPY ? "precopy" : "memcpy", names,
-			d->cfg.dns.tcp ? "on" : "off");
+			d->cfg.send == XST_SEND_PRECOPY ? "precopy" : "memcpy", names);
 	}
 
 	/* Signals and netlink in one poll; the timeout also retries a failed

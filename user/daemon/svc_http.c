@@ -23,6 +23,10 @@
 #include "tcp/tcp.h"
 
 #define RETIRED_MAX	16	/* replaced sites still held by connections */
+/* Request bytes buffered per connection: a header section of 8 KiB (nginx's
+ * large_client_header_buffers) and a body of up to 1 KiB to skip (a method
+ * other than GET or HEAD gets 405; a longer body 413). */
+#define RCV_BUF		(8192 + 1024)
 
 struct http_svc {
 	struct xst_rcu_ptr prep;	/* struct xst_http_prepared * */
@@ -48,7 +52,7 @@ static const struct xst_option http_options[] = {
 	  .metavar = "PORT", .help = "TCP port of the HTTP service on the interface's addresses" },
 	{ .kind = XST_OPT_UINT, .name = "max-conns", .off = F(max_conns), .min = 16,
 	  .max = 1048576, .metavar = "N",
-	  .help = "TCP connections per queue (TIME_WAIT included), preallocated: about 9 KiB "
+	  .help = "TCP connections per queue (TIME_WAIT included), preallocated: about 10 KiB "
 		  "each; a SYN that finds the table full is refused with RST" },
 	{ .kind = XST_OPT_ENUM, .name = "syn-cookies", .off = F(syn_cookies), .metavar = "WHEN",
 	  .choices = cookie_choices,
@@ -171,11 +175,17 @@ static int http_worker(struct xst_daemon *d, void *state, struct xst_worker *w, 
 			.half_open_max = hc->max_conns / 4 ? hc->max_conns / 4 : 1,
 			.syn_cookies = (int)hc->syn_cookies,
 			.mss_max = iface_mss(d->cfg.iface),
-			.rcv_buf = 16384,	/* a request header of 8 KiB plus a skipped body */
+			.rcv_buf = RCV_BUF,
 			.header_timeout_ns = (uint64_t)hc->header_timeout_ms * 1000000ull,
 			.idle_timeout_ns = (uint64_t)hc->idle_timeout_ms * 1000000ull,
 			.time_wait_ns = 2 * XST_NS_PER_SEC,
 			.time_wait_max = hc->max_conns / 4 ? hc->max_conns / 4 : 1,
+		},
+		.limits = {
+			.max_uri = 8000,
+			.max_header = 8192,
+			.max_fields = 100,
+			.max_body = RCV_BUF - 8192,
 		},
 	};
 	struct xst_svc_rule rules[XST_SVC_RULES_MAX];
