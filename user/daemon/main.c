@@ -557,7 +557,8 @@ int main(int argc, char **argv)
 
 	err = pick_services(d);
 	if (err == 0) {
-		pr_err("no service to run: give at least one --zone FILE (DNS) or --http-root DIR (HTTP) (see --help)\n");
+		pr_err("no service to run: give at least one --zone FILE (DNS) or --http-root DIR "
+		       "(HTTP) (see --help)\n");
 		return EXIT_USAGE;
 	}
 	if (err < 0) {
