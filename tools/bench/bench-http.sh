@@ -278,7 +278,7 @@ EOF
 xdpstorm_avail() {
 	[ -x "$DAEMON" ] || { echo "${DAEMON#"$ROOT"/} not built"; return 1; }
 	"$DAEMON" --help 2>&1 | grep -q -- '--http-root' ||
-		{ echo "${DAEMON#"$ROOT"/} has no --http-root (no HTTP service in this build)"; return 1; }
+		{ echo "${DAEMON#"$ROOT"/} has no --http-root: no HTTP service in this build"; return 1; }
 }
 xdpstorm_start() {	# SITE DIR SEND [ARG...]
 	local site=$1 dir=$2 send=$3
