@@ -366,6 +366,11 @@ proc_ticks() {	# PID: user + system clock ticks of the process tree (threads inc
 	echo "$sum"
 }
 
+veth_tx() {	# "packets bytes" sent by the server's veth end since it was made
+	ip -n "$XST_NS_SRV" -s link show dev "$XST_IF_SRV" |
+		awk '/^ *TX:/ { getline; print $2, $1; exit }'
+}
+
 cpu_busy() {	# CPU: busy jiffies (user nice system irq softirq steal) since boot
 	awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
@@ -427,12 +432,13 @@ srv_stop() {	# NAME DIR
 # run_load NAME SIZE MODE: one wrk run; appends to RESULTS.
 run_load() {
 	local name=$1 size=$2 mode=$3 bytes raw pid rc=0 row hdr=()
-	local c0 c1 g0 g1 p0 p1
+	local c0 c1 g0 g1 p0 p1 t0 t1
 
 	SEQ=$((SEQ + 1))
 	bytes=$(size_bytes "$size")
 	raw="$RAW/$name-$size-$mode-r$ROUND-$SEQ.txt"
 	[ "$mode" = close ] && hdr=(-H 'Connection: close')
+	t0=$(veth_tx)
 	c0=$(cpu_busy "$BENCH_SRV_CPU"); g0=$(cpu_busy "$BENCH_GEN_CPU"); p0=$(proc_ticks "$SRV_PID")
 	ip netns exec "$XST_NS_CLI" timeout -k 5 $((BENCH_SECONDS + 30)) taskset -c "$BENCH_GEN_CPU" \
 		wrk -t 1 -c "$BENCH_HTTP_CONNS" -d "${BENCH_SECONDS}s" --timeout 5s -s "$WRK_LUA" \
@@ -442,12 +448,14 @@ run_load() {
 	wait "$pid" || rc=$?
 	untrack "$pid"
 	c1=$(cpu_busy "$BENCH_SRV_CPU"); g1=$(cpu_busy "$BENCH_GEN_CPU"); p1=$(proc_ticks "$SRV_PID")
+	t1=$(veth_tx)
 	if [ -n "$SRV_PID" ] && ! kill -0 "$SRV_PID" 2>/dev/null; then
 		rc=99	# the server died under load
 	fi
 	row=$(awk -v srv="$name" -v size="$size" -v fbytes="$bytes" -v mode="$mode" -v round="$ROUND" \
 		-v conns="$BENCH_HTTP_CONNS" -v rc="$rc" -v tck="$(getconf CLK_TCK)" \
-		-v cb=$((c1 - c0)) -v gb=$((g1 - g0)) -v pb=$((p1 - p0)) '
+		-v cb=$((c1 - c0)) -v gb=$((g1 - g0)) -v pb=$((p1 - p0)) \
+		-v txp=$(( ${t1% *} - ${t0% *} )) -v txb=$(( ${t1#* } - ${t0#* } )) '
 		/^XSTWRK / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }; got = 1 }
 		END {
 			dur = got ? v["duration_us"] / 1e6 : 0
@@ -458,19 +466,19 @@ run_load() {
 			gbody = dur > 0 ? good * fbytes * 8 / dur / 1e9 : 0
 			gwire = dur > 0 ? v["bytes"] * 8 / dur / 1e9 : 0
 			us = 1e6 / tck
-			printf "%s,%s,%d,%s,%s,%d,%.3f,%d,%d,%.1f,%.4f,%.4f,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%d,%d,%s\n",
+			printf "%s,%s,%d,%s,%s,%d,%.3f,%d,%d,%.1f,%.4f,%.4f,%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%d,%d,%d,%d,%s\n",
 				srv, size, fbytes, mode, round, conns, dur, req, v["bytes"], rps, gbody, gwire,
 				v["status"], v["connect"], v["read"], v["write"], v["timeout"],
 				cb, gb, pb,
 				(req > 0 ? cb * us / req : 0), (req > 0 ? gb * us / req : 0),
 				(req > 0 ? pb * us / req : 0),
-				v["p50_us"], v["p99_us"], st
+				v["p50_us"], v["p99_us"], txp, txb, st
 		}' "$raw")
 	echo "$row" >>"$RESULTS"
-	log "  $(echo "$row" | awk -F, '{ st = ($26 == "ok") ? "" : (" " $26)
+	log "  $(echo "$row" | awk -F, '{ st = ($28 == "ok") ? "" : (" " $28)
 		e = $13 + $14 + $15 + $16 + $17
-		printf "%-17s %4s %-9s %9.0f req/s %7.3f Gbit/s core %6.2f us/req proc %6.2f us/req errors %d%s",
-		$1, $2, $4, $10, $11, $21, $23, e, st }')"
+		printf "%-17s %4s %-9s %9.0f req/s %7.3f Gbit/s core %6.2f us/req proc %6.2f us/req tx %5.0f B/frame errors %d%s",
+		$1, $2, $4, $10, $11, $21, $23, ($26 > 0 ? $27 / $26 : 0), e, st }')"
 	[ "$rc" -eq 0 ] || sed 's/^/    /' "$raw" | tail -n 5 >&2
 }
 
@@ -530,7 +538,7 @@ serve() {
 
 # ---- main ---------------------------------------------------------------------
 START=$(date +%s)
-echo "server,size,file_bytes,mode,round,conns,duration_s,requests,wire_bytes,rps,gbps_body,gbps_wire,non2xx,err_connect,err_read,err_write,err_timeout,srv_core_jiffies,gen_core_jiffies,proc_ticks,srv_core_us_per_req,gen_core_us_per_req,proc_us_per_req,p50_us,p99_us,status" >"$RESULTS"
+echo "server,size,file_bytes,mode,round,conns,duration_s,requests,wire_bytes,rps,gbps_body,gbps_wire,non2xx,err_connect,err_read,err_write,err_timeout,srv_core_jiffies,gen_core_jiffies,proc_ticks,srv_core_us_per_req,gen_core_us_per_req,proc_us_per_req,p50_us,p99_us,srv_tx_packets,srv_tx_bytes,status" >"$RESULTS"
 echo "server,status,ready_s,check,note,round" >"$SERVERS_CSV"
 {
 	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"

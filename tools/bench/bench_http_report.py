@@ -102,6 +102,12 @@ class Data:
         for k in ('rps', 'gbps_body', 'gbps_wire', 'srv_core_us_per_req', 'gen_core_us_per_req',
                   'proc_us_per_req', 'p50_us', 'p99_us'):
             out[k] = statistics.median(float(r[k] or 0) for r in ok)
+        tck = float(self.meta.get('clk_tck', '100') or 100)
+        for k, col in (('srv_busy', 'srv_core_jiffies'), ('gen_busy', 'gen_core_jiffies')):
+            out[k] = statistics.median(float(r[col] or 0) / tck / float(r['duration_s'])
+                                       if float(r['duration_s'] or 0) > 0 else 0 for r in ok)
+        txp = sum(int(r.get('srv_tx_packets') or 0) for r in ok)
+        out['tx_frame'] = sum(int(r.get('srv_tx_bytes') or 0) for r in ok) / txp if txp else 0
         out['non2xx'] = sum(int(r['non2xx'] or 0) for r in ok)
         out['sockerr'] = sum(int(r[k] or 0) for r in ok
                              for k in ('err_connect', 'err_read', 'err_write', 'err_timeout'))
@@ -321,6 +327,16 @@ def report(data, png_name):
     w('  requests. "process" is the server processes\' own user + system time per')
     w('  request (`/proc/PID/stat`, threads and children included); for the kernel-socket')
     w('  servers it includes their TCP send path, for xdpstorm its whole stack.')
+    w('- "server / client core busy" is the share of each core\'s time that was busy')
+    w('  during the run: a server at 100% is CPU-bound; a client core near 100% means')
+    w('  wrk (and the kernel work it carries) may be the limit, not the server.')
+    w('- "server TX B/frame" is the server veth\'s sent bytes over its sent frames during')
+    w('  the run. The kernel-socket servers hand veth GSO frames of up to 64 KB that are')
+    w('  never cut into MTU-sized packets on the way to the client (veth passes them')
+    w('  whole), while an AF_XDP server sends every MSS-sized segment as its own frame:')
+    w('  for large files that is many times the per-frame work, a property of this')
+    w('  testbed that a physical NIC (where the kernel\'s GSO/TSO frames are cut into')
+    w('  MTU-sized packets too) does not share.')
     w('- The matrix runs %s round(s); each round starts every server afresh, in an order' %
       m.get('rounds', '1'))
     w('  rotated by one server per round. Figures are medians over rounds; "spread" is')
@@ -337,15 +353,18 @@ def report(data, png_name):
             w('### %s, %s' % (human(b), MODES.get(md, md)))
             w('')
             w('| server | req/s | vs nginx | Gbit/s | vs nginx | core us/req | vs nginx |'
-              ' process us/req | p50 / p99 latency (ms) | non-2xx | socket errors | spread |')
-            w('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+              ' process us/req | server / client core busy | server TX B/frame |'
+              ' p50 / p99 latency (ms) | non-2xx | socket errors | spread |')
+            w('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
             for s, c in rows:
-                w('| %s | %s | %s | %.3f | %s | %.2f | %s | %.2f | %.2f / %.2f | %d | %d | %s |' % (
+                w('| %s | %s | %s | %.3f | %s | %.2f | %s | %.2f | %.0f%% / %.0f%% | %.0f | %.2f / %.2f |'
+                  ' %d | %d | %s |' % (
                     LABELS.get(s, s), krps(c['rps']), ratio(c['rps'], n and n['rps']),
                     c['gbps_body'], ratio(c['gbps_body'], n and n['gbps_body']),
                     c['srv_core_us_per_req'],
                     ratio(c['srv_core_us_per_req'], n and n['srv_core_us_per_req']),
-                    c['proc_us_per_req'], c['p50_us'] / 1000, c['p99_us'] / 1000,
+                    c['proc_us_per_req'], 100 * c['srv_busy'], 100 * c['gen_busy'], c['tx_frame'],
+                    c['p50_us'] / 1000, c['p99_us'] / 1000,
                     c['non2xx'], c['sockerr'],
                     '%.0f%%' % (100 * c['spread']) if c['n'] > 1 else '-'))
             w('')
