@@ -35,7 +35,8 @@
 # Variables (defaults in brackets):
 #   BENCH_SECONDS        wrk duration of each cell [4]
 #   BENCH_ROUNDS         rounds over all servers [2]
-#   BENCH_HTTP_SERVERS   [xdpstorm-memcpy xdpstorm-precopy nginx h2o]
+#   BENCH_HTTP_SERVERS   [xdpstorm-memcpy xdpstorm-precopy nginx h2o]; also
+#                        nginx-nosendfile (sendfile off) for A/B runs
 #   BENCH_HTTP_SIZES     file sizes, bytes with an optional k or m suffix
 #                        (binary units) [1k 16k 64k 1m]
 #   BENCH_HTTP_MODES     keepalive and/or close [keepalive close]
@@ -196,7 +197,11 @@ url() {	# FILE
 srv_nginx_avail() {
 	command -v nginx >/dev/null || { echo "nginx not installed (make deps)"; return 1; }
 }
-srv_nginx_start() {
+srv_nginx_start() { nginx_start "$1" "$2" on; }
+# sendfile off (reads into a buffer, writes it): not in the default set, for A/B runs
+srv_nginx_nosendfile_avail() { srv_nginx_avail; }
+srv_nginx_nosendfile_start() { nginx_start "$1" "$2" off; }
+nginx_start() {	# SITE DIR SENDFILE(on|off)
 	local mask
 
 	# worker_cpu_affinity takes a bit mask, highest cpu first
@@ -220,7 +225,7 @@ events {
 }
 http {
 	access_log off;
-	sendfile on;
+	sendfile $3;
 	tcp_nopush on;
 	tcp_nodelay on;
 	open_file_cache max=1000 inactive=60s;

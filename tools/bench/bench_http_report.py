@@ -26,6 +26,7 @@ LABELS = {
     'xdpstorm-memcpy': 'xdpstorm, --send memcpy',
     'xdpstorm-precopy': 'xdpstorm, --send precopy',
     'nginx': 'nginx 1.22 (sendfile)',
+    'nginx-nosendfile': 'nginx 1.22, sendfile off',
     'h2o': 'h2o 2.2',
 }
 MODES = {'keepalive': 'keep-alive', 'close': 'one request per connection'}
