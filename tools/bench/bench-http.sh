@@ -44,7 +44,7 @@
 #   BENCH_HTTP_PORT      TCP port every server listens on [80]
 #   BENCH_SRV_CPU / BENCH_GEN_CPU  [1 / 0]
 #   BENCH_DOCS           where BENCHMARKS.md and bench-http.png go [docs];
-#                        empty: no report
+#                        empty: $O/bench/http-report.md and $O/bench/bench-http.png
 #   O                    build directory [build]
 set -eu
 cd "$(dirname "$0")/../.."
@@ -595,10 +595,17 @@ done
 echo "elapsed_s=$(( $(date +%s) - START ))" >>"$META"
 log "load runs done in $(( $(date +%s) - START )) s"
 
+# The report, and the targets reached or not on stderr (to the log too).
 if [ -n "$BENCH_DOCS" ]; then
 	mkdir -p "$ROOT/$BENCH_DOCS"
-	"$PY" "$ROOT/tools/bench/bench_http_report.py" --dir "$OUT" \
-		--md "$ROOT/$BENCH_DOCS/BENCHMARKS.md" --png "$ROOT/$BENCH_DOCS/bench-http.png"
-	log "wrote the HTTP section of $BENCH_DOCS/BENCHMARKS.md and $BENCH_DOCS/bench-http.png"
+	md=$ROOT/$BENCH_DOCS/BENCHMARKS.md
+	png=$ROOT/$BENCH_DOCS/bench-http.png
+else
+	md=$OUT/http-report.md
+	png=$OUT/bench-http.png
+	rm -f "$md"
 fi
+"$PY" "$ROOT/tools/bench/bench_http_report.py" --dir "$OUT" --md "$md" --png "$png" \
+	--print-targets | tee -a "$LOG" >&2
+log "wrote the HTTP section of ${md#"$ROOT"/} and ${png#"$ROOT"/}"
 log "raw results in $OUT (http-results.csv, http-servers.csv, http-meta.txt, raw-http/)"

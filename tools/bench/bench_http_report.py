@@ -328,6 +328,10 @@ def report(data, png_name):
     w('  requests. "process" is the server processes\' own user + system time per')
     w('  request (`/proc/PID/stat`, threads and children included); for the kernel-socket')
     w('  servers it includes their TCP send path, for xdpstorm its whole stack.')
+    w('  Both counts are sampled by the clock tick (%s Hz), so one cell is noisy by' %
+      m.get('clk_tck', '100'))
+    w('  10-20%; a longer BENCH_SECONDS narrows it. A server that polls without')
+    w('  sleeping would show its whole core busy, whatever its load.')
     w('- "server / client core busy" is the share of each core\'s time that was busy')
     w('  during the run: a server at 100% is CPU-bound; a client core near 100% means')
     w('  wrk (and the kernel work it carries) may be the limit, not the server.')
@@ -414,6 +418,8 @@ def main():
     p.add_argument('--dir', required=True)
     p.add_argument('--md', required=True)
     p.add_argument('--png', required=True)
+    p.add_argument('--print-targets', action='store_true',
+                   help='also print the targets, reached or not, on stdout')
     a = p.parse_args()
     data = Data(a.dir)
     if not data.servers:
@@ -430,6 +436,11 @@ def main():
     with open(a.md + '.tmp', 'w') as f:
         f.write(splice(old, section))
     os.replace(a.md + '.tmp', a.md)
+    if a.print_targets:
+        for what, req, got, ok in targets(data):
+            print('%-13s %s: %s (required %s)' % (
+                'NOT MEASURED' if ok is None else ('reached' if ok else 'NOT REACHED'),
+                what, got, req))
     return 0
 
 
