@@ -77,7 +77,7 @@ CTL         := $(O)/xdpstormctl
 DAEMON      := $(if $(wildcard user/daemon/main.c),$(O)/xdpstorm)
 
 .PHONY: all deps test test-unit test-bpf test-net test-dns-diff test-fuzz fuzz demo bench bench-dns \
-	bench-steer install clean help check-layers fmt
+	bench-http bench-steer install clean help check-layers fmt
 .DEFAULT_GOAL := all
 
 all: $(BPF_OBJS) $(SKELS) $(CTL) $(DAEMON) $(TOOLS)
@@ -96,6 +96,7 @@ help:
 	@echo '  demo         deps, all, then the demo on a throw-away netns testbed'
 	@echo '  bench        deps, all, then every benchmark (writes docs/BENCHMARKS.md)'
 	@echo '  bench-dns    DNS benchmark against NSD and Knot (socket and XDP)'
+	@echo '  bench-http   HTTP benchmark against nginx and h2o (wrk; HTTP section of docs/BENCHMARKS.md)'
 	@echo '  install      binaries to $$(DESTDIR)$$(PREFIX)/sbin, man pages to share/man'
 	@echo '  check-layers fail on an #include that crosses the layering rules'
 	@echo '  fmt          clang-format every C source in place'
@@ -203,7 +204,7 @@ demo: deps
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(MAKE) --no-print-directory bench-steer bench-dns
+	$(Q)$(MAKE) --no-print-directory bench-steer bench-dns bench-http
 
 bench-steer: $(O)/tests/bpf_tests
 	$(Q)XST_BENCH=1 $(O)/tests/bpf_tests
@@ -217,6 +218,10 @@ $(O)/bench/%.bpf.o: tools/bench/%.bpf.c
 # BENCH_SECONDS, BENCH_SIZES, BENCH_RATES, BENCH_SERVERS: see tools/bench/bench-dns.sh
 bench-dns: all $(O)/bench/dns_echo.bpf.o
 	$(Q)O=$(O) tools/bench/bench-dns.sh
+
+# BENCH_SECONDS, BENCH_ROUNDS, BENCH_HTTP_SIZES, BENCH_HTTP_SERVERS: see tools/bench/bench-http.sh
+bench-http: all
+	$(Q)O=$(O) tools/bench/bench-http.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8

@@ -420,6 +420,24 @@ def report(data, png_name):
     return '\n'.join(L)
 
 
+# Sections other reports own (bench_http_report.py's, between its markers):
+# kept, after this report, when the file is rewritten.
+KEPT = (('<!-- http-begin -->', '<!-- http-end -->'),)
+
+
+def kept_sections(md):
+    if not os.path.exists(md):
+        return ''
+    with open(md) as f:
+        old = f.read()
+    out = ''
+    for begin, end in KEPT:
+        b, e = old.find(begin), old.find(end)
+        if b >= 0 and e > b:
+            out += '\n' + old[b:e + len(end)] + '\n'
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--dir', required=True)
@@ -433,6 +451,7 @@ def main():
     plot(data, a.png + '.tmp.png')
     os.replace(a.png + '.tmp.png', a.png)
     text = report(data, os.path.relpath(a.png, os.path.dirname(os.path.abspath(a.md))))
+    text += kept_sections(a.md)
     with open(a.md + '.tmp', 'w') as f:
         f.write(text)
     os.replace(a.md + '.tmp', a.md)
