@@ -177,6 +177,9 @@ static int http_worker(struct xst_daemon *d, void *state, struct xst_worker *w, 
 			.time_wait_ns = 2 * XST_NS_PER_SEC,
 			.time_wait_max = hc->max_conns / 4 ? hc->max_conns / 4 : 1,
 		},
+		.send = (enum xst_send_mode)d->cfg.send,
+		.io = w->cfg.io,
+		.pool = { .max_frames = xst_daemon_held_share(d) },
 	};
 	struct xst_svc_rule rules[XST_SVC_RULES_MAX];
 	int n, err;
@@ -264,4 +267,5 @@ const struct xst_service xst_service_http = {
 	.worker = http_worker,
 	.reload = http_reload,
 	.destroy = http_destroy,
+	.holds_frames = 1,
 };
