@@ -468,8 +468,8 @@ int main(int argc, char **argv)
 	       o.count ? secs * 1e9 / (double)o.count : 0.0);
 	ret = sink.frames == o.count ? 0 : 1;
 out:
+	xst_dns_udp_destroy(dns);	/* before the worker: its timer is on the wheel */
 	xst_worker_destroy(w);
-	xst_dns_udp_destroy(dns);
 	xst_io_destroy(io);
 	free(qs);
 	xst_dns_db_destroy(db);

@@ -32,6 +32,7 @@ ALL_TESTS="
 	test_sighup_reload
 	test_bad_root
 	test_nginx_diff
+	test_precopy
 "
 
 SUITE=http
@@ -227,13 +228,21 @@ test_kernel_traffic() {
 	stop_daemon
 }
 
+# Both send modes: in precopy the two services share the io's held frames.
 test_dns_and_http() {
-	start_daemon --zone "$ROOT/tests/dns/zones/example.test.zone" || return 1
-	fetch "$XST_IP4_SRV" f100000.bin || return 1
-	[ "$(cli dig +short +time=1 +tries=2 @"$XST_IP4_SRV" mail.example.test A)" = 192.0.2.25 ] ||
-		{ why "no DNS answer beside HTTP"; return 1; }
-	fetch "[$XST_IP6_SRV]" f1441.bin || return 1
-	stop_daemon
+	local send
+
+	for send in memcpy precopy; do
+		start_daemon --send "$send" --zone "$ROOT/tests/dns/zones/example.test.zone" || return 1
+		fetch "$XST_IP4_SRV" f100000.bin || return 1
+		[ "$(cli dig +short +time=1 +tries=2 @"$XST_IP4_SRV" mail.example.test A)" = 192.0.2.25 ] ||
+			{ why "no DNS answer beside HTTP ($send)"; return 1; }
+		fetch "[$XST_IP6_SRV]" f1441.bin || return 1
+		fetch "$XST_IP4_SRV" f100000.bin || return 1
+		[ "$(cli dig +short +time=1 +tries=2 @"$XST_IP4_SRV" mail.example.test A)" = 192.0.2.25 ] ||
+			{ why "no second DNS answer beside HTTP ($send)"; return 1; }
+		stop_daemon || return 1
+	done
 }
 
 # 1% random loss in each direction, in the client namespace.
@@ -339,6 +348,80 @@ test_bad_root() {
 	grep -q "$TMP/none" "$TMP/bad.log" || { why "error does not name the root: $(tail -n1 "$TMP/bad.log")"; return 1; }
 	ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV" | grep -q 'prog/xdp' && { why "left attached"; return 1; }
 	return 0
+}
+
+# hstat NAME: an HTTP counter (precopy_hits) summed over the queues of `xdpstormctl stats --json`
+hstat() {
+	ctl stats --iface "$XST_IF_SRV" --json | "$PY" -c '
+import json, sys
+d, f = json.load(sys.stdin), sys.argv[1]
+print(sum(q.get("services", {}).get("http", {}).get("counters", {}).get(f, 0) for q in d["queues"]))' "$1"
+}
+
+# --send precopy: segments sent from ready copies. Every size but the
+# largest (whose 7,000 segments a family outnumber the pool's frames) over
+# IPv4 and IPv6, keep-alive (one curl) and Connection: close, twice: the
+# second time from the copies the first stored, so hits outnumber misses.
+# Then every size, a SIGHUP that changes a file (its new bytes, never a copy
+# of the old), and the large ones through 1% loss each way (retransmissions
+# from copies too); every body byte-compared.
+test_precopy() {
+	local urls="" s hits misses small=""
+
+	start_daemon --send precopy || return 1
+	grep -q 'send precopy' "$TMP/daemon.log" || { why "precopy not reported"; return 1; }
+	for s in $SIZES; do
+		[ "$s" -lt 1000000 ] && small="$small $s"
+	done
+	mkdir -p "$TMP/pka"
+	for _ in 1 2; do
+		for s in $small; do
+			fetch "$XST_IP4_SRV" "f$s.bin" || return 1
+			fetch "[$XST_IP6_SRV]" "f$s.bin" -H 'Connection: close' || return 1
+		done
+		urls=""
+		for s in $small; do
+			urls="$urls http://[$XST_IP6_SRV]/f$s.bin -o $TMP/pka/f$s.bin"
+		done
+		# shellcheck disable=SC2086
+		cli timeout 60 curl -sS -g --max-time 50 $urls 2>"$TMP/pka.err" || { why "curl keep-alive v6: $(grep -m1 curl: "$TMP/pka.err")"; return 1; }
+		for s in $small; do
+			cmp -s "$TMP/pka/f$s.bin" "$SITE/f$s.bin" || { why "keep-alive v6 f$s.bin differs"; return 1; }
+		done
+	done
+	sleep 1.5	# the stats thread publishes the counters once a second
+	hits=$(hstat precopy_hits)
+	misses=$(hstat precopy_misses)
+	[ "${hits:-0}" -gt "${misses:-0}" ] || { why "precopy hits $hits, misses $misses: copies not reused"; return 1; }
+	downloads "$XST_IP4_SRV" || return 1
+	downloads "[$XST_IP6_SRV]" -H 'Connection: close' || return 1
+	sleep 1.5
+	hits=$(hstat precopy_hits)
+	# a reload with f1461.bin changed (same size): its new bytes, never a copy of the old
+	head -c 1461 /dev/urandom >"$SITE/f1461.bin"
+	kill -HUP "$DPID"
+	for _ in $(seq 50); do
+		grep -q 'reloaded site' "$TMP/daemon.log" && break
+		sleep 0.1
+	done
+	grep -q 'reloaded site' "$TMP/daemon.log" || { why "no reload logged"; return 1; }
+	fetch "$XST_IP4_SRV" f1461.bin || return 1
+	fetch "[$XST_IP6_SRV]" f1461.bin -H 'Connection: close' || return 1
+	cli nft -f - <<-'NFT' || { why "nft loss rules"; return 1; }
+	table inet xstloss {
+		chain in { type filter hook input priority 0; meta l4proto tcp numgen random mod 100 0 drop; }
+		chain out { type filter hook output priority 0; meta l4proto tcp numgen random mod 100 0 drop; }
+	}
+	NFT
+	for s in 100000 10000000; do
+		fetch "$XST_IP4_SRV" "f$s.bin" || return 1
+		fetch "[$XST_IP6_SRV]" "f$s.bin" -H 'Connection: close' || return 1
+	done
+	downloads "$XST_IP4_SRV" -H 'Connection: close' || return 1
+	cli nft delete table inet xstloss
+	sleep 1.5
+	[ "$(hstat precopy_hits)" -gt "$hits" ] || { why "no precopy hits after the reload"; return 1; }
+	stop_daemon
 }
 
 # The same requests to nginx (in the server namespace, kernel TCP, port 8088)

@@ -116,8 +116,8 @@ static void census_ok(struct harness *h)
 static void down(struct harness *h)
 {
 	census_ok(h);
+	xst_dns_udp_destroy(h->dns);	/* before the worker: its timer is on the wheel */
 	xst_worker_destroy(h->w);
-	xst_dns_udp_destroy(h->dns);
 	xst_io_destroy(h->io);
 	xst_dns_db_destroy(xst_rcu_deref(&h->db));
 }

@@ -6,6 +6,18 @@
 #include <stdio.h>
 
 #include "core/log.h"
+#include "daemon/registry.h"
+
+uint32_t xst_daemon_held_share(const struct xst_daemon *d)
+{
+	uint32_t n = 0;
+	int i;
+
+	for (i = 0; i < d->nr_svc; i++)
+		if (d->svc[i].svc->holds_frames)
+			n++;
+	return n ? d->io_cfg.max_held / n : d->io_cfg.max_held;
+}
 
 void xst_daemon_fatal(struct xst_daemon *d, const char *fmt, ...)
 {

@@ -78,6 +78,13 @@ struct xst_daemon {
 void xst_daemon_fatal(struct xst_daemon *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The held frames (io_cfg.max_held) one copy pool of a queue may keep: an
+ * equal share for each enabled service that holds frames (DNS and HTTP on
+ * one worker share the io's budget; neither can starve the other).
+ */
+uint32_t xst_daemon_held_share(const struct xst_daemon *d);
+
 /* The signal the main thread waits for besides SIGTERM/SIGINT/SIGHUP. */
 #define XST_SIG_FATAL	SIGUSR2
 

@@ -453,18 +453,21 @@ static int teardown(struct xst_daemon *d)
 			d->svc[i].svc->stop(d, d->svc[i].state);
 	xst_hostwatch_destroy(d->hw);
 	d->hw = NULL;
+	/* The services' per-worker state (copy pools) before the io it holds
+	 * frames of, and before the workers: their timers (TCP connections, a
+	 * pool's sweep) are cancelled on the worker's wheel. The workers have
+	 * stopped (joined). */
+	for (i = 0; i < d->nr_svc; i++) {
+		if (d->svc[i].svc->destroy && d->svc[i].state)
+			d->svc[i].svc->destroy(d, d->svc[i].state);
+		d->svc[i].state = NULL;
+	}
 	for (q = 0; q < d->cfg.queues; q++) {
 		xst_worker_destroy(d->w[q]);
 		d->w[q] = NULL;
 	}
 	xst_host_destroy(xst_rcu_deref(&d->host));	/* no reader left */
 	xst_rcu_ptr_init(&d->host, NULL);
-	/* The services' per-worker state (copy pools) before the io it holds frames of. */
-	for (i = 0; i < d->nr_svc; i++) {
-		if (d->svc[i].svc->destroy && d->svc[i].state)
-			d->svc[i].svc->destroy(d, d->svc[i].state);
-		d->svc[i].state = NULL;
-	}
 	for (q = 0; q < d->cfg.queues; q++) {
 		xst_io_destroy(d->io[q]);
 		d->io[q] = NULL;

@@ -61,6 +61,9 @@ struct xst_service {
 	/* Exit: stop threads and close sockets (workers already stopped), then free. */
 	void (*stop)(struct xst_daemon *d, void *state);
 	void (*destroy)(struct xst_daemon *d, void *state);
+	/* --send precopy: its workers keep a copy pool of held frames; the
+	 * io's max_held is shared out between such services (xst_daemon_held_share). */
+	int holds_frames;
 };
 
 /* Every service the daemon knows, NULL-terminated. */

@@ -232,6 +232,7 @@ static int dns_worker(struct xst_daemon *d, void *state, struct xst_worker *w, u
 		.send = (enum xst_send_mode)d->cfg.send,
 		.ahead = (enum xst_ahead_mode)d->cfg.dns.lookahead,
 		.io = w->cfg.io,
+		.pool = { .max_frames = xst_daemon_held_share(d) },
 	};
 	struct xst_svc_rule rules[XST_SVC_RULES_MAX];
 	int n, err;
@@ -365,4 +366,5 @@ const struct xst_service xst_service_dns = {
 	.daemon_block = dns_tcp_block,
 	.stop = dns_stop,
 	.destroy = dns_destroy,
+	.holds_frames = 1,
 };

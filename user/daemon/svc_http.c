@@ -187,6 +187,9 @@ static int http_worker(struct xst_daemon *d, void *state, struct xst_worker *w, 
 			.max_fields = 100,
 			.max_body = RCV_BUF - 8192,
 		},
+		.send = (enum xst_send_mode)d->cfg.send,
+		.io = w->cfg.io,
+		.pool = { .max_frames = xst_daemon_held_share(d) },
 	};
 	struct xst_svc_rule rules[XST_SVC_RULES_MAX];
 	int n, err;
@@ -274,4 +277,5 @@ const struct xst_service xst_service_http = {
 	.worker = http_worker,
 	.reload = http_reload,
 	.destroy = http_destroy,
+	.holds_frames = 1,
 };

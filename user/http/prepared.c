@@ -3,11 +3,15 @@
 #include "http/prepared.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define HDR_MAX		2048	/* a header of ours: status line, ~10 fields, a path */
+
+/* Generations built so far (load time only: the main thread, or tests). */
+static _Atomic uint64_t next_serial;
 
 static const int err_status[XST_HTTP_E_MAX] = {
 	[XST_HTTP_E400] = 400, [XST_HTTP_E404] = 404, [XST_HTTP_E405] = 405,
@@ -120,6 +124,7 @@ int xst_http_prepared_build(struct xst_http_prepared **out, struct xst_http_site
 		return -ENOMEM;
 	}
 	p->site = site;
+	p->serial = atomic_fetch_add(&next_serial, 1) + 1;
 	xst_http_arena_init(&p->arena, 0);
 	for (e = 0; e < XST_HTTP_E_MAX && !err; e++)
 		for (head = 0; head < 2 && !err; head++)

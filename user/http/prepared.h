@@ -66,6 +66,11 @@ struct xst_http_prepared {
 	struct xst_http_prep_resp err[XST_HTTP_E_MAX][2];	/* [GET, HEAD] */
 	uint64_t nr_segments;		/* prepared frames, all responses and families */
 	uint64_t nr_responses;
+	/* Unique per build in this process, never 0: tells generations apart
+	 * where an address cannot (a freed generation's memory may hold a
+	 * later one, so a pointer into it may come back meaning another
+	 * response). Precopy keys carry it. */
+	uint64_t serial;
 };
 
 /*

@@ -44,6 +44,7 @@ struct xst_dns_udp {
 	uint64_t ahead_serial;		/* ... that ahead_on was decided for */
 	struct xst_copypool *pool;	/* precopy only */
 	struct xst_timer sweep;
+	struct xst_timer_wheel *timers;	/* the sweep's (the worker's), once armed */
 	int ahead_on;			/* lookahead for db */
 	struct xst_dns_udp_stats st;
 };
@@ -125,6 +126,10 @@ void xst_dns_udp_destroy(struct xst_dns_udp *d)
 {
 	if (!d)
 		return;
+	/* Out of the worker's wheel (still there: services go first) before
+	 * the memory the timer lives in. */
+	if (xst_timer_armed(&d->sweep))
+		xst_timer_cancel(d->timers, &d->sweep);
 	xst_copypool_destroy(d->pool);
 	free(d);
 }
@@ -156,8 +161,10 @@ static void dns_begin(void *state, uint64_t now, struct xst_tx *tx)
 			xst_copypool_flush(d->pool);
 		d->pool_serial = serial;
 	}
-	if (!xst_timer_armed(&d->sweep))
+	if (!xst_timer_armed(&d->sweep)) {
+		d->timers = tx->timers;
 		xst_timer_arm(tx->timers, &d->sweep, now + SWEEP_NS);
+	}
 	d->st.pool = *xst_copypool_stats(d->pool);
 }
 

@@ -34,11 +34,6 @@
 
 #define XST_DNS_PORT		53
 
-enum xst_send_mode {
-	XST_SEND_MEMCPY,	/* build the reply over the received frame */
-	XST_SEND_PRECOPY,	/* send ready copies held in the copy pool */
-};
-
 enum xst_ahead_mode {
 	XST_AHEAD_AUTO,		/* when xst_dns_db_ahead() says the zones are large */
 	XST_AHEAD_ON,
@@ -67,6 +62,7 @@ struct xst_dns_udp;
 
 /* Per-worker state. 0 or -errno; *out only on success. */
 int xst_dns_udp_create(struct xst_dns_udp **out, const struct xst_dns_udp_cfg *cfg);
+/* Before the worker it was added to: the sweep timer leaves the worker's wheel. */
 void xst_dns_udp_destroy(struct xst_dns_udp *d);
 
 /* The service's ops for xst_worker_add_service(), state: a struct xst_dns_udp. */

@@ -17,8 +17,19 @@
 #include "http/url.h"
 #include "net/tcp.h"
 #include "svc/tx.h"
+#include "xdpstorm/steer_abi.h"
 
 #define PATH_MAX_BYTES	4096	/* a normalised path longer than this is 414 */
+
+/* Copy pool defaults (precopy). A copy is busy only from its send until the
+ * completion (no retransmit buffers: a retransmission is another send), so
+ * a batch's worth of copies per segment serves the connections sending it
+ * at once. Slots: twice the frames the pool may hold, at least POOL_SLOTS. */
+#define POOL_SLOTS	4096
+#define POOL_SLOTS_MAX	(1u << 20)
+#define POOL_COPIES	XST_BATCH
+#define POOL_IDLE_NS	(10 * XST_NS_PER_SEC)	/* an entry unused this long goes */
+#define SWEEP_NS	XST_NS_PER_SEC
 #define RANGE_HDR_MAX	512
 
 static const char conn_keep[XST_HTTP_CONN_LEN] = "keep-alive";
@@ -51,6 +62,11 @@ struct xst_http_serve {
 	struct xst_http_serve_cfg cfg;
 	struct xst_tcp *tcp;
 	struct xst_http_prepared *cur;	/* this iteration's generation (RCU) */
+	uint64_t now;			/* this iteration's clock */
+	struct xst_copypool *pool;	/* precopy only */
+	uint64_t pool_serial;		/* generation current when the pool was last flushed */
+	struct xst_timer_wheel *timers;
+	struct xst_timer sweep;
 	struct xst_http_date_patch date;
 	uint64_t next_date;		/* worker clock: when the Date changes */
 	struct hconn *conns;
@@ -72,14 +88,14 @@ static const struct xst_svc_counter counters[] = {
 	C("status_304", status_304),
 	C("status_4xx", status_4xx),
 	C("status_5xx", status_5xx),
-	C("head", head),
 	C("bad_requests", bad_requests),
 	C("segs_prepared", segs_prepared),
 	C("segs_built", segs_built),
+	C("precopy_hits", precopy_hits),
+	C("precopy_misses", precopy_misses),
 	C("payload_bytes", payload_bytes),
 	C("xmit_nobufs", xmit_nobufs),
 	C("no_conn_state", no_conn_state),
-	C("dropped_not_tcp", dropped_not_tcp),
 	C("tcp_malformed", tcp.malformed),
 	C("tcp_syn", tcp.syn),
 	C("tcp_syn_cookies_sent", tcp.syn_cookies_sent),
@@ -107,6 +123,10 @@ static const struct xst_svc_counter counters[] = {
 	C("tcp_time_wait_now", tcp.time_wait_now),
 };
 #undef C
+/* "head" and "dropped_not_tcp" are counted but not named: the list is full
+ * (and the steering gives this service TCP only). */
+_Static_assert(sizeof(counters) / sizeof(counters[0]) <= XST_QSTATS_CTR_MAX,
+	       "the stats map has room for every counter");
 
 static void count_status(struct xst_http_serve *s, int status)
 {
@@ -388,18 +408,76 @@ static void hs_acked(void *app, struct xst_tcp_conn *c, uint64_t now, void *out)
 		kick_later(s, h);
 }
 
-/* The Connection value inside segment [rel, rel + n) of a close response. */
-static void patch_conn(uint8_t *ip, int v6, uint64_t rel, uint32_t n, uint32_t conn_off)
+/*
+ * The Connection value inside the segment [rel, rel + n) whose IP header is
+ * at ip: the close variant or the keep-alive one, from whatever the frame
+ * holds (a prepared frame's copy holds keep-alive, a ready copy either).
+ */
+static void set_conn(uint8_t *ip, int v6, uint64_t rel, uint32_t n, uint32_t conn_off,
+		     int close)
 {
+	const uint8_t *want = (const uint8_t *)(close ? conn_close : conn_keep);
 	uint64_t a = conn_off > rel ? conn_off : rel;
 	uint64_t b = conn_off + XST_HTTP_CONN_LEN, e = rel + n;
+	uint8_t *p;
 
 	if (b > e)
 		b = e;
 	if (a >= b)
 		return;
-	xst_http_seg_patch_payload(ip, v6, (uint32_t)(a - rel), (const uint8_t *)conn_keep + (a - conn_off),
-				   (const uint8_t *)conn_close + (a - conn_off), (uint32_t)(b - a));
+	p = ip + (v6 ? XST_IPV6_HLEN : XST_IPV4_HLEN) + XST_TCP_HLEN + (a - rel);
+	if (!memcmp(p, want + (a - conn_off), b - a))
+		return;
+	xst_http_seg_patch_payload(ip, v6, (uint32_t)(a - rel), p, want + (a - conn_off),
+				   (uint32_t)(b - a));
+}
+
+/* ---- precopy ------------------------------------------------------------------- */
+
+/* key: generation serial (8), prepared response (8), segment index (4), family (1) */
+#define KEY_LEN		21
+
+struct key {
+	uint64_t hash;
+	uint8_t b[KEY_LEN];
+};
+
+static void make_key(struct key *k, const struct hconn *h, const struct xst_http_prep_resp *rp,
+		     const struct xst_http_seg *sg, int v6)
+{
+	uint64_t ptr = (uint64_t)(uintptr_t)rp, serial = h->prep->serial, mix;
+	uint32_t idx = (uint32_t)(sg - rp->segs[v6].seg);
+
+	memcpy(k->b, &serial, 8);
+	memcpy(k->b + 8, &ptr, 8);
+	memcpy(k->b + 16, &idx, 4);
+	k->b[20] = (uint8_t)v6;
+	mix = (ptr ^ serial * 0x9e3779b97f4a7c15ull) + ((uint64_t)idx << 1 | (uint64_t)v6);
+	mix = (mix ^ mix >> 31) * 0xff51afd7ed558ccdull;
+	k->hash = mix ^ mix >> 29;
+}
+
+/*
+ * Send copy cp of prepared segment sg (response r) on connection c: what
+ * xst_http_seg_copy() and the Date/Connection patches of the memcpy path
+ * would have written, written over what the copy's last send left. 0, or
+ * -ENOSPC when the TX queue refused it (the copy is back in the pool).
+ */
+static int send_copy(struct xst_http_serve *s, const struct xst_copy *cp, const struct resp *r,
+		     const struct xst_http_seg *sg, const struct xst_tcp_conn *c, uint32_t seq,
+		     uint32_t ack, uint16_t win, uint8_t fin, struct xst_tx *tx)
+{
+	struct xst_io_buf b = { .addr = cp->addr, .data = cp->data, .len = cp->len };
+	uint8_t *ip = cp->data + XST_ETH_HLEN;
+	int v6 = c->flow.v6;
+
+	xst_tcp_flow_l2(cp->data, &c->flow);	/* no VLAN: the ethertype stays */
+	xst_http_seg_repatch(ip, sg, &c->flow, seq, ack, win, fin);
+	if (sg->off < r->rp->st.hlen) {
+		xst_http_date_patch_apply(ip, sg, v6, r->rp->date_off, &s->date);
+		set_conn(ip, v6, sg->off, sg->len, r->rp->conn_off, r->close);
+	}
+	return xst_tx_send(tx, &b);
 }
 
 static uint32_t hs_xmit(void *app, struct xst_tcp_conn *c, uint64_t off, uint32_t max,
@@ -413,10 +491,11 @@ static uint32_t hs_xmit(void *app, struct xst_tcp_conn *c, uint64_t off, uint32_
 	struct xst_http_seg cur;
 	struct xst_io_buf b;
 	struct resp *r;
+	struct key k;
 	uint64_t rel, rem;
 	uint32_t n, flen, date_off;
 	uint8_t fin;
-	int v6 = c->flow.v6;
+	int v6 = c->flow.v6, keyed = 0;
 
 	pop_acked(h, c->snd_una);
 	r = find_resp(h, off);
@@ -425,15 +504,34 @@ static uint32_t hs_xmit(void *app, struct xst_tcp_conn *c, uint64_t off, uint32_
 	rel = off - r->start;
 	rem = r->len - rel;
 	st = r->rp ? &r->rp->st : &h->rst;
-	if (xst_tx_alloc(tx, &b)) {
-		s->st.xmit_nobufs++;
-		kick_later(s, h);
-		return 0;
-	}
 	if (r->rp && r->rp->segs[v6].mss <= c->mss) {
 		sg = xst_http_segs_at(&r->rp->segs[v6], rel);
 		if (sg && (sg->off != rel || sg->len > max))
 			sg = NULL;
+	}
+	/* precopy: a prepared segment to a flow without VLAN tags (a copy is
+	 * laid out as the prepared frame) */
+	if (sg && s->pool && !c->flow.nr_vlans) {
+		struct xst_copy cp;
+
+		make_key(&k, h, r->rp, sg, v6);
+		if (!xst_copypool_take(s->pool, k.hash, k.b, KEY_LEN, s->now, &cp)) {
+			n = sg->len;
+			fin = (flags & XST_TCP_FIN) && n == max ? XST_TCP_FIN : 0;
+			s->st.precopy_hits++;
+			s->st.segs_prepared++;
+			if (send_copy(s, &cp, r, sg, c, seq, ack, win, fin, tx))
+				return 0;
+			s->st.payload_bytes += n;
+			return n;
+		}
+		s->st.precopy_misses++;
+		keyed = 1;
+	}
+	if (xst_tx_alloc(tx, &b)) {
+		s->st.xmit_nobufs++;
+		kick_later(s, h);
+		return 0;
 	}
 	if (sg) {
 		n = sg->len;
@@ -459,9 +557,12 @@ static uint32_t hs_xmit(void *app, struct xst_tcp_conn *c, uint64_t off, uint32_
 		date_off = r->rp ? r->rp->date_off : h->rdate_off;
 		xst_http_date_patch_apply(ip, &cur, v6, date_off, &s->date);
 		if (r->close && r->rp)
-			patch_conn(ip, v6, rel, n, r->rp->conn_off);
+			set_conn(ip, v6, rel, n, r->rp->conn_off, 1);
 	}
 	b.len = flen;
+	/* a copy for the next time (failure only means no copy: the pool is full) */
+	if (keyed)
+		xst_copypool_store(s->pool, k.hash, k.b, KEY_LEN, b.data, flen, NULL, s->now);
 	if (xst_tx_send(tx, &b))
 		return 0;
 	s->st.payload_bytes += n;
@@ -558,17 +659,51 @@ static void refresh_date(struct xst_http_serve *s, uint64_t now)
 	struct timespec ts;
 	char d[30];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	if (s->cfg.realtime)
+		s->cfg.realtime(&ts);
+	else
+		clock_gettime(CLOCK_REALTIME, &ts);
 	xst_http_date((int64_t)ts.tv_sec, d);
 	xst_http_date_patch_init(&s->date, (const uint8_t *)XST_HTTP_PREP_DATE, (const uint8_t *)d);
 	s->next_date = now + (uint64_t)(XST_NS_PER_SEC - ts.tv_nsec);
+}
+
+static void sweep(struct xst_timer *t, uint64_t now, void *ctx)
+{
+	struct xst_http_serve *s =
+		(struct xst_http_serve *)((char *)t - offsetof(struct xst_http_serve, sweep));
+
+	(void)ctx;
+	xst_copypool_sweep(s->pool, now);
+	xst_timer_arm(s->timers, t, now + SWEEP_NS);
+}
+
+/*
+ * A new generation is current: its copies start from an empty pool. Those
+ * of the older ones could only age out (their keys carry their serials, so
+ * none is ever sent for this one); connections still on an older
+ * generation store copies of it again as they go.
+ */
+static void pool_begin(struct xst_http_serve *s, uint64_t now)
+{
+	if (s->cur && s->cur->serial != s->pool_serial) {
+		if (s->pool_serial)
+			xst_copypool_flush(s->pool);
+		s->pool_serial = s->cur->serial;
+	}
+	if (!xst_timer_armed(&s->sweep))
+		xst_timer_arm(s->timers, &s->sweep, now + SWEEP_NS);
+	s->st.pool = *xst_copypool_stats(s->pool);
 }
 
 static void hs_begin(void *state, uint64_t now, struct xst_tx *tx)
 {
 	struct xst_http_serve *s = state;
 
+	s->now = now;
 	s->cur = xst_rcu_deref(s->cfg.prep);
+	if (s->pool)
+		pool_begin(s, now);
 	if (now >= s->next_date)
 		refresh_date(s, now);
 	if (s->nr_kick)
@@ -605,6 +740,25 @@ const struct xst_svc_ops xst_http_serve_ops = {
 
 /* ---- life ------------------------------------------------------------------------ */
 
+static int pool_create(struct xst_http_serve *s)
+{
+	struct xst_copypool_cfg pc = s->cfg.pool;
+
+	if (!pc.max_frames)
+		pc.max_frames = xst_io_cfg(s->cfg.io)->max_held;
+	if (!pc.slots) {
+		pc.slots = POOL_SLOTS;
+		while (pc.slots < POOL_SLOTS_MAX && pc.slots / 2 < pc.max_frames)
+			pc.slots *= 2;
+	}
+	if (!pc.copies_max)
+		pc.copies_max = POOL_COPIES;
+	if (!pc.idle_ns)
+		pc.idle_ns = POOL_IDLE_NS;
+	pc.key_max = KEY_LEN;
+	return xst_copypool_create(&s->pool, s->cfg.io, &pc);
+}
+
 int xst_http_serve_create(struct xst_http_serve **out, const struct xst_http_serve_cfg *cfg,
 			  struct xst_timer_wheel *timers, uint64_t now)
 {
@@ -613,12 +767,15 @@ int xst_http_serve_create(struct xst_http_serve **out, const struct xst_http_ser
 	uint32_t i;
 	int err;
 
-	if (!cfg->prep || !cfg->tcp.max_conns)
+	if (!cfg->prep || !cfg->tcp.max_conns || (cfg->send == XST_SEND_PRECOPY && !cfg->io))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->cfg = *cfg;
+	s->timers = timers;
+	s->now = now;
+	xst_timer_init(&s->sweep, sweep);
 	if (!s->cfg.limits.max_header)
 		s->cfg.limits = def;
 	s->nr_conns = cfg->tcp.max_conns;
@@ -633,12 +790,18 @@ int xst_http_serve_create(struct xst_http_serve **out, const struct xst_http_ser
 	s->free_head = 1;
 	s->cur = xst_rcu_deref(cfg->prep);
 	refresh_date(s, now);
+	if (cfg->send == XST_SEND_PRECOPY) {
+		err = pool_create(s);
+		if (err)
+			goto fail;
+	}
 	err = xst_tcp_create(&s->tcp, &s->cfg.tcp, &tcp_app, s, timers, now);
 	if (err)
 		goto fail;
 	*out = s;
 	return 0;
 fail:
+	xst_copypool_destroy(s->pool);
 	free(s->kick);
 	free(s->conns);
 	free(s);
@@ -650,6 +813,9 @@ void xst_http_serve_destroy(struct xst_http_serve *s)
 	if (!s)
 		return;
 	xst_tcp_destroy(s->tcp);	/* closed() for every connection: their sites released */
+	if (xst_timer_armed(&s->sweep))
+		xst_timer_cancel(s->timers, &s->sweep);
+	xst_copypool_destroy(s->pool);
 	free(s->kick);
 	free(s->conns);
 	free(s);

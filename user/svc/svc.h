@@ -41,6 +41,12 @@ enum xst_verdict {
 	XST_VERDICT_MAX
 };
 
+/* --send: how a service sends its prepared replies (DNS and HTTP alike). */
+enum xst_send_mode {
+	XST_SEND_MEMCPY,	/* copy the prepared bytes into the frame to send */
+	XST_SEND_PRECOPY,	/* send ready copies held in the copy pool (svc/copypool.h) */
+};
+
 /* One received frame with its parsed layers. */
 struct xst_frame {
 	struct xst_io_buf buf;	/* as received; REPLY sets buf.len to the reply's length */

@@ -236,7 +236,10 @@ int xst_tcp_create(struct xst_tcp **out, const struct xst_tcp_cfg *cfg,
 		t->conns[i - 1].next = t->free_head;
 		t->free_head = i;
 	}
-	if (getrandom(t->key, sizeof(t->key), 0) != sizeof(t->key)) {
+	if (cfg->key[0] | cfg->key[1]) {
+		t->key[0] = cfg->key[0];
+		t->key[1] = cfg->key[1];
+	} else if (getrandom(t->key, sizeof(t->key), 0) != sizeof(t->key)) {
 		err = -EIO;
 		goto err_rbuf;
 	}

@@ -80,6 +80,9 @@ struct xst_tcp_cfg {
 	uint32_t max_retrans;		/* RTOs in a row before RST; 0: 8 */
 	uint32_t syn_retrans;		/* SYN-ACK retransmissions; 0: 3 */
 	uint32_t challenge_acks_per_sec; /* RFC 5961 rate limit; 0: 1000 */
+	uint64_t key[2];		/* SipHash key (ISS, cookies, table hash); 0, 0: random.
+					 * Tests set one: two instances fed the same segments at
+					 * the same times then send the same bytes. */
 };
 
 struct xst_tcp;
