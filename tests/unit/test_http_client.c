@@ -11,6 +11,8 @@
  * HTTP responses. Bodies are compared with the files byte for byte. The
  * worker's clock is the test's: RTOs and timeouts fire when it is advanced.
  * Every UMEM frame stays accounted for (xst_io_census) after every step.
+ * (test_http_serve.c, from the precopy work, compares the two send modes
+ * frame for frame; this file is the client's view in the default mode.)
  */
 #include <check.h>
 #include <dirent.h>
@@ -1487,9 +1489,9 @@ START_TEST(daemon_hooks)
 }
 END_TEST
 
-Suite *http_serve_suite(void)
+Suite *http_client_suite(void)
 {
-	Suite *s = suite_create("http_serve");
+	Suite *s = suite_create("http_client");
 	TCase *tc = tcase_create("serve");
 
 	tcase_add_unchecked_fixture(tc, site_setup, site_teardown);
