@@ -236,23 +236,6 @@ static int http_reload(struct xst_daemon *d, void *state)
 	return 0;
 }
 
-/*
- * The workers have stopped but are not freed yet: each one's TCP cancels its
- * connections' timers on that worker's wheel (struct xst_worker embeds it),
- * so the per-worker state goes now, not in destroy (after the workers).
- */
-static void http_stop(struct xst_daemon *d, void *state)
-{
-	struct http_svc *s = state;
-	unsigned int q;
-
-	(void)d;
-	for (q = 0; q < XST_MAX_QUEUES; q++) {
-		xst_http_serve_destroy(s->srv[q]);	/* releases every connection's site */
-		s->srv[q] = NULL;
-	}
-}
-
 static void http_destroy(struct xst_daemon *d, void *state)
 {
 	struct http_svc *s = state;
@@ -262,8 +245,8 @@ static void http_destroy(struct xst_daemon *d, void *state)
 	(void)d;
 	if (!s)
 		return;
-	for (q = 0; q < XST_MAX_QUEUES; q++)	/* only if stop() did not run */
-		xst_http_serve_destroy(s->srv[q]);
+	for (q = 0; q < XST_MAX_QUEUES; q++)
+		xst_http_serve_destroy(s->srv[q]);	/* releases every connection's site */
 	for (i = 0; i < RETIRED_MAX; i++)
 		xst_http_prepared_free(s->retired[i]);
 	xst_http_prepared_free(xst_rcu_deref(&s->prep));
@@ -280,6 +263,5 @@ const struct xst_service xst_service_http = {
 	.report = http_report,
 	.worker = http_worker,
 	.reload = http_reload,
-	.stop = http_stop,
 	.destroy = http_destroy,
 };
