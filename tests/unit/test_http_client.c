@@ -1425,10 +1425,12 @@ START_TEST(conn_flood)
 END_TEST
 
 /*
- * The daemon's own hooks (daemon/svc_http.c), in teardown()'s order: load,
- * worker, a connection with a response in flight (timers armed), a reload
- * (SIGHUP) under it, then stop, the worker freed, destroy. ASan catches a
- * timer cancelled on the freed worker's wheel.
+ * The daemon's own hooks (daemon/svc_http.c), in teardown()'s order as of
+ * glue 13d5b82: load, worker, a connection with a response in flight
+ * (timers armed), a reload (SIGHUP) under it, then stop, destroy, and only
+ * then the worker freed: the service's TCP cancels its connections' timers
+ * on the worker's wheel (the order before, workers first, was a heap
+ * use-after-free at exit with connections open; ASan catches it here).
  */
 START_TEST(daemon_hooks)
 {
@@ -1480,8 +1482,8 @@ START_TEST(daemon_hooks)
 
 	if (xst_service_http.stop)
 		xst_service_http.stop(&d, state);
-	xst_worker_destroy(h->w);
 	xst_service_http.destroy(&d, state);	/* the retired site too */
+	xst_worker_destroy(h->w);
 	xst_io_destroy(h->io);
 	cli_fini(&c);
 	cli_fini(&c2);
