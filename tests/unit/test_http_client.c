@@ -589,8 +589,9 @@ static void cli_connect(struct client *c)
 	step(c->h);
 	cli_absorb(c);
 	ck_assert_msg(c->synack, "no SYN-ACK");
-	if (c->h->srv)	/* our harness's mss_max (the daemon's comes from the MTU) */
-		ck_assert_uint_eq(c->srv_mss, 1460);
+	if (c->h->srv)	/* our harness's mss_max (the daemon's comes from the MTU), less
+			 * IPv6's longer header */
+		ck_assert_uint_eq(c->srv_mss, c->v6 ? 1440 : 1460);
 	step(c->h);
 	cli_absorb(c);
 	ck_assert(!c->rst);
@@ -1099,6 +1100,65 @@ START_TEST(pipelined_many)
 }
 END_TEST
 
+/* Requests beyond the response queue's room and the client's FIN in one
+ * segment (a half-close after a pipelined burst): every request is answered
+ * in order, then the server's FIN. */
+START_TEST(pipelined_many_fin)
+{
+	struct harness *h = up();
+	struct client c;
+	struct resp r;
+	char req[1400];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 20; i++)
+		n += (size_t)sprintf(req + n, "GET /s%zu.bin HTTP/1.1\r\nHost: t\r\n\r\n",
+				     sizes[i % 5]);
+	cli_init(&c, h, 0, 40176);
+	cli_connect(&c);
+	cli_send(&c, XST_TCP_ACK | XST_TCP_PSH | XST_TCP_FIN, req, (uint32_t)n);
+	cli_run(&c);
+	for (i = 0; i < 20; i++) {
+		next_resp(&c, &r, 0);
+		ck_assert_int_eq(r.status, 200);
+		body_is_file(&r, sizes[i % 5], 0, sizes[i % 5], 0);
+	}
+	stream_done(&c);
+	ck_assert_msg(c.fin, "no FIN after the half-closed client's requests");
+	cli_fini(&c);
+	down(h);
+}
+END_TEST
+
+/* A client that takes nothing more (a zero window it never opens, and no
+ * ACK of the probes) is reset once no new data was acknowledged for the
+ * idle timeout (60 s in this harness), not kept for ever. */
+START_TEST(send_timeout)
+{
+	struct harness *h = up();
+	struct client c;
+	int i;
+
+	cli_init(&c, h, _i, 40190);
+	cli_connect(&c);
+	c.win = 0;
+	cli_req(&c, "GET /s100000.bin HTTP/1.1\r\nHost: t\r\n\r\n");
+	c.no_ack = 1;
+	for (i = 0; i < 70 && !c.rst; i++) {
+		step_dt(h, XST_NS_PER_SEC);
+		cli_absorb(&c);
+	}
+	ck_assert_msg(c.rst, "no RST for a client that takes nothing");
+	ck_assert_uint_ge(i, 55);	/* not before the timeout */
+	ck_assert_uint_eq(stats(h)->tcp.timeouts_send, 1);
+	step(h);
+	ck_assert_uint_eq(stats(h)->tcp.conns, 0);
+	cli_fini(&c);
+	down(h);
+}
+END_TEST
+
 START_TEST(connection_close)
 {
 	struct harness *h = up();
@@ -1511,6 +1571,8 @@ Suite *http_client_suite(void)
 	tcase_add_loop_test(tc, keep_alive_two, 0, 2);
 	tcase_add_loop_test(tc, pipelined, 0, 2);
 	tcase_add_test(tc, pipelined_many);
+	tcase_add_test(tc, pipelined_many_fin);
+	tcase_add_loop_test(tc, send_timeout, 0, 2);
 	tcase_add_loop_test(tc, connection_close, 0, 2);
 	tcase_add_loop_test(tc, http10, 0, 2);
 	tcase_add_loop_test(tc, split_request, 0, 2);

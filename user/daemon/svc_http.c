@@ -64,7 +64,9 @@ static const struct xst_option http_options[] = {
 		  "its start or of its first byte (a slow client is reset)" },
 	{ .kind = XST_OPT_MS, .name = "http-idle-timeout", .off = F(idle_timeout_ms),
 	  .min = 100, .max = 3600000, .metavar = "TIME",
-	  .help = "a keep-alive connection with nothing in flight is reset after this time" },
+	  .help = "a keep-alive connection with nothing in flight is reset after this time, and "
+		  "so is one whose client acknowledges no new data of a response for this long "
+		  "(a zero window held, a reader gone)" },
 	{ .kind = XST_OPT_END },
 };
 

@@ -51,6 +51,7 @@ struct hconn {
 	uint8_t head, n;		/* the response queue */
 	uint8_t closing;		/* no more requests: FIN after the queue */
 	uint8_t kick;			/* on the kick list */
+	uint8_t peer_fin;		/* the peer sent FIN: close once its requests are answered */
 	uint8_t range_busy;		/* rst holds a queued range response */
 	struct resp q[XST_HTTP_PIPELINE];
 	struct xst_http_stream rst;	/* the range response: rhdr + a slice of the object */
@@ -111,7 +112,7 @@ static const struct xst_svc_counter counters[] = {
 	C("tcp_dup_acks", tcp.dup_acks),
 	C("tcp_ooo_segments", tcp.ooo_segments),
 	C("tcp_zero_window_probes", tcp.zero_window_probes),
-	C("tcp_time_wait_evicted", tcp.time_wait_evicted),
+	C("tcp_timeouts_send", tcp.timeouts_send),
 	C("tcp_table_full", tcp.table_full),
 	C("tcp_timeouts_header", tcp.timeouts_header),
 	C("tcp_timeouts_idle", tcp.timeouts_idle),
@@ -369,9 +370,14 @@ static uint32_t hs_recv(void *app, struct xst_tcp_conn *c, const uint8_t *data, 
 		added += answer(s, h, &req, end + added, req.close);
 		used += (uint32_t)rc;
 	}
+	/* the peer has finished: what is left is an incomplete request (or
+	 * nothing), unless the queue is full and more requests wait */
+	if (h->peer_fin && !h->closing && (used == len || h->n < XST_HTTP_PIPELINE))
+		h->closing = 1;
 	if (added) {
-		/* a response in flight: TCP's retransmissions bound it, not a timeout */
-		xst_tcp_set_timeout(s->tcp, c, XST_TCP_TIMEOUT_NONE, now);
+		/* a response in flight: the peer must keep taking it (a send
+		 * timeout moved on by every ACK of new data) */
+		xst_tcp_set_timeout(s->tcp, c, XST_TCP_TIMEOUT_SEND, now);
 		xst_tcp_stream_push(s->tcp, c, added, now, out);
 	} else if (used < len && c->deadline_kind == XST_TCP_TIMEOUT_IDLE) {
 		/* a new request has begun: it must be complete within the header timeout */
@@ -387,8 +393,11 @@ static void hs_peer_fin(void *app, struct xst_tcp_conn *c, uint64_t now, void *o
 	struct xst_http_serve *s = app;
 	struct hconn *h = c->app;
 
-	/* the queued responses still go, then our FIN (a half-closed client reads them) */
-	if (!h->closing) {
+	/* the queued responses still go, then our FIN (a half-closed client
+	 * reads them); requests still buffered because the queue was full are
+	 * answered first (hs_acked() offers them again) */
+	h->peer_fin = 1;
+	if (!h->closing && (!c->rcv_len || h->n < XST_HTTP_PIPELINE)) {
 		h->closing = 1;
 		xst_tcp_stream_close(s->tcp, c, now, out);
 	}
@@ -404,8 +413,12 @@ static void hs_acked(void *app, struct xst_tcp_conn *c, uint64_t now, void *out)
 	if (h->n || h->closing)
 		return;
 	xst_tcp_set_timeout(s->tcp, c, XST_TCP_TIMEOUT_IDLE, now);
-	if (c->rcv_len)		/* requests waited for room in the queue */
+	if (c->rcv_len) {	/* requests waited for room in the queue */
 		kick_later(s, h);
+	} else if (h->peer_fin) {
+		h->closing = 1;
+		xst_tcp_stream_close(s->tcp, c, now, out);
+	}
 }
 
 /*
@@ -520,8 +533,10 @@ static uint32_t hs_xmit(void *app, struct xst_tcp_conn *c, uint64_t off, uint32_
 			fin = (flags & XST_TCP_FIN) && n == max ? XST_TCP_FIN : 0;
 			s->st.precopy_hits++;
 			s->st.segs_prepared++;
-			if (send_copy(s, &cp, r, sg, c, seq, ack, win, fin, tx))
+			if (send_copy(s, &cp, r, sg, c, seq, ack, win, fin, tx)) {
+				kick_later(s, h);	/* TX queue full: try again next iteration */
 				return 0;
+			}
 			s->st.payload_bytes += n;
 			return n;
 		}
@@ -563,8 +578,10 @@ static uint32_t hs_xmit(void *app, struct xst_tcp_conn *c, uint64_t off, uint32_
 	/* a copy for the next time (failure only means no copy: the pool is full) */
 	if (keyed)
 		xst_copypool_store(s->pool, k.hash, k.b, KEY_LEN, b.data, flen, NULL, s->now);
-	if (xst_tx_send(tx, &b))
+	if (xst_tx_send(tx, &b)) {
+		kick_later(s, h);	/* TX queue full: try again next iteration */
 		return 0;
+	}
 	s->st.payload_bytes += n;
 	return n;
 }

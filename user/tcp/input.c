@@ -42,11 +42,11 @@ static void reset_no_conn(struct xst_tcp *t, const uint8_t *frame, const struct 
 			    XST_TCP_RST | XST_TCP_ACK, 0, NULL, 0, out);
 }
 
-static uint16_t use_mss(const struct xst_tcp *t, const struct xst_tcp_seg *s)
+static uint16_t use_mss(const struct xst_tcp *t, const struct xst_tcp_seg *s, int v6)
 {
 	uint32_t m = s->mss ? s->mss : XST_TCP_MSS_DEFAULT;
 
-	m = min32(m, t->cfg.mss_max);
+	m = min32(m, xst_tcp_mss_max(t, v6));
 	return (uint16_t)(m < XST_TCP_MSS_FLOOR ? XST_TCP_MSS_FLOOR : m);
 }
 
@@ -74,7 +74,7 @@ static void syn_in(struct xst_tcp *t, const uint8_t *frame, const struct xst_pkt
 		   const struct xst_tcp_seg *s, const struct xst_tcp_key *k, uint32_t h, uint64_t now,
 		   void *out)
 {
-	uint16_t mss = use_mss(t, s);
+	uint16_t mss = use_mss(t, s, p->l3_proto == XST_ETH_P_IPV6);
 	struct xst_tcp_conn *c;
 
 	t->stats.syn++;
@@ -163,7 +163,7 @@ static int cookie_ack(struct xst_tcp *t, const uint8_t *frame, const struct xst_
 		reset_no_conn(t, frame, p, s, out);
 		return 0;
 	}
-	mss = min32(mss, t->cfg.mss_max);
+	mss = min32(mss, xst_tcp_mss_max(t, p->l3_proto == XST_ETH_P_IPV6));
 	conn_init(t, c, frame, p, mss, ws);
 	xst_tcp_set_state(t, c, XST_TCP_SYN_RCVD);
 	c->from_cookie = 1;
@@ -286,6 +286,8 @@ static void new_ack(struct xst_tcp *t, struct xst_tcp_conn *c, uint64_t ack_off,
 	c->snd_una = ack_off;
 	if (c->snd_nxt < c->snd_una)
 		c->snd_nxt = c->snd_una;
+	if (c->deadline_kind == XST_TCP_TIMEOUT_SEND)	/* the peer takes data: not stuck */
+		xst_timer_arm(t->timers, &c->life, now + t->cfg.idle_timeout_ns);
 	c->retries = 0;
 	c->backoff = 0;
 	if (c->in_recovery) {
@@ -313,6 +315,10 @@ static void new_ack(struct xst_tcp *t, struct xst_tcp_conn *c, uint64_t ack_off,
 
 			c->cwnd += inc ? inc : 1;
 		}
+		/* a window the peer never lets us fill grows without end: cap it
+		 * far below 2^32 so that it cannot wrap (to 0: a stall) */
+		if (c->cwnd > XST_TCP_CWND_MAX)
+			c->cwnd = XST_TCP_CWND_MAX;
 	}
 	if (c->snd_una >= c->snd_max) {
 		if (!c->persist)
@@ -328,7 +334,8 @@ static void dup_ack(struct xst_tcp *t, struct xst_tcp_conn *c, void *out)
 	if (c->dupacks < 255)
 		c->dupacks++;
 	if (c->in_recovery) {
-		c->cwnd += c->mss;	/* RFC 6582 3.2 (4): inflate */
+		if (c->cwnd < XST_TCP_CWND_MAX)
+			c->cwnd += c->mss;	/* RFC 6582 3.2 (4): inflate */
 	} else if (c->dupacks == 3 && c->snd_una >= c->recover) {
 		uint64_t flight = c->snd_max - c->snd_una;
 

@@ -70,7 +70,7 @@ void xst_tcp_send_synack(struct xst_tcp *t, struct xst_tcp_conn *c, void *out)
 
 	opts[0] = XST_TCP_OPT_MSS;
 	opts[1] = 4;
-	xst_put_be16(opts + 2, t->cfg.mss_max);
+	xst_put_be16(opts + 2, xst_tcp_mss_max(t, c->flow.v6));
 	if (c->snd_wscale != XST_TCP_WS_NONE) {
 		opts[4] = XST_TCP_OPT_NOP;
 		opts[5] = XST_TCP_OPT_WS;
@@ -351,6 +351,8 @@ void xst_tcp_life_fire(struct xst_timer *tm, uint64_t now, void *out)
 		t->stats.timeouts_fin_wait2++;
 	else if (c->deadline_kind == XST_TCP_TIMEOUT_IDLE)
 		t->stats.timeouts_idle++;
+	else if (c->deadline_kind == XST_TCP_TIMEOUT_SEND)
+		t->stats.timeouts_send++;
 	else
 		t->stats.timeouts_header++;
 	xst_tcp_send_rst(t, c, out);

@@ -172,7 +172,7 @@ void xst_tcp_set_timeout(struct xst_tcp *t, struct xst_tcp_conn *c, enum xst_tcp
 	c->deadline_kind = (uint8_t)kind;
 	if (kind == XST_TCP_TIMEOUT_HEADER)
 		xst_timer_arm(t->timers, &c->life, now + t->cfg.header_timeout_ns);
-	else if (kind == XST_TCP_TIMEOUT_IDLE)
+	else if (kind == XST_TCP_TIMEOUT_IDLE || kind == XST_TCP_TIMEOUT_SEND)
 		xst_timer_arm(t->timers, &c->life, now + t->cfg.idle_timeout_ns);
 	else
 		xst_timer_cancel(t->timers, &c->life);

@@ -28,9 +28,9 @@
  * Memory: xst_tcp_create() allocates max_conns * (sizeof(struct
  * xst_tcp_conn) + rcv_buf) bytes plus a hash table of 4 bytes per bucket
  * (buckets: max_conns rounded up to a power of two). sizeof(struct
- * xst_tcp_conn) is 312 bytes on x86-64 (asserted in table.c), so with
- * rcv_buf 8192 a connection costs about 8.5 KB (the receive buffers are
- * calloc'ed: pages never touched are not resident).
+ * xst_tcp_conn) is 312 bytes on x86-64 (asserted in table.c), so with the
+ * daemon's rcv_buf of 9216 a connection costs about 9.5 KB (the receive
+ * buffers are calloc'ed: pages never touched are not resident).
  */
 #ifndef XST_TCP_TCP_H
 #define XST_TCP_TCP_H
@@ -48,6 +48,7 @@
 #define XST_TCP_RTO_INIT_NS	1000000000ull	/* RFC 6298 2.1 */
 #define XST_TCP_RTO_MIN_NS	200000000ull	/* below RFC 6298's 1 s, as Linux */
 #define XST_TCP_RTO_MAX_NS	60000000000ull
+#define XST_TCP_CWND_MAX	(1u << 30)	/* bytes: congestion window cap (no wrap) */
 #define XST_TCP_COOKIE_PERIOD_NS (64ull * 1000000000ull) /* one cookie time counter step */
 
 enum xst_tcp_state {
@@ -70,7 +71,8 @@ struct xst_tcp_cfg {
 	uint32_t max_conns;		/* connection table size (--max-conns) */
 	uint32_t half_open_max;		/* SYN_RCVD entries before SYN cookies are used */
 	int syn_cookies;		/* XST_TCP_COOKIES_* */
-	uint16_t mss_max;		/* largest MSS we send/announce (from the MTU), >= 536 */
+	uint16_t mss_max;		/* largest MSS we send/announce over IPv4 (MTU - 40),
+					 * >= 536; IPv6 gets 20 bytes less */
 	uint32_t rcv_buf;		/* request bytes buffered per connection (e.g. 8192) */
 	uint64_t header_timeout_ns;	/* from accept until the app moves the deadline */
 	uint64_t idle_timeout_ns;	/* keep-alive (xst_tcp_set_timeout IDLE) */
@@ -140,6 +142,9 @@ enum xst_tcp_timeout {
 	XST_TCP_TIMEOUT_NONE = 0,	/* disarm */
 	XST_TCP_TIMEOUT_HEADER,		/* now + header_timeout_ns: waiting for a request */
 	XST_TCP_TIMEOUT_IDLE,		/* now + idle_timeout_ns: keep-alive between requests */
+	XST_TCP_TIMEOUT_SEND,		/* now + idle_timeout_ns, moved on by every ACK of new
+					 * data: a peer that stops taking what we send (a zero
+					 * window held for ever, a reader gone) is reset */
 };
 
 /*
@@ -205,6 +210,7 @@ struct xst_tcp_stats {
 	uint64_t table_full;
 	uint64_t timeouts_header;
 	uint64_t timeouts_idle;
+	uint64_t timeouts_send;		/* no new data acknowledged for idle_timeout_ns */
 	uint64_t timeouts_rto;		/* gave up after max_retrans */
 	uint64_t timeouts_fin_wait2;
 	uint64_t timeouts_syn;		/* SYN_RCVD given up */

@@ -95,4 +95,12 @@ void xst_tcp_life_fire(struct xst_timer *tm, uint64_t now, void *out);
 void xst_tcp_deliver(struct xst_tcp *t, struct xst_tcp_conn *c, const uint8_t *data,
 		     uint32_t len, uint64_t now, void *out);
 
+/* mss_max is the IPv4 one (MTU - 40): IPv6's header is 20 bytes longer. */
+static inline uint16_t xst_tcp_mss_max(const struct xst_tcp *t, int v6)
+{
+	uint16_t m = t->cfg.mss_max;
+
+	return (uint16_t)(v6 && m >= XST_TCP_MSS_FLOOR + 20 ? m - 20 : m);
+}
+
 #endif /* XST_TCP_TCP_PRIV_H */
