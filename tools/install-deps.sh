@@ -32,6 +32,15 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Keep the peers' packaged services from starting at install (nginx and h2o
+# both listen on port 80 by default: the second one's start would fail and
+# fail the install): invoke-rc.d asks policy-rc.d, and 101 means "not now".
+policy=/usr/sbin/policy-rc.d
+if [ "$(id -u)" -eq 0 ] && [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
