@@ -18,6 +18,7 @@
 #include "daemon/registry.h"
 #include "http/prepared.h"
 #include "http/site.h"
+#include "io/io.h"
 #include "net/net.h"
 #include "svc/http_serve.h"
 #include "tcp/tcp.h"
@@ -144,7 +145,16 @@ static void http_report(struct xst_daemon *d, void *state, const char *verb)
 	log_site(verb, xst_rcu_deref(&s->prep), d->cfg.http.root);
 }
 
-/* The largest MSS the interface's MTU allows (IPv4, no options). */
+/*
+ * Segments bigger than a socket frame are never steered (the steering
+ * program passes them to the kernel, which has no such connection and
+ * resets it): a client's segment of MSS bytes with Ethernet, two VLAN tags,
+ * IPv4 and TCP headers must fit the frame the daemon attaches with.
+ */
+#define MSS_FRAME_MAX	(XST_FRAME_SIZE - XST_IO_RX_HEADROOM - 14 - 8 - 20 - 20)
+
+/* The largest MSS the interface's MTU allows (IPv4, no options), at most
+ * MSS_FRAME_MAX (jumbo frames). */
 static uint16_t iface_mss(const char *iface)
 {
 	char path[128];
@@ -160,8 +170,8 @@ static uint16_t iface_mss(const char *iface)
 	}
 	if (mtu < 576)
 		mtu = 576;
-	if (mtu > 65535)
-		mtu = 65535;
+	if (mtu - 40 > MSS_FRAME_MAX)
+		return MSS_FRAME_MAX;
 	return (uint16_t)(mtu - 40);
 }
 
