@@ -176,26 +176,10 @@ static int find_track(int v6, uint16_t port, int add)
 	return free_i;
 }
 
-/* The TCP checksum over the pseudo header and the segment: 0xffff when valid. */
+/* The full TCP checksum over the pseudo header and the segment: 0xffff when valid. */
 static uint32_t tcp_sum(const uint8_t *ip, int v6, const uint8_t *tcp, uint32_t l4len)
 {
-	uint8_t ph[40] = { 0 };
-	uint32_t n;
-
-	if (v6) {
-		memcpy(ph, ip + 8, 32);
-		ph[34] = (uint8_t)(l4len >> 8);
-		ph[35] = (uint8_t)l4len;
-		ph[39] = XST_IPPROTO_TCP;
-		n = 40;
-	} else {
-		memcpy(ph, ip + 12, 8);
-		ph[9] = XST_IPPROTO_TCP;
-		ph[10] = (uint8_t)(l4len >> 8);
-		ph[11] = (uint8_t)l4len;
-		n = 12;
-	}
-	return ref_csum_sum(tcp, l4len, ref_csum_sum(ph, n, 0));
+	return ref_csum_l4(ip, v6, XST_IPPROTO_TCP, tcp, l4len);
 }
 
 /* An emitted frame, checked as a receiver would; the server's sequence learnt. */

@@ -252,23 +252,7 @@ static void down(struct harness *h)
 /* The full TCP checksum over the pseudo header and the segment: 0xffff when valid. */
 static uint32_t ref_tcp_sum(const uint8_t *ip, int v6, const uint8_t *tcp, uint32_t l4len)
 {
-	uint8_t ph[40] = { 0 };
-	uint32_t n;
-
-	if (v6) {
-		memcpy(ph, ip + 8, 32);
-		ph[34] = (uint8_t)(l4len >> 8);
-		ph[35] = (uint8_t)l4len;
-		ph[39] = XST_IPPROTO_TCP;
-		n = 40;
-	} else {
-		memcpy(ph, ip + 12, 8);
-		ph[9] = XST_IPPROTO_TCP;
-		ph[10] = (uint8_t)(l4len >> 8);
-		ph[11] = (uint8_t)l4len;
-		n = 12;
-	}
-	return ref_csum_sum(tcp, l4len, ref_csum_sum(ph, n, 0));
+	return ref_csum_l4(ip, v6, XST_IPPROTO_TCP, tcp, l4len);
 }
 
 /* TX drain: every frame parsed and checked as a receiver would, then recorded. */

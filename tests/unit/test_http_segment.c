@@ -89,22 +89,7 @@ static uint8_t *xmalloc(size_t len)
 /* The full TCP checksum over the pseudo header and the segment: 0xffff when valid. */
 static uint32_t ref_tcp_sum(const uint8_t *ip, int v6, const uint8_t *tcp, uint32_t l4len)
 {
-	uint8_t ph[40];
-	uint32_t n;
-
-	memset(ph, 0, sizeof(ph));
-	if (v6) {
-		memcpy(ph, ip + 8, 32);
-		xst_put_be32(ph + 32, l4len);
-		ph[39] = XST_IPPROTO_TCP;
-		n = 40;
-	} else {
-		memcpy(ph, ip + 12, 8);
-		ph[9] = XST_IPPROTO_TCP;
-		xst_put_be16(ph + 10, (uint16_t)l4len);
-		n = 12;
-	}
-	return ref_csum_sum(tcp, l4len, ref_csum_sum(ph, n, 0));
+	return ref_csum_l4(ip, v6, XST_IPPROTO_TCP, tcp, l4len);
 }
 
 struct expect {

@@ -210,31 +210,16 @@ static const uint8_t IP6_S[16] = { 0xfd, 0x58, 0x53, 0x54, [15] = 1 };
 static void verify(const uint8_t *f, uint32_t len, struct xst_pkt *p, struct xst_tcp_seg *s)
 {
 	const uint8_t *ip;
-	uint8_t ph[40];
-	uint32_t sum, n;
+	int v6;
 
 	ck_assert_int_eq(xst_net_parse(f, len, p), XST_NET_OK);
 	ck_assert_uint_eq(p->l4_proto, XST_IPPROTO_TCP);
 	ck_assert_int_eq(xst_tcp_parse(f, p, s), XST_NET_OK);
 	ip = f + p->l3_off;
-	memset(ph, 0, sizeof(ph));
-	if (p->l3_proto == XST_ETH_P_IP) {
+	v6 = p->l3_proto != XST_ETH_P_IP;
+	if (!v6)
 		ck_assert_uint_eq(ref_csum_sum(ip, 20, 0), 0xffff);
-		memcpy(ph, ip + 12, 8);
-		ph[9] = XST_IPPROTO_TCP;
-		ph[10] = (uint8_t)(p->l4_len >> 8);
-		ph[11] = (uint8_t)p->l4_len;
-		n = 12;
-	} else {
-		memcpy(ph, ip + 8, 32);
-		ph[34] = (uint8_t)(p->l4_len >> 8);
-		ph[35] = (uint8_t)p->l4_len;
-		ph[39] = XST_IPPROTO_TCP;
-		n = 40;
-	}
-	sum = ref_csum_sum(ph, n, 0);
-	sum = ref_csum_sum(f + p->l4_off, p->l4_len, sum);
-	ck_assert_uint_eq(sum, 0xffff);
+	ck_assert_uint_eq(ref_csum_l4(ip, v6, XST_IPPROTO_TCP, f + p->l4_off, p->l4_len), 0xffff);
 }
 
 struct cli {
