@@ -10,6 +10,10 @@
 #   net_attach_foreign         a non-xdpstorm XDP_PASS program on the server veth
 #   net_run_tests PREPARE      run ${TESTS:-$ALL_TESTS}, calling PREPARE before each;
 #                              prints "ok NAME" / "FAIL NAME: why" and the summary
+#   net_daemon_start SECS ARGS...  $DAEMON --iface $XST_IF_SRV ARGS in the server
+#                              namespace, log in $TMP/daemon.log, PID in DPID; waits
+#                              at most SECS for its "ready" line
+#   net_daemon_stop            SIGTERM to DPID; exit status 0 within 10 s
 #
 # A suite adds its own clean-up in suite_cleanup() (called first on exit) and
 # the PIDs of background services it starts to SERVICE_PIDS.
@@ -115,4 +119,47 @@ net_run_tests() {
 	done
 	echo "$SUITE: $pass passed, $failed failed"
 	[ $failed -eq 0 ]
+}
+
+net_daemon_start() {
+	local secs=$1
+
+	shift
+	# ip netns exec execs the daemon: $! is the daemon itself (not a subshell).
+	ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" "$@" >"$TMP/daemon.log" 2>&1 &
+	DPID=$!
+	for _ in $(seq $((secs * 10))); do
+		grep -q ' ready on ' "$TMP/daemon.log" && return 0
+		if ! kill -0 "$DPID" 2>/dev/null; then
+			wait "$DPID" 2>/dev/null
+			DPID=""
+			why "daemon exited before ready: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
+			return 1
+		fi
+		sleep 0.1
+	done
+	why "daemon not ready after $secs s: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
+	return 1
+}
+
+net_daemon_stop() {
+	local rc
+
+	[ -n "$DPID" ] || return 0
+	kill -TERM "$DPID"
+	for _ in $(seq 100); do
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$DPID" 2>/dev/null; then
+		kill -KILL "$DPID"
+		wait "$DPID" 2>/dev/null
+		DPID=""
+		why "daemon ignored SIGTERM for 10 s"
+		return 1
+	fi
+	wait "$DPID"
+	rc=$?
+	DPID=""
+	[ $rc -eq 0 ] || { why "daemon exited $rc on SIGTERM: $(tail -n2 "$TMP/daemon.log" | tr '\n' ' ')"; return 1; }
 }

@@ -77,49 +77,17 @@ zone_args() {
 # start_daemon [ARGS...]: the daemon on the server veth with the sample zones
 # (unless ARGS has --zone), waits for its "ready" line (10 s at most).
 start_daemon() {
-	local i zones
+	local zones
 
 	zones=$(zone_args)
 	case " $* " in *" --zone "*) zones="" ;; esac
 	# shellcheck disable=SC2086 # word splitting of the zone list is wanted
-	# ip netns exec execs the daemon: $! is the daemon itself (not a subshell).
-	ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" $zones "$@" >"$TMP/daemon.log" 2>&1 &
-	DPID=$!
-	for i in $(seq 100); do
-		grep -q ' ready on ' "$TMP/daemon.log" && return 0
-		if ! kill -0 "$DPID" 2>/dev/null; then
-			wait "$DPID" 2>/dev/null
-			DPID=""
-			why "daemon exited before ready: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
-			return 1
-		fi
-		sleep 0.1
-	done
-	why "daemon not ready after 10 s: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
-	return 1
+	net_daemon_start 10 $zones "$@"
 }
 
 # stop_daemon: SIGTERM, exit status 0 within 10 s.
 stop_daemon() {
-	local rc i
-
-	[ -n "$DPID" ] || return 0
-	kill -TERM "$DPID"
-	for i in $(seq 100); do
-		kill -0 "$DPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$DPID" 2>/dev/null; then
-		kill -KILL "$DPID"
-		wait "$DPID" 2>/dev/null
-		DPID=""
-		why "daemon ignored SIGTERM for 10 s"
-		return 1
-	fi
-	wait "$DPID"
-	rc=$?
-	DPID=""
-	[ $rc -eq 0 ] || { why "daemon exited $rc on SIGTERM: $(tail -n2 "$TMP/daemon.log" | tr '\n' ' ')"; return 1; }
+	net_daemon_stop
 }
 
 # Everything a test may have left: no daemon, nothing attached.

@@ -82,46 +82,12 @@ prepare() {
 
 # start_daemon [ARGS...]: waits for the "ready" line (10 s at most).
 start_daemon() {
-	local i
-
-	ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" --zone "$ZONE" "$@" \
-		>"$TMP/daemon.log" 2>&1 &
-	DPID=$!
-	for i in $(seq 100); do
-		grep -q ' ready on ' "$TMP/daemon.log" && return 0
-		if ! kill -0 "$DPID" 2>/dev/null; then
-			wait "$DPID" 2>/dev/null
-			DPID=""
-			why "daemon exited before ready: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
-			return 1
-		fi
-		sleep 0.1
-	done
-	why "daemon not ready after 10 s: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
-	return 1
+	net_daemon_start 10 --zone "$ZONE" "$@"
 }
 
 # stop_daemon: SIGTERM, exit status 0 within 10 s.
 stop_daemon() {
-	local rc i
-
-	[ -n "$DPID" ] || return 0
-	kill -TERM "$DPID"
-	for i in $(seq 100); do
-		kill -0 "$DPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$DPID" 2>/dev/null; then
-		kill -KILL "$DPID"
-		wait "$DPID" 2>/dev/null
-		DPID=""
-		why "daemon ignored SIGTERM for 10 s"
-		return 1
-	fi
-	wait "$DPID"
-	rc=$?
-	DPID=""
-	[ $rc -eq 0 ] || { why "daemon exited $rc on SIGTERM: $(tail -n2 "$TMP/daemon.log" | tr '\n' ' ')"; return 1; }
+	net_daemon_stop
 }
 
 # wait_log TEXT [SECONDS]: the daemon logged a line containing TEXT (fixed string).

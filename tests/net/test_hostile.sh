@@ -44,34 +44,11 @@ suite_cleanup() {
 net_testbed ho 1
 
 start_daemon() {
-	local i
-
-	ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" --zone "$ZONE" "$@" \
-		>"$TMP/daemon.log" 2>&1 &
-	DPID=$!
-	for i in $(seq 100); do
-		grep -q ' ready on ' "$TMP/daemon.log" && return 0
-		if ! kill -0 "$DPID" 2>/dev/null; then
-			wait "$DPID" 2>/dev/null
-			DPID=""
-			why "daemon exited before ready: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
-			return 1
-		fi
-		sleep 0.1
-	done
-	why "daemon not ready after 10 s"
-	return 1
+	net_daemon_start 10 --zone "$ZONE" "$@"
 }
 
 stop_daemon() {
-	local rc
-
-	[ -n "$DPID" ] || return 0
-	kill -TERM "$DPID"
-	wait "$DPID"
-	rc=$?
-	DPID=""
-	[ $rc -eq 0 ] || { why "daemon exited $rc on SIGTERM: $(tail -n2 "$TMP/daemon.log" | tr '\n' ' ')"; return 1; }
+	net_daemon_stop
 }
 
 reset() {

@@ -73,43 +73,11 @@ mk_site() {
 mk_site
 
 start_daemon() {
-	ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" --http-root "$SITE" "$@" \
-		>"$TMP/daemon.log" 2>&1 &
-	DPID=$!
-	for _ in $(seq 150); do
-		grep -q ' ready on ' "$TMP/daemon.log" && return 0
-		if ! kill -0 "$DPID" 2>/dev/null; then
-			wait "$DPID" 2>/dev/null
-			DPID=""
-			why "daemon exited before ready: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
-			return 1
-		fi
-		sleep 0.1
-	done
-	why "daemon not ready after 15 s: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"
-	return 1
+	net_daemon_start 15 --http-root "$SITE" "$@"
 }
 
 stop_daemon() {
-	local rc
-
-	[ -n "$DPID" ] || return 0
-	kill -TERM "$DPID"
-	for _ in $(seq 100); do
-		kill -0 "$DPID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$DPID" 2>/dev/null; then
-		kill -KILL "$DPID"
-		wait "$DPID" 2>/dev/null
-		DPID=""
-		why "daemon ignored SIGTERM for 10 s"
-		return 1
-	fi
-	wait "$DPID"
-	rc=$?
-	DPID=""
-	[ $rc -eq 0 ] || { why "daemon exited $rc on SIGTERM: $(tail -n2 "$TMP/daemon.log" | tr '\n' ' ')"; return 1; }
+	net_daemon_stop
 }
 
 reset() {
