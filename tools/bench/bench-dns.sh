@@ -76,14 +76,10 @@ ECHO_OBJ=$OUT/dns_echo.bpf.o
 DAEMON=$O/xdpstorm
 PATHTOOL=$O/tools/bench-dns-path
 
-log() {
-	printf '%s bench-dns: %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$LOG" >&2
-}
-
-die() {
-	log "error: $*"
-	exit 1
-}
+BENCH_NAME=dns
+BENCH_XDP_WARN='xdpstorm-*'	# knotd leaves its program: expected
+# shellcheck source=tools/bench/lib.sh
+. "$ROOT/tools/bench/lib.sh"
 
 for n in $BENCH_SECONDS $BENCH_ROUNDS $BENCH_LINES $BENCH_MAX_QPS $BENCH_CG_COUNT $BENCH_SRV_CPU \
 	 $BENCH_GEN_CPU $READY_TIMEOUT $BENCH_SIZES; do
@@ -118,57 +114,8 @@ ROUND=1
 GEN_MAX=0
 SEQ=0
 
-cleanup() {
-	local rc=$? p
-
-	trap '' PIPE
-	set +e
-	p=""
-	for p in $PIDS; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		for p in $PIDS; do
-			kill -0 "$p" 2>/dev/null && break
-			p=""
-		done
-		[ -z "$p" ] && break
-		sleep 0.3
-	done
-	for p in $PIDS; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	if [ "$TB_UP" = 1 ]; then
-		# knotd and kxdpgun leave their programs attached; ours too on a crash
-		ip -n "$XST_NS_SRV" link set dev "$XST_IF_SRV" xdp off 2>/dev/null
-		ip -n "$XST_NS_CLI" link set dev "$XST_IF_CLI" xdp off 2>/dev/null
-		"$ROOT/tools/testbed.sh" down --id "$XST_TB_ID" 2>>"$LOG"
-	fi
-	rm -rf "$TMP"
-	[ $rc -eq 0 ] || echo "bench-dns: FAILED (exit $rc), log in $LOG" >&2
-	exit $rc
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
-
-track() {
-	PIDS="$PIDS $1"
-}
-
-untrack() {
-	local p out=""
-
-	for p in $PIDS; do
-		[ "$p" = "$1" ] || out="$out $p"
-	done
-	PIDS=$out
-}
-
-# Foreground helpers only: a function run with & is a subshell, so $! would
-# not be the server's PID (background starts call `ip netns exec` directly,
-# which execs the command: $! is then the server itself).
-srv() { ip netns exec "$XST_NS_SRV" "$@"; }
-cli() { ip netns exec "$XST_NS_CLI" "$@"; }
 
 # ---- servers ----------------------------------------------------------------
 # srv_X_avail: exit 0 or print why not. srv_X_start ZONE DIR: start in the
@@ -314,12 +261,6 @@ srv_xdpstorm_noahead_avail() { xdpstorm_avail; }
 srv_xdpstorm_noahead_start() { xdpstorm_start "$1" "$2" memcpy --lookahead off; }
 srv_xdpstorm_noahead_ready_extra() { xdpstorm_ready_extra "$1"; }
 
-fn_of() {	# NAME SUFFIX: the function name, or nothing if not defined
-	local f="srv_${1//-/_}_$2"
-
-	if declare -F "$f" >/dev/null; then echo "$f"; fi
-}
-
 # One dig from the client namespace: ask prints the answer (+short; dig's
 # ";;" error lines removed, so no server means no output), ask_status the
 # response code.
@@ -360,17 +301,6 @@ wait_ready() {	# NAME DIR: 0 when it answers host0 A (and its extra test passes)
 	done
 }
 
-# Re-pin the server and every descendant (knotd pins its own workers).
-pin_tree() {
-	local p kids
-
-	taskset -a -p -c "$BENCH_SRV_CPU" "$1" >/dev/null 2>&1 || true
-	kids=$(ps -o pid= --ppid "$1" 2>/dev/null || true)
-	for p in $kids; do
-		pin_tree "$p"
-	done
-}
-
 # Same answers from every server: A, AAAA, MX (with its target), NXDOMAIN.
 check_answers() {
 	local bad=""
@@ -385,34 +315,6 @@ check_answers() {
 	else
 		echo ok
 	fi
-}
-
-srv_stop() {	# NAME DIR
-	local name=$1 dir=$2 stop rc=0 attached
-
-	if [ -n "$SRV_PID" ]; then
-		kill -TERM "$SRV_PID" 2>/dev/null || true
-		for _ in $(seq 1 50); do
-			kill -0 "$SRV_PID" 2>/dev/null || break
-			sleep 0.2
-		done
-		if kill -0 "$SRV_PID" 2>/dev/null; then
-			log "$name: still running 10 s after SIGTERM, killing it"
-			kill -KILL "$SRV_PID" 2>/dev/null || true
-		fi
-		wait "$SRV_PID" 2>/dev/null || rc=$?
-		untrack "$SRV_PID"
-		[ $rc -eq 0 ] || log "$name: exit status $rc after SIGTERM"
-	fi
-	stop=$(fn_of "$name" stop)
-	[ -z "$stop" ] || "$stop" "$dir"
-	attached=$(ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV" | grep -o 'prog/xdp[a-z]* id [0-9]* name [^ ]*' || true)
-	if [ -n "$attached" ]; then
-		case $name in xdpstorm-*) log "$name left an XDP program attached: $attached" ;; esac
-		srv ip link set dev "$XST_IF_SRV" xdp off
-	fi
-	SRV_PID=""
-	return 0
 }
 
 # ---- load runs ----------------------------------------------------------------

@@ -75,14 +75,9 @@ LOG=$OUT/http.log
 DAEMON=$O/xdpstorm
 WRK_LUA=$ROOT/tools/bench/bench_wrk.lua
 
-log() {
-	printf '%s bench-http: %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$LOG" >&2
-}
-
-die() {
-	log "error: $*"
-	exit 1
-}
+BENCH_NAME=http
+# shellcheck source=tools/bench/lib.sh
+. "$ROOT/tools/bench/lib.sh"
 
 for n in $BENCH_SECONDS $BENCH_ROUNDS $BENCH_HTTP_CONNS $BENCH_HTTP_PORT $BENCH_SRV_CPU \
 	 $BENCH_GEN_CPU $READY_TIMEOUT; do
@@ -135,54 +130,8 @@ SRV_PID=""
 ROUND=1
 SEQ=0
 
-cleanup() {
-	local rc=$? p
-
-	trap '' PIPE
-	set +e
-	p=""
-	for p in $PIDS; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		for p in $PIDS; do
-			kill -0 "$p" 2>/dev/null && break
-			p=""
-		done
-		[ -z "$p" ] && break
-		sleep 0.3
-	done
-	for p in $PIDS; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	if [ "$TB_UP" = 1 ]; then
-		ip -n "$XST_NS_SRV" link set dev "$XST_IF_SRV" xdp off 2>/dev/null
-		"$ROOT/tools/testbed.sh" down --id "$XST_TB_ID" 2>>"$LOG"
-	fi
-	rm -rf "$TMP"
-	[ $rc -eq 0 ] || echo "bench-http: FAILED (exit $rc), log in $LOG" >&2
-	exit $rc
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
-
-track() {
-	PIDS="$PIDS $1"
-}
-
-untrack() {
-	local p out=""
-
-	for p in $PIDS; do
-		[ "$p" = "$1" ] || out="$out $p"
-	done
-	PIDS=$out
-}
-
-# Foreground helpers only: background starts call `ip netns exec` directly,
-# which execs the command, so $! is the server itself.
-srv() { ip netns exec "$XST_NS_SRV" "$@"; }
-cli() { ip netns exec "$XST_NS_CLI" "$@"; }
 
 url() {	# FILE
 	echo "http://$XST_IP4_SRV:$BENCH_HTTP_PORT/$1"
@@ -305,12 +254,6 @@ srv_xdpstorm_precopy_avail() { xdpstorm_avail; }
 srv_xdpstorm_precopy_start() { xdpstorm_start "$1" "$2" precopy; }
 srv_xdpstorm_precopy_ready_extra() { xdpstorm_ready_extra "$1"; }
 
-fn_of() {	# NAME SUFFIX: the function name, or nothing if not defined
-	local f="srv_${1//-/_}_$2"
-
-	if declare -F "$f" >/dev/null; then echo "$f"; fi
-}
-
 http_code() {	# FILE: the status of one GET, 000 when nothing answers
 	cli curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(url "$1")" 2>/dev/null || true
 }
@@ -336,17 +279,6 @@ wait_ready() {	# NAME DIR: 0 when the first file GETs 200 (and the extra test pa
 			return 1
 		fi
 		sleep 0.2
-	done
-}
-
-# Re-pin the server and every descendant.
-pin_tree() {
-	local p kids
-
-	taskset -a -p -c "$BENCH_SRV_CPU" "$1" >/dev/null 2>&1 || true
-	kids=$(ps -o pid= --ppid "$1" 2>/dev/null || true)
-	for p in $kids; do
-		pin_tree "$p"
 	done
 }
 
@@ -403,34 +335,6 @@ check_files() {
 	else
 		echo ok
 	fi
-}
-
-srv_stop() {	# NAME DIR
-	local name=$1 dir=$2 stop rc=0 attached
-
-	if [ -n "$SRV_PID" ]; then
-		kill -TERM "$SRV_PID" 2>/dev/null || true
-		for _ in $(seq 1 50); do
-			kill -0 "$SRV_PID" 2>/dev/null || break
-			sleep 0.2
-		done
-		if kill -0 "$SRV_PID" 2>/dev/null; then
-			log "$name: still running 10 s after SIGTERM, killing it"
-			kill -KILL "$SRV_PID" 2>/dev/null || true
-		fi
-		wait "$SRV_PID" 2>/dev/null || rc=$?
-		untrack "$SRV_PID"
-		[ $rc -eq 0 ] || log "$name: exit status $rc after SIGTERM"
-	fi
-	stop=$(fn_of "$name" stop)
-	[ -z "$stop" ] || "$stop" "$dir"
-	attached=$(ip -n "$XST_NS_SRV" link show dev "$XST_IF_SRV" | grep -o 'prog/xdp[a-z]* id [0-9]* name [^ ]*' || true)
-	if [ -n "$attached" ]; then
-		log "$name left an XDP program attached: $attached"
-		srv ip link set dev "$XST_IF_SRV" xdp off
-	fi
-	SRV_PID=""
-	return 0
 }
 
 # ---- load runs ----------------------------------------------------------------
