@@ -9,7 +9,9 @@
 
 #include <linux/types.h>
 
-#define XST_ABI_VERSION		2	/* 2: config max_frame, macs_map, per-service qstats, snames_map */
+#define XST_ABI_VERSION		3	/* 2: config max_frame, macs_map, per-service qstats, snames_map;
+					 * 3: the DNS filter stage (XST_ACT_FILTER, buckets, verified,
+					 * block values with expiry, guard_map) */
 #define XST_MAX_QUEUES		64
 #define XST_MAX_RULES		1024
 #define XST_MAX_LOCAL_ADDRS	256
@@ -18,6 +20,8 @@
 #define XST_MAX_IPV6_EXT	4	/* IPv6 extension headers a steered packet may carry */
 #define XST_MAX_IPV6_OPTS	8	/* options per hop-by-hop/destination-options header */
 #define XST_MAX_MACS		64	/* entries of macs_map */
+#define XST_MAX_BUCKETS		131072	/* entries of buckets_map (LRU: the least recent go) */
+#define XST_MAX_VERIFIED	65536	/* entries of verified4_map and verified6_map each */
 
 #define XST_PIN_ROOT		"/sys/fs/bpf/xdpstorm"	/* maps at XST_PIN_ROOT/<ifname>/<map> */
 #define XST_PROG_NAME		"xst_steer"
@@ -36,6 +40,12 @@
 						 * written by the daemon, read by xdpstormctl */
 #define XST_MAP_SNAMES		"snames_map"	/* ARRAY[1] of struct xst_stat_names: what the
 						 * per-service counters of qstats_map are called */
+#define XST_MAP_BUCKETS		"buckets_map"	/* LRU_PERCPU_HASH struct xst_bucket_key ->
+						 * struct xst_bucket (token buckets per source) */
+#define XST_MAP_VERIFIED4	"verified4_map"	/* LRU_HASH __be32 -> __u64 expires_ns */
+#define XST_MAP_VERIFIED6	"verified6_map"	/* LRU_HASH struct xst_in6 -> __u64 expires_ns */
+#define XST_MAP_GUARD		"guard_map"	/* ARRAY[1] of struct xst_guard_state, written by
+						 * the daemon, read by xdpstormctl */
 
 /* Index into stats_map: every packet the program sees counts exactly one. */
 enum xst_stat {
@@ -58,17 +68,39 @@ enum xst_stat {
 				 * mode, a macvlan's): XDP_PASS */
 	XST_STAT_PASS_EXT,	/* IPv6 extension headers outside the steered chain (the rule
 				 * below): XDP_PASS, the kernel decides */
+	/* The DNS filter stage (rule action XST_ACT_FILTER, UDP only), after
+	 * every check above; first match wins, in this order: */
+	XST_STAT_DNS_SHORT,	/* UDP payload shorter than a DNS header: XDP_DROP */
+	XST_STAT_DNS_RESPONSE,	/* QR=1, a response sent to a server port: XDP_DROP */
+	XST_STAT_RATE_HOST,	/* over the token bucket of its /32 (IPv4) or /64 (IPv6): XDP_DROP */
+	XST_STAT_RATE_NET,	/* over the bucket of its /24 (IPv4) or /56 (IPv6): XDP_DROP */
+	XST_STAT_PASS_VERIFIED,	/* XST_F_FILTER_PASS and the source is in verified4/6_map,
+				 * not expired: XDP_PASS (the kernel's server answers) */
+	XST_STAT_PASS_UNSAMPLED,/* XST_F_FILTER_PASS, XST_F_FILTER_INSPECT clear and the query
+				 * not among the 1 in config sample steered: XDP_PASS */
+	XST_STAT_DROP_LEARNT,	/* source in a block entry with an expiry (learnt by the
+				 * daemon), not expired: XDP_DROP (manual entries: DROP_BLOCK) */
 	XST_STAT_MAX
 };
 
 /* Printable names, in enum order, for xdpstormctl and tests. */
 #define XST_STAT_NAMES { "pass", "pass_frag", "pass_rule", "pass_not_local", "pass_parse", \
 			 "steer", "no_xsk", "drop_rule", "drop_block", "malformed", "disabled", \
-			 "pass_big", "pass_mac", "pass_ext" }
+			 "pass_big", "pass_mac", "pass_ext", "dns_short", "dns_response", \
+			 "rate_host", "rate_net", "pass_verified", "pass_unsampled", "drop_learnt" }
 
 struct xst_counter {		/* per-CPU; readers sum over possible CPUs */
 	__u64 packets;
 	__u64 bytes;		/* whole frame, every buffer of it (bpf_xdp_get_buff_len) */
+};
+
+/* Token-bucket levels of buckets_map (enum order = key level). */
+enum xst_bucket_level {
+	XST_BUCKET_HOST4,	/* IPv4 /32 */
+	XST_BUCKET_NET4,	/* IPv4 /24 */
+	XST_BUCKET_HOST6,	/* IPv6 /64 */
+	XST_BUCKET_NET6,	/* IPv6 /56 */
+	XST_BUCKET_LEVELS
 };
 
 struct xst_steer_config {	/* config_map[0]: run-time switches */
@@ -80,12 +112,27 @@ struct xst_steer_config {	/* config_map[0]: run-time switches */
 				 * multi-buffer, e.g. MTU 9000) is never steered under 0:
 				 * only a socket bound with XDP_USE_SG could take it. The
 				 * daemon sets it to what its AF_XDP frames hold. */
-	__u32 pad;		/* must be zero */
+	__u32 sample;		/* XST_F_FILTER_PASS without XST_F_FILTER_INSPECT: steer
+				 * 1 unverified query in sample to the filter (so that it
+				 * sees what comes), XDP_PASS the others; 0 = none */
+	/* Token buckets (GCRA) per enum xst_bucket_level, per CPU: a packet
+	 * conforms when its source's theoretical arrival time is at most
+	 * tolerance_ns ahead of now, and then moves it interval_ns on.
+	 * interval_ns = 1e9 / rate, tolerance_ns = burst * interval_ns;
+	 * interval_ns 0 = that level is off. */
+	__u64 interval_ns[XST_BUCKET_LEVELS];
+	__u64 tolerance_ns[XST_BUCKET_LEVELS];
 };
 
 #define XST_F_ENABLED		(1U << 0)	/* clear: every packet XDP_PASS (counted disabled) */
 #define XST_F_LOCAL_ONLY	(1U << 1)	/* steer only packets whose destination is in local4/6_map */
 #define XST_F_MAC_ONLY		(1U << 2)	/* steer only frames whose destination MAC is in macs_map */
+#define XST_F_FILTER_PASS	(1U << 3)	/* filter mode (a kernel DNS server answers): the
+						 * filter stage XDP_PASSes verified sources and
+						 * unsampled queries; clear (xdpstorm serves):
+						 * every query that survives the stage is steered */
+#define XST_F_FILTER_INSPECT	(1U << 4)	/* with XST_F_FILTER_PASS: steer every unverified
+						 * query (under attack), not 1 in sample */
 
 /*
  * IPv6 extension headers: the program and the daemon's parser follow one
@@ -112,6 +159,9 @@ enum xst_action {
 	XST_ACT_PASS = 1,	/* hand to the kernel stack */
 	XST_ACT_STEER = 2,	/* redirect to the queue's AF_XDP socket */
 	XST_ACT_DROP = 3,	/* XDP_DROP */
+	XST_ACT_FILTER = 4,	/* UDP (DNS): the filter stage of enum xst_stat, then as
+				 * XST_ACT_STEER; hits not counted (a shared cache line
+				 * under a flood: the per-CPU stats_map counts instead) */
 };
 
 struct xst_rule_key {
@@ -143,6 +193,90 @@ struct xst_lpm4_key {
 struct xst_lpm6_key {
 	__u32 prefixlen;	/* host order, 0..128 */
 	__u8 addr[16];		/* network order */
+};
+
+/* Why a block entry is there. */
+enum xst_block_reason {
+	XST_BLOCK_MANUAL,	/* xdpstormctl block add: stays until removed (expires_ns 0) */
+	XST_BLOCK_RATE,		/* learnt: its token bucket kept dropping (a flood source) */
+	XST_BLOCK_MALFORMED,	/* learnt: sent malformed queries or responses at a rate */
+	XST_BLOCK_NXFLOOD,	/* learnt: queried unknown names of a zone under attack */
+	XST_BLOCK_REASONS
+};
+#define XST_BLOCK_REASON_NAMES { "manual", "rate", "malformed", "nxflood" }
+
+/* Value of block4_map / block6_map. */
+struct xst_block_val {
+	__u64 hits;		/* packets dropped by this entry; the program adds 64 to one
+				 * packet in 64 at random (no shared cache line written per
+				 * packet under a flood): approximate */
+	__u64 expires_ns;	/* bpf_ktime_get_ns() (CLOCK_MONOTONIC) after which the entry
+				 * no longer drops (the daemon deletes it); 0 = never */
+	__u32 reason;		/* enum xst_block_reason, host order */
+	__u32 pad;		/* must be zero */
+};
+
+/* Key of buckets_map: a source prefix at one level, host bits cleared. */
+struct xst_bucket_key {
+	__u32 level;		/* enum xst_bucket_level, host order */
+	__u8 addr[16];		/* network order; IPv4 in addr[0..4), the rest zero */
+};
+
+/* Per-CPU value of buckets_map. */
+struct xst_bucket {
+	__u64 tat_ns;		/* theoretical arrival time (GCRA), bpf_ktime_get_ns() */
+	__u64 passed;		/* packets that conformed */
+	__u64 dropped;		/* packets dropped over the limit */
+	__u64 last_drop_ns;	/* when the last one was dropped (0: never) */
+};
+
+/*
+ * guard_map[0]: what the daemon's flood defence sees, republished about
+ * once a second for xdpstormctl (top sources by packets dropped in the last
+ * interval, zones under random-subdomain attack). Strings NUL-terminated.
+ */
+#define XST_GUARD_TOP		16
+#define XST_GUARD_ZONES		16
+#define XST_GUARD_NAME_LEN	256	/* zone name, presentation form */
+
+enum xst_attack_kind {
+	XST_ATTACK_NONE,
+	XST_ATTACK_NXFLOOD,	/* random subdomains: unknown names at a rate under one zone */
+	XST_ATTACK_RATE,	/* sources over their token buckets */
+	XST_ATTACK_KINDS
+};
+
+struct xst_guard_source {
+	__u32 level;		/* enum xst_bucket_level (prefix length follows) */
+	__u8 addr[16];		/* network order, as in struct xst_bucket_key */
+	__u32 pad;
+	__u64 dropped;		/* packets dropped in the last interval */
+	__u64 passed;		/* packets that conformed in the last interval */
+};
+
+struct xst_guard_zone {
+	char name[XST_GUARD_NAME_LEN];
+	__u32 kind;		/* enum xst_attack_kind: XST_ATTACK_NONE when it ended */
+	__u32 active;		/* 1 while the attack lasts (unknown names challenged/dropped) */
+	__u64 since_ns;		/* CLOCK_MONOTONIC when it started */
+	__u64 unknown_rate;	/* queries for unknown names per second, last interval */
+	__u64 distinct_rate;	/* distinct unknown names per second (estimate) */
+	__u64 challenged;	/* queries challenged (TC=1) since it started */
+	__u64 dropped;		/* queries dropped since it started */
+};
+
+struct xst_guard_state {
+	__u32 abi_version;	/* XST_ABI_VERSION of the writer */
+	__u32 pid;
+	__u64 updated_ns;	/* CLOCK_MONOTONIC of the last publish */
+	__u32 mode;		/* 1 filter (--dns-filter), 2 serve, 0 no DNS defence */
+	__u32 nr_sources;	/* top[0..nr_sources) */
+	__u32 nr_zones;		/* zone[0..nr_zones) */
+	__u32 pad;
+	__u64 learnt_blocks;	/* learnt block entries now in block4/6_map */
+	__u64 verified;		/* entries now in verified4/6_map */
+	struct xst_guard_source top[XST_GUARD_TOP];
+	struct xst_guard_zone zone[XST_GUARD_ZONES];
 };
 
 /*
@@ -230,7 +364,13 @@ struct xst_stat_names {
 };
 
 _Static_assert(sizeof(struct xst_counter) % 8 == 0, "per-CPU slot alignment");
-_Static_assert(sizeof(struct xst_steer_config) == 16, "config ABI changed");
+_Static_assert(sizeof(struct xst_steer_config) == 16 + 16 * XST_BUCKET_LEVELS, "config ABI changed");
+_Static_assert(sizeof(struct xst_block_val) == 24, "block value ABI changed");
+_Static_assert(sizeof(struct xst_bucket_key) == 20, "bucket key ABI changed");
+_Static_assert(sizeof(struct xst_bucket) == 32, "bucket ABI changed");
+_Static_assert(sizeof(struct xst_guard_source) == 40, "guard source ABI changed");
+_Static_assert(sizeof(struct xst_guard_zone) == 256 + 48, "guard zone ABI changed");
+_Static_assert(sizeof(struct xst_guard_state) == 48 + 16 * 40 + 16 * 304, "guard ABI changed");
 _Static_assert(sizeof(struct xst_mac) == 8, "mac key ABI changed");
 _Static_assert(sizeof(struct xst_rule_key) == 4, "rule key ABI changed");
 _Static_assert(sizeof(struct xst_rule_val) == 16, "rule value ABI changed");
