@@ -57,6 +57,20 @@ const struct xst_config xst_config_defaults = {
 		.header_timeout_ms = 10000,
 		.idle_timeout_ms = 15000,
 	},
+	.guard = {
+		.unknown = XST_FILTER_CHALLENGE,
+		.sample = 64,
+		/* A resolver behind one address rarely sends 2000 queries/s to one
+		 * authoritative server; a /24 of them 20000. Bursts of twice that. */
+		.host = { 2000, 4000 },
+		.net = { 20000, 40000 },
+		.learn_threshold = 1000,
+		.block_time_ms = 60000,
+		.verify_time_ms = 3600000,
+		.attack_unknown = 1000,
+		.attack_distinct = 500,
+		.attack_hold_ms = 30000,
+	},
 };
 
 /* ---- options ------------------------------------------------------------------ */
