@@ -9,6 +9,7 @@
 
 #include "io/io.h"
 #include "steer_loader.h"
+#include "svc/dns_filter.h"
 #include "svc/dns_udp.h"
 
 #ifndef XST_VERSION
@@ -43,12 +44,6 @@ struct xst_rate {
 	unsigned int burst;		/* packets; "N" alone: 2 * N */
 };
 
-/* --filter-unknown: what the filter does with a query it cannot vouch for. */
-enum xst_filter_unknown {
-	XST_FILTER_CHALLENGE,		/* TC=1 reply: a real resolver retries over TCP */
-	XST_FILTER_DROP,
-};
-
 /*
  * The DNS flood defence (daemon/svc_filter.c, daemon/guard.c): the XDP
  * filter stage in front of UDP/53 in both modes, and with --dns-filter the
@@ -57,7 +52,7 @@ enum xst_filter_unknown {
 struct xst_guard_config {
 	int filter;				/* --dns-filter: filter mode */
 	int off;				/* --no-guard: udp/53 plain steer, no stage */
-	unsigned int unknown;			/* enum xst_filter_unknown */
+	unsigned int unknown;			/* enum xst_filter_unknown (svc/dns_filter.h) */
 	unsigned int sample;			/* peacetime: 1 unverified query in N inspected */
 	struct xst_rate host;			/* per /32 and /64, per CPU */
 	struct xst_rate net;			/* per /24 and /56, per CPU */
