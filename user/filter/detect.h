@@ -109,7 +109,7 @@ void xst_detect_set_scale(struct xst_detect *d, uint32_t scale);
 
 /*
  * The zone's view for guard_map (steer_abi.h struct xst_guard_zone): name,
- * kind (XST_ATTACK_NXFLOOD while active or after an attack, else NONE),
+ * kind (XST_ATTACK_NXFLOOD while active, NONE once ended or never),
  * active, since_ns, the last evaluated second's rates, and the challenged /
  * dropped counts since the attack started. Main thread.
  */
