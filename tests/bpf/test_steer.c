@@ -281,6 +281,8 @@ enum {
 	E_INSPECT = 1 << 10,	/* XST_F_FILTER_PASS | XST_F_FILTER_INSPECT */
 	E_LEARNT = 1 << 11,	/* learnt blocks (rate, an hour left) as E_BLOCK's prefixes */
 	E_LEARNT_OLD = 1 << 12,	/* the same, expired a second ago */
+	E_LIMITS = 1 << 13,	/* every bucket level on, 1M pkt/s with a burst no run
+				 * reaches (the bucket path, always conforming) */
 };
 
 struct xsk_ctx {
@@ -619,6 +621,18 @@ static void apply_env_max(unsigned env, __u32 max_frame)
 		bpf_map_update_elem(map_fd(skel->maps.config_map), &key, &zero, 0);
 	} else {
 		set_config_max(flags, max_frame);
+	}
+	if (env & E_LIMITS) {
+		struct xst_steer_config cfg;
+		__u32 key = 0, i;
+		int fd = map_fd(skel->maps.config_map);
+
+		ck_assert_int_eq(bpf_map_lookup_elem(fd, &key, &cfg), 0);
+		for (i = 0; i < XST_BUCKET_LEVELS; i++) {
+			cfg.interval_ns[i] = 1000;
+			cfg.tolerance_ns[i] = 1000000000000000ULL;
+		}
+		ck_assert_int_eq(bpf_map_update_elem(fd, &key, &cfg, 0), 0);
 	}
 }
 
@@ -1047,6 +1061,14 @@ static const struct fixture fixtures[] = {
 	  XST_STAT_STEER },
 	{ "filter-inspect: v6 query, no socket", { UDP6(53) }, E_FILTER | E_INSPECT,
 	  XST_STAT_NO_XSK },
+	/* the bucket path (always conforming here; drops: test_filter_rate_*) */
+	{ "filter+buckets: v4 query", { UDP4(53) }, E_XSK | E_FILTER | E_LIMITS, XST_STAT_STEER },
+	{ "filter+buckets: v6 query", { UDP6(53) }, E_XSK | E_FILTER | E_LIMITS, XST_STAT_STEER },
+	{ "filter+buckets: v4 unsampled", { UDP4(53) },
+	  E_XSK | E_FILTER | E_LIMITS | E_FILTER_PASS, XST_STAT_PASS_UNSAMPLED },
+	{ "filter+buckets: response before buckets", { UDP4(53), .qr = 1 },
+	  E_XSK | E_FILTER | E_LIMITS, XST_STAT_DNS_RESPONSE },
+	{ "steer rule: buckets not used", { UDP4(53) }, E_XSK | E_LIMITS, XST_STAT_STEER },
 };
 
 static void expect_spec(const char *what, const struct spec *s, int want)
@@ -2034,7 +2056,7 @@ START_TEST(test_bench)
 		const struct fixture *fx = &fixtures[i];
 
 		setup();
-		apply_env(fx->env);
+		apply_env_max(fx->env, fx->s.max_frame);
 		len = build(frame, &fx->s, &lo);
 		err = run(frame, len, 1U << 20, &retval, &ns);
 		ck_assert_msg(!err, "%s: test_run: %s", fx->name, strerror(-err));
