@@ -135,7 +135,9 @@ struct {
 /* GCRA state per source prefix and level. Per CPU (no atomics, no shared
  * cache line under a flood: each CPU limits what it receives, so the
  * configured rate is per CPU), each CPU with its own LRU list
- * (BPF_F_NO_COMMON_LRU: no global lock when a flood of new sources evicts). */
+ * (BPF_F_NO_COMMON_LRU: no global lock when a flood of new sources evicts;
+ * RSS keeps a source on one queue, so one CPU's list holds its entries).
+ * Memory: XST_MAX_BUCKETS * possible CPUs * 32 bytes of per-CPU values. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, XST_MAX_BUCKETS);

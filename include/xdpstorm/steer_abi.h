@@ -116,10 +116,11 @@ struct xst_steer_config {	/* config_map[0]: run-time switches */
 				 * 1 unverified query in sample to the filter (so that it
 				 * sees what comes), XDP_PASS the others; 0 = none */
 	/* Token buckets (GCRA) per enum xst_bucket_level, per CPU: a packet
-	 * conforms when its source's theoretical arrival time is at most
-	 * tolerance_ns ahead of now, and then moves it interval_ns on.
-	 * interval_ns = 1e9 / rate, tolerance_ns = burst * interval_ns;
-	 * interval_ns 0 = that level is off. */
+	 * conforms when the theoretical arrival time it leaves behind,
+	 * max(tat, now) + interval_ns, is at most tolerance_ns ahead of now
+	 * (and then becomes the new tat), so that a fresh source gets exactly
+	 * burst packets at once. interval_ns = 1e9 / rate, tolerance_ns =
+	 * burst * interval_ns; interval_ns 0 = that level is off. */
 	__u64 interval_ns[XST_BUCKET_LEVELS];
 	__u64 tolerance_ns[XST_BUCKET_LEVELS];
 };
