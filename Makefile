@@ -60,7 +60,7 @@ LOADER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LOADER_SRCS))
 DAEMON_SRCS := $(wildcard user/daemon/main.c)
 DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(DAEMON_SRCS))
 
-UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c)
+UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c tools/flood/pkt.c)
 UNIT_OBJS   := $(patsubst %.c,$(O)/san/%.o,$(UNIT_SRCS))
 # the daemon's wiring (user/daemon) calls the loader: the unit binary links it too
 SAN_LOADER_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LOADER_SRCS))
@@ -70,6 +70,11 @@ FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS     := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 TOOL_SRCS   := $(wildcard tools/*.c)
 TOOLS       := $(patsubst tools/%.c,$(O)/tools/%,$(TOOL_SRCS))
+# The flood generator (tools/flood/): one binary from its folder; its packet
+# builder is also linked into the unit tests (tests/unit/test_flood.c).
+FLOOD_SRCS  := $(wildcard tools/flood/*.c)
+FLOOD_OBJS  := $(patsubst %.c,$(O)/obj/%.o,$(FLOOD_SRCS))
+FLOOD       := $(if $(FLOOD_SRCS),$(O)/xdpstorm-flood)
 
 LIBXST      := $(O)/libxst.a
 LIBLOADER   := $(O)/libxstloader.a
@@ -80,7 +85,7 @@ DAEMON      := $(if $(wildcard user/daemon/main.c),$(O)/xdpstorm)
 	bench-http bench-steer install clean help check-layers fmt
 .DEFAULT_GOAL := all
 
-all: $(BPF_OBJS) $(SKELS) $(CTL) $(DAEMON) $(TOOLS)
+all: $(BPF_OBJS) $(SKELS) $(CTL) $(DAEMON) $(TOOLS) $(FLOOD)
 
 help:
 	@echo 'xdpstorm make targets:'
@@ -148,6 +153,10 @@ $(CTL): $(O)/obj/loader/xdpstormctl.o $(LIBLOADER) $(LIBXST)
 $(O)/xdpstorm: $(DAEMON_OBJS) $(LIBLOADER) $(LIBXST)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XCFLAGS) -o $@ $(DAEMON_OBJS) -Wl,--start-group $(LIBXST) $(LIBLOADER) -Wl,--end-group $(PKG_LIBS) -lpthread
+
+$(O)/xdpstorm-flood: $(FLOOD_OBJS) $(LIBXST)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(XCFLAGS) -o $@ $^
 
 $(O)/tools/%: $(O)/obj/tools/%.o $(LIBXST)
 	$(call msg,LINK,$@)
