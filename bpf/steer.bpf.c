@@ -9,7 +9,10 @@
  *   fixed header (version, ihl < 5, options past the frame)
  *                                              -> PASS      (PASS_PARSE)
  *   not IPv4/IPv6 (ARP, LLDP...)               -> PASS      (PASS)
- *   source in block4_map/block6_map            -> DROP      (DROP_BLOCK, entry hits++)
+ *   source in block4_map/block6_map, entry not expired (expires_ns 0, or
+ *   bpf_ktime_get_ns() < expires_ns)           -> DROP      (DROP_BLOCK manual,
+ *                                                            DROP_LEARNT with an expiry;
+ *                                                            hits += 64 one time in 64)
  *   IPv4 MF/offset, IPv6 fragment header       -> PASS      (PASS_FRAG)
  *   IPv6 extension header truncated, an option overrunning its header
  *                                              -> PASS      (PASS_PARSE)
@@ -21,7 +24,8 @@
  *   UDP/TCP ports not inside the frame         -> PASS      (PASS_PARSE)
  *   no rule for (proto, dst port)              -> PASS      (PASS)
  *   rule pass / drop                           -> PASS/DROP (PASS_RULE / DROP_RULE)
- *   rule steer, and then:
+ *   rule steer or filter (filter: hits not counted; over TCP it is steer),
+ *   and then:
  *     XST_F_MAC_ONLY, dst MAC not in macs_map  -> PASS      (PASS_MAC)
  *     XST_F_LOCAL_ONLY, dst not local          -> PASS      (PASS_NOT_LOCAL)
  *     lengths inconsistent                     -> DROP      (MALFORMED)
@@ -29,6 +33,19 @@
  *                                              -> PASS      (PASS_PARSE)
  *     longer than config max_frame, or multi-buffer with max_frame 0
  *                                              -> PASS      (PASS_BIG)
+ *     rule filter over UDP only, the DNS filter stage:
+ *       UDP payload < 12 bytes (a DNS header)  -> DROP      (DNS_SHORT)
+ *       DNS header byte 2 not in the first buffer -> the redirect below
+ *       QR bit set (a response)                -> DROP      (DNS_RESPONSE)
+ *       over the GCRA bucket of its /32 or /64 -> DROP      (RATE_HOST)
+ *       over the bucket of its /24 or /56      -> DROP      (RATE_NET)
+ *       (a level with interval_ns 0 is skipped; a packet dropped at the
+ *       host level takes no token of the net level)
+ *       XST_F_FILTER_PASS and then:
+ *         source in verified4/6_map, expires_ns > now
+ *                                              -> PASS      (PASS_VERIFIED)
+ *         XST_F_FILTER_INSPECT clear, and sample 0 or the query not the
+ *         1 in sample drawn                    -> PASS      (PASS_UNSAMPLED)
  *     redirect to xsks_map[rx_queue_index]     -> REDIRECT  (STEER)
  *     ... no socket bound on that queue        -> PASS      (NO_XSK)
  * The blocklist comes right after the fixed IP header so that it covers
@@ -36,7 +53,9 @@
  * steer rule matched, "is it for us at all" (MAC, then address) comes
  * before "is it well formed": a frame for another host or a forwarded packet
  * is the kernel's to judge, never dropped here; "does it fit the socket"
- * comes last, so a malformed frame is dropped whatever its size.
+ * comes last, so a malformed frame is dropped whatever its size. The DNS
+ * filter stage runs on what would otherwise be steered, so a packet the
+ * kernel should judge never meets a token bucket.
  *
  * The program is multi-buffer aware (SEC "xdp.frags"): the kernel then lets
  * it run at any MTU (veth: above 3506 with 4 KiB pages), data..data_end is
@@ -100,7 +119,7 @@ struct {
 	__uint(max_entries, XST_MAX_BLOCKS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);	/* required for LPM tries */
 	__type(key, struct xst_lpm4_key);
-	__type(value, __u64);
+	__type(value, struct xst_block_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } block4_map SEC(".maps");
 
@@ -109,9 +128,40 @@ struct {
 	__uint(max_entries, XST_MAX_BLOCKS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct xst_lpm6_key);
-	__type(value, __u64);
+	__type(value, struct xst_block_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } block6_map SEC(".maps");
+
+/* GCRA state per source prefix and level. Per CPU (no atomics, no shared
+ * cache line under a flood: each CPU limits what it receives, so the
+ * configured rate is per CPU), each CPU with its own LRU list
+ * (BPF_F_NO_COMMON_LRU: no global lock when a flood of new sources evicts). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, XST_MAX_BUCKETS);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
+	__type(key, struct xst_bucket_key);
+	__type(value, struct xst_bucket);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} buckets_map SEC(".maps");
+
+/* Sources that proved themselves (DNS cookie, TCP), written by the daemon:
+ * source -> expires_ns. LRU: a flood of verifications cannot fill it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XST_MAX_VERIFIED);
+	__type(key, __be32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} verified4_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XST_MAX_VERIFIED);
+	__type(key, struct xst_in6);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} verified6_map SEC(".maps");
 
 /* Not used here: created with the object so it is pinned beside the others
  * (the daemon writes it, xdpstormctl reads it; the loader binds it to the
@@ -133,6 +183,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } snames_map SEC(".maps");
 
+/* Not used here: the daemon's view of attacks, for xdpstormctl stats. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xst_guard_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} guard_map SEC(".maps");
+
 /* Destination MACs of the interface (and its VLAN devices), for XST_F_MAC_ONLY. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -149,7 +208,9 @@ struct l3info {
 	__u8 v6;
 	__u8 proto;		/* L4 protocol after IPv6 extension headers */
 	__be32 daddr4;		/* network order */
+	__be32 saddr4;
 	struct xst_in6 daddr6;	/* network order */
+	struct xst_in6 saddr6;
 };
 
 /* Offset of p (a pointer into the first buffer) from the frame start. */
@@ -158,37 +219,47 @@ static __always_inline __u32 off_of(const struct xdp_md *ctx, const void *p)
 	return (__u32)(p - (void *)(long)ctx->data);
 }
 
+/* A block entry found for the source: XST_STAT_MAX when it no longer
+ * drops (learnt and expired: the daemon deletes it later), else the drop. */
+static __always_inline __u32 block_verdict(struct xst_block_val *v)
+{
+	__u64 expires = v->expires_ns;
+
+	if (expires && bpf_ktime_get_ns() >= expires)
+		return XST_STAT_MAX;
+	/* Entries are shared by all CPUs: an atomic add per packet would
+	 * bounce one cache line between them under a flood. 64 one time in
+	 * 64 keeps the count's expectation. */
+	if (!(bpf_get_prandom_u32() & 63))
+		__sync_fetch_and_add(&v->hits, 64);
+	return expires ? XST_STAT_DROP_LEARNT : XST_STAT_DROP_BLOCK;
+}
+
 static __always_inline __u32 blocked4(const struct iphdr *iph)
 {
 	struct xst_lpm4_key k = { .prefixlen = 32 };
-	__u64 *hits;
+	struct xst_block_val *v;
 
 	__builtin_memcpy(k.addr, &iph->saddr, sizeof(k.addr));
-	hits = bpf_map_lookup_elem(&block4_map, &k);
-	if (!hits)
-		return 0;
-	__sync_fetch_and_add(hits, 1);	/* entries are shared by all CPUs */
-	return 1;
+	v = bpf_map_lookup_elem(&block4_map, &k);
+	return v ? block_verdict(v) : XST_STAT_MAX;
 }
 
 static __always_inline __u32 blocked6(const struct ipv6hdr *ip6)
 {
 	struct xst_lpm6_key k = { .prefixlen = 128 };
-	__u64 *hits;
+	struct xst_block_val *v;
 
 	__builtin_memcpy(k.addr, &ip6->saddr, sizeof(k.addr));
-	hits = bpf_map_lookup_elem(&block6_map, &k);
-	if (!hits)
-		return 0;
-	__sync_fetch_and_add(hits, 1);
-	return 1;
+	v = bpf_map_lookup_elem(&block6_map, &k);
+	return v ? block_verdict(v) : XST_STAT_MAX;
 }
 
 /* IPv4 fixed header, options, blocklist, fragments. */
 static __always_inline __u32 parse_ipv4(struct xdp_md *ctx, struct cursor *c, struct l3info *l3)
 {
 	struct iphdr *iph = pull(c, sizeof(*iph));
-	__u32 hlen;
+	__u32 hlen, stat;
 
 	if (!iph)
 		return XST_STAT_PASS_PARSE;
@@ -198,8 +269,9 @@ static __always_inline __u32 parse_ipv4(struct xdp_md *ctx, struct cursor *c, st
 	/* Options: skipped, not interpreted (the kernel handles them). */
 	if (!pull(c, hlen - sizeof(*iph)))
 		return XST_STAT_PASS_PARSE;
-	if (blocked4(iph))
-		return XST_STAT_DROP_BLOCK;
+	stat = blocked4(iph);
+	if (stat != XST_STAT_MAX)
+		return stat;
 	if (iph->frag_off & bpf_htons(XST_IP_MF | XST_IP_OFFSET))
 		return XST_STAT_PASS_FRAG;
 	l3->l3_off = off_of(ctx, iph);
@@ -207,6 +279,7 @@ static __always_inline __u32 parse_ipv4(struct xdp_md *ctx, struct cursor *c, st
 	l3->v6 = 0;
 	l3->proto = iph->protocol;
 	l3->daddr4 = iph->daddr;
+	l3->saddr4 = iph->saddr;
 	return XST_STAT_MAX;	/* continue */
 }
 
@@ -307,8 +380,9 @@ static __always_inline __u32 parse_ipv6(struct xdp_md *ctx, struct cursor *c, st
 		return XST_STAT_PASS_PARSE;
 	if (ip6->version != 6)
 		return XST_STAT_PASS_PARSE;
-	if (blocked6(ip6))
-		return XST_STAT_DROP_BLOCK;
+	stat = blocked6(ip6);
+	if (stat != XST_STAT_MAX)
+		return stat;
 	nh = ip6->nexthdr;
 	stat = parse_ipv6_ext(c, &nh);
 	if (stat != XST_STAT_MAX)
@@ -319,6 +393,7 @@ static __always_inline __u32 parse_ipv6(struct xdp_md *ctx, struct cursor *c, st
 	l3->v6 = 1;
 	l3->proto = nh;
 	__builtin_memcpy(l3->daddr6.addr, &ip6->daddr, sizeof(l3->daddr6.addr));
+	__builtin_memcpy(l3->saddr6.addr, &ip6->saddr, sizeof(l3->saddr6.addr));
 	return XST_STAT_MAX;
 }
 
@@ -378,6 +453,120 @@ static __always_inline int is_our_mac(const struct ethhdr *eth)
 	return bpf_map_lookup_elem(&macs_map, &k) != NULL;
 }
 
+/*
+ * GCRA for one level: 1 when the packet conforms (and takes its token), 0
+ * when it is over the limit. A packet conforms when the theoretical arrival
+ * time it leaves behind (max(tat, now) + interval) is at most tolerance_ns
+ * ahead of now, so that tolerance_ns = burst * interval_ns lets exactly
+ * burst packets through at once. This CPU's slot: plain writes.
+ */
+static __always_inline int bucket_conforms(struct xst_bucket_key *k, __u64 interval,
+					   __u64 tolerance, __u64 now)
+{
+	struct xst_bucket *b;
+	__u64 tat;
+
+	if (!interval)
+		return 1;			/* level off */
+	b = bpf_map_lookup_elem(&buckets_map, k);
+	if (!b) {
+		struct xst_bucket nb = { .tat_ns = now + interval, .passed = 1 };
+
+		/* Another CPU racing on a new source: one of the inserts
+		 * fails and that packet goes uncounted, which is harmless. */
+		bpf_map_update_elem(&buckets_map, k, &nb, BPF_NOEXIST);
+		return 1;
+	}
+	tat = b->tat_ns > now ? b->tat_ns : now;
+	if (tat + interval - now > tolerance) {
+		b->dropped++;
+		b->last_drop_ns = now;
+		return 0;
+	}
+	b->tat_ns = tat + interval;
+	b->passed++;
+	return 1;
+}
+
+/* The source's buckets, host level first: a packet dropped there takes no
+ * token of its network. XST_STAT_MAX when it conforms to both. */
+static __always_inline __u32 rate_check(const struct xst_steer_config *cfg,
+					const struct l3info *l3, __u64 now)
+{
+	struct xst_bucket_key k = {};
+	__u32 host = XST_BUCKET_HOST4, net = XST_BUCKET_NET4;
+
+	if (l3->v6) {
+		host = XST_BUCKET_HOST6;
+		net = XST_BUCKET_NET6;
+		__builtin_memcpy(k.addr, l3->saddr6.addr, 8);		/* /64 */
+	} else {
+		__builtin_memcpy(k.addr, &l3->saddr4, 4);		/* /32 */
+	}
+	k.level = host;
+	if (!bucket_conforms(&k, cfg->interval_ns[host], cfg->tolerance_ns[host], now))
+		return XST_STAT_RATE_HOST;
+	if (l3->v6)
+		k.addr[7] = 0;						/* /56 */
+	else
+		k.addr[3] = 0;						/* /24 */
+	k.level = net;
+	if (!bucket_conforms(&k, cfg->interval_ns[net], cfg->tolerance_ns[net], now))
+		return XST_STAT_RATE_NET;
+	return XST_STAT_MAX;
+}
+
+static __always_inline int is_verified(const struct l3info *l3, __u64 now)
+{
+	__u64 *expires;
+
+	if (l3->v6)
+		expires = bpf_map_lookup_elem(&verified6_map, &l3->saddr6);
+	else
+		expires = bpf_map_lookup_elem(&verified4_map, &l3->saddr4);
+	return expires && *expires > now;
+}
+
+/*
+ * The DNS filter stage on a UDP packet that passed every steer check; c->pos
+ * is the UDP payload (check_lengths() pulled the header), whose length
+ * check_lengths() proved to be ip_end_off - its offset. Returns the outcome
+ * (XST_STAT_STEER for whatever survives).
+ */
+static __always_inline __u32 filter(struct xdp_md *ctx, const struct xst_steer_config *cfg,
+				    struct cursor *c, const struct l3info *l3)
+{
+	__u32 len = l3->ip_end_off - off_of(ctx, c->pos), flags = cfg->flags, sample, r;
+	__u8 *dns;
+	__u64 now;
+	__u32 stat;
+
+	if (len < 12)
+		return XST_STAT_DNS_SHORT;
+	dns = pull(c, 3);
+	if (!dns)
+		return XST_STAT_STEER;		/* header beyond the first buffer */
+	if (dns[2] & 0x80)
+		return XST_STAT_DNS_RESPONSE;
+	now = bpf_ktime_get_ns();
+	stat = rate_check(cfg, l3, now);
+	if (stat != XST_STAT_MAX)
+		return stat;
+	if (!(flags & XST_F_FILTER_PASS))
+		return XST_STAT_STEER;		/* xdpstorm serves: it sees every survivor */
+	if (is_verified(l3, now))
+		return XST_STAT_PASS_VERIFIED;
+	if (flags & XST_F_FILTER_INSPECT)
+		return XST_STAT_STEER;
+	sample = cfg->sample;
+	if (!sample)
+		return XST_STAT_PASS_UNSAMPLED;
+	r = bpf_get_prandom_u32();
+	/* A mask for a power of two: no division on the common case. */
+	r = (sample & (sample - 1)) ? r % sample : r & (sample - 1);
+	return r ? XST_STAT_PASS_UNSAMPLED : XST_STAT_STEER;
+}
+
 /* Returns the outcome; XST_STAT_STEER means "redirect, if a socket is bound". */
 static __always_inline __u32 classify(struct xdp_md *ctx, const struct xst_steer_config *cfg,
 				      __u32 frame_len)
@@ -394,9 +583,9 @@ static __always_inline __u32 classify(struct xdp_md *ctx, const struct xst_steer
 	struct ethhdr *eth;
 	__be16 h_proto;
 	__be16 *ports;
-	__u32 stat;
+	__u32 stat, action;
+	int i, filtered = 0;
 	void *l4;
-	int i;
 
 	eth = pull(&c, sizeof(*eth));
 	if (!eth)
@@ -437,10 +626,18 @@ static __always_inline __u32 classify(struct xdp_md *ctx, const struct xst_steer
 	rule = bpf_map_lookup_elem(&rules_map, &key);
 	if (!rule)
 		return XST_STAT_PASS;
-	__sync_fetch_and_add(&rule->hits, 1);	/* rules are shared by all CPUs */
-	if (rule->action == XST_ACT_DROP)
+	action = rule->action;
+	if (action == XST_ACT_FILTER) {
+		/* No hit count: under a flood this rule's cache line would be
+		 * written by every CPU for every packet. */
+		filtered = l3.proto == IPPROTO_UDP;
+		action = XST_ACT_STEER;		/* TCP: plain steer */
+	} else {
+		__sync_fetch_and_add(&rule->hits, 1);	/* rules are shared by all CPUs */
+	}
+	if (action == XST_ACT_DROP)
 		return XST_STAT_DROP_RULE;
-	if (rule->action != XST_ACT_STEER)
+	if (action != XST_ACT_STEER)
 		return XST_STAT_PASS_RULE;	/* XST_ACT_PASS (or unknown: kernel) */
 
 	if ((flags & XST_F_MAC_ONLY) && !is_our_mac(eth))
@@ -452,6 +649,8 @@ static __always_inline __u32 classify(struct xdp_md *ctx, const struct xst_steer
 		return stat;
 	if (max_frame ? frame_len > max_frame : frame_len > off_of(ctx, c.end))
 		return XST_STAT_PASS_BIG;
+	if (filtered)
+		return filter(ctx, cfg, &c, &l3);
 	return XST_STAT_STEER;
 }
 
@@ -480,6 +679,11 @@ int xst_steer(struct xdp_md *ctx)
 	case XST_STAT_DROP_RULE:
 	case XST_STAT_DROP_BLOCK:
 	case XST_STAT_MALFORMED:
+	case XST_STAT_DNS_SHORT:
+	case XST_STAT_DNS_RESPONSE:
+	case XST_STAT_RATE_HOST:
+	case XST_STAT_RATE_NET:
+	case XST_STAT_DROP_LEARNT:
 		act = XDP_DROP;
 		break;
 	default:

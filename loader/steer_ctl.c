@@ -72,6 +72,8 @@ int xst_steer_action_parse(const char *s, enum xst_action *action)
 		*action = XST_ACT_DROP;
 	else if (!strcmp(s, "pass"))
 		*action = XST_ACT_PASS;
+	else if (!strcmp(s, "filter"))
+		*action = XST_ACT_FILTER;
 	else
 		return -EINVAL;
 	return 0;
@@ -86,6 +88,8 @@ const char *xst_steer_action_name(enum xst_action action)
 		return "drop";
 	case XST_ACT_PASS:
 		return "pass";
+	case XST_ACT_FILTER:
+		return "filter";
 	}
 	return "?";
 }
@@ -157,7 +161,8 @@ int xst_steer_rule_set(const struct xst_steer_maps *m, uint8_t proto, uint16_t p
 
 	if (proto != IPPROTO_UDP && proto != IPPROTO_TCP)
 		return -EINVAL;
-	if (action != XST_ACT_STEER && action != XST_ACT_DROP && action != XST_ACT_PASS)
+	if (action != XST_ACT_STEER && action != XST_ACT_DROP && action != XST_ACT_PASS &&
+	    action != XST_ACT_FILTER)
 		return -EINVAL;
 	/* Keep the hit counter of a rule whose action changes. The program
 	 * adds to hits atomically in place; a concurrent hit between lookup
@@ -232,12 +237,12 @@ static int block_fd(const struct xst_steer_maps *m, int family, size_t *addr_len
 int xst_steer_block_add(const struct xst_steer_maps *m, const struct xst_prefix *p)
 {
 	struct lpm_key k = { .prefixlen = p->len };
-	__u64 hits = 0;
+	struct xst_block_val v = { .reason = XST_BLOCK_MANUAL };
 	size_t alen;
 	int fd = block_fd(m, p->family, &alen);
 
 	memcpy(k.addr, p->addr, alen);
-	if (bpf_map_update_elem(fd, &k, &hits, BPF_NOEXIST)) {
+	if (bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST)) {
 		if (errno == EEXIST)
 			return 1;
 		return -errno;
@@ -261,20 +266,22 @@ static int block_walk(int fd, int family, struct xst_block_entry *out, int max, 
 {
 	struct lpm_key k, next;
 	size_t alen = family == AF_INET ? 4 : 16;
+	struct xst_block_val v;
 	void *prev = NULL;
-	__u64 hits;
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		k = next;
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &hits))
+		if (bpf_map_lookup_elem(fd, &k, &v))
 			continue;
 		if (out && n < max) {
 			memset(&out[n], 0, sizeof(out[n]));
 			out[n].prefix.family = family;
 			out[n].prefix.len = k.prefixlen;
 			memcpy(out[n].prefix.addr, k.addr, alen);
-			out[n].hits = hits;
+			out[n].hits = v.hits;
+			out[n].expires_ns = v.expires_ns;
+			out[n].reason = v.reason;
 		}
 		n++;
 	}
@@ -365,7 +372,8 @@ int xst_steer_qstats_read(const struct xst_steer_maps *m,
 
 /* ---- run-time configuration ----------------------------------------------------- */
 
-#define XST_F_ALL (XST_F_ENABLED | XST_F_LOCAL_ONLY | XST_F_MAC_ONLY)
+#define XST_F_ALL (XST_F_ENABLED | XST_F_LOCAL_ONLY | XST_F_MAC_ONLY | XST_F_FILTER_PASS | \
+		   XST_F_FILTER_INSPECT)
 
 int xst_steer_config_read(const struct xst_steer_maps *m, struct xst_steer_config *cfg)
 {
@@ -394,7 +402,6 @@ static int config_update(const struct xst_steer_maps *m, uint32_t flags_set,
 	cfg.flags = (cfg.flags | flags_set) & ~flags_clear;
 	if (max_frame)
 		cfg.max_frame = *max_frame;
-	cfg.pad = 0;
 	if (bpf_map_update_elem(m->config, &key, &cfg, BPF_EXIST))
 		return -errno;
 	return 0;

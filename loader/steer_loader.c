@@ -44,7 +44,7 @@ struct xdp_state {
 static const char *const map_names[] = {
 	XST_MAP_XSKS, XST_MAP_CONFIG, XST_MAP_STATS, XST_MAP_RULES, XST_MAP_LOCAL4,
 	XST_MAP_LOCAL6, XST_MAP_BLOCK4, XST_MAP_BLOCK6, XST_MAP_QSTATS, XST_MAP_MACS,
-	XST_MAP_SNAMES,
+	XST_MAP_SNAMES, XST_MAP_BUCKETS, XST_MAP_VERIFIED4, XST_MAP_VERIFIED6, XST_MAP_GUARD,
 };
 #define NR_MAPS (sizeof(map_names) / sizeof(map_names[0]))
 
@@ -281,7 +281,7 @@ static int config_of_prog(uint32_t prog_id, struct xst_steer_config *cfg)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), ids[64], nr, j, key = 0;
-	__u8 val[64];
+	__u8 val[256];	/* any ABI version's config (v3: 80 bytes) */
 	int fd, err = -ENOENT;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -556,8 +556,8 @@ int xst_steer_attach(const char *ifname, enum xst_attach_mode mode)
 	}
 	xst_kill_point("attach");
 
-	/* Maps the program never touches (qstats_map, written by the daemon,
-	 * read by xdpstormctl) are not among its map ids unless bound to it:
+	/* Maps the program never touches (qstats_map, guard_map: written by
+	 * the daemon, read by xdpstormctl) are not among its map ids unless bound to it:
 	 * bind them all so every map is reachable through the program. */
 	bpf_object__for_each_map(map, skel->obj) {
 		if (bpf_map__fd(map) < 0)

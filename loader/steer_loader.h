@@ -14,6 +14,7 @@
 #define XST_LOADER_STEER_LOADER_H
 
 #include <net/if.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "xdpstorm/steer_abi.h"
@@ -22,6 +23,7 @@ enum xst_attach_mode { XST_MODE_NATIVE, XST_MODE_SKB };
 
 struct xst_steer_maps {		/* map fds, -1 when not open */
 	int xsks, config, stats, rules, local4, local6, block4, block6, qstats, macs, snames;
+	int buckets, verified4, verified6, guard;
 };
 
 /* Load the program, attach it (libxdp; single-program fallback when the
@@ -134,10 +136,13 @@ void xst_prefix_format(const struct xst_prefix *p, char *buf, size_t size);
 
 struct xst_block_entry {
 	struct xst_prefix prefix;
-	uint64_t hits;		/* packets dropped by this entry */
+	uint64_t hits;		/* packets dropped by this entry (approximate: sampled 1 in 64) */
+	uint64_t expires_ns;	/* CLOCK_MONOTONIC expiry of a learnt entry, 0 manual */
+	uint32_t reason;	/* enum xst_block_reason */
 };
 
-/* Add a prefix (hit counter 0); 1 if it was already present (unchanged), 0 added. */
+/* Add a manual prefix (hit counter 0, expires 0, reason XST_BLOCK_MANUAL);
+ * 1 if it was already present (unchanged, even when learnt), 0 added. */
 int xst_steer_block_add(const struct xst_steer_maps *m, const struct xst_prefix *p);
 /* -ENOENT when not present. */
 int xst_steer_block_del(const struct xst_steer_maps *m, const struct xst_prefix *p);
@@ -145,6 +150,57 @@ int xst_steer_block_del(const struct xst_steer_maps *m, const struct xst_prefix 
 int xst_steer_block_list(const struct xst_steer_maps *m, struct xst_block_entry *out, int max);
 /* Entries in one family's trie, or -errno. */
 int xst_steer_block_count(const struct xst_steer_maps *m, int family);
+
+/* Learnt blocks: add or extend (expiry, reason) a learnt entry: 0; 1 when a
+ * manual entry for that exact prefix exists (left untouched). expires_ns is
+ * CLOCK_MONOTONIC (bpf_ktime_get_ns()) and must not be 0 (-EINVAL). expire
+ * deletes learnt entries with expires_ns <= now_ns, returns how many were
+ * deleted (or -errno). */
+int xst_steer_block_learn(const struct xst_steer_maps *m, const struct xst_prefix *p,
+			  uint64_t expires_ns, enum xst_block_reason why);
+int xst_steer_block_expire(const struct xst_steer_maps *m, uint64_t now_ns);
+/* "manual", "rate", ... ("?" when out of range). */
+const char *xst_block_reason_name(uint32_t reason);
+
+/* ---- DNS filter stage ------------------------------------------------------- */
+
+/* Filter limits: rate 0 = level off. Writes interval_ns/tolerance_ns/sample,
+ * keeping abi_version, flags and max_frame. 0, -EINVAL (burst 0 with rate > 0),
+ * -EPROTO, -errno. get gives back rate = 1e9 / interval_ns (rounded) and
+ * burst = tolerance_ns / interval_ns. */
+struct xst_filter_limits {
+	uint32_t rate[XST_BUCKET_LEVELS];	/* packets per second per CPU */
+	uint32_t burst[XST_BUCKET_LEVELS];	/* packets */
+	uint32_t sample;			/* steer 1 in sample (0 none) */
+};
+int xst_steer_set_filter(const struct xst_steer_maps *m, const struct xst_filter_limits *l);
+int xst_steer_get_filter(const struct xst_steer_maps *m, struct xst_filter_limits *l);
+
+/* Verified sources (family AF_INET 4-byte addr / AF_INET6 16-byte, network
+ * order): add inserts or moves the expiry; del -ENOENT when absent. expire
+ * deletes the entries with expires_ns <= now_ns and returns how many remain
+ * (or -errno). -EAFNOSUPPORT another family. */
+int xst_steer_verified_add(const struct xst_steer_maps *m, int family, const void *addr,
+			   uint64_t expires_ns);
+int xst_steer_verified_del(const struct xst_steer_maps *m, int family, const void *addr);
+int xst_steer_verified_expire(const struct xst_steer_maps *m, uint64_t now_ns);
+
+/* Token buckets: every key with its per-CPU values summed (tat_ns and
+ * last_drop_ns: the max over CPUs). fn returning non-zero stops the walk
+ * (returned). 0 or -errno. */
+struct xst_bucket_sum {
+	struct xst_bucket_key key;
+	uint64_t passed, dropped, last_drop_ns;
+	uint64_t tat_ns;
+};
+typedef int (*xst_bucket_fn)(void *arg, const struct xst_bucket_sum *b);
+int xst_steer_buckets_scan(const struct xst_steer_maps *m, xst_bucket_fn fn, void *arg);
+/* "192.0.2.0/24" style for a bucket key (level gives the length). */
+void xst_bucket_key_format(const struct xst_bucket_key *k, char *buf, size_t size);
+
+/* guard_map[0]: written by the daemon, read by xdpstormctl. 0 or -errno. */
+int xst_steer_guard_write(const struct xst_steer_maps *m, const struct xst_guard_state *g);
+int xst_steer_guard_read(const struct xst_steer_maps *m, struct xst_guard_state *g);
 
 /* ---- counters -------------------------------------------------------------- */
 

@@ -82,9 +82,21 @@ static const struct xst_option dns[] = {
 	{ .kind = XST_OPT_END },
 };
 
+#undef F
+#define F(f) offsetof(struct xst_config, guard.f)
+
+static const struct xst_option guard[] = {
+	{ .kind = XST_OPT_RATE, .name = "rate-host", .off = F(host), .min = 1, .max = 100000000,
+	  .metavar = "N[/BURST]", .help = "packets per second per source" },
+	{ .kind = XST_OPT_MS, .name = "block-time", .off = F(block_time_ms), .min = 1000,
+	  .max = 86400000, .metavar = "TIME", .help = "how long a learnt block lasts" },
+	{ .kind = XST_OPT_END },
+};
+
 static const struct xst_opt_group groups[] = {
 	{ "General options", general },
 	{ "DNS options", dns },
+	{ "Guard options", guard },
 };
 
 static struct xst_config defaults(void)
@@ -100,6 +112,9 @@ static struct xst_config defaults(void)
 	c.dns.tcp_query_timeout_ms = 5000;
 	c.dns.tcp_idle_timeout_ms = 1500;
 	c.dns.tcp_max_conns = 512;
+	c.guard.host.rate = 2000;
+	c.guard.host.burst = 4000;
+	c.guard.block_time_ms = 3600000;
 	return c;
 }
 
@@ -242,7 +257,42 @@ static const struct parse_case {
 	  { WU(dns.tcp_query_timeout_ms, 5000) }, { "'601s'", "100..600000 ms" } },
 	{ "99ms under min", { "--tcp-query-timeout", "99ms", NULL }, -EINVAL, { { 0 } },
 	  { "'99ms'", "expected a time" } },
-	{ "minutes", { "--tcp-query-timeout", "2m", NULL }, -EINVAL, { { 0 } }, { "'2m'" } },
+	{ "minutes", { "--tcp-query-timeout", "2m", NULL }, 0, { WU(dns.tcp_query_timeout_ms, 120000) } },
+	{ "an hour over max", { "--tcp-query-timeout", "1h", NULL }, -EINVAL, { { 0 } },
+	  { "'1h'", "100..600000 ms" } },
+	{ "an hour", { "--block-time", "1h", NULL }, 0, { WU(guard.block_time_ms, 3600000) } },
+	{ "24h (max)", { "--block-time", "24h", NULL }, 0, { WU(guard.block_time_ms, 86400000) } },
+	{ "25h over max", { "--block-time", "25h", NULL }, -EINVAL, { { 0 } }, { "'25h'" } },
+	{ "hours overflowing", { "--block-time", "597h", NULL }, -EINVAL, { { 0 } }, { "'597h'" } },
+	{ "minutes overflowing", { "--block-time", "35792m", NULL }, -EINVAL, { { 0 } },
+	  { "'35792m'" } },
+	{ "unit 'min'", { "--block-time", "5min", NULL }, -EINVAL, { { 0 } }, { "'5min'" } },
+	/* RATE */
+	{ "rate alone: burst 2x", { "--rate-host", "1000", NULL }, 0,
+	  { WU(guard.host.rate, 1000), WU(guard.host.burst, 2000) } },
+	{ "rate/burst", { "--rate-host", "500/50", NULL }, 0,
+	  { WU(guard.host.rate, 500), WU(guard.host.burst, 50) } },
+	{ "rate=.../burst", { "--rate-host=7/1", NULL }, 0,
+	  { WU(guard.host.rate, 7), WU(guard.host.burst, 1) } },
+	{ "rate default stays", { "-v", NULL }, 0,
+	  { WU(guard.host.rate, 2000), WU(guard.host.burst, 4000) } },
+	{ "rate max", { "--rate-host", "100000000", NULL }, 0,
+	  { WU(guard.host.rate, 100000000), WU(guard.host.burst, 200000000) } },
+	{ "rate 0 under min", { "--rate-host", "0", NULL }, -EINVAL, { WU(guard.host.rate, 2000) },
+	  { "--rate-host '0'", "RATE[/BURST]", "1..100000000" } },
+	{ "rate over max", { "--rate-host", "100000001", NULL }, -EINVAL, { { 0 } },
+	  { "'100000001'" } },
+	{ "burst 0", { "--rate-host", "10/0", NULL }, -EINVAL,
+	  { WU(guard.host.rate, 2000), WU(guard.host.burst, 4000) }, { "'10/0'" } },
+	{ "burst empty", { "--rate-host", "10/", NULL }, -EINVAL, { { 0 } }, { "'10/'" } },
+	{ "rate empty", { "--rate-host", "/10", NULL }, -EINVAL, { { 0 } }, { "'/10'" } },
+	{ "rate per s", { "--rate-host", "10/s", NULL }, -EINVAL, { { 0 } }, { "'10/s'" } },
+	{ "two slashes", { "--rate-host", "10/5/5", NULL }, -EINVAL, { { 0 } }, { "'10/5/5'" } },
+	{ "burst negative", { "--rate-host", "10/-5", NULL }, -EINVAL, { { 0 } }, { "'10/-5'" } },
+	{ "burst over 2^31", { "--rate-host", "10/2147483649", NULL }, -EINVAL, { { 0 } },
+	  { "'10/2147483649'" } },
+	{ "rate missing argument", { "--rate-host", NULL }, -EINVAL, { { 0 } },
+	  { "needs an argument" } },
 	{ "fraction", { "--tcp-query-timeout", "1.5s", NULL }, -EINVAL, { { 0 } }, { "'1.5s'" } },
 	{ "unit only", { "--tcp-query-timeout", "ms", NULL }, -EINVAL, { { 0 } }, { "'ms'" } },
 	{ "space before unit", { "--tcp-query-timeout", "5 s", NULL }, -EINVAL, { { 0 } },
@@ -549,6 +599,7 @@ START_TEST(test_options_help_text)
 		" (default native)", NULL, NULL, NULL, NULL, NULL, NULL,
 		/* dns */ NULL, " (default on)", " (default 5s)", " (default 1500ms)",
 		" (default 512)",
+		/* guard */ " (default 2000/4000)", " (default 1h)",
 	};
 	struct xst_config d = defaults();
 	char *text = print_help(groups, ARRAY_SIZE(groups), &d);

@@ -17,7 +17,10 @@
 #include <bpf/bpf.h>
 
 #include "core/log.h"
+#include "daemon/guard.h"
 #include "daemon/owner.h"
+#include "net/net.h"
+#include "svc/passback.h"
 
 /* Who else serves ifname: a live owner record, or a queue published as bound by a live pid. */
 int xst_daemon_preflight(const char *ifname)
@@ -115,10 +118,52 @@ static int attach_new(struct xst_daemon *d)
 	return 0;
 }
 
+/* DNS over UDP goes through the XDP filter stage (buckets, learnt blocks,
+ * responses and short packets dropped) unless --no-guard. */
+static enum xst_action rule_action(const struct xst_daemon *d, const struct xst_svc_rule *r)
+{
+	if (r->proto == XST_IPPROTO_UDP && r->port == XST_DNS_PORT && xst_guard_wanted(d))
+		return XST_ACT_FILTER;
+	return XST_ACT_STEER;
+}
+
+/* The filter stage's limits, and filter mode's flag: XDP passes verified
+ * sources and unsampled queries to the kernel's server. */
+static int set_filter(struct xst_daemon *d)
+{
+	const struct xst_guard_config *g = &d->cfg.guard;
+	struct xst_filter_limits l = { .sample = g->filter ? g->sample : 0 };
+	int err;
+
+	if (!xst_guard_wanted(d))
+		return 0;
+	if (!g->no_rate) {
+		l.rate[XST_BUCKET_HOST4] = l.rate[XST_BUCKET_HOST6] = g->host.rate;
+		l.burst[XST_BUCKET_HOST4] = l.burst[XST_BUCKET_HOST6] = g->host.burst;
+		l.rate[XST_BUCKET_NET4] = l.rate[XST_BUCKET_NET6] = g->net.rate;
+		l.burst[XST_BUCKET_NET4] = l.burst[XST_BUCKET_NET6] = g->net.burst;
+	}
+	err = xst_steer_set_filter(&d->maps, &l);
+	if (err) {
+		pr_err("set the DNS filter limits on '%s': %s\n", d->cfg.iface, strerror(-err));
+		return err;
+	}
+	if (!g->filter)
+		return 0;
+	err = xst_steer_set_flags(&d->maps, XST_F_FILTER_PASS, XST_F_FILTER_INSPECT);
+	if (err) {
+		pr_err("set filter mode on '%s': %s\n", d->cfg.iface, strerror(-err));
+		return err;
+	}
+	d->flags_set |= XST_F_FILTER_PASS;
+	return 0;
+}
+
 /* Steer what the services serve; remember what each rule was before. */
 static int set_rules(struct xst_daemon *d)
 {
 	static struct xst_steer_rule cur[XST_MAX_RULES];
+	enum xst_action act;
 	int nr_cur, i, j, k, err;
 
 	nr_cur = xst_steer_rule_list(&d->maps, cur, XST_MAX_RULES);
@@ -147,15 +192,19 @@ static int set_rules(struct xst_daemon *d)
 					dr->prev = cur[k].action;
 				}
 			}
-			err = xst_steer_rule_set(&d->maps, r[j].proto, r[j].port, XST_ACT_STEER);
+			act = rule_action(d, &r[j]);
+			err = xst_steer_rule_set(&d->maps, r[j].proto, r[j].port, act);
 			if (err) {
-				pr_err("set rule %s/%u to steer: %s\n",
-				       xst_steer_proto_name(r[j].proto), r[j].port, strerror(-err));
+				pr_err("set rule %s/%u to %s: %s\n",
+				       xst_steer_proto_name(r[j].proto), r[j].port,
+				       xst_steer_action_name(act), strerror(-err));
 				return err;
 			}
 			d->nr_rules++;
-			pr_info("rule %s/%u: steered to the %s service\n",
-				xst_steer_proto_name(r[j].proto), r[j].port, d->svc[i].svc->name);
+			pr_info("rule %s/%u: %s to the %s service\n",
+				xst_steer_proto_name(r[j].proto), r[j].port,
+				act == XST_ACT_FILTER ? "through the XDP filter stage" : "steered",
+				d->svc[i].svc->name);
 		}
 	}
 	return 0;
@@ -214,6 +263,9 @@ int xst_daemon_attach(struct xst_daemon *d, uint32_t max_frame)
 		pr_err("set the largest steered frame on '%s': %s\n", ifname, strerror(-err));
 		return err;
 	}
+	err = set_filter(d);
+	if (err)
+		return err;
 	return set_rules(d);
 }
 
@@ -225,6 +277,9 @@ int xst_daemon_detach(struct xst_daemon *d)
 	if (d->maps_open && (!d->attached_by_us || d->cfg.keep_attached)) {
 		xst_daemon_restore_rules(d);
 		xst_steer_set_max_frame(&d->maps, 0);
+		if (d->flags_set)
+			xst_steer_set_flags(&d->maps, 0, d->flags_set | XST_F_FILTER_INSPECT);
+		d->flags_set = 0;
 	}
 	if (d->maps_open)
 		xst_steer_maps_close(&d->maps);
@@ -255,6 +310,11 @@ void xst_daemon_crash_cleanup(void *arg)
 			xst_steer_detach(d->cfg.iface);
 		xst_owner_remove(d->cfg.iface);
 	}
-	if (d->maps_open && (!d->attached_by_us || d->cfg.keep_attached))
+	if (d->maps_open && (!d->attached_by_us || d->cfg.keep_attached)) {
 		xst_daemon_restore_rules(d);
+		if (d->flags_set)
+			xst_steer_set_flags(&d->maps, 0, d->flags_set | XST_F_FILTER_INSPECT);
+	}
+	/* The return path's conf.all.rp_filter (the TUN itself goes with the process). */
+	xst_passback_restore_sysctls();
 }

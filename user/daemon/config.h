@@ -9,6 +9,7 @@
 
 #include "io/io.h"
 #include "steer_loader.h"
+#include "svc/dns_filter.h"
 #include "svc/dns_udp.h"
 
 #ifndef XST_VERSION
@@ -37,6 +38,33 @@ struct xst_http_config {
 	unsigned int idle_timeout_ms;
 };
 
+/* --rate-host/--rate-net: packets per second and the burst above it. */
+struct xst_rate {
+	unsigned int rate;		/* per second; 0: that level is off */
+	unsigned int burst;		/* packets; "N" alone: 2 * N */
+};
+
+/*
+ * The DNS flood defence (daemon/svc_filter.c, daemon/guard.c): the XDP
+ * filter stage in front of UDP/53 in both modes, and with --dns-filter the
+ * filter service in front of a kernel DNS server.
+ */
+struct xst_guard_config {
+	int filter;				/* --dns-filter: filter mode */
+	int off;				/* --no-guard: udp/53 plain steer, no stage */
+	unsigned int unknown;			/* enum xst_filter_unknown (svc/dns_filter.h) */
+	unsigned int sample;			/* peacetime: 1 unverified query in N inspected */
+	struct xst_rate host;			/* per /32 and /64, per CPU */
+	struct xst_rate net;			/* per /24 and /56, per CPU */
+	int no_rate;				/* --no-rate: no token buckets */
+	unsigned int learn_threshold;		/* drops/s from one bucket that get it blocked */
+	unsigned int block_time_ms;		/* a learnt block lasts this long */
+	unsigned int verify_time_ms;		/* a verified source stays verified this long */
+	unsigned int attack_unknown;		/* unknown names/s under a zone: attack */
+	unsigned int attack_distinct;		/* distinct unknown names/s under a zone: attack */
+	unsigned int attack_hold_ms;		/* below both this long: attack over */
+};
+
 struct xst_config {
 	const char *iface;
 	unsigned int queues;		/* 0: every RX queue */
@@ -52,6 +80,7 @@ struct xst_config {
 	int verbose;
 	struct xst_dns_config dns;
 	struct xst_http_config http;
+	struct xst_guard_config guard;
 };
 
 extern const struct xst_config xst_config_defaults;

@@ -22,6 +22,8 @@
 #define XST_SERVICES_MAX	XST_WORKER_SVC_MAX
 #define XST_DAEMON_RULES_MAX	32
 
+struct xst_guard;
+
 struct xst_daemon_svc {
 	const struct xst_service *svc;
 	void *state;
@@ -47,6 +49,8 @@ struct xst_daemon {
 	int attached_by_us;
 	struct xst_daemon_rule rules[XST_DAEMON_RULES_MAX];
 	int nr_rules;
+	uint32_t flags_set;		/* XST_F_* this daemon set (cleared on exit) */
+	struct xst_guard *guard;	/* the flood defence's periodic task (daemon/guard.h) */
 
 	/* reloadable data: the services' databases, the host view */
 	struct xst_rcu rcu;

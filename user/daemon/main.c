@@ -21,11 +21,13 @@
 
 #include <bpf/bpf.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "daemon/attach.h"
 #include "daemon/config.h"
 #include "daemon/crash.h"
 #include "daemon/daemon.h"
+#include "daemon/guard.h"
 #include "daemon/hostwatch.h"
 #include "daemon/options.h"
 #include "daemon/registry.h"
@@ -56,6 +58,20 @@ const struct xst_config xst_config_defaults = {
 		.syn_cookies = 0,		/* XST_TCP_COOKIES_AUTO */
 		.header_timeout_ms = 10000,
 		.idle_timeout_ms = 15000,
+	},
+	.guard = {
+		.unknown = XST_FILTER_CHALLENGE,
+		.sample = 64,
+		/* A resolver behind one address rarely sends 2000 queries/s to one
+		 * authoritative server; a /24 of them 20000. Bursts of twice that. */
+		.host = { 2000, 4000 },
+		.net = { 20000, 40000 },
+		.learn_threshold = 1000,
+		.block_time_ms = 60000,
+		.verify_time_ms = 3600000,
+		.attack_unknown = 1000,
+		.attack_distinct = 500,
+		.attack_hold_ms = 30000,
 	},
 };
 
@@ -143,7 +159,8 @@ static void help(FILE *f)
 
 	fprintf(f,
 "Usage: xdpstorm --iface IF [--zone FILE...] [--http-root DIR] [OPTION...]\n"
-"       xdpstorm --check [--zone FILE...] [--http-root DIR]\n"
+"       xdpstorm --iface IF --dns-filter [--zone FILE...] [OPTION...]\n"
+"       xdpstorm --check [--zone FILE...] [--http-root DIR] [--dns-filter]\n"
 "\n"
 "A userspace network stack beside the kernel's on a live interface. An XDP\n"
 "program on IF steers the flows of the services given (DNS: UDP/53; HTTP:\n"
@@ -152,6 +169,21 @@ static void help(FILE *f)
 "server from reply packets prepared once per zone load. The HTTP service serves\n"
 "a static site over its own TCP from responses cut into TCP segments once per\n"
 "site load. Runs in the foreground; logs to stderr.\n"
+"\n"
+"DNS flood defence, on by default for UDP/53 in both modes: in XDP, token\n"
+"buckets per source and prefix, blocks learnt from them and from the filter,\n"
+"and the drop of responses and short packets sent to port 53. With --dns-filter\n"
+"xdpstorm answers nothing itself: a kernel DNS server on the host does, and\n"
+"xdpstorm filters in front of it. XDP passes queries of verified sources (a\n"
+"TCP/53 handshake, a valid server cookie) and, in peacetime, all but 1 in\n"
+"--filter-sample of the others straight to the kernel; the queries steered to\n"
+"the filter are passed (through a TUN device, xstp<ifindex>, into the kernel's\n"
+"stack with their real source addresses), dropped, or challenged with a TC=1\n"
+"reply so that a real resolver retries over TCP. With --zone the filter knows\n"
+"which names exist: a random-subdomain attack on a zone is detected, logged and\n"
+"its unknown names challenged (or dropped) while it lasts. The kernel server sees\n"
+"the passed queries arrive on the TUN device: firewall rules that match the\n"
+"input interface must also accept it (iifname \"xstp*\").\n"
 "\n");
 	xst_options_print(f, groups, n, &xst_config_defaults);
 	fprintf(f,
@@ -166,7 +198,12 @@ static void help(FILE *f)
 "was on exit. It follows the interface while it runs: addresses added or\n"
 "removed are served or no longer served at once (logged), and if IF is deleted\n"
 "it stops with exit status 1. One log line containing \"ready\" says that\n"
-"traffic is being served.\n"
+"traffic is being served. The flood defence logs every attack's start and end\n"
+"(its kind and scale) and the sources it blocks; xdpstormctl stats shows its\n"
+"counters, top sources and zones under attack, xdpstormctl block list the\n"
+"learnt blocks with their reason and remaining time. On exit the filter flags\n"
+"are cleared, the TUN device removed and the reverse-path setting it needed\n"
+"(net.ipv4.conf.all.rp_filter) put back.\n"
 "\n"
 "Signals:\n"
 "  SIGHUP           reload every service's data; on any error the old data stays\n"
@@ -185,6 +222,8 @@ static void help(FILE *f)
 "  xdpstorm --iface eth0 --zone example.com.zone\n"
 "  xdpstorm -i eth0 -z a.zone -z b.zone --queues 2 --cpus 2,3 --mode skb\n"
 "  xdpstorm --iface eth0 --http-root /srv/www --zone example.com.zone\n"
+"  xdpstorm --iface eth0 --dns-filter --zone /etc/nsd/example.com.zone\n"
+"  xdpstorm -i eth0 --dns-filter --rate-host 500/1000 --filter-unknown drop\n"
 "  kill -HUP $(pidof xdpstorm)     # reload zones and site\n"
 "  xdpstormctl stats --iface eth0  # per-queue, per-service counters\n"
 "\n"
@@ -430,6 +469,11 @@ static int start(struct xst_daemon *d)
 	err = bind_queues(d);
 	if (err)
 		return err;
+	if (xst_guard_wanted(d)) {
+		err = xst_guard_create(&d->guard, d);
+		if (err)
+			return err;
+	}
 	return xst_stats_start(d);
 }
 
@@ -443,6 +487,8 @@ static int teardown(struct xst_daemon *d)
 	 * to the kernel instead of to sockets that are about to close. */
 	if (d->maps_open)
 		unbind_queues(d);
+	xst_guard_destroy(d->guard);
+	d->guard = NULL;
 	atomic_store(&d->stop, 1);
 	for (q = 0; q < d->cfg.queues; q++)
 		xst_worker_join(d->w[q]);
@@ -545,6 +591,7 @@ int main(int argc, char **argv)
 	struct xst_opt_group groups[MAX_GROUPS];
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	sigset_t sigs;
+	uint64_t last_guard = 0;
 	int err, sig, rc, sfd;
 
 	d->cfg = xst_config_defaults;
@@ -560,8 +607,8 @@ int main(int argc, char **argv)
 
 	err = pick_services(d);
 	if (err == 0) {
-		pr_err("no service to run: give at least one --zone FILE (DNS) or --http-root DIR "
-		       "(HTTP) (see --help)\n");
+		pr_err("no service to run: give at least one --zone FILE (DNS), --dns-filter or "
+		       "--http-root DIR (HTTP) (see --help)\n");
 		return EXIT_USAGE;
 	}
 	if (err < 0) {
@@ -576,7 +623,11 @@ int main(int argc, char **argv)
 		return err ? EXIT_FAILURE : 0;
 	}
 	if (!d->cfg.iface) {
-		pr_err("--iface is required (see --help)\n");
+		if (d->cfg.guard.filter)
+			pr_err("--dns-filter needs --iface IF: the interface in front of the kernel's "
+			       "DNS server (see --help)\n");
+		else
+			pr_err("--iface is required (see --help)\n");
 		return EXIT_USAGE;
 	}
 	if (strlen(d->cfg.iface) >= IF_NAMESIZE) {
@@ -665,11 +716,18 @@ int main(int argc, char **argv)
 		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
 					 { .fd = xst_hostwatch_fd(d->hw), .events = POLLIN } };
 		struct signalfd_siginfo si;
+		uint64_t now;
 
 		if (poll(pfd, 2, 1000) < 0 && errno != EINTR) {
 			pr_err("poll: %s\n", strerror(errno));
 			atomic_store(&d->fatal, 1);
 			break;
+		}
+		/* The flood defence's round, once a second whatever woke us. */
+		now = xst_clock_ns();
+		if (d->guard && now - last_guard >= XST_GUARD_INTERVAL_NS) {
+			last_guard = now;
+			xst_guard_tick(d->guard, now);
 		}
 		err = xst_hostwatch_process(d->hw);
 		if (err)

@@ -38,7 +38,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-/* "1500", "1500ms", "2s" -> milliseconds */
+/* "1500", "1500ms", "2s", "5m", "1h" -> milliseconds (at most 2^31) */
 static int parse_ms(const char *s, unsigned long *out)
 {
 	char num[32];
@@ -55,16 +55,48 @@ static int parse_ms(const char *s, unsigned long *out)
 		*out = v;
 	else if (!strcmp(s + n, "s") && v <= (1UL << 31) / 1000)
 		*out = v * 1000;
+	else if (!strcmp(s + n, "m") && v <= (1UL << 31) / 60000)
+		*out = v * 60000;
+	else if (!strcmp(s + n, "h") && v <= (1UL << 31) / 3600000)
+		*out = v * 3600000;
 	else
 		return -EINVAL;
+	return 0;
+}
+
+/* "2000" or "2000/4000": per second, then the burst (2 * rate when left out). */
+static int parse_rate(const char *s, const struct xst_option *o, struct xst_rate *out)
+{
+	const char *slash = strchr(s, '/');
+	char num[32];
+	unsigned long r, b;
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, n);
+	num[n] = 0;
+	if (parse_uint(num, o->max, &r) || r < o->min)
+		return -EINVAL;
+	if (slash) {
+		if (parse_uint(slash + 1, 1UL << 31, &b) || !b)
+			return -EINVAL;
+	} else {
+		b = 2 * r > (1UL << 31) ? 1UL << 31 : 2 * r;
+	}
+	out->rate = (unsigned int)r;
+	out->burst = (unsigned int)b;
 	return 0;
 }
 
 static void range_err(const struct xst_option *o, const char *arg)
 {
 	if (o->kind == XST_OPT_MS)
-		pr_err("--%s '%s': expected a time of %u..%u ms (e.g. 500ms or 2s)\n", o->name, arg,
-		       o->min, o->max);
+		pr_err("--%s '%s': expected a time of %u..%u ms (e.g. 500ms, 2s, 5m or 1h)\n",
+		       o->name, arg, o->min, o->max);
+	else if (o->kind == XST_OPT_RATE)
+		pr_err("--%s '%s': expected RATE[/BURST], RATE %u..%u per second, BURST "
+		       "1..2147483648 packets\n", o->name, arg, o->min, o->max);
 	else if (o->pow2)
 		pr_err("--%s '%s': expected a power of two, %u..%u\n", o->name, arg, o->min, o->max);
 	else
@@ -97,6 +129,12 @@ static int apply(const struct xst_option *o, const char *arg, struct xst_config 
 	case XST_OPT_STR:
 		*(const char **)field(cfg, o) = arg;
 		return 0;
+	case XST_OPT_RATE:
+		if (parse_rate(arg, o, (struct xst_rate *)field(cfg, o))) {
+			range_err(o, arg);
+			return -EINVAL;
+		}
+		return 0;
 	case XST_OPT_LIST: {
 		unsigned int *count = (unsigned int *)((char *)cfg + o->count_off);
 
@@ -128,7 +166,7 @@ static int apply(const struct xst_option *o, const char *arg, struct xst_config 
 static int takes_arg(const struct xst_option *o)
 {
 	return o->kind == XST_OPT_UINT || o->kind == XST_OPT_MS || o->kind == XST_OPT_STR ||
-	       o->kind == XST_OPT_LIST || o->kind == XST_OPT_ENUM;
+	       o->kind == XST_OPT_LIST || o->kind == XST_OPT_ENUM || o->kind == XST_OPT_RATE;
 }
 
 int xst_options_parse(int argc, char **argv, const struct xst_opt_group *groups, size_t nr,
@@ -263,11 +301,20 @@ static void print_default(const struct xst_option *o, const struct xst_config *d
 		break;
 	case XST_OPT_MS:
 		v = *(const unsigned int *)cfield(d, o->off);
-		if (v % 1000 == 0)
+		if (v && v % 3600000 == 0)
+			snprintf(buf, len, " (default %uh)", v / 3600000);
+		else if (v % 1000 == 0)
 			snprintf(buf, len, " (default %us)", v / 1000);
 		else
 			snprintf(buf, len, " (default %ums)", v);
 		break;
+	case XST_OPT_RATE: {
+		const struct xst_rate *r = cfield(d, o->off);
+
+		if (r->rate)
+			snprintf(buf, len, " (default %u/%u)", r->rate, r->burst);
+		break;
+	}
 	case XST_OPT_ENUM:
 		v = *(const unsigned int *)cfield(d, o->off);
 		for (i = 0; o->choices[i].name; i++) {

@@ -19,10 +19,13 @@ enum xst_opt_kind {
 	XST_OPT_END,		/* ends a table */
 	XST_OPT_SET,		/* no argument: int field = value */
 	XST_OPT_UINT,		/* unsigned int in [min, max] (pow2: a power of two) */
-	XST_OPT_MS,		/* milliseconds, written as a number of ms or with s/ms: "2s", "500ms" */
+	XST_OPT_MS,		/* milliseconds, written as a number of ms or with a unit:
+				 * "500ms", "2s", "5m", "1h" */
 	XST_OPT_STR,		/* const char * */
 	XST_OPT_LIST,		/* const char *[max], count in the unsigned int at count_off */
 	XST_OPT_ENUM,		/* unsigned int field = choices[i].value */
+	XST_OPT_RATE,		/* struct xst_rate: "N" or "N/BURST", N in [min, max] per
+				 * second, BURST 1..2^31 (default 2 * N) */
 	XST_OPT_HELP,		/* print --help, exit 0 */
 	XST_OPT_VERSION,	/* print the version, exit 0 */
 };

@@ -4,6 +4,7 @@
 
 const struct xst_service *const xst_services[] = {
 	&xst_service_dns,
+	&xst_service_filter,
 	&xst_service_http,
 	NULL,
 };

@@ -58,6 +58,8 @@ struct xst_service {
 	const struct xst_svc_counter *daemon_counters;
 	uint32_t nr_daemon_counters;
 	const void *(*daemon_block)(void *state);
+	/* Once an hour (daemon/guard.c): rotate secrets (DNS server cookies). */
+	int (*rotate)(struct xst_daemon *d, void *state);
 	/* Exit: stop threads and close sockets (workers already stopped), then free. */
 	void (*stop)(struct xst_daemon *d, void *state);
 	void (*destroy)(struct xst_daemon *d, void *state);
@@ -73,5 +75,7 @@ extern const struct xst_service *const xst_services[];
 extern const struct xst_service xst_service_dns;
 /* The HTTP service (daemon/svc_http.c). */
 extern const struct xst_service xst_service_http;
+/* The DNS filter service, --dns-filter (daemon/svc_filter.c). */
+extern const struct xst_service xst_service_filter;
 
 #endif /* XST_DAEMON_REGISTRY_H */

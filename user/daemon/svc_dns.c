@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "daemon/daemon.h"
 #include "daemon/registry.h"
+#include "daemon/zones.h"
 #include "dns/db.h"
 #include "dns/zone.h"
 #include "net/net.h"
@@ -74,7 +75,8 @@ static const struct xst_option dns_options[] = {
 
 static int dns_enabled(const struct xst_config *cfg)
 {
-	return cfg->dns.nr_zones > 0;
+	/* --dns-filter: the zones only tell the filter service which names exist. */
+	return cfg->dns.nr_zones > 0 && !cfg->guard.filter;
 }
 
 static int dns_rules(const struct xst_config *cfg, struct xst_svc_rule *out, int max)
@@ -170,6 +172,17 @@ static void log_db(const char *what, const struct xst_dns_db *db, const struct x
 	if (big.tcp)
 		pr_warn("%zu answer(s) are larger than a DNS message can be (TC=1 over TCP too, "
 			"as NSD), e.g. %s\n", big.tcp, big.tcp_example);
+}
+
+int xst_daemon_zones_build(const struct xst_config *cfg, struct xst_dns_db **out)
+{
+	return build_db(cfg, out);
+}
+
+void xst_daemon_zones_log(const char *what, const struct xst_dns_db *db,
+			  const struct xst_config *cfg)
+{
+	log_db(what, db, cfg);
 }
 
 static int dns_load(struct xst_daemon *d, void **state)

@@ -141,4 +141,26 @@ void xst_dns_ahead_start(const struct xst_dns_db *db, struct xst_dns_ahead *a, c
 /* One more link of a's lookup: read what the last step prefetched, prefetch the next. */
 void xst_dns_ahead_step(const struct xst_dns_db *db, struct xst_dns_ahead *a);
 
+/* What the database says of a name (filter mode: known or unknown, per zone). */
+enum xst_dns_db_name {
+	XST_DNS_NAME_OUTSIDE,	/* in none of the zones (the responder would refuse it) */
+	XST_DNS_NAME_KNOWN,	/* exists (empty non-terminals too), at or below a
+				 * delegation, or matched by a wildcard */
+	XST_DNS_NAME_UNKNOWN,	/* in a zone, and the answer would be NXDOMAIN */
+};
+
+/*
+ * Classify the lower-cased wire name lname[0..len) (hash: xst_name_hash()
+ * of it, as struct xst_dnsmsg_query.hash) the way xst_dns_respond() finds
+ * it: *zone gets the index (0..xst_dns_db_nr_zones()-1, the order the zones
+ * were given to create) of the deepest zone holding it (unchanged for
+ * OUTSIDE). Read only, thread-safe, allocates nothing.
+ */
+enum xst_dns_db_name xst_dns_db_classify(const struct xst_dns_db *db, const uint8_t *lname,
+					 size_t len, uint32_t hash, uint32_t *zone);
+
+/* Number of zones; the apex of zone i in presentation form ("example.com.") into buf. */
+size_t xst_dns_db_nr_zones(const struct xst_dns_db *db);
+void xst_dns_db_zone_name(const struct xst_dns_db *db, size_t i, char *buf, size_t len);
+
 #endif /* XST_DNS_DB_H */

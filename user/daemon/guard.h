@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The flood defence's periodic task, run by the main thread about once a
+ * second (beside its netlink and signal poll): the decisions that need a
+ * view wider than one packet.
+ *
+ *   - the filter workers' events: VERIFIED -> verified4/6_map for
+ *     --verify-time; BLOCK -> a learnt /32 or /128 block for --block-time;
+ *   - the token buckets (xst_steer_buckets_scan(), at most XST_MAX_BUCKETS
+ *     keys): a bucket dropping --learn-threshold or more per second gets its
+ *     prefix blocked (reason rate); "rate flood" start and end lines;
+ *   - expiry of learnt blocks and verified sources;
+ *   - sources verified by TCP: the remote addresses of established TCP/53
+ *     connections (daemon/sockdiag.h) -> verified4/6_map;
+ *   - the random-subdomain detector's tick: attack start/end lines,
+ *     XST_F_FILTER_INSPECT set while any zone is under attack (filter mode);
+ *   - guard_map: top sources, zones, counts, for xdpstormctl;
+ *   - once an hour: the services' secret rotation (DNS cookies).
+ * Log lines about single sources are bounded per tick.
+ */
+#ifndef XST_DAEMON_GUARD_H
+#define XST_DAEMON_GUARD_H
+
+#include <stdint.h>
+
+#include "daemon/daemon.h"
+
+#define XST_GUARD_INTERVAL_NS	1000000000ULL
+#define XST_GUARD_ROTATE_NS	(3600ULL * 1000000000ULL)
+
+struct xst_guard;
+
+/* Whether this configuration puts udp/53 through the XDP filter stage. */
+int xst_guard_wanted(const struct xst_daemon *d);
+
+/* After the attach (maps open) and the services' workers. 0 or -errno (logged). */
+int xst_guard_create(struct xst_guard **out, struct xst_daemon *d);
+/* One round at now_ns (CLOCK_MONOTONIC, as bpf_ktime_get_ns()). */
+void xst_guard_tick(struct xst_guard *g, uint64_t now_ns);
+/* Clears XST_F_FILTER_INSPECT if this guard set it and guard_map. NULL: no-op. */
+void xst_guard_destroy(struct xst_guard *g);
+
+#endif /* XST_DAEMON_GUARD_H */
