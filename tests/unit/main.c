@@ -11,7 +11,7 @@
 #define SUITES(X) X(net_suite) X(io_suite) X(worker_suite) X(copypool_suite) X(core_suite) \
 	X(options_suite) X(dns_udp_suite) X(zone_suite) X(dnsmsg_suite) X(dns_suite) X(host_suite) \
 	X(netwatch_suite) X(dns_tcp_suite) X(http_request_suite) X(http_site_suite) \
-	X(http_segment_suite) X(tcp_suite) X(http_serve_suite) X(http_client_suite) X(cookie_suite)
+	X(http_segment_suite) X(tcp_suite) X(http_serve_suite) X(http_client_suite) X(cookie_suite) X(rrl_suite)
 
 #define DECLARE(name) Suite *name(void) __attribute__((weak));
 SUITES(DECLARE)
