@@ -372,7 +372,7 @@ test_learnt_blocks() {
 	local b n rem
 
 	daemon_can --block-time || return 1
-	filter_start --block-time "$BLOCK_TIME" || return 1
+	filter_start --block-time "${BLOCK_TIME}s" || return 1
 	ip netns exec "$XST_NS_CLI" "$FLOOD" -q -i "$XST_IF_CLI" -d "$XST_IP4_SRV" -k fixed -S 3 \
 		-z flood.test -t 4 >"$TMP/flood.out" 2>&1
 	b=$(blocks) || { why "block list --json: $(cat "$TMP/block.err")"; return 1; }

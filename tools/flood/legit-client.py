@@ -6,7 +6,7 @@ Queries names that exist in a zone file (their A records) at a modest rate,
 varying what real resolvers vary: letter case (0x20), RD on or off, EDNS on
 or off, and sometimes a client cookie (RFC 7873). A TC=1 answer is retried
 over TCP, as a resolver would; that counts as answered. A lost UDP query is
-retried once after --timeout. At the end one JSON object goes to stdout:
+retried (--retries, default 2) after --timeout. At the end one JSON object goes to stdout:
 
   {"sent": N, "answered": N, "correct": N, "tcp": N, "timeouts": N,
    "wrong": N, "success": 99.9, "seconds": S, "p50_ms": x, "p99_ms": y}
@@ -119,7 +119,8 @@ def main():
     ap.add_argument("--rate", type=float, default=200.0, help="queries per second (default 200)")
     ap.add_argument("--duration", type=float, default=10.0, help="seconds (default 10, at most 600)")
     ap.add_argument("--timeout", type=float, default=1.0, help="seconds per try (default 1)")
-    ap.add_argument("--retries", type=int, default=1, help="UDP retries after a timeout (default 1)")
+    ap.add_argument("--retries", type=int, default=2,
+                    help="UDP retries after a timeout (default 2: three tries, as dig and stub resolvers)")
     ap.add_argument("--seed", type=int, default=None)
     args = ap.parse_args()
     if not 0 < args.duration <= 600 or not 0 < args.rate <= 5000:
