@@ -82,7 +82,7 @@ CTL         := $(O)/xdpstormctl
 DAEMON      := $(if $(wildcard user/daemon/main.c),$(O)/xdpstorm)
 
 .PHONY: all deps test test-unit test-bpf test-net test-dns-diff test-fuzz fuzz demo bench bench-dns \
-	bench-http bench-steer install clean help check-layers fmt
+	bench-http bench-steer bench-flood install clean help check-layers fmt
 .DEFAULT_GOAL := all
 
 all: $(BPF_OBJS) $(SKELS) $(CTL) $(DAEMON) $(TOOLS) $(FLOOD)
@@ -102,6 +102,7 @@ help:
 	@echo '  bench        deps, all, then every benchmark (writes docs/BENCHMARKS.md)'
 	@echo '  bench-dns    DNS benchmark against NSD and Knot (socket and XDP)'
 	@echo '  bench-http   HTTP benchmark against nginx and h2o (wrk; HTTP section of docs/BENCHMARKS.md)'
+	@echo '  bench-flood  flood defences side by side: NSD, NSD RRL, dnsdist, Knot XDP RRL, xdpstorm --dns-filter'
 	@echo '  install      binaries to $$(DESTDIR)$$(PREFIX)/sbin, man pages to share/man'
 	@echo '  check-layers fail on an #include that crosses the layering rules'
 	@echo '  fmt          clang-format every C source in place'
@@ -231,6 +232,10 @@ bench-dns: all $(O)/bench/dns_echo.bpf.o
 # BENCH_SECONDS, BENCH_ROUNDS, BENCH_HTTP_SIZES, BENCH_HTTP_SERVERS: see tools/bench/bench-http.sh
 bench-http: all
 	$(Q)O=$(O) tools/bench/bench-http.sh
+
+# BENCH_FLOOD_SECONDS, BENCH_FLOOD_RATES, BENCH_FLOOD_KINDS, BENCH_FLOOD_SERVERS: see tools/bench/bench-flood.sh
+bench-flood: all
+	$(Q)O=$(O) tools/bench/bench-flood.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
