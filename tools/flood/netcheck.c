@@ -16,7 +16,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "netcheck.h"
+#include "./netcheck.h"
 
 /*
  * The kernel gives its initial network namespace a fixed inode number

@@ -9,7 +9,7 @@
 
 #include "core/byteorder.h"
 #include "net/csum.h"
-#include "pkt.h"
+#include "./pkt.h"
 
 #define ETH_LEN 14
 #define IP4_LEN 20

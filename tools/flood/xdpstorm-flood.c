@@ -23,8 +23,8 @@
 
 #include <linux/if_packet.h>
 
-#include "netcheck.h"
-#include "pkt.h"
+#include "./netcheck.h"
+#include "./pkt.h"
 
 #define MAX_DURATION 600	/* seconds: no run is longer, whatever was asked */
 #define MAX_COUNT 1000000000ULL
