@@ -86,11 +86,14 @@ static const char usage_main[] =
 	"  detach [--iface IF]                     remove the program and its pinned maps\n"
 	"  status [--iface IF] [--json]            attachment, mode, rules, blocklists, sockets\n"
 	"  stats  [--iface IF] [--json] [--watch SECONDS [--count N]]\n"
-	"                                          outcome counters and per-queue counters\n"
-	"  rule add|del|list [--iface IF] --proto udp|tcp --port N --action steer|drop|pass\n"
+	"                                          outcome counters, per-queue counters and\n"
+	"                                          the daemon's flood-defence state\n"
+	"  rule add|del|list [--iface IF] --proto udp|tcp --port N\n"
+	"                    --action steer|drop|pass|filter\n"
 	"                                          (list takes no --proto/--port/--action)\n"
 	"  block add|del|list [--iface IF] PREFIX...\n"
-	"                                          source blocklist (IPv4/IPv6, optional /LEN)\n"
+	"                                          source blocklist (IPv4/IPv6, optional /LEN;\n"
+	"                                          list also shows the daemon's learnt entries)\n"
 	"\n"
 	"common options:\n"
 	"  -i, --iface IF   interface; may be omitted (except for attach) when exactly one\n"
@@ -146,6 +149,9 @@ static const char usage_stats[] =
 	"CPUs) and the daemon's counters: per queue the worker (rx, tx, drops by reason,\n"
 	"frames), XDP_STATISTICS and each service (rx, replied, consumed, passed, dropped,\n"
 	"emitted and its own named counters); then the daemon-wide services (DNS over TCP).\n"
+	"When the daemon runs the DNS flood defence and published its state in the last\n"
+	"5 s: its mode, learnt blocks, verified sources, the top sources by packets dropped\n"
+	"in the last interval and the zones under attack (\"guard\" in JSON, null otherwise).\n"
 	"Refuses (exit 1) counters published by a daemon of another ABI version.\n"
 	"\n"
 	"  -i, --iface IF        interface\n"
@@ -155,18 +161,23 @@ static const char usage_stats[] =
 	"  -c, --count N         with --watch: stop after N intervals\n";
 
 static const char usage_rule[] =
-	"usage: " PROG " rule add  [--iface IF] --proto udp|tcp --port N --action steer|drop|pass\n"
+	"usage: " PROG " rule add  [--iface IF] --proto udp|tcp --port N\n"
+	"                          --action steer|drop|pass|filter\n"
 	"       " PROG " rule del  [--iface IF] --proto udp|tcp --port N\n"
 	"       " PROG " rule list [--iface IF] [--json]\n"
 	"\n"
 	"Rules match the L4 protocol and destination port. steer: redirect to the AF_XDP\n"
 	"socket of the receive queue (kernel stack when no socket is bound); drop: XDP_DROP;\n"
-	"pass: kernel stack. `add` on an existing rule changes its action.\n"
+	"pass: kernel stack; filter (UDP, DNS): the DNS filter stage (short packets and\n"
+	"responses dropped, per-source token buckets, and in the daemon's filter mode\n"
+	"verified sources and unsampled queries passed to the kernel), then as steer; its\n"
+	"hits are not counted (see `" PROG " stats`), and over TCP it is steer.\n"
+	"`add` on an existing rule changes its action.\n"
 	"\n"
 	"  -i, --iface IF        interface\n"
 	"  -p, --proto PROTO     udp or tcp\n"
 	"  -P, --port N          destination port, 1-65535\n"
-	"  -a, --action ACTION   steer, drop or pass\n"
+	"  -a, --action ACTION   steer, drop, pass or filter\n"
 	"  -j, --json            (list) JSON array\n";
 
 static const char usage_block[] =
@@ -176,8 +187,12 @@ static const char usage_block[] =
 	"\n"
 	"Source blocklist: packets from a matching source address are dropped (XDP_DROP)\n"
 	"before any rule. PREFIX is an IPv4 or IPv6 address with an optional /LEN (host\n"
-	"bits are cleared). Every PREFIX is checked before anything changes. `list` shows\n"
-	"each entry's hit counter.\n"
+	"bits are cleared). Every PREFIX is checked before anything changes. `add` makes\n"
+	"a manual entry, kept until deleted. `list` shows each entry's hit counter\n"
+	"(approximate: counted 64 at a time, one drop in 64), why it is there (manual, or\n"
+	"learnt by the daemon's flood defence: rate, malformed, nxflood) and the time a\n"
+	"learnt entry has left (\"expired\": no longer dropping, deleted by the daemon soon).\n"
+	"`del` removes learnt entries too (the daemon may learn them again).\n"
 	"\n"
 	"  -i, --iface IF        interface\n"
 	"  -j, --json            (list) JSON array\n";
@@ -439,6 +454,8 @@ static void print_flags(uint32_t flags, int json)
 	} names[] = {
 		{ XST_F_LOCAL_ONLY, "local_only", "local addresses only" },
 		{ XST_F_MAC_ONLY, "mac_only", "own MACs only" },
+		{ XST_F_FILTER_PASS, "filter_pass", "DNS filter mode" },
+		{ XST_F_FILTER_INSPECT, "filter_inspect", "DNS filter inspects every query" },
 	};
 	size_t i;
 	int n = 0;
@@ -731,6 +748,7 @@ struct snap {
 	struct xst_steer_stats s;
 	struct xst_queue_stats q[XST_QSTATS_ENTRIES];
 	struct xst_stat_names names;	/* zero when the daemon never wrote it */
+	struct xst_guard_state guard;	/* zero when no flood defence ever published */
 	uint64_t t;			/* CLOCK_MONOTONIC of the reading */
 };
 
@@ -795,6 +813,9 @@ static int read_snap(struct ctl_opts *o, const struct xst_steer_maps *m, struct 
 	memset(&sn->names, 0, sizeof(sn->names));
 	if (bpf_map_lookup_elem(m->snames, &key, &sn->names))
 		return -errno;
+	err = xst_steer_guard_read(m, &sn->guard);
+	if (err)
+		return err;
 	sn->t = mono_ns();
 	for (i = 0; i < XST_QSTATS_ENTRIES; i++) {
 		const struct xst_queue_stats *q = &sn->q[i];
@@ -827,6 +848,7 @@ static int check_maps(struct ctl_opts *o, const struct xst_steer_maps *m)
 		{ XST_MAP_QSTATS, sizeof(struct xst_queue_stats), m->qstats },
 		{ XST_MAP_SNAMES, sizeof(struct xst_stat_names), m->snames },
 		{ XST_MAP_CONFIG, sizeof(struct xst_steer_config), m->config },
+		{ XST_MAP_GUARD, sizeof(struct xst_guard_state), m->guard },
 	};
 	size_t i;
 
@@ -910,6 +932,168 @@ static void json_services(const struct snap *sn, const struct xst_queue_stats *q
 	printf("}");
 }
 
+/* ---- flood defence (guard_map) ---------------------------------------------------- */
+
+#define GUARD_FRESH_NS	5000000000ULL	/* older: the daemon stopped publishing */
+
+enum guard_view { GUARD_NONE, GUARD_SHOW, GUARD_STALE, GUARD_OTHER_ABI };
+
+static int all_zero(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i])
+			return 0;
+	return 1;
+}
+
+static enum guard_view guard_view(const struct snap *sn)
+{
+	const struct xst_guard_state *g = &sn->guard;
+
+	if (all_zero(g, sizeof(*g)))
+		return GUARD_NONE;
+	if (g->abi_version != XST_ABI_VERSION)
+		return GUARD_OTHER_ABI;
+	if (g->updated_ns > sn->t)
+		return GUARD_SHOW;	/* published right after this reading's stamp */
+	if (!g->updated_ns || sn->t - g->updated_ns >= GUARD_FRESH_NS)
+		return GUARD_STALE;
+	return GUARD_SHOW;
+}
+
+static const char *guard_mode_name(uint32_t mode)
+{
+	return mode == 1 ? "filter" : mode == 2 ? "serve" : mode == 0 ? "off" : "?";
+}
+
+static const char *attack_kind_name(uint32_t kind)
+{
+	return kind == XST_ATTACK_NXFLOOD ? "nxflood" : kind == XST_ATTACK_RATE ? "rate" :
+	       kind == XST_ATTACK_NONE ? "none" : "?";
+}
+
+static int guard_nr_top(const struct xst_guard_state *g)
+{
+	return g->nr_sources < XST_GUARD_TOP ? (int)g->nr_sources : XST_GUARD_TOP;
+}
+
+static int guard_nr_zones(const struct xst_guard_state *g)
+{
+	return g->nr_zones < XST_GUARD_ZONES ? (int)g->nr_zones : XST_GUARD_ZONES;
+}
+
+static void guard_source_prefix(const struct xst_guard_source *src, char *buf, size_t size)
+{
+	struct xst_bucket_key k = { .level = src->level };
+
+	memcpy(k.addr, src->addr, sizeof(k.addr));
+	xst_bucket_key_format(&k, buf, size);
+}
+
+/* The zone name, NUL-terminated by contract but never trusted. */
+static void guard_zone_name(const struct xst_guard_zone *z, char *buf)
+{
+	memcpy(buf, z->name, XST_GUARD_NAME_LEN);
+	buf[XST_GUARD_NAME_LEN] = '\0';
+}
+
+static double since_s(uint64_t now, uint64_t stamp)
+{
+	return stamp && now > stamp ? (double)(now - stamp) / 1e9 : 0.0;
+}
+
+static void print_guard_json(const struct snap *sn)
+{
+	const struct xst_guard_state *g = &sn->guard;
+	char buf[XST_GUARD_NAME_LEN + 1];
+	int i;
+
+	if (guard_view(sn) != GUARD_SHOW) {
+		printf(",\"guard\":null");
+		return;
+	}
+	printf(",\"guard\":{\"pid\":%u,\"pid_alive\":%s,\"updated_s_ago\":%.3f,\"mode\":\"%s\","
+	       "\"learnt_blocks\":%llu,\"verified\":%llu,\"top\":[", g->pid,
+	       pid_alive(g->pid) ? "true" : "false", age_s(sn->t, g->updated_ns),
+	       guard_mode_name(g->mode), (unsigned long long)g->learnt_blocks,
+	       (unsigned long long)g->verified);
+	for (i = 0; i < guard_nr_top(g); i++) {
+		guard_source_prefix(&g->top[i], buf, sizeof(buf));
+		printf("%s{\"prefix\":\"%s\",\"dropped\":%llu,\"passed\":%llu}", i ? "," : "", buf,
+		       (unsigned long long)g->top[i].dropped, (unsigned long long)g->top[i].passed);
+	}
+	printf("],\"zones\":[");
+	for (i = 0; i < guard_nr_zones(g); i++) {
+		const struct xst_guard_zone *z = &g->zone[i];
+
+		guard_zone_name(z, buf);
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(buf);
+		printf(",\"kind\":\"%s\",\"active\":%s,\"since_s_ago\":%.1f,\"unknown_rate\":%llu,"
+		       "\"distinct_rate\":%llu,\"challenged\":%llu,\"dropped\":%llu}",
+		       attack_kind_name(z->kind), z->active ? "true" : "false",
+		       since_s(sn->t, z->since_ns), (unsigned long long)z->unknown_rate,
+		       (unsigned long long)z->distinct_rate, (unsigned long long)z->challenged,
+		       (unsigned long long)z->dropped);
+	}
+	printf("]}");
+}
+
+static void print_guard_text(const struct snap *sn)
+{
+	const struct xst_guard_state *g = &sn->guard;
+	char buf[XST_GUARD_NAME_LEN + 1];
+	int i;
+
+	switch (guard_view(sn)) {
+	case GUARD_NONE:
+		return;
+	case GUARD_OTHER_ABI:
+		printf("flood defence: state of ABI v%u (this xdpstormctl reads v%d), not shown\n",
+		       g->abi_version, XST_ABI_VERSION);
+		return;
+	case GUARD_STALE:
+		printf("flood defence: last published %.1f s ago by pid %u%s, not shown\n",
+		       age_s(sn->t, g->updated_ns), g->pid,
+		       pid_alive(g->pid) ? "" : " (which is gone)");
+		return;
+	case GUARD_SHOW:
+		break;
+	}
+	printf("flood defence: mode %s, pid %u, updated %.1f s ago\n", guard_mode_name(g->mode),
+	       g->pid, age_s(sn->t, g->updated_ns));
+	printf("  learnt blocks %llu  verified sources %llu\n",
+	       (unsigned long long)g->learnt_blocks, (unsigned long long)g->verified);
+	if (guard_nr_top(g)) {
+		printf("  %-44s %14s %14s   (last interval)\n", "top sources", "dropped",
+		       "passed");
+		for (i = 0; i < guard_nr_top(g); i++) {
+			guard_source_prefix(&g->top[i], buf, sizeof(buf));
+			printf("  %-44s %14llu %14llu\n", buf, (unsigned long long)g->top[i].dropped,
+			       (unsigned long long)g->top[i].passed);
+		}
+	}
+	if (guard_nr_zones(g)) {
+		printf("  %-32s %-8s %-6s %10s %10s %10s %12s %12s\n", "zone", "kind", "active",
+		       "since", "unknown/s", "distinct/s", "challenged", "dropped");
+		for (i = 0; i < guard_nr_zones(g); i++) {
+			const struct xst_guard_zone *z = &g->zone[i];
+			char since[32];
+
+			guard_zone_name(z, buf);
+			snprintf(since, sizeof(since), "%.0fs ago", since_s(sn->t, z->since_ns));
+			printf("  %-32s %-8s %-6s %10s %10llu %10llu %12llu %12llu\n", buf,
+			       attack_kind_name(z->kind), z->active ? "yes" : "no", since,
+			       (unsigned long long)z->unknown_rate,
+			       (unsigned long long)z->distinct_rate,
+			       (unsigned long long)z->challenged, (unsigned long long)z->dropped);
+		}
+	}
+}
+
 static void print_stats_json(const struct ctl_opts *o, const struct snap *sn,
 			     const struct snap *prev)
 {
@@ -964,6 +1148,7 @@ static void print_stats_json(const struct ctl_opts *o, const struct snap *sn,
 	} else {
 		printf("null");
 	}
+	print_guard_json(sn);
 	printf("}\n");
 }
 
@@ -1100,6 +1285,7 @@ static void print_stats_text(const struct ctl_opts *o, const struct snap *sn)
 		printf("\n");
 		text_services(sn, dq);
 	}
+	print_guard_text(sn);
 }
 
 static void print_rates_text(const struct ctl_opts *o, const struct snap *sn,
@@ -1147,6 +1333,7 @@ static void print_rates_text(const struct ctl_opts *o, const struct snap *sn,
 		}
 		printf("\n");
 	}
+	print_guard_text(sn);
 	fflush(stdout);
 }
 
@@ -1255,7 +1442,8 @@ static int cmd_rule(struct ctl_opts *o, const char *sub)
 		int add = sub[0] == 'a';
 
 		if (!o->proto || !o->port || (add && !o->action)) {
-			fail(o, "needs --proto udp|tcp --port N%s", add ? " --action steer|drop|pass" : "");
+			fail(o, "needs --proto udp|tcp --port N%s",
+			     add ? " --action steer|drop|pass|filter" : "");
 			return EXIT_USAGE;
 		}
 		if (xst_steer_proto_parse(o->proto, &proto)) {
@@ -1267,7 +1455,7 @@ static int cmd_rule(struct ctl_opts *o, const char *sub)
 			return EXIT_USAGE;
 		}
 		if (o->action && xst_steer_action_parse(o->action, &action)) {
-			fail(o, "--action '%s': not steer, drop or pass", o->action);
+			fail(o, "--action '%s': not steer, drop, pass or filter", o->action);
 			return EXIT_USAGE;
 		}
 		err = open_maps(o, &m);
@@ -1334,6 +1522,7 @@ static int cmd_block(struct ctl_opts *o, const char *sub)
 {
 	static struct xst_block_entry ent[MAX_LIST];
 	struct xst_prefix *pfx;
+	uint64_t now;
 	struct xst_steer_maps m;
 	char buf[INET6_ADDRSTRLEN + 8];
 	int err = 0, n, i;
@@ -1402,21 +1591,41 @@ static int cmd_block(struct ctl_opts *o, const char *sub)
 	}
 	if (n > MAX_LIST)
 		n = MAX_LIST;
+	now = mono_ns();
 	if (o->json) {
 		printf("[");
 		for (i = 0; i < n; i++) {
 			xst_prefix_format(&ent[i].prefix, buf, sizeof(buf));
-			printf("%s{\"prefix\":\"%s\",\"family\":\"%s\",\"hits\":%llu}", i ? "," : "", buf,
-			       ent[i].prefix.family == AF_INET ? "ipv4" : "ipv6",
+			printf("%s{\"prefix\":\"%s\",\"family\":\"%s\",\"hits\":%llu,\"reason\":",
+			       i ? "," : "", buf, ent[i].prefix.family == AF_INET ? "ipv4" : "ipv6",
 			       (unsigned long long)ent[i].hits);
+			json_str(xst_block_reason_name(ent[i].reason));
+			if (!ent[i].expires_ns)
+				printf(",\"expires_in_s\":null,\"expired\":false}");
+			else
+				printf(",\"expires_in_s\":%llu,\"expired\":%s}",
+				       (unsigned long long)(ent[i].expires_ns > now ?
+						(ent[i].expires_ns - now + 999999999) / 1000000000 : 0),
+				       ent[i].expires_ns > now ? "false" : "true");
 		}
 		printf("]\n");
 		return 0;
 	}
-	printf("%-44s %s\n", "prefix", "hits");
+	printf("%-44s %20s  %-9s %s\n", "prefix", "hits", "reason", "expires");
 	for (i = 0; i < n; i++) {
+		char left[32];
+
 		xst_prefix_format(&ent[i].prefix, buf, sizeof(buf));
-		printf("%-44s %llu\n", buf, (unsigned long long)ent[i].hits);
+		if (!ent[i].expires_ns)
+			snprintf(left, sizeof(left), "-");
+		else if (ent[i].expires_ns <= now)
+			snprintf(left, sizeof(left), "expired");
+		else	/* rounded up: "0s" would read as expired */
+			snprintf(left, sizeof(left), "%llus",
+				 (unsigned long long)((ent[i].expires_ns - now + 999999999) /
+						      1000000000));
+		printf("%-44s %20llu  %-9s %s\n", buf, (unsigned long long)ent[i].hits,
+		       xst_block_reason_name(ent[i].reason), left);
 	}
 	return 0;
 }
