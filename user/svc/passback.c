@@ -15,7 +15,9 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <linux/if_tun.h>
 
 #include "core/byteorder.h"
@@ -174,6 +176,30 @@ static int bring_up(struct xst_passback *pb)
 		goto out;
 	}
 	pb->ifindex = ifr.ifr_ifindex;
+	/*
+	 * The kernel's reverse-path check fails every packet received on a
+	 * device without an IPv4 address unless rp_filter is 0 for it
+	 * (fib_validate_source(): no_addr -> last_resort), loose mode
+	 * included. RFC 7600's IPv4 dummy address (192.0.0.8/32, for nodes
+	 * that have no address of their own) makes loose mode work: no prefix
+	 * route, nothing routed to the TUN.
+	 */
+	{
+		struct sockaddr_in *a = (struct sockaddr_in *)&ifr.ifr_addr;
+
+		memset(&ifr.ifr_addr, 0, sizeof(ifr.ifr_addr));
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(XST_PASSBACK_ADDR4);
+		if (ioctl(s, SIOCSIFADDR, &ifr) < 0) {
+			err = -errno;
+			goto out;
+		}
+		a->sin_addr.s_addr = htonl(0xffffffffu);
+		if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0) {
+			err = -errno;
+			goto out;
+		}
+	}
 out:
 	if (err)
 		pr_err("bring up '%s': %s\n", pb->name, strerror(-err));
@@ -211,7 +237,7 @@ int xst_passback_create(struct xst_passback **out, const struct xst_passback_cfg
 		if (err)
 			goto err_sysctl;
 	}
-	pr_info("passback: TUN '%s' (ifindex %d), %u queue(s), up, no address\n", pb->name,
+	pr_info("passback: TUN '%s' (ifindex %d), %u queue(s), up, 192.0.0.8/32\n", pb->name,
 		pb->ifindex, pb->nr);
 	*out = pb;
 	return 0;

@@ -25,6 +25,9 @@
  *     conf.all.rp_filter := 2 (loose: the source must be routable at all;
  *     every interface's effective value becomes at least loose, never
  *     stricter than before). The old conf.all value is restored at destroy.
+ *     Loose mode passes only on a device that has an IPv4 address (the
+ *     kernel's fib_validate_source() fails any non-zero mode on one with
+ *     none, and then counts TcpExtIPReversePathFilter): hence 192.0.0.8/32.
  *     A crash leaves conf.all at 2 unless the crash handler calls
  *     xst_passback_restore_sysctls() (async-signal-safe: open/write/close
  *     of values recorded at create); conf.<tun> goes with the device.
@@ -52,6 +55,7 @@
 #include "svc/svc.h"
 
 #define XST_PASSBACK_QUEUES_MAX	64
+#define XST_PASSBACK_ADDR4	0xc0000008u	/* 192.0.0.8 (RFC 7600), host order */
 
 struct xst_passback_cfg {
 	const char *name;	/* TUN device name (< IFNAMSIZ), e.g. "xstp" + ifindex */
