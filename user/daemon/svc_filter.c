@@ -59,7 +59,7 @@ static const struct xst_option guard_options[] = {
 	{ .kind = XST_OPT_RATE, .name = "rate-host", .off = F(host), .min = 1, .max = 100000000,
 	  .metavar = "N[/BURST]",
 	  .help = "token bucket in XDP per source address (IPv4) or /64 (IPv6), per CPU: N "
-		  "queries per second with bursts of BURST (default 2 N); queries over it are "
+		  "queries per second with bursts of BURST (2 N when left out); queries over it are "
 		  "dropped before they cost a socket frame (both modes)" },
 	{ .kind = XST_OPT_RATE, .name = "rate-net", .off = F(net), .min = 1, .max = 100000000,
 	  .metavar = "N[/BURST]",
