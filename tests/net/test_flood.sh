@@ -391,7 +391,8 @@ test_learnt_blocks() {
 test_visibility() {
 	local fpid
 
-	filter_start || return 1
+	# an attack ends after --attack-hold under both thresholds (default 30 s)
+	filter_start --attack-hold 3s || return 1
 	ip netns exec "$XST_NS_CLI" "$FLOOD" -q -i "$XST_IF_CLI" -d "$XST_IP4_SRV" -k random-subdomain \
 		-z flood.test -t 6 >"$TMP/flood.out" 2>&1 &
 	fpid=$!
@@ -412,7 +413,7 @@ sys.exit(not any(z["name"].rstrip(".").lower() == "flood.test" and z["active"]
 		grep -q 'attack ended' "$TMP/daemon.log" && break
 		sleep 0.5
 	done
-	grep -q 'attack ended' "$TMP/daemon.log" || { why "no 'attack ended' 15 s after the flood: $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"; return 1; }
+	grep -q 'attack ended' "$TMP/daemon.log" || { why "no 'attack ended' 15 s after the flood (--attack-hold 3s): $(tail -n3 "$TMP/daemon.log" | tr '\n' ' ')"; return 1; }
 	net_daemon_stop
 }
 
