@@ -60,7 +60,7 @@ LOADER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LOADER_SRCS))
 DAEMON_SRCS := $(wildcard user/daemon/main.c)
 DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(DAEMON_SRCS))
 
-UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c)
+UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c tools/flood/pkt.c)
 UNIT_OBJS   := $(patsubst %.c,$(O)/san/%.o,$(UNIT_SRCS))
 # the daemon's wiring (user/daemon) calls the loader: the unit binary links it too
 SAN_LOADER_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LOADER_SRCS))
@@ -70,6 +70,11 @@ FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS     := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 TOOL_SRCS   := $(wildcard tools/*.c)
 TOOLS       := $(patsubst tools/%.c,$(O)/tools/%,$(TOOL_SRCS))
+# The flood generator (tools/flood/): one binary from its folder; its packet
+# builder is also linked into the unit tests (tests/unit/test_flood.c).
+FLOOD_SRCS  := $(wildcard tools/flood/*.c)
+FLOOD_OBJS  := $(patsubst %.c,$(O)/obj/%.o,$(FLOOD_SRCS))
+FLOOD       := $(if $(FLOOD_SRCS),$(O)/xdpstorm-flood)
 
 LIBXST      := $(O)/libxst.a
 LIBLOADER   := $(O)/libxstloader.a
@@ -77,10 +82,10 @@ CTL         := $(O)/xdpstormctl
 DAEMON      := $(if $(wildcard user/daemon/main.c),$(O)/xdpstorm)
 
 .PHONY: all deps test test-unit test-bpf test-net test-dns-diff test-fuzz fuzz demo bench bench-dns \
-	bench-http bench-steer install clean help check-layers fmt
+	bench-http bench-steer bench-flood install clean help check-layers fmt
 .DEFAULT_GOAL := all
 
-all: $(BPF_OBJS) $(SKELS) $(CTL) $(DAEMON) $(TOOLS)
+all: $(BPF_OBJS) $(SKELS) $(CTL) $(DAEMON) $(TOOLS) $(FLOOD)
 
 help:
 	@echo 'xdpstorm make targets:'
@@ -97,6 +102,7 @@ help:
 	@echo '  bench        deps, all, then every benchmark (writes docs/BENCHMARKS.md)'
 	@echo '  bench-dns    DNS benchmark against NSD and Knot (socket and XDP)'
 	@echo '  bench-http   HTTP benchmark against nginx and h2o (wrk; HTTP section of docs/BENCHMARKS.md)'
+	@echo '  bench-flood  flood defences side by side: NSD, NSD RRL, dnsdist, Knot XDP RRL, xdpstorm --dns-filter'
 	@echo '  install      binaries to $$(DESTDIR)$$(PREFIX)/sbin, man pages to share/man'
 	@echo '  check-layers fail on an #include that crosses the layering rules'
 	@echo '  fmt          clang-format every C source in place'
@@ -148,6 +154,10 @@ $(CTL): $(O)/obj/loader/xdpstormctl.o $(LIBLOADER) $(LIBXST)
 $(O)/xdpstorm: $(DAEMON_OBJS) $(LIBLOADER) $(LIBXST)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XCFLAGS) -o $@ $(DAEMON_OBJS) -Wl,--start-group $(LIBXST) $(LIBLOADER) -Wl,--end-group $(PKG_LIBS) -lpthread
+
+$(O)/xdpstorm-flood: $(FLOOD_OBJS) $(LIBXST)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(XCFLAGS) -o $@ $^
 
 $(O)/tools/%: $(O)/obj/tools/%.o $(LIBXST)
 	$(call msg,LINK,$@)
@@ -222,6 +232,10 @@ bench-dns: all $(O)/bench/dns_echo.bpf.o
 # BENCH_SECONDS, BENCH_ROUNDS, BENCH_HTTP_SIZES, BENCH_HTTP_SERVERS: see tools/bench/bench-http.sh
 bench-http: all
 	$(Q)O=$(O) tools/bench/bench-http.sh
+
+# BENCH_FLOOD_SECONDS, BENCH_FLOOD_RATES, BENCH_FLOOD_KINDS, BENCH_FLOOD_SERVERS: see tools/bench/bench-flood.sh
+bench-flood: all
+	$(Q)O=$(O) tools/bench/bench-flood.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8

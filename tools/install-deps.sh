@@ -13,7 +13,7 @@ PKGS=(
 	iproute2 xdp-tools ethtool tcpdump iputils-ping netcat-openbsd socat curl
 	nftables bind9-dnsutils knot-dnsutils python3-dnspython util-linux procps
 	# peers and load generators for benchmarks and differential tests
-	nsd knot dnsperf nginx-light h2o wrk valgrind python3-matplotlib
+	nsd knot dnsperf dnsdist nginx-light h2o wrk valgrind python3-matplotlib
 )
 
 missing=()
@@ -46,7 +46,7 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
 # Debian starts the peers' services on install; the tests and benchmarks run
 # their own instances in namespaces, so keep the packaged ones stopped.
-for svc in nsd knot nginx h2o; do
+for svc in nsd knot dnsdist nginx h2o; do
 	if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
 		$SUDO systemctl stop "$svc" || true
 		$SUDO systemctl disable "$svc" >/dev/null 2>&1 || true
