@@ -44,6 +44,10 @@
 						 * struct xst_bucket (token buckets per source) */
 #define XST_MAP_VERIFIED4	"verified4_map"	/* LRU_HASH __be32 -> __u64 expires_ns */
 #define XST_MAP_VERIFIED6	"verified6_map"	/* LRU_HASH struct xst_in6 -> __u64 expires_ns */
+#define XST_MAP_PEACE		"peace_map"	/* PERCPU_ARRAY[1] of struct xst_bucket: the
+						 * peacetime bucket (config peace_interval_ns) */
+#define XST_MAP_ALERTS		"alerts_map"	/* RINGBUF of struct xst_alert */
+#define XST_PROG_VERIFY		"xst_verify"	/* sock_ops program of the same object */
 #define XST_MAP_GUARD		"guard_map"	/* ARRAY[1] of struct xst_guard_state, written by
 						 * the daemon, read by xdpstormctl */
 
@@ -72,6 +76,12 @@ enum xst_stat {
 	 * every check above; first match wins, in this order: */
 	XST_STAT_DNS_SHORT,	/* UDP payload shorter than a DNS header: XDP_DROP */
 	XST_STAT_DNS_RESPONSE,	/* QR=1, a response sent to a server port: XDP_DROP */
+	XST_STAT_DNS_MALFORMED,	/* XST_F_FILTER_HEADER and a header no query has: opcode other
+				 * than QUERY, NOTIFY, UPDATE; QUERY with QDCOUNT > 1,
+				 * ANCOUNT != 0, NSCOUNT > 1 or ARCOUNT > 2; NOTIFY with
+				 * QDCOUNT != 1, ANCOUNT > 1, NSCOUNT != 0 or ARCOUNT > 2;
+				 * UPDATE with ZOCOUNT != 1: XDP_DROP (random bytes fail
+				 * this almost always) */
 	XST_STAT_RATE_HOST,	/* over the token bucket of its /32 (IPv4) or /64 (IPv6): XDP_DROP */
 	XST_STAT_RATE_NET,	/* over the bucket of its /24 (IPv4) or /56 (IPv6): XDP_DROP */
 	XST_STAT_PASS_VERIFIED,	/* XST_F_FILTER_PASS and the source is in verified4/6_map,
@@ -86,7 +96,7 @@ enum xst_stat {
 /* Printable names, in enum order, for xdpstormctl and tests. */
 #define XST_STAT_NAMES { "pass", "pass_frag", "pass_rule", "pass_not_local", "pass_parse", \
 			 "steer", "no_xsk", "drop_rule", "drop_block", "malformed", "disabled", \
-			 "pass_big", "pass_mac", "pass_ext", "dns_short", "dns_response", \
+			 "pass_big", "pass_mac", "pass_ext", "dns_short", "dns_response", "dns_malformed", \
 			 "rate_host", "rate_net", "pass_verified", "pass_unsampled", "drop_learnt" }
 
 struct xst_counter {		/* per-CPU; readers sum over possible CPUs */
@@ -123,7 +133,28 @@ struct xst_steer_config {	/* config_map[0]: run-time switches */
 	 * burst * interval_ns; interval_ns 0 = that level is off. */
 	__u64 interval_ns[XST_BUCKET_LEVELS];
 	__u64 tolerance_ns[XST_BUCKET_LEVELS];
+	/* XST_F_FILTER_PASS without XST_F_FILTER_INSPECT: one more GCRA per CPU
+	 * (peace_map) over every unverified query that reached the sampling
+	 * step. While it conforms the queries are sampled (1 in sample
+	 * steered, the others XDP_PASS); over it (more unverified queries per
+	 * second on this CPU than peacetime brings) every one is steered, as
+	 * under XST_F_FILTER_INSPECT, at once and without waiting for the
+	 * daemon. peace_interval_ns 0 = no such bucket (sampling only). */
+	__u64 peace_interval_ns;
+	__u64 peace_tolerance_ns;
+	/* The sock_ops program (xst_verify): a passive TCP connection to port
+	 * 53 of a local address (local4/6_map) that reaches ESTABLISHED puts
+	 * its remote address in verified4/6_map until now + verify_ns (a
+	 * completed handshake proves the source is real). 0 = off. */
+	__u64 verify_ns;
+	/* A host or net bucket whose per-CPU dropped count reaches a multiple
+	 * of alert_drops sends a struct xst_alert to alerts_map, so that the
+	 * daemon learns a flooding source within milliseconds instead of at
+	 * its next scan. 0 = no alerts. */
+	__u32 alert_drops;
+	__u32 pad2;		/* must be zero */
 };
+
 
 #define XST_F_ENABLED		(1U << 0)	/* clear: every packet XDP_PASS (counted disabled) */
 #define XST_F_LOCAL_ONLY	(1U << 1)	/* steer only packets whose destination is in local4/6_map */
@@ -134,6 +165,10 @@ struct xst_steer_config {	/* config_map[0]: run-time switches */
 						 * every query that survives the stage is steered */
 #define XST_F_FILTER_INSPECT	(1U << 4)	/* with XST_F_FILTER_PASS: steer every unverified
 						 * query (under attack), not 1 in sample */
+#define XST_F_FILTER_HEADER	(1U << 5)	/* DNS header sanity in the filter stage
+						 * (XST_STAT_DNS_MALFORMED): set in filter mode,
+						 * where the kernel server would only answer
+						 * FORMERR; serve mode answers those itself */
 
 /*
  * IPv6 extension headers: the program and the daemon's parser follow one
@@ -229,6 +264,14 @@ struct xst_bucket {
 	__u64 passed;		/* packets that conformed */
 	__u64 dropped;		/* packets dropped over the limit */
 	__u64 last_drop_ns;	/* when the last one was dropped (0: never) */
+};
+
+/* alerts_map record (BPF ring buffer): a bucket kept dropping. */
+struct xst_alert {
+	struct xst_bucket_key key;
+	__u32 cpu;		/* where it was dropping */
+	__u64 dropped;		/* that CPU's dropped count for the bucket */
+	__u64 now_ns;		/* bpf_ktime_get_ns() */
 };
 
 /*
@@ -365,7 +408,8 @@ struct xst_stat_names {
 };
 
 _Static_assert(sizeof(struct xst_counter) % 8 == 0, "per-CPU slot alignment");
-_Static_assert(sizeof(struct xst_steer_config) == 16 + 16 * XST_BUCKET_LEVELS, "config ABI changed");
+_Static_assert(sizeof(struct xst_steer_config) == 16 + 16 * XST_BUCKET_LEVELS + 32, "config ABI changed");
+_Static_assert(sizeof(struct xst_alert) == 40, "alert ABI changed");
 _Static_assert(sizeof(struct xst_block_val) == 24, "block value ABI changed");
 _Static_assert(sizeof(struct xst_bucket_key) == 20, "bucket key ABI changed");
 _Static_assert(sizeof(struct xst_bucket) == 32, "bucket ABI changed");
