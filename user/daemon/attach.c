@@ -150,12 +150,16 @@ static int set_filter(struct xst_daemon *d)
 	}
 	if (!g->filter)
 		return 0;
-	err = xst_steer_set_flags(&d->maps, XST_F_FILTER_PASS, XST_F_FILTER_INSPECT);
+	/* The header checks only in filter mode: serve mode answers a bad
+	 * header itself (FORMERR, NOTIMP), the kernel server would only do
+	 * the same at a higher cost. */
+	err = xst_steer_set_flags(&d->maps, XST_F_FILTER_PASS | XST_F_FILTER_HEADER,
+				  XST_F_FILTER_INSPECT);
 	if (err) {
 		pr_err("set filter mode on '%s': %s\n", d->cfg.iface, strerror(-err));
 		return err;
 	}
-	d->flags_set |= XST_F_FILTER_PASS;
+	d->flags_set |= XST_F_FILTER_PASS | XST_F_FILTER_HEADER;
 	return 0;
 }
 

@@ -57,9 +57,20 @@ struct xst_guard_config {
 	struct xst_rate host;			/* per /32 and /64, per CPU */
 	struct xst_rate net;			/* per /24 and /56, per CPU */
 	int no_rate;				/* --no-rate: no token buckets */
-	unsigned int learn_threshold;		/* drops/s from one bucket that get it blocked */
+	/* filter mode: what the filter may pass and challenge per second, all
+	 * workers together (split evenly among them); rate 0: no budget */
+	struct xst_rate pass;			/* unverified queries passed */
+	struct xst_rate challenge;		/* TC=1 challenges sent */
+	/* filter mode, per CPU in XDP: unverified queries per second still
+	 * peacetime (sampled); over it every one is steered. rate 0: off */
+	struct xst_rate peace;
+	/* drops/s from one bucket that get it blocked (the per-second scan);
+	 * also config alert_drops: N drops of a bucket on one CPU alert the
+	 * daemon at once (alerts_map) */
+	unsigned int learn_threshold;
 	unsigned int block_time_ms;		/* a learnt block lasts this long */
-	unsigned int verify_time_ms;		/* a verified source stays verified this long */
+	unsigned int verify_time_ms;		/* a verified source stays verified this long
+						 * (also config verify_ns of the sock_ops program) */
 	unsigned int attack_unknown;		/* unknown names/s under a zone: attack */
 	unsigned int attack_distinct;		/* distinct unknown names/s under a zone: attack */
 	unsigned int attack_hold_ms;		/* below both this long: attack over */

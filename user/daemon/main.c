@@ -62,10 +62,20 @@ const struct xst_config xst_config_defaults = {
 	.guard = {
 		.unknown = XST_FILTER_CHALLENGE,
 		.sample = 64,
-		/* A resolver behind one address rarely sends 2000 queries/s to one
-		 * authoritative server; a /24 of them 20000. Bursts of twice that. */
-		.host = { 2000, 4000 },
-		.net = { 20000, 40000 },
+		/* Per CPU (the buckets are per-CPU: a source spread over both
+		 * RX queues of a 2-queue NIC gets twice this). A resolver behind
+		 * one address rarely sends 1000 queries/s to one authoritative
+		 * server; a /24 of them 10000. Bursts of twice that. */
+		.host = { 1000, 2000 },
+		.net = { 10000, 20000 },
+		/* Filter mode, all workers together: more unverified queries
+		 * than a server's legitimate peak are challenged (a resolver
+		 * retries over TCP and is verified), more challenges than this
+		 * dropped (they are replies to possibly spoofed sources). */
+		.pass = { 2000, 4000 },
+		.challenge = { 50000, 100000 },
+		/* Per CPU: peacetime is below this many unverified queries/s. */
+		.peace = { 10000, 20000 },
 		.learn_threshold = 1000,
 		.block_time_ms = 60000,
 		.verify_time_ms = 3600000,

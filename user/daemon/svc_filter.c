@@ -64,22 +64,50 @@ static const struct xst_option guard_options[] = {
 	{ .kind = XST_OPT_RATE, .name = "rate-net", .off = F(net), .min = 1, .max = 100000000,
 	  .metavar = "N[/BURST]",
 	  .help = "the same per IPv4 /24 and IPv6 /56" },
+	{ .kind = XST_OPT_RATE, .name = "filter-pass-rate", .off = F(pass), .min = 0,
+	  .max = 100000000, .metavar = "N[/BURST]",
+	  .help = "filter mode: the filter passes at most N queries of unverified sources per "
+		  "second to the kernel server (all workers together, split evenly among them; "
+		  "bursts of BURST, 2 N when left out): known names, names outside the zones, "
+		  "unknown names while no attack is declared. Over it they are challenged (TC=1, "
+		  "with a server cookie): a real resolver retries over TCP, gets verified and is "
+		  "then passed in XDP; a spoofed source cannot. This bounds what reaches the "
+		  "server before the detector has spoken. Not counted: verified sources, NOTIFY, "
+		  "TSIG and other opcodes, class CH. 0: no budget" },
+	{ .kind = XST_OPT_RATE, .name = "filter-challenge-rate", .off = F(challenge), .min = 0,
+	  .max = 100000000, .metavar = "N[/BURST]",
+	  .help = "filter mode: at most N challenges per second (all workers together, bursts "
+		  "of BURST); over it the query is dropped instead. A challenge is a reply to a "
+		  "source that may be spoofed, about as large as the query: this bounds what the "
+		  "filter reflects at a victim. 0: no bound" },
+	{ .kind = XST_OPT_RATE, .name = "filter-peace-rate", .off = F(peace), .min = 0,
+	  .max = 100000000, .metavar = "N[/BURST]",
+	  .help = "filter mode, in XDP per CPU: up to N queries of unverified sources per second "
+		  "(bursts of BURST) are peacetime and sampled (--filter-sample); over it every "
+		  "one is steered to the filter at once, as under attack, without waiting for the "
+		  "detector's tick. 0: sampling only" },
 	{ .kind = XST_OPT_SET, .name = "no-rate", .off = F(no_rate), .value = 1,
 	  .help = "no token buckets (learnt blocks then come only from the filter's findings)" },
 	{ .kind = XST_OPT_UINT, .name = "learn-threshold", .off = F(learn_threshold), .min = 1,
 	  .max = 100000000, .metavar = "N",
-	  .help = "a source address or prefix whose token bucket drops N or more queries per "
-		  "second is blocked in XDP for --block-time (logged; xdpstormctl block list "
-		  "shows it with reason rate and its remaining time)" },
+	  .help = "a source address or prefix whose token bucket has dropped N queries on one "
+		  "CPU is blocked in XDP for --block-time: XDP alerts the daemon through a ring "
+		  "buffer at every N-th drop, so the block comes within milliseconds; the scan of "
+		  "the buckets once a second also blocks one that dropped N or more in that second. "
+		  "Logged once per prefix; xdpstormctl block list shows it with reason rate and its "
+		  "remaining time" },
 	{ .kind = XST_OPT_MS, .name = "block-time", .off = F(block_time_ms), .min = 1000,
 	  .max = 86400000, .metavar = "TIME",
 	  .help = "how long a learnt block lasts (e.g. 90s, 10m, 1h); manual blocks stay until "
 		  "removed" },
 	{ .kind = XST_OPT_MS, .name = "verify-time", .off = F(verify_time_ms), .min = 1000,
 	  .max = 86400000, .metavar = "TIME",
-	  .help = "how long a verified source (a completed TCP/53 handshake, a valid server "
-		  "cookie) is exempt from challenges; in filter mode XDP passes its queries to "
-		  "the kernel server directly" },
+	  .help = "how long a verified source is exempt from challenges; in filter mode XDP "
+		  "passes its queries to the kernel server directly. A source is verified by a "
+		  "valid server cookie or by a completed TCP/53 handshake: a sock_ops program on "
+		  "the root cgroup v2 (/sys/fs/cgroup) sees the handshake in the kernel at once; "
+		  "where it cannot be attached (no cgroup v2, no permission: a warning) the "
+		  "established connections are listed once a second (sock_diag)" },
 	{ .kind = XST_OPT_UINT, .name = "attack-unknown", .off = F(attack_unknown), .min = 1,
 	  .max = 100000000, .metavar = "N",
 	  .help = "random-subdomain detection: N or more queries per second for names that do "
