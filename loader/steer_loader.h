@@ -97,6 +97,30 @@ int xst_steer_find_attached(char (*names)[IF_NAMESIZE], int max);
 const char *xst_steer_mode_name(enum xst_attach_mode mode);
 int xst_steer_mode_parse(const char *s, enum xst_attach_mode *mode);
 
+/* ---- TCP verification (sock_ops) --------------------------------------------
+ * The sock_ops program xst_verify (bpf/verify.bpf.c, a second small object
+ * whose maps are those of the attachment: config, local4/6, verified4/6 are
+ * reused through the fds of *m). On BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB of a
+ * socket of the cgroup (or below) with local port 53 and a local address in
+ * local4/6_map it writes the remote address into verified4/6_map with
+ * expires = now + config verify_ns (0: nothing); IPv4-mapped IPv6 sockets
+ * go to verified4. Attached through a bpf_link: it goes away when *out is
+ * detached or the process exits (a crash too); nothing is pinned. */
+struct xst_verify;
+
+/* Load and attach to the cgroup v2 directory cgroup_path (NULL: the root,
+ * /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid hierarchy: every
+ * process of the host, kernel-socket DNS servers included). m needs config,
+ * local4, local6, verified4, verified6 open. 0 and *out, or -errno: -EBADF
+ * a map fd missing, -ENOENT no such path, -ENOTDIR/-EMEDIUMTYPE not a cgroup
+ * v2 directory, -EPERM, or the kernel's error. */
+int xst_steer_verify_attach(const struct xst_steer_maps *m, const char *cgroup_path,
+			    struct xst_verify **out);
+/* Destroy the link and free v (NULL: nothing). */
+void xst_steer_verify_detach(struct xst_verify *v);
+/* The program id of an attached v (for logs, bpftool prog show id N), 0 if unknown. */
+uint32_t xst_steer_verify_prog_id(const struct xst_verify *v);
+
 /* ---- rules ---------------------------------------------------------------- */
 
 struct xst_steer_rule {
