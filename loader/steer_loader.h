@@ -24,6 +24,8 @@ enum xst_attach_mode { XST_MODE_NATIVE, XST_MODE_SKB };
 struct xst_steer_maps {		/* map fds, -1 when not open */
 	int xsks, config, stats, rules, local4, local6, block4, block6, qstats, macs, snames;
 	int buckets, verified4, verified6, guard;
+	int peace;		/* peace_map: PERCPU_ARRAY[1] of struct xst_bucket */
+	int alerts;		/* alerts_map: RINGBUF of struct xst_alert (xst_steer_alerts_open) */
 };
 
 /* Load the program, attach it (libxdp; single-program fallback when the
@@ -97,6 +99,30 @@ int xst_steer_find_attached(char (*names)[IF_NAMESIZE], int max);
 const char *xst_steer_mode_name(enum xst_attach_mode mode);
 int xst_steer_mode_parse(const char *s, enum xst_attach_mode *mode);
 
+/* ---- TCP verification (sock_ops) --------------------------------------------
+ * The sock_ops program xst_verify (bpf/verify.bpf.c, a second small object
+ * whose maps are those of the attachment: config, local4/6, verified4/6 are
+ * reused through the fds of *m). On BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB of a
+ * socket of the cgroup (or below) with local port 53 and a local address in
+ * local4/6_map it writes the remote address into verified4/6_map with
+ * expires = now + config verify_ns (0: nothing); IPv4-mapped IPv6 sockets
+ * go to verified4. Attached through a bpf_link: it goes away when *out is
+ * detached or the process exits (a crash too); nothing is pinned. */
+struct xst_verify;
+
+/* Load and attach to the cgroup v2 directory cgroup_path (NULL: the root,
+ * /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid hierarchy: every
+ * process of the host, kernel-socket DNS servers included). m needs config,
+ * local4, local6, verified4, verified6 open. 0 and *out, or -errno: -EBADF
+ * a map fd missing, -ENOENT no such path, -ENOTDIR/-EMEDIUMTYPE not a cgroup
+ * v2 directory, -EPERM, or the kernel's error. */
+int xst_steer_verify_attach(const struct xst_steer_maps *m, const char *cgroup_path,
+			    struct xst_verify **out);
+/* Destroy the link and free v (NULL: nothing). */
+void xst_steer_verify_detach(struct xst_verify *v);
+/* The program id of an attached v (for logs, bpftool prog show id N), 0 if unknown. */
+uint32_t xst_steer_verify_prog_id(const struct xst_verify *v);
+
 /* ---- rules ---------------------------------------------------------------- */
 
 struct xst_steer_rule {
@@ -165,13 +191,23 @@ const char *xst_block_reason_name(uint32_t reason);
 /* ---- DNS filter stage ------------------------------------------------------- */
 
 /* Filter limits: rate 0 = level off. Writes interval_ns/tolerance_ns/sample,
- * keeping abi_version, flags and max_frame. 0, -EINVAL (burst 0 with rate > 0),
- * -EPROTO, -errno. get gives back rate = 1e9 / interval_ns (rounded) and
- * burst = tolerance_ns / interval_ns. */
+ * peace_interval_ns/peace_tolerance_ns, alert_drops and verify_ns, keeping
+ * abi_version, flags and max_frame. 0, -EINVAL (burst 0 with rate > 0, for a
+ * level or for peace), -EPROTO, -errno. get gives back rate = 1e9 /
+ * interval_ns (rounded) and burst = tolerance_ns / interval_ns (peace alike).
+ * Callers that change some fields should get, change, set (a zeroed struct
+ * turns everything off). */
 struct xst_filter_limits {
 	uint32_t rate[XST_BUCKET_LEVELS];	/* packets per second per CPU */
 	uint32_t burst[XST_BUCKET_LEVELS];	/* packets */
 	uint32_t sample;			/* steer 1 in sample (0 none) */
+	uint32_t peace_rate;			/* unverified queries per second per CPU that are
+						 * sampled; over it all are steered (0 off) */
+	uint32_t peace_burst;			/* packets */
+	uint32_t alert_drops;			/* an alert every alert_drops drops of a bucket
+						 * on one CPU (0 no alerts) */
+	uint64_t verify_ns;			/* sock_ops program: TCP-verified sources stay
+						 * verified this long (0 off) */
 };
 int xst_steer_set_filter(const struct xst_steer_maps *m, const struct xst_filter_limits *l);
 int xst_steer_get_filter(const struct xst_steer_maps *m, struct xst_filter_limits *l);
@@ -197,6 +233,19 @@ typedef int (*xst_bucket_fn)(void *arg, const struct xst_bucket_sum *b);
 int xst_steer_buckets_scan(const struct xst_steer_maps *m, xst_bucket_fn fn, void *arg);
 /* "192.0.2.0/24" style for a bucket key (level gives the length). */
 void xst_bucket_key_format(const struct xst_bucket_key *k, char *buf, size_t size);
+
+/* Alerts (alerts_map ring buffer): a host or net bucket that keeps dropping
+ * on one CPU (every config alert_drops drops). open wraps a libbpf
+ * ring_buffer over m->alerts (the fd is used, not owned: keep m open while
+ * a is). fd: epoll/poll-able, readable when records wait. drain consumes
+ * what is there without blocking, calls fn per record, returns how many or
+ * -errno. close frees a (NULL is fine). */
+struct xst_alerts;
+int xst_steer_alerts_open(const struct xst_steer_maps *m, struct xst_alerts **out);
+int xst_steer_alerts_fd(const struct xst_alerts *a);
+typedef void (*xst_alert_fn)(void *arg, const struct xst_alert *al);
+int xst_steer_alerts_drain(struct xst_alerts *a, xst_alert_fn fn, void *arg);
+void xst_steer_alerts_close(struct xst_alerts *a);
 
 /* guard_map[0]: written by the daemon, read by xdpstormctl. 0 or -errno. */
 int xst_steer_guard_write(const struct xst_steer_maps *m, const struct xst_guard_state *g);
