@@ -142,7 +142,18 @@ static int set_filter(struct xst_daemon *d)
 		l.burst[XST_BUCKET_HOST4] = l.burst[XST_BUCKET_HOST6] = g->host.burst;
 		l.rate[XST_BUCKET_NET4] = l.rate[XST_BUCKET_NET6] = g->net.rate;
 		l.burst[XST_BUCKET_NET4] = l.burst[XST_BUCKET_NET6] = g->net.burst;
+		/* A source is learnt as soon as one of its buckets dropped
+		 * --learn-threshold packets on one CPU (the guard reads them). */
+		l.alert_drops = g->learn_threshold;
 	}
+	/* Over peacetime rates every unverified query is inspected at once,
+	 * not 1 in sample until the detector's tick (filter mode only). */
+	if (g->filter && g->peace.rate) {
+		l.peace_rate = g->peace.rate;
+		l.peace_burst = g->peace.burst;
+	}
+	/* The sock_ops program's (daemon/guard.c attaches it). */
+	l.verify_ns = (uint64_t)g->verify_time_ms * 1000000ULL;
 	err = xst_steer_set_filter(&d->maps, &l);
 	if (err) {
 		pr_err("set the DNS filter limits on '%s': %s\n", d->cfg.iface, strerror(-err));

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "daemon/learn.h"
+#include "daemon/learnt.h"
 #include "daemon/sockdiag.h"
 #include "daemon/svc_filter.h"
 #include "filter/detect.h"
@@ -23,12 +24,17 @@
 #define EVENTS_BATCH	1024
 #define EVENTS_MAX	65536	/* events taken per tick: the rings are bounded anyway */
 #define LOG_PER_TICK	8	/* lines about single sources per tick, then a sum */
+#define LEARNT_SLOTS	8192	/* prefixes blocked lately: learnt and logged once */
 
 struct xst_guard {
 	struct xst_daemon *d;
 	int filter;			/* filter mode */
 	struct xst_learn learn;
+	struct xst_learnt learnt;	/* blocked lately: not blocked and logged again */
 	int rate;			/* token buckets on: scan them */
+	struct xst_alerts *alerts;	/* alerts_map consumer, NULL without */
+	uint64_t alert_now;		/* the time of the drain in progress */
+	struct xst_verify *verify;	/* sock_ops program, NULL when not attached */
 	int sd;				/* sock_diag socket, -1 when it could not be opened */
 	int inspect;			/* XST_F_FILTER_INSPECT set by us */
 	uint64_t last_rotate_ns;
@@ -67,15 +73,22 @@ static void source_line(struct xst_guard *g, const char *fmt, const struct xst_p
 	pr_info(fmt, buf, why);
 }
 
+/* Once per block: an alert, the scan and the other CPUs' alerts report the
+ * same prefix again until it expires. */
 static void learn_block(struct xst_guard *g, const struct xst_prefix *p, uint64_t now,
 			enum xst_block_reason why, const char *what)
 {
-	int err = xst_steer_block_learn(&g->d->maps, p, now + g->block_ns, why);
+	int err;
 
+	if (xst_learnt_has(&g->learnt, p, now))
+		return;
+	err = xst_steer_block_learn(&g->d->maps, p, now + g->block_ns, why);
 	if (err < 0) {
 		pr_warn("learn a block: %s\n", strerror(-err));
 		return;
 	}
+	/* 1: a manual entry holds the prefix; no need to ask again either. */
+	xst_learnt_put(&g->learnt, p, now + g->block_ns);
 	if (err == 0)
 		source_line(g, "blocked %s for the block time: %s\n", p, what);
 }
@@ -142,6 +155,42 @@ static int on_bucket(void *arg, const struct xst_bucket_sum *b)
 		learn_block(g, &p, sc->now, XST_BLOCK_RATE, what);
 	}
 	return 0;
+}
+
+/* A bucket dropped another --learn-threshold packets on one CPU. */
+static void on_alert(void *arg, const struct xst_alert *al)
+{
+	struct xst_guard *g = arg;
+	struct xst_prefix p;
+	char what[96];
+
+	if (al->key.level >= XST_BUCKET_LEVELS)
+		return;	/* not a key the program makes */
+	xst_learn_prefix(&al->key, &p);
+	snprintf(what, sizeof(what), "over its token bucket, %llu dropped on cpu %u (alert)",
+		 (unsigned long long)al->dropped, al->cpu);
+	learn_block(g, &p, g->alert_now, XST_BLOCK_RATE, what);
+}
+
+int xst_guard_alerts_fd(const struct xst_guard *g)
+{
+	return g && g->alerts ? xst_steer_alerts_fd(g->alerts) : -1;
+}
+
+void xst_guard_alerts(struct xst_guard *g, uint64_t now)
+{
+	int n;
+
+	if (!g || !g->alerts)
+		return;
+	g->alert_now = now;
+	n = xst_steer_alerts_drain(g->alerts, on_alert, g);
+	if (n >= 0)
+		return;
+	pr_warn("read the token bucket alerts: %s; flooding sources are learnt by the scan "
+		"once a second only\n", strerror(-n));
+	xst_steer_alerts_close(g->alerts);
+	g->alerts = NULL;
 }
 
 static void top_text(const struct xst_learn *l, char *buf, size_t len)
@@ -308,8 +357,6 @@ void xst_guard_tick(struct xst_guard *g, uint64_t now)
 
 	if (!g)
 		return;
-	g->logged = 0;
-	g->unlogged = 0;
 	g->verified_tcp = 0;
 	drain_events(g, now);
 	if (g->rate)
@@ -321,10 +368,55 @@ void xst_guard_tick(struct xst_guard *g, uint64_t now)
 		pr_debug("expire the learnt blocks failed\n");
 	verified = xst_steer_verified_expire(&g->d->maps, now);
 	detect(g, now);
+	/* The bound covers the alerts since the last tick too. */
 	if (g->unlogged)
 		pr_info("... and %u more source(s) blocked in this second\n", g->unlogged);
+	g->logged = 0;
+	g->unlogged = 0;
 	publish(g, now, verified);
 	rotate(g, now);
+}
+
+/* XDP's alerts of dropping buckets (config alert_drops, set with the
+ * limits); without them the scan once a second learns alone. */
+static void open_alerts(struct xst_guard *g)
+{
+	struct xst_filter_limits l;
+	int err;
+
+	err = xst_steer_alerts_open(&g->d->maps, &g->alerts);
+	if (!err) {
+		pr_info("token bucket alerts: a bucket that drops %u packets on one CPU gets its "
+			"prefix blocked at once\n", g->d->cfg.guard.learn_threshold);
+		return;
+	}
+	g->alerts = NULL;
+	pr_warn("open the token bucket alerts (alerts_map): %s; flooding sources are learnt by "
+		"the scan once a second only\n", strerror(-err));
+	/* No reader: the program need not fill the ring. */
+	if (!xst_steer_get_filter(&g->d->maps, &l)) {
+		l.alert_drops = 0;
+		xst_steer_set_filter(&g->d->maps, &l);
+	}
+}
+
+/* The sock_ops program: a TCP/53 handshake verifies its source in the
+ * kernel at once. sock_diag (once a second) stays on either way: it also
+ * sees connections of before the attach, and it is the fallback. */
+static void attach_verify(struct xst_guard *g)
+{
+	int err = xst_steer_verify_attach(&g->d->maps, NULL, &g->verify);
+
+	if (!err) {
+		pr_info("TCP/53 handshakes verify their sources in the kernel (sock_ops program "
+			"id %u on the root cgroup v2)\n", xst_steer_verify_prog_id(g->verify));
+		return;
+	}
+	g->verify = NULL;
+	pr_warn("attach the TCP/53 verifier (sock_ops on the root cgroup v2): %s%s; sources are "
+		"verified by listing the TCP/53 connections once a second (sock_diag) instead\n",
+		strerror(-err), err == -ENOENT || err == -ENOTDIR || err == -EMEDIUMTYPE
+				? " (no cgroup v2 mounted at /sys/fs/cgroup)" : "");
 }
 
 int xst_guard_create(struct xst_guard **out, struct xst_daemon *d)
@@ -351,6 +443,13 @@ int xst_guard_create(struct xst_guard **out, struct xst_daemon *d)
 			     (uint64_t)c->attack_hold_ms * 1000000ULL);
 	if (err)
 		goto err_blocks;
+	err = xst_learnt_init(&g->learnt, LEARNT_SLOTS);
+	if (err)
+		goto err_learn;
+	if (g->rate)
+		open_alerts(g);
+	if (g->verify_ns)
+		attach_verify(g);
 	g->sd = xst_sockdiag_open();
 	if (g->sd < 0)
 		pr_warn("open a sock_diag socket: %s; sources are not verified by TCP\n",
@@ -358,6 +457,8 @@ int xst_guard_create(struct xst_guard **out, struct xst_daemon *d)
 	*out = g;
 	return 0;
 
+err_learn:
+	xst_learn_fini(&g->learn);
 err_blocks:
 	free(g->blocks);
 err_free:
@@ -376,8 +477,11 @@ void xst_guard_destroy(struct xst_guard *g)
 		memset(&g->gs, 0, sizeof(g->gs));
 		xst_steer_guard_write(&g->d->maps, &g->gs);
 	}
+	xst_steer_verify_detach(g->verify);
+	xst_steer_alerts_close(g->alerts);
 	if (g->sd >= 0)
 		close(g->sd);
+	xst_learnt_fini(&g->learnt);
 	xst_learn_fini(&g->learn);
 	free(g->blocks);
 	free(g);

@@ -715,26 +715,30 @@ int main(int argc, char **argv)
 			d->cfg.send == XST_SEND_PRECOPY ? "precopy" : "memcpy", names);
 	}
 
-	/* Signals and netlink in one poll; the timeout also retries a failed
-	 * netlink re-dump. */
+	/* Signals, netlink and XDP's alerts in one poll; the timeout also
+	 * retries a failed netlink re-dump. */
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	if (sfd < 0) {
 		pr_err("signalfd: %s\n", strerror(errno));
 		atomic_store(&d->fatal, 1);
 	}
 	while (sfd >= 0 && !d->iface_gone) {
-		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
-					 { .fd = xst_hostwatch_fd(d->hw), .events = POLLIN } };
+		struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN },
+					 { .fd = xst_hostwatch_fd(d->hw), .events = POLLIN },
+					 { .fd = xst_guard_alerts_fd(d->guard), .events = POLLIN } };
 		struct signalfd_siginfo si;
 		uint64_t now;
 
-		if (poll(pfd, 2, 1000) < 0 && errno != EINTR) {
+		if (poll(pfd, 3, 1000) < 0 && errno != EINTR) {
 			pr_err("poll: %s\n", strerror(errno));
 			atomic_store(&d->fatal, 1);
 			break;
 		}
-		/* The flood defence's round, once a second whatever woke us. */
 		now = xst_clock_ns();
+		/* Flooding sources learnt within milliseconds, not at the tick. */
+		if (pfd[2].revents & POLLIN)
+			xst_guard_alerts(d->guard, now);
+		/* The flood defence's round, once a second whatever woke us. */
 		if (d->guard && now - last_guard >= XST_GUARD_INTERVAL_NS) {
 			last_guard = now;
 			xst_guard_tick(d->guard, now);
