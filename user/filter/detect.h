@@ -84,6 +84,21 @@ void xst_detect_report(struct xst_detect *d, uint32_t worker, uint32_t zone, uin
 		       uint64_t now);
 void xst_detect_outcome(struct xst_detect *d, uint32_t worker, uint32_t zone, int challenged);
 
+/*
+ * Worker side (thread of worker `worker` only): non-zero when this worker
+ * alone saw, in now's second, at least min_unknown queries for unknown
+ * names of zone and at least min_distinct distinct ones (estimated from
+ * its own bitmap of that second, as the tick does over all workers). Once
+ * true it stays true for the rest of that second. A threshold 0 is derived
+ * from the detector's: ceil(unknown_min / (nr_workers * scale)), same for
+ * distinct_min (scale: xst_detect_set_scale(), the XDP sampling factor).
+ * It decides nothing globally: no event, no active flag; the caller uses it
+ * to act on the attack before the main thread's tick declares it.
+ * After xst_detect_report() of the same query.
+ */
+int xst_detect_local(struct xst_detect *d, uint32_t worker, uint32_t zone, uint64_t now,
+		     uint32_t min_unknown, uint32_t min_distinct);
+
 /* Non-zero while zone is under attack (any thread; relaxed read). */
 int xst_detect_active(const struct xst_detect *d, uint32_t zone);
 /* Non-zero while any zone is (the daemon sets XST_F_FILTER_INSPECT from it). */

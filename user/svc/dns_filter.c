@@ -55,9 +55,10 @@ struct xst_dns_filter {
 static const struct xst_svc_counter counters[] = {
 	C(queries), C(passed_known), C(passed_outside), C(passed_no_zone),
 	C(passed_verified_cookie), C(passed_unknown), C(passed_class_ch), C(passed_other),
-	C(challenged_any), C(challenged_unknown), C(challenge_cookies), C(challenge_failed),
-	C(dropped_unknown), C(dropped_short), C(dropped_response), C(dropped_malformed),
-	C(dropped_cookie), C(dropped_not_udp), C(unknown_reported), C(events_verified),
+	C(challenged_any), C(challenged_unknown), C(challenged_budget), C(challenge_cookies),
+	C(challenge_failed), C(dropped_unknown), C(dropped_challenge_budget), C(dropped_short),
+	C(dropped_response), C(dropped_malformed), C(dropped_cookie), C(dropped_not_udp),
+	C(unknown_reported), C(local_attack), C(events_verified),
 	C(events_block), C(events_dropped), C(passback_passed), C(passback_bytes),
 	C(passback_errors),
 };

@@ -21,12 +21,28 @@
  *   valid server cookie of ours                  PASS + VERIFIED event
  *   class CH                                     PASS
  *   QTYPE ANY (unverified, UDP)                  CHALLENGE (amplification), if challenge_any
- *   no database                                  PASS
- *   name outside every zone                      PASS
- *   known name (exists, under a delegation, or matched by a wildcard)  PASS
+ *   no database                                  PASS*
+ *   name outside every zone                      PASS*
+ *   known name (exists, under a delegation, or matched by a wildcard)  PASS*
  *   unknown name (NXDOMAIN)                      reported to the detector; zone under
- *                                                attack: CHALLENGE or DROP (cfg.unknown,
- *                                                + source counted for BLOCK); else PASS
+ *                                                attack (the detector's decision, or this
+ *                                                worker's own count of the current second:
+ *                                                "local"): CHALLENGE or DROP (cfg.unknown,
+ *                                                + source counted for BLOCK); else PASS*
+ *
+ * PASS* is an unverified query passed on its name alone: it spends a token
+ * of the worker's pass budget (pass_rate/pass_burst; 0: no budget); over
+ * the budget it is challenged instead (challenged_budget): a real resolver
+ * retries over TCP (the kernel serves it, and the sock_ops program then
+ * verifies the source for XDP), a spoofed source cannot. This bounds what
+ * reaches the server in the seconds before the detector (a 1-s tick) and
+ * the XDP buckets have spoken. A verified cookie, class CH and the other
+ * opcodes pass without a token.
+ *
+ * Every CHALLENGE (ANY, unknown name, budget) is a reply to a possibly
+ * spoofed source, so it spends a token of the challenge budget
+ * (challenge_rate/challenge_burst; 0: no budget); over it the query is
+ * dropped (dropped_challenge_budget): no reflection beyond that rate.
  *
  * Events go to the main thread through a single-producer single-consumer
  * ring per worker (fixed size; when full, the event is dropped and
@@ -72,7 +88,24 @@ struct xst_dns_filter_cfg {
 	uint32_t mtu;			/* largest IP reply (0: no limit beyond the frame) */
 	const struct xst_passback_queue *passback;	/* this worker's return path, for its
 					 * counters in ours (NULL: none) */
+	/* budgets of THIS worker (the daemon splits its totals among the workers) */
+	uint32_t pass_rate;		/* unverified queries/s passed on their name (0: no budget) */
+	uint32_t pass_burst;		/* bucket depth (0: pass_rate, at least 1) */
+	uint32_t challenge_rate;	/* challenges/s sent (0: no budget) */
+	uint32_t challenge_burst;	/* bucket depth (0: challenge_rate, at least 1) */
+	/*
+	 * Local detection (needs detect): unknown names and distinct unknown
+	 * names of one zone that this worker sees in the current second
+	 * before it treats the zone as attacked itself for the rest of that
+	 * second. 0: derived from the detector's thresholds, split among its
+	 * workers and divided by its sampling scale (xst_detect_local());
+	 * local_unknown XST_FILTER_LOCAL_OFF: no local detection.
+	 */
+	uint32_t local_unknown;
+	uint32_t local_distinct;
 };
+
+#define XST_FILTER_LOCAL_OFF	UINT32_MAX
 
 /* Counters of one worker's filter (names in xst_dns_filter_ops.counters). */
 struct xst_dns_filter_stats {
@@ -86,15 +119,19 @@ struct xst_dns_filter_stats {
 	uint64_t passed_other;		/* NOTIMP, BADVERS, TSIG, NOTIFY: the server answers */
 	uint64_t challenged_any;	/* QTYPE ANY: TC=1 */
 	uint64_t challenged_unknown;	/* unknown name of an attacked zone: TC=1 */
+	uint64_t challenged_budget;	/* PASS* over the pass budget: TC=1 instead */
 	uint64_t challenge_cookies;	/* challenges that carried a server cookie */
 	uint64_t challenge_failed;	/* a challenge that could not be built (dropped) */
 	uint64_t dropped_unknown;	/* unknown name of an attacked zone, drop mode */
+	uint64_t dropped_challenge_budget;/* a challenge over the challenge budget */
 	uint64_t dropped_short;		/* shorter than a DNS header */
 	uint64_t dropped_response;	/* QR=1 */
 	uint64_t dropped_malformed;	/* FORMERR */
 	uint64_t dropped_cookie;	/* a malformed cookie option */
 	uint64_t dropped_not_udp;	/* a frame that is not UDP */
 	uint64_t unknown_reported;	/* unknown names reported to the detector */
+	uint64_t local_attack;		/* unknown names challenged/dropped on the worker's own
+					 * detection while the detector had not declared it */
 	uint64_t events_verified;	/* VERIFIED events queued */
 	uint64_t events_block;		/* BLOCK events queued */
 	uint64_t events_dropped;	/* events lost to a full ring */
