@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "daemon/learn.h"
+#include "daemon/learnt.h"
 #include "daemon/sockdiag.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -394,6 +395,55 @@ START_TEST(test_sockdiag_live)
 }
 END_TEST
 
+/* The prefixes blocked lately: found until their expiry, per family and
+ * length, a collision replaces; no table: nothing is known. */
+START_TEST(test_learnt)
+{
+	struct xst_learnt t;
+	struct xst_prefix a = { .family = AF_INET, .len = 32, .addr = { 192, 0, 2, 1 } };
+	struct xst_prefix a24 = { .family = AF_INET, .len = 24, .addr = { 192, 0, 2, 0 } };
+	struct xst_prefix b = { .family = AF_INET, .len = 32, .addr = { 192, 0, 2, 2 } };
+	struct xst_prefix v6 = { .family = AF_INET6, .len = 64, .addr = { 0x20, 0x01, 0x0d, 0xb8 } };
+	struct xst_prefix a_junk = a;
+	uint32_t i;
+
+	ck_assert_int_eq(xst_learnt_init(&t, 3), -EINVAL);
+	ck_assert_int_eq(xst_learnt_init(&t, 0), -EINVAL);
+	ck_assert_int_eq(xst_learnt_has(&t, &a, 0), 0);	/* no table */
+	xst_learnt_put(&t, &a, 10 * SEC);			/* no table: ignored */
+	ck_assert_int_eq(xst_learnt_init(&t, 1024), 0);
+	ck_assert_int_eq(xst_learnt_has(&t, &a, 1 * SEC), 0);
+	xst_learnt_put(&t, &a, 10 * SEC);
+	ck_assert_int_eq(xst_learnt_has(&t, &a, 1 * SEC), 1);
+	ck_assert_int_eq(xst_learnt_has(&t, &a, 10 * SEC - 1), 1);
+	ck_assert_int_eq(xst_learnt_has(&t, &a, 10 * SEC), 0);	/* expired */
+	/* bytes past an IPv4 address do not matter */
+	a_junk.addr[9] = 0x55;
+	ck_assert_int_eq(xst_learnt_has(&t, &a_junk, 1 * SEC), 1);
+	ck_assert_int_eq(xst_learnt_has(&t, &a24, 1 * SEC), 0);
+	ck_assert_int_eq(xst_learnt_has(&t, &b, 1 * SEC), 0);
+	ck_assert_int_eq(xst_learnt_has(&t, &v6, 1 * SEC), 0);
+	xst_learnt_put(&t, &v6, 5 * SEC);
+	ck_assert_int_eq(xst_learnt_has(&t, &v6, 1 * SEC), 1);
+	ck_assert_int_eq(xst_learnt_has(&t, &a, 1 * SEC), 1);
+	/* re-put extends */
+	xst_learnt_put(&t, &a, 20 * SEC);
+	ck_assert_int_eq(xst_learnt_has(&t, &a, 15 * SEC), 1);
+	/* many others: a collides sooner or later and is replaced, never confused */
+	for (i = 0; i < 4096; i++) {
+		struct xst_prefix p = { .family = AF_INET, .len = 32,
+					.addr = { 10, (uint8_t)(i >> 8), (uint8_t)i, 1 } };
+
+		xst_learnt_put(&t, &p, 20 * SEC);
+		ck_assert_int_eq(xst_learnt_has(&t, &p, 1 * SEC), 1);
+	}
+	ck_assert_int_eq(xst_learnt_has(&t, &b, 1 * SEC), 0);
+	xst_learnt_fini(&t);
+	ck_assert_ptr_null(t.slot);
+	ck_assert_int_eq(xst_learnt_has(&t, &a, 1 * SEC), 0);
+}
+END_TEST
+
 Suite *guard_suite(void)
 {
 	Suite *s = suite_create("guard");
@@ -405,6 +455,7 @@ Suite *guard_suite(void)
 	tcase_add_test(tc, test_learn_flood);
 	tcase_add_test(tc, test_learn_full);
 	tcase_add_test(tc, test_learn_prefix);
+	tcase_add_test(tc, test_learnt);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sockdiag");
 	tcase_add_test(tc, test_sockdiag_parse);

@@ -673,6 +673,57 @@ START_TEST(test_options_help_services)
 }
 END_TEST
 
+/* The filter service's real rows: the budgets and the peacetime bucket
+ * take 0 (off), RATE alone (burst 2 N) and RATE/BURST; a negative rate is
+ * a usage error. */
+static int parse_filter(const char *const *args, struct xst_config *cfg)
+{
+	struct xst_opt_group g = { xst_service_filter.title, xst_service_filter.options };
+	char store[16][64], *argv[17];
+	int argc = 0;
+
+	snprintf(store[argc], sizeof(store[argc]), "xdpstorm");
+	argv[argc] = store[argc];
+	for (argc = 1; *args; args++, argc++) {
+		ck_assert_int_lt(argc, 16);
+		snprintf(store[argc], sizeof(store[argc]), "%s", *args);
+		argv[argc] = store[argc];
+	}
+	argv[argc] = NULL;
+	return xst_options_parse(argc, argv, &g, 1, cfg, help_fn);
+}
+
+START_TEST(test_options_filter_budgets)
+{
+	static const char *const a[] = { "--filter-pass-rate", "3000/10", "--filter-challenge-rate",
+					 "0", "--filter-peace-rate", "500", "--learn-threshold",
+					 "7", NULL };
+	static const char *const b[] = { "--filter-peace-rate", "0", "--filter-pass-rate", "1",
+					 NULL };
+	static const char *const bad[] = { "--filter-pass-rate", "-1", NULL };
+	struct xst_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.guard.challenge.rate = 50000;
+	cfg.guard.challenge.burst = 100000;
+	ck_assert_int_eq(parse_filter(a, &cfg), 0);
+	ck_assert_uint_eq(cfg.guard.pass.rate, 3000);
+	ck_assert_uint_eq(cfg.guard.pass.burst, 10);
+	ck_assert_uint_eq(cfg.guard.challenge.rate, 0);
+	ck_assert_uint_eq(cfg.guard.challenge.burst, 0);
+	ck_assert_uint_eq(cfg.guard.peace.rate, 500);
+	ck_assert_uint_eq(cfg.guard.peace.burst, 1000);
+	ck_assert_uint_eq(cfg.guard.learn_threshold, 7);
+	cfg.guard.peace.rate = 10000;
+	ck_assert_int_eq(parse_filter(b, &cfg), 0);
+	ck_assert_uint_eq(cfg.guard.peace.rate, 0);
+	ck_assert_uint_eq(cfg.guard.pass.rate, 1);
+	ck_assert_uint_eq(cfg.guard.pass.burst, 2);
+	ck_assert_int_eq(parse_filter(bad, &cfg), -EINVAL);
+	ck_assert_uint_eq(cfg.guard.pass.rate, 1);
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -683,6 +734,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_help_text);
 	tcase_add_test(tc, test_options_help_long_words);
 	tcase_add_test(tc, test_options_help_services);
+	tcase_add_test(tc, test_options_filter_budgets);
 	suite_add_tcase(s, tc);
 
 	/* Failing on purpose: contracts the code does not keep (see the comments). */

@@ -216,11 +216,29 @@ static void filter_report(struct xst_daemon *d, void *state, const char *verb)
 		pr_info("filter mode: no token buckets (--no-rate)\n");
 	else
 		pr_info("filter mode: token buckets %u/s burst %u per /32 and /64, %u/s burst %u per "
-			"/24 and /56; learnt block at %u drops/s for %u s\n", g->host.rate,
+			"/24 and /56, per CPU; learnt block at %u drops (per CPU, alerted; or per "
+			"second) for %u s\n", g->host.rate,
 			g->host.burst, g->net.rate, g->net.burst, g->learn_threshold,
 			g->block_time_ms / 1000);
 	pr_info("filter mode: sources verified (TCP/53 handshake, server cookie) for %u s\n",
 		g->verify_time_ms / 1000);
+	if (g->pass.rate)
+		pr_info("filter mode: at most %u unverified queries/s (burst %u) passed on their "
+			"name, the rest challenged\n", g->pass.rate, g->pass.burst);
+	else
+		pr_info("filter mode: no pass budget (--filter-pass-rate 0)\n");
+	if (g->challenge.rate)
+		pr_info("filter mode: at most %u challenges/s (burst %u), the rest dropped\n",
+			g->challenge.rate, g->challenge.burst);
+	else
+		pr_info("filter mode: no challenge budget (--filter-challenge-rate 0)\n");
+	if (g->peace.rate)
+		pr_info("filter mode: over %u unverified queries/s per CPU (burst %u) XDP steers "
+			"every one to the filter, below it 1 in %u\n", g->peace.rate,
+			g->peace.burst, g->sample);
+	else
+		pr_info("filter mode: no peacetime bucket (--filter-peace-rate 0): 1 in %u until "
+			"an attack is declared\n", g->sample);
 }
 
 /* The detector over the database's zones, named as the database names them. */
@@ -275,6 +293,18 @@ static int make_passback(struct xst_daemon *d, struct filter_svc *s)
 	return err;
 }
 
+/* A total per second for all workers: each worker's even share, at least 1
+ * (0 stays 0: no budget). */
+static uint32_t share(uint32_t total, unsigned int workers)
+{
+	uint32_t v;
+
+	if (!total)
+		return 0;
+	v = workers > 1 ? total / workers : total;
+	return v ? v : 1;
+}
+
 static int filter_worker(struct xst_daemon *d, void *state, struct xst_worker *w, unsigned int q)
 {
 	struct filter_svc *s = state;
@@ -285,6 +315,19 @@ static int filter_worker(struct xst_daemon *d, void *state, struct xst_worker *w
 		.challenge_any = 1,
 		.block_malformed = BLOCK_MALFORMED_PER_S,
 		.block_nxflood = BLOCK_NXFLOOD_PER_S,
+		/* The budgets are totals of the daemon: the workers share them. */
+		.pass_rate = share(d->cfg.guard.pass.rate, d->cfg.queues),
+		.pass_burst = share(d->cfg.guard.pass.rate ? d->cfg.guard.pass.burst : 0,
+				    d->cfg.queues),
+		.challenge_rate = share(d->cfg.guard.challenge.rate, d->cfg.queues),
+		.challenge_burst = share(d->cfg.guard.challenge.rate ? d->cfg.guard.challenge.burst
+								     : 0, d->cfg.queues),
+		/* Local detection at the detector's thresholds (--attack-unknown,
+		 * --attack-distinct) split among the workers and divided by the
+		 * sampling scale of the moment: 0 lets xst_detect_local() derive
+		 * them, so they follow XST_F_FILTER_INSPECT. */
+		.local_unknown = 0,
+		.local_distinct = 0,
 	};
 	struct xst_svc_rule rules[XST_SVC_RULES_MAX];
 	struct xst_passback_queue *pq;
