@@ -509,6 +509,8 @@ static struct xst_steer_maps skel_maps(void)
 		.verified4 = map_fd(skel->maps.verified4_map),
 		.verified6 = map_fd(skel->maps.verified6_map),
 		.guard = map_fd(skel->maps.guard_map),
+		.peace = map_fd(skel->maps.peace_map),
+		.alerts = map_fd(skel->maps.alerts_map),
 	};
 
 	return m;
