@@ -62,6 +62,12 @@ struct {
 	__type(value, __u64);
 } verified6_map SEC(".maps");
 
+/* struct xst_in6 (the maps' key) filled from 32-bit words */
+union in6 {
+	struct xst_in6 a;
+	__u32 w[4];
+};
+
 /* Write expires unless the entry already lasts longer (a cookie or an
  * operator may have verified the source for a longer time). */
 static __always_inline void verify(void *map, const void *key, __u64 expires)
@@ -84,10 +90,9 @@ SEC("sockops")
 int xst_verify(struct bpf_sock_ops *ctx)
 {
 	const struct xst_steer_config *cfg;
-	struct xst_in6 local, remote;
+	union in6 local, remote;
 	__u32 zero = 0, family;
 	__u64 expires;
-	__u32 w;
 
 	if (ctx->op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
 		return 1;
@@ -112,16 +117,19 @@ int xst_verify(struct bpf_sock_ops *ctx)
 		verify4(ctx->local_ip6[3], ctx->remote_ip6[3], expires);
 		return 1;
 	}
-	/* ctx fields are 32-bit words in network order: copy them word by word */
-	for (int i = 0; i < 4; i++) {
-		w = ctx->local_ip6[i];
-		__builtin_memcpy(&local.addr[i * 4], &w, 4);
-		w = ctx->remote_ip6[i];
-		__builtin_memcpy(&remote.addr[i * 4], &w, 4);
-	}
-	if (!bpf_map_lookup_elem(&local6_map, &local))
+	/* ctx fields are 32-bit words in network order, readable only as
+	 * whole 32-bit loads of the field itself (no memcpy over the ctx) */
+	local.w[0] = ctx->local_ip6[0];
+	local.w[1] = ctx->local_ip6[1];
+	local.w[2] = ctx->local_ip6[2];
+	local.w[3] = ctx->local_ip6[3];
+	remote.w[0] = ctx->remote_ip6[0];
+	remote.w[1] = ctx->remote_ip6[1];
+	remote.w[2] = ctx->remote_ip6[2];
+	remote.w[3] = ctx->remote_ip6[3];
+	if (!bpf_map_lookup_elem(&local6_map, &local.a))
 		return 1;
-	verify(&verified6_map, &remote, expires);
+	verify(&verified6_map, &remote.a, expires);
 	return 1;
 }
 

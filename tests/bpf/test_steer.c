@@ -2082,6 +2082,8 @@ static Suite *bench_suite(void)
 
 /* ---- main ---------------------------------------------------------------- */
 
+Suite *verify_suite(void);
+
 static Suite *steer_suite(void)
 {
 	Suite *s = suite_create("steer");
@@ -2176,6 +2178,8 @@ int main(void)
 
 	bench = getenv("XST_BENCH") && strcmp(getenv("XST_BENCH"), "0");
 	sr = srunner_create(bench ? bench_suite() : steer_suite());
+	if (!bench)
+		srunner_add_suite(sr, verify_suite());	/* test_verify.c */
 	srunner_run_all(sr, CK_NORMAL);
 	nfail = srunner_ntests_failed(sr);
 	srunner_free(sr);
