@@ -37,15 +37,23 @@
  *       UDP payload < 12 bytes (a DNS header)  -> DROP      (DNS_SHORT)
  *       DNS header byte 2 not in the first buffer -> the redirect below
  *       QR bit set (a response)                -> DROP      (DNS_RESPONSE)
+ *       XST_F_FILTER_HEADER: DNS header not in the first buffer -> the
+ *       redirect below; opcode and section counts no query has (the rules
+ *       of XST_STAT_DNS_MALFORMED in steer_abi.h)
+ *                                              -> DROP      (DNS_MALFORMED)
  *       over the GCRA bucket of its /32 or /64 -> DROP      (RATE_HOST)
  *       over the bucket of its /24 or /56      -> DROP      (RATE_NET)
  *       (a level with interval_ns 0 is skipped; a packet dropped at the
- *       host level takes no token of the net level)
+ *       host level takes no token of the net level; every alert_drops-th
+ *       drop of a bucket on a CPU sends a struct xst_alert to alerts_map)
  *       XST_F_FILTER_PASS and then:
  *         source in verified4/6_map, expires_ns > now
  *                                              -> PASS      (PASS_VERIFIED)
- *         XST_F_FILTER_INSPECT clear, and sample 0 or the query not the
- *         1 in sample drawn                    -> PASS      (PASS_UNSAMPLED)
+ *         XST_F_FILTER_INSPECT set             -> the redirect below
+ *         peace_interval_ns set and this CPU's peace_map bucket over
+ *                                              -> the redirect below
+ *         sample 0 or the query not the 1 in sample drawn
+ *                                              -> PASS      (PASS_UNSAMPLED)
  *     redirect to xsks_map[rx_queue_index]     -> REDIRECT  (STEER)
  *     ... no socket bound on that queue        -> PASS      (NO_XSK)
  * The blocklist comes right after the fixed IP header so that it covers
@@ -193,6 +201,29 @@ struct {
 	__type(value, struct xst_guard_state);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } guard_map SEC(".maps");
+
+/* The peacetime bucket (config peace_interval_ns): one GCRA per CPU over
+ * the unverified queries that reach the sampling step. Peacetime traffic
+ * conforms and is sampled; a flood of any kind (random names, random
+ * sources) exceeds it within a burst and is steered whole at once, before
+ * the daemon's detector has looked. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xst_bucket);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} peace_map SEC(".maps");
+
+/* Buckets that keep dropping (config alert_drops), to the daemon within
+ * milliseconds instead of at its next scan. Sized for bursts of alerts
+ * while the daemon is busy: 256 KiB hold about 5000 records; when full,
+ * an alert is lost (the scan still finds the bucket). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} alerts_map SEC(".maps");
 
 /* Destination MACs of the interface (and its VLAN devices), for XST_F_MAC_ONLY. */
 struct {
@@ -456,17 +487,54 @@ static __always_inline int is_our_mac(const struct ethhdr *eth)
 }
 
 /*
- * GCRA for one level: 1 when the packet conforms (and takes its token), 0
- * when it is over the limit. A packet conforms when the theoretical arrival
- * time it leaves behind (max(tat, now) + interval) is at most tolerance_ns
- * ahead of now, so that tolerance_ns = burst * interval_ns lets exactly
- * burst packets through at once. This CPU's slot: plain writes.
+ * GCRA: 1 when the packet conforms (and takes its token), 0 when it is over
+ * the limit. A packet conforms when the theoretical arrival time it leaves
+ * behind (max(tat, now) + interval) is at most tolerance_ns ahead of now, so
+ * that tolerance_ns = burst * interval_ns lets exactly burst packets through
+ * at once. b is this CPU's slot: plain writes.
  */
-static __always_inline int bucket_conforms(struct xst_bucket_key *k, __u64 interval,
-					   __u64 tolerance, __u64 now)
+static __always_inline int gcra_take(struct xst_bucket *b, __u64 interval, __u64 tolerance,
+				     __u64 now)
 {
+	__u64 tat = b->tat_ns > now ? b->tat_ns : now;
+
+	if (tat + interval - now > tolerance) {
+		b->dropped++;
+		b->last_drop_ns = now;
+		return 0;
+	}
+	b->tat_ns = tat + interval;
+	b->passed++;
+	return 1;
+}
+
+/* Every alert_drops-th drop of a bucket on this CPU: tell the daemon. Only
+ * on the drop path, and one record per alert_drops drops, so a flood costs
+ * a modulo per dropped packet and a ring buffer write now and then. */
+static __always_inline void maybe_alert(const struct xst_steer_config *cfg,
+					const struct xst_bucket_key *k,
+					const struct xst_bucket *b, __u64 now)
+{
+	__u32 every = cfg->alert_drops;
+	struct xst_alert al;
+
+	if (!every || b->dropped % every)
+		return;
+	__builtin_memset(&al, 0, sizeof(al));
+	al.key = *k;
+	al.cpu = bpf_get_smp_processor_id();
+	al.dropped = b->dropped;
+	al.now_ns = now;
+	bpf_ringbuf_output(&alerts_map, &al, sizeof(al), 0);	/* full: lost, see above */
+}
+
+/* One level's bucket of key k: 1 conforms, 0 over. */
+static __always_inline int bucket_conforms(const struct xst_steer_config *cfg,
+					   struct xst_bucket_key *k, __u32 level, __u64 now)
+{
+	__u64 interval = cfg->interval_ns[level & (XST_BUCKET_LEVELS - 1)];
+	__u64 tolerance = cfg->tolerance_ns[level & (XST_BUCKET_LEVELS - 1)];
 	struct xst_bucket *b;
-	__u64 tat;
 
 	if (!interval)
 		return 1;			/* level off */
@@ -479,15 +547,48 @@ static __always_inline int bucket_conforms(struct xst_bucket_key *k, __u64 inter
 		bpf_map_update_elem(&buckets_map, k, &nb, BPF_NOEXIST);
 		return 1;
 	}
-	tat = b->tat_ns > now ? b->tat_ns : now;
-	if (tat + interval - now > tolerance) {
-		b->dropped++;
-		b->last_drop_ns = now;
+	if (gcra_take(b, interval, tolerance, now))
+		return 1;
+	maybe_alert(cfg, k, b, now);
+	return 0;
+}
+
+/* The peacetime bucket of this CPU: 1 conforms (or off), 0 over. */
+static __always_inline int peace_conforms(const struct xst_steer_config *cfg, __u64 now)
+{
+	__u64 interval = cfg->peace_interval_ns;
+	struct xst_bucket *b;
+	__u32 key = 0;
+
+	if (!interval)
+		return 1;
+	b = bpf_map_lookup_elem(&peace_map, &key);
+	if (!b)
+		return 1;
+	return gcra_take(b, interval, cfg->peace_tolerance_ns, now);
+}
+
+/*
+ * XST_F_FILTER_HEADER: 1 when the DNS header h (12 bytes) is one a query
+ * can have, by opcode (the rules of XST_STAT_DNS_MALFORMED). Random payload
+ * fails the opcode check 13 times in 16 and the counts nearly always.
+ */
+static __always_inline int header_sane(const __u8 *h)
+{
+	__u32 opcode = (h[2] >> 3) & 0xf;
+	__u32 qd = ((__u32)h[4] << 8) | h[5], an = ((__u32)h[6] << 8) | h[7];
+	__u32 ns = ((__u32)h[8] << 8) | h[9], ar = ((__u32)h[10] << 8) | h[11];
+
+	switch (opcode) {
+	case 0:		/* QUERY: QDCOUNT 0 is a cookie-only query (RFC 7873) */
+		return qd <= 1 && an == 0 && ns <= 1 && ar <= 2;
+	case 4:		/* NOTIFY (RFC 1996): the SOA in the answer, optional */
+		return qd == 1 && an <= 1 && ns == 0 && ar <= 2;
+	case 5:		/* UPDATE (RFC 2136): exactly one zone; the rest varies */
+		return qd == 1;
+	default:
 		return 0;
 	}
-	b->tat_ns = tat + interval;
-	b->passed++;
-	return 1;
 }
 
 /* The source's buckets, host level first: a packet dropped there takes no
@@ -506,14 +607,14 @@ static __always_inline __u32 rate_check(const struct xst_steer_config *cfg,
 		__builtin_memcpy(k.addr, &l3->saddr4, 4);		/* /32 */
 	}
 	k.level = host;
-	if (!bucket_conforms(&k, cfg->interval_ns[host], cfg->tolerance_ns[host], now))
+	if (!bucket_conforms(cfg, &k, host, now))
 		return XST_STAT_RATE_HOST;
 	if (l3->v6)
 		k.addr[7] = 0;						/* /56 */
 	else
 		k.addr[3] = 0;						/* /24 */
 	k.level = net;
-	if (!bucket_conforms(&k, cfg->interval_ns[net], cfg->tolerance_ns[net], now))
+	if (!bucket_conforms(cfg, &k, net, now))
 		return XST_STAT_RATE_NET;
 	return XST_STAT_MAX;
 }
@@ -550,6 +651,14 @@ static __always_inline __u32 filter(struct xdp_md *ctx, const struct xst_steer_c
 		return XST_STAT_STEER;		/* header beyond the first buffer */
 	if (dns[2] & 0x80)
 		return XST_STAT_DNS_RESPONSE;
+	if (flags & XST_F_FILTER_HEADER) {
+		/* The other 9 bytes of the header; len >= 12 says they are
+		 * in the frame, but maybe not in the first buffer. */
+		if (!pull(c, 9))
+			return XST_STAT_STEER;
+		if (!header_sane(dns))
+			return XST_STAT_DNS_MALFORMED;
+	}
 	now = bpf_ktime_get_ns();
 	stat = rate_check(cfg, l3, now);
 	if (stat != XST_STAT_MAX)
@@ -559,6 +668,10 @@ static __always_inline __u32 filter(struct xdp_md *ctx, const struct xst_steer_c
 	if (is_verified(l3, now))
 		return XST_STAT_PASS_VERIFIED;
 	if (flags & XST_F_FILTER_INSPECT)
+		return XST_STAT_STEER;
+	/* More unverified queries than peacetime brings: steer them all
+	 * now, not 1 in sample until the detector's next tick. */
+	if (!peace_conforms(cfg, now))
 		return XST_STAT_STEER;
 	sample = cfg->sample;
 	if (!sample)
@@ -683,6 +796,7 @@ int xst_steer(struct xdp_md *ctx)
 	case XST_STAT_MALFORMED:
 	case XST_STAT_DNS_SHORT:
 	case XST_STAT_DNS_RESPONSE:
+	case XST_STAT_DNS_MALFORMED:
 	case XST_STAT_RATE_HOST:
 	case XST_STAT_RATE_NET:
 	case XST_STAT_DROP_LEARNT:

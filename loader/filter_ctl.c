@@ -21,6 +21,27 @@
 
 /* ---- limits ------------------------------------------------------------------ */
 
+/* Packets per second -> GCRA interval: rounded, at least 1 ns (0 = off). */
+static __u64 rate_interval(uint32_t rate)
+{
+	__u64 iv;
+
+	if (!rate)
+		return 0;
+	iv = (NSEC_PER_SEC + rate / 2) / rate;
+	return iv ? iv : 1;
+}
+
+static void interval_rate(__u64 iv, __u64 tolerance, uint32_t *rate, uint32_t *burst)
+{
+	if (!iv) {
+		*rate = *burst = 0;
+		return;
+	}
+	*rate = (uint32_t)((NSEC_PER_SEC + iv / 2) / iv);
+	*burst = (uint32_t)(tolerance / iv);
+}
+
 int xst_steer_set_filter(const struct xst_steer_maps *m, const struct xst_filter_limits *l)
 {
 	struct xst_steer_config cfg;
@@ -30,6 +51,8 @@ int xst_steer_set_filter(const struct xst_steer_maps *m, const struct xst_filter
 	for (i = 0; i < XST_BUCKET_LEVELS; i++)
 		if (l->rate[i] && !l->burst[i])
 			return -EINVAL;
+	if (l->peace_rate && !l->peace_burst)
+		return -EINVAL;
 	err = xst_steer_config_read(m, &cfg);
 	if (err)
 		return err;
@@ -37,18 +60,17 @@ int xst_steer_set_filter(const struct xst_steer_maps *m, const struct xst_filter
 	if (cfg.abi_version != XST_ABI_VERSION)
 		return -EPROTO;
 	for (i = 0; i < XST_BUCKET_LEVELS; i++) {
-		__u64 iv = 0;
+		__u64 iv = rate_interval(l->rate[i]);
 
-		if (l->rate[i]) {
-			/* Rounded; at least 1 ns, as 0 would mean "off". */
-			iv = (NSEC_PER_SEC + l->rate[i] / 2) / l->rate[i];
-			if (!iv)
-				iv = 1;
-		}
 		cfg.interval_ns[i] = iv;
 		cfg.tolerance_ns[i] = iv * l->burst[i];
 	}
 	cfg.sample = l->sample;
+	cfg.peace_interval_ns = rate_interval(l->peace_rate);
+	cfg.peace_tolerance_ns = cfg.peace_interval_ns * l->peace_burst;
+	cfg.alert_drops = l->alert_drops;
+	cfg.pad2 = 0;
+	cfg.verify_ns = l->verify_ns;
 	if (bpf_map_update_elem(m->config, &key, &cfg, BPF_EXIST))
 		return -errno;
 	return 0;
@@ -65,15 +87,13 @@ int xst_steer_get_filter(const struct xst_steer_maps *m, struct xst_filter_limit
 	if (cfg.abi_version != XST_ABI_VERSION)
 		return -EPROTO;
 	memset(l, 0, sizeof(*l));
-	for (i = 0; i < XST_BUCKET_LEVELS; i++) {
-		__u64 iv = cfg.interval_ns[i];
-
-		if (!iv)
-			continue;
-		l->rate[i] = (uint32_t)((NSEC_PER_SEC + iv / 2) / iv);
-		l->burst[i] = (uint32_t)(cfg.tolerance_ns[i] / iv);
-	}
+	for (i = 0; i < XST_BUCKET_LEVELS; i++)
+		interval_rate(cfg.interval_ns[i], cfg.tolerance_ns[i], &l->rate[i], &l->burst[i]);
 	l->sample = cfg.sample;
+	interval_rate(cfg.peace_interval_ns, cfg.peace_tolerance_ns, &l->peace_rate,
+		      &l->peace_burst);
+	l->alert_drops = cfg.alert_drops;
+	l->verify_ns = cfg.verify_ns;
 	return 0;
 }
 

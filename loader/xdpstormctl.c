@@ -503,7 +503,7 @@ static int cmd_status(struct ctl_opts *o)
 	static struct xst_steer_rule rules[MAX_LIST];
 	static struct xst_queue_stats q[XST_QSTATS_ENTRIES];
 	static uint8_t macs[XST_MAX_MACS][6];
-	struct xst_steer_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct xst_steer_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 	struct xst_steer_info info;
 	int err, nrules = 0, nb4 = 0, nb6 = 0, nl4 = 0, nl6 = 0, nmacs = 0, i, nq, foreign = 0;
 	int readable = 0;

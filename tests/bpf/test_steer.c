@@ -509,6 +509,8 @@ static struct xst_steer_maps skel_maps(void)
 		.verified4 = map_fd(skel->maps.verified4_map),
 		.verified6 = map_fd(skel->maps.verified6_map),
 		.guard = map_fd(skel->maps.guard_map),
+		.peace = map_fd(skel->maps.peace_map),
+		.alerts = map_fd(skel->maps.alerts_map),
 	};
 
 	return m;
@@ -2082,6 +2084,8 @@ static Suite *bench_suite(void)
 
 /* ---- main ---------------------------------------------------------------- */
 
+Suite *verify_suite(void);
+
 static Suite *steer_suite(void)
 {
 	Suite *s = suite_create("steer");
@@ -2176,6 +2180,8 @@ int main(void)
 
 	bench = getenv("XST_BENCH") && strcmp(getenv("XST_BENCH"), "0");
 	sr = srunner_create(bench ? bench_suite() : steer_suite());
+	if (!bench)
+		srunner_add_suite(sr, verify_suite());	/* test_verify.c */
 	srunner_run_all(sr, CK_NORMAL);
 	nfail = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -899,7 +899,7 @@ static void hw_gone(void *arg)
  */
 START_TEST(test_hw_maps_and_listeners)
 {
-	struct xst_steer_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct xst_steer_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 	struct xst_steer_config scfg = { .abi_version = XST_ABI_VERSION, .flags = XST_F_ENABLED };
 	struct fake *f = calloc(1, sizeof(*f));
 	struct xst_netwatch_io io = { fake_send, fake_recv, f };
