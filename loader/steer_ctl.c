@@ -373,7 +373,7 @@ int xst_steer_qstats_read(const struct xst_steer_maps *m,
 /* ---- run-time configuration ----------------------------------------------------- */
 
 #define XST_F_ALL (XST_F_ENABLED | XST_F_LOCAL_ONLY | XST_F_MAC_ONLY | XST_F_FILTER_PASS | \
-		   XST_F_FILTER_INSPECT)
+		   XST_F_FILTER_INSPECT | XST_F_FILTER_HEADER)
 
 int xst_steer_config_read(const struct xst_steer_maps *m, struct xst_steer_config *cfg)
 {

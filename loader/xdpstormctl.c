@@ -456,6 +456,7 @@ static void print_flags(uint32_t flags, int json)
 		{ XST_F_MAC_ONLY, "mac_only", "own MACs only" },
 		{ XST_F_FILTER_PASS, "filter_pass", "DNS filter mode" },
 		{ XST_F_FILTER_INSPECT, "filter_inspect", "DNS filter inspects every query" },
+		{ XST_F_FILTER_HEADER, "filter_header", "DNS header checks" },
 	};
 	size_t i;
 	int n = 0;

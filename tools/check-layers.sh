@@ -32,7 +32,7 @@ allowed() {
 	user/svc/*)	echo "xdpstorm/ core/ net/ io/ dnsmsg/ tcp/ dns/ http/ filter/ svc/" ;;
 	user/daemon/*)	echo "xdpstorm/ core/ net/ io/ dnsmsg/ tcp/ dns/ http/ filter/ svc/ daemon/ steer_loader.h" ;;
 	user/*)		echo "NONE" ;;
-	loader/*)	echo "xdpstorm/ core/ loader/ ./ steer" ;;
+	loader/*)	echo "xdpstorm/ core/ loader/ ./ steer verify.skel.h" ;;	# the generated skeletons
 	tools/*)	echo "xdpstorm/ core/ net/ io/ dnsmsg/ dns/ svc/ ./" ;;
 	*)		echo "*" ;;
 	esac

@@ -100,6 +100,8 @@ struct spec {
 	__u8 alt_src;		/* source outside the blocklist entries */
 	const __u8 *src;	/* source address (NULL: src4/src6, or alt4/alt6) */
 	__u8 qr;		/* UDP: set the QR bit (byte 2 of the DNS header) */
+	const __u8 *dns;	/* UDP: 12 bytes of DNS header at the payload's start
+				 * (payload >= 12; NULL: the letters below) */
 };
 
 struct layout {
@@ -258,6 +260,8 @@ static __u32 build(__u8 *f, const struct spec *s, struct layout *lo)
 	off += l4len;
 	for (i = 0; i < s->payload; i++)
 		f[off + i] = 'a' + i % 26;	/* byte 2 'c' (0x63): QR clear */
+	if (s->dns && s->payload >= 12)
+		memcpy(f + off, s->dns, 12);
 	if (s->qr && s->payload > 2)
 		f[off + 2] |= 0x80;
 	off += s->payload + s->pad;
@@ -708,6 +712,7 @@ static __u32 act_of(int stat)
 	case XST_STAT_MALFORMED:
 	case XST_STAT_DNS_SHORT:
 	case XST_STAT_DNS_RESPONSE:
+	case XST_STAT_DNS_MALFORMED:
 	case XST_STAT_RATE_HOST:
 	case XST_STAT_RATE_NET:
 	case XST_STAT_DROP_LEARNT:
@@ -1768,6 +1773,446 @@ START_TEST(test_block_hits_sampled)
 }
 END_TEST
 
+/* ---- header checks, peacetime bucket, alerts ----------------------------- */
+
+/* BPF_PROG_TEST_RUN runs on the caller's CPU and the buckets are per CPU:
+ * a test that counts tokens must not migrate between runs. Returns the CPU. */
+static int pin_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	ck_assert_int_ge(cpu, 0);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(set), &set), 0);
+	return cpu;
+}
+
+/* A 12-byte DNS header: id 0x1234, RD, the opcode and the four counts. */
+static void dns_hdr(__u8 h[12], unsigned opcode, __u16 qd, __u16 an, __u16 ns, __u16 ar)
+{
+	memset(h, 0, 12);
+	h[0] = 0x12;
+	h[1] = 0x34;
+	h[2] = (__u8)((opcode & 0xf) << 3) | 0x01;
+	put16(h + 4, qd);
+	put16(h + 6, an);
+	put16(h + 8, ns);
+	put16(h + 10, ar);
+}
+
+struct hdr_case {
+	const char *name;
+	unsigned opcode;
+	__u16 qd, an, ns, ar;
+	int sane;
+};
+
+/* Each count rule of XST_STAT_DNS_MALFORMED on both sides of its limit. */
+static const struct hdr_case hdr_cases[] = {
+	{ "query 1/0/0/1", 0, 1, 0, 0, 1, 1 },
+	{ "query qd 0 (cookie only)", 0, 0, 0, 0, 1, 1 },
+	{ "query qd 2", 0, 2, 0, 0, 0, 0 },
+	{ "query qd 0xffff", 0, 0xffff, 0, 0, 0, 0 },
+	{ "query an 1", 0, 1, 1, 0, 0, 0 },
+	{ "query an 0x100", 0, 1, 0x100, 0, 0, 0 },
+	{ "query ns 1", 0, 1, 0, 1, 0, 1 },
+	{ "query ns 2", 0, 1, 0, 2, 0, 0 },
+	{ "query ns 0x100", 0, 1, 0, 0x100, 0, 0 },
+	{ "query ar 2", 0, 1, 0, 0, 2, 1 },
+	{ "query ar 3", 0, 1, 0, 0, 3, 0 },
+	{ "query ar 0x200", 0, 1, 0, 0, 0x200, 0 },
+	{ "notify 1/0/0/0", 4, 1, 0, 0, 0, 1 },
+	{ "notify an 1 ar 2", 4, 1, 1, 0, 2, 1 },
+	{ "notify qd 0", 4, 0, 0, 0, 0, 0 },
+	{ "notify qd 2", 4, 2, 0, 0, 0, 0 },
+	{ "notify an 2", 4, 1, 2, 0, 0, 0 },
+	{ "notify ns 1", 4, 1, 0, 1, 0, 0 },
+	{ "notify ar 3", 4, 1, 0, 0, 3, 0 },
+	{ "update zo 1, other counts large", 5, 1, 5, 7, 3, 1 },
+	{ "update zo 0", 5, 0, 0, 1, 0, 0 },
+	{ "update zo 2", 5, 2, 0, 1, 0, 0 },
+	{ "update zo 0x101", 5, 0x101, 0, 1, 0, 0 },
+};
+
+START_TEST(test_filter_header)
+{
+	struct xst_filter_limits l = {};
+	struct xst_steer_maps m;
+	__u8 h[12];
+	struct spec q4 = { UDP4(53), .src = b4_a, .dns = h };
+	struct spec q6 = { UDP6(53), .src = b6_a, .dns = h };
+	struct spec letters = { UDP4(53), .src = b4_a };	/* byte 2 'c': opcode 12 */
+	char what[96];
+	size_t i;
+	unsigned op;
+
+	filter_env(XST_F_FILTER_HEADER, &l);
+	m = skel_maps();
+	for (i = 0; i < ARRAY_SIZE(hdr_cases); i++) {
+		const struct hdr_case *c = &hdr_cases[i];
+
+		dns_hdr(h, c->opcode, c->qd, c->an, c->ns, c->ar);
+		snprintf(what, sizeof(what), "header: v4 %s", c->name);
+		expect_spec(what, &q4, c->sane ? XST_STAT_STEER : XST_STAT_DNS_MALFORMED);
+		snprintf(what, sizeof(what), "header: v6 %s", c->name);
+		expect_spec(what, &q6, c->sane ? XST_STAT_STEER : XST_STAT_DNS_MALFORMED);
+	}
+	/* Every opcode with counts fine for all three: QUERY, NOTIFY, UPDATE pass. */
+	for (op = 0; op < 16; op++) {
+		int sane = op == 0 || op == 4 || op == 5;
+
+		dns_hdr(h, op, 1, 0, 0, 0);
+		snprintf(what, sizeof(what), "header: opcode %u", op);
+		expect_spec(what, &q4, sane ? XST_STAT_STEER : XST_STAT_DNS_MALFORMED);
+	}
+	expect_spec("header: the builder's letters", &letters, XST_STAT_DNS_MALFORMED);
+	/* Order: short and response come first. */
+	dns_hdr(h, 3, 9, 9, 9, 9);
+	q4.qr = 1;
+	expect_spec("header: a bad response is a response", &q4, XST_STAT_DNS_RESPONSE);
+	q4.qr = 0;
+	{
+		struct spec shrt = { .fam = 4, .proto = IPPROTO_UDP, .dport = 53, .payload = 11,
+				     .src = b4_a };
+
+		expect_spec("header: 11 bytes is short", &shrt, XST_STAT_DNS_SHORT);
+	}
+	/* Exactly 12 bytes: the whole header is read, nothing after it. */
+	{
+		struct spec twelve = { .fam = 4, .proto = IPPROTO_UDP, .dport = 53,
+				       .payload = 12, .src = b4_a, .dns = h };
+
+		dns_hdr(h, 0, 0, 0, 0, 0);
+		expect_spec("header: 12-byte query", &twelve, XST_STAT_STEER);
+		dns_hdr(h, 0, 0, 0, 0, 3);
+		expect_spec("header: 12-byte, ar 3", &twelve, XST_STAT_DNS_MALFORMED);
+	}
+
+	/* Before the buckets: a malformed packet takes no token and makes no
+	 * bucket; a sane one does. */
+	l.rate[XST_BUCKET_HOST4] = 1;
+	l.burst[XST_BUCKET_HOST4] = 1;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	q4.src = b4_c;
+	dns_hdr(h, 0, 2, 0, 0, 0);
+	for (i = 0; i < 3; i++)
+		expect_spec("header+buckets: malformed, never rate-limited", &q4,
+			    XST_STAT_DNS_MALFORMED);
+	ck_assert(!bucket_of(XST_BUCKET_HOST4, b4_c, 4).found);
+	dns_hdr(h, 0, 1, 0, 0, 0);
+	expect_spec("header+buckets: sane, burst 1", &q4, XST_STAT_STEER);
+	expect_spec("header+buckets: sane, over", &q4, XST_STAT_RATE_HOST);
+
+	/* In filter mode too (the flag the daemon sets there). */
+	l.rate[XST_BUCKET_HOST4] = 0;
+	l.burst[XST_BUCKET_HOST4] = 0;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	ck_assert_int_eq(xst_steer_set_flags(&m, XST_F_FILTER_PASS, 0), 0);
+	expect_spec("header, filter mode: sane query unsampled", &q4, XST_STAT_PASS_UNSAMPLED);
+	dns_hdr(h, 2, 1, 0, 0, 0);
+	expect_spec("header, filter mode: opcode 2", &q4, XST_STAT_DNS_MALFORMED);
+
+	/* Without the flag nothing of this is checked. */
+	ck_assert_int_eq(xst_steer_set_flags(&m, 0, XST_F_FILTER_PASS | XST_F_FILTER_HEADER), 0);
+	for (i = 0; i < ARRAY_SIZE(hdr_cases); i++) {
+		const struct hdr_case *c = &hdr_cases[i];
+
+		dns_hdr(h, c->opcode, c->qd, c->an, c->ns, c->ar);
+		snprintf(what, sizeof(what), "no header flag: %s", c->name);
+		expect_spec(what, &q6, XST_STAT_STEER);
+	}
+	expect_spec("no header flag: letters", &letters, XST_STAT_STEER);
+	/* A steer rule (not filter) never meets the check. */
+	ck_assert_int_eq(xst_steer_set_flags(&m, XST_F_FILTER_HEADER, 0), 0);
+	expect_spec("header flag, filter rule: letters", &letters, XST_STAT_DNS_MALFORMED);
+	set_rule(IPPROTO_UDP, 53, XST_ACT_STEER);
+	expect_spec("header flag, steer rule: letters", &letters, XST_STAT_STEER);
+}
+END_TEST
+
+/* A DNS header that begins in the first buffer of a multi-buffer frame but
+ * ends beyond it: the header check cannot read it, so it is steered (the
+ * daemon judges it), as a header beyond the QR byte is. */
+START_TEST(test_filter_header_multibuffer)
+{
+	/* 14 + 40 + 2 * 1720 + 8 + 8 = 3510: 10 bytes of DNS header before the
+	 * first buffer's end at 3520 (see test_multibuffer). */
+	struct spec s = { UDP6(53), .nexts = 3, .ext = EXT(RT, RT, DST), .rt_len = 1720 };
+	__u8 frame[FRAME_MAX];
+	struct layout lo;
+	__u32 len;
+
+	s.payload = 1500;
+	len = build(frame, &s, &lo);
+	ck_assert_uint_eq(lo.l4 + 8, 3510);
+	apply_env_max(E_XSK | E_FILTER, 9000);
+	set_config_max(XST_F_ENABLED | XST_F_FILTER_HEADER, 9000);
+	expect("header: split across buffers, letters", frame, len, XST_STAT_STEER);
+	s.qr = 1;
+	len = build(frame, &s, &lo);
+	expect("header: split across buffers, response", frame, len, XST_STAT_DNS_RESPONSE);
+	/* The same header in one buffer is judged. */
+	s.qr = 0;
+	s.nexts = 0;
+	len = build(frame, &s, &lo);
+	expect("header: letters in the first buffer", frame, len, XST_STAT_DNS_MALFORMED);
+}
+END_TEST
+
+/* The per-CPU peacetime bucket summed over CPUs. */
+static struct xst_bucket peace_sum(void)
+{
+	struct xst_bucket v[nr_cpus], sum = {};
+	__u32 key = 0;
+	int c;
+
+	ck_assert_int_eq(bpf_map_lookup_elem(map_fd(skel->maps.peace_map), &key, v), 0);
+	for (c = 0; c < nr_cpus; c++) {
+		sum.passed += v[c].passed;
+		sum.dropped += v[c].dropped;
+	}
+	return sum;
+}
+
+static void peace_reset(void)
+{
+	struct xst_bucket zero[nr_cpus];
+	__u32 key = 0;
+
+	memset(zero, 0, sizeof(zero));
+	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.peace_map), &key, zero, 0), 0);
+}
+
+/* Filter mode: while this CPU's unverified queries conform to peace_rate
+ * they are sampled (sample 0: none steered); over it every one is steered.
+ * Verified sources, INSPECT and serve mode never touch the bucket. */
+START_TEST(test_filter_peace)
+{
+	struct xst_filter_limits l = { .sample = 0, .peace_rate = 1, .peace_burst = 5 };
+	struct spec q = { UDP4(53), .src = b4_a }, v = { UDP6(53), .src = b6_a };
+	struct xst_steer_maps m;
+	struct xst_bucket b;
+	char what[64];
+	int i;
+
+	pin_cpu();
+	filter_env(XST_F_FILTER_PASS, &l);
+	m = skel_maps();
+	ck_assert_int_eq(xst_steer_verified_add(&m, AF_INET6, b6_a, mono_ns() + 60000000000ULL),
+			 0);
+	for (i = 0; i < 5; i++) {
+		snprintf(what, sizeof(what), "peace: query %d of burst 5 unsampled", i + 1);
+		expect_spec(what, &q, XST_STAT_PASS_UNSAMPLED);
+	}
+	for (i = 0; i < 3; i++)
+		expect_spec("peace: over, steered", &q, XST_STAT_STEER);
+	b = peace_sum();
+	ck_assert_uint_eq(b.passed, 5);
+	ck_assert_uint_eq(b.dropped, 3);
+	/* Verified: passes, takes nothing. */
+	for (i = 0; i < 3; i++)
+		expect_spec("peace: verified source passes", &v, XST_STAT_PASS_VERIFIED);
+	/* INSPECT: steered by the flag, bucket untouched. */
+	ck_assert_int_eq(xst_steer_set_flags(&m, XST_F_FILTER_INSPECT, 0), 0);
+	for (i = 0; i < 3; i++)
+		expect_spec("peace: inspect steers", &q, XST_STAT_STEER);
+	ck_assert_int_eq(xst_steer_set_flags(&m, 0, XST_F_FILTER_INSPECT | XST_F_FILTER_PASS), 0);
+	expect_spec("peace: serve mode steers", &q, XST_STAT_STEER);
+	ck_assert_int_eq(xst_steer_set_flags(&m, XST_F_FILTER_PASS, 0), 0);
+	b = peace_sum();
+	ck_assert_uint_eq(b.passed, 5);
+	ck_assert_uint_eq(b.dropped, 3);
+	/* Responses and rate drops come before: no token either. */
+	q.qr = 1;
+	expect_spec("peace: response dropped first", &q, XST_STAT_DNS_RESPONSE);
+	q.qr = 0;
+	expect_spec("peace: still over", &q, XST_STAT_STEER);
+	b = peace_sum();
+	ck_assert_uint_eq(b.passed, 5);
+	ck_assert_uint_eq(b.dropped, 4);
+
+	/* Conforming queries are sampled as before: sample 1 steers them too
+	 * (so over/under cannot be told apart by the outcome, only by the
+	 * bucket): a fast bucket, 1 in 1. The slow bucket's tat lies seconds
+	 * ahead (a GCRA keeps its debt across a rate change): start afresh. */
+	l.peace_rate = 1000000;
+	l.peace_burst = 1000000;
+	l.sample = 1;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	peace_reset();
+	expect_spec("peace: conforming, sample 1", &q, XST_STAT_STEER);
+	b = peace_sum();
+	ck_assert_uint_eq(b.passed, 1);
+	ck_assert_uint_eq(b.dropped, 0);
+	l.sample = 0;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	ck_assert_uint_eq(steered_of(&q, 1000), 0);
+
+	/* peace_rate 0: sampling only, whatever the rate. */
+	l.peace_rate = 0;
+	l.peace_burst = 0;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	ck_assert_uint_eq(steered_of(&q, 2000), 0);
+	b = peace_sum();
+	ck_assert_uint_eq(b.passed, 1001);
+	ck_assert_uint_eq(b.dropped, 0);
+
+	/* A tight bucket again: of 1000 at once, exactly the burst is sampled. */
+	l.peace_rate = 1;
+	l.peace_burst = 10;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	peace_reset();
+	ck_assert_uint_eq(steered_of(&q, 1000), 990);
+}
+END_TEST
+
+struct alert_log {
+	struct xst_alert al[16];
+	int n;
+};
+
+static void alert_fn(void *arg, const struct xst_alert *al)
+{
+	struct alert_log *log = arg;
+
+	if (log->n < (int)ARRAY_SIZE(log->al))
+		log->al[log->n] = *al;
+	log->n++;
+}
+
+/* poll() on the alerts fd: 1 readable within ms, 0 not. */
+static int alerts_readable(const struct xst_alerts *a, int ms)
+{
+	struct pollfd p = { .fd = xst_steer_alerts_fd(a), .events = POLLIN };
+	int n = poll(&p, 1, ms);
+
+	ck_assert_int_ge(n, 0);
+	return n > 0;
+}
+
+/* Every alert_drops-th drop of a host or net bucket on a CPU sends one
+ * record with that bucket's key; none with alert_drops 0. */
+START_TEST(test_filter_alerts)
+{
+	struct xst_filter_limits l = { .rate = { [XST_BUCKET_HOST4] = 1, [XST_BUCKET_NET4] = 1,
+						 [XST_BUCKET_HOST6] = 1 },
+				       .burst = { [XST_BUCKET_HOST4] = 2, [XST_BUCKET_NET4] = 4,
+						  [XST_BUCKET_HOST6] = 1 },
+				       .alert_drops = 3 };
+	struct spec a = { UDP4(53), .src = b4_a }, b = { UDP4(53), .src = b4_b };
+	struct spec v6 = { UDP6(53), .src = b6_a };
+	static const __u8 net_a[4] = { 198, 51, 100, 0 };
+	struct alert_log log = {};
+	struct xst_steer_maps m;
+	struct xst_alerts *al = NULL;
+	__u64 t0, t1;
+	int cpu, i;
+
+	cpu = pin_cpu();
+	filter_env(0, &l);
+	m = skel_maps();
+	ck_assert_int_eq(xst_steer_alerts_open(&m, &al), 0);
+	ck_assert_ptr_nonnull(al);
+	ck_assert_int_ge(xst_steer_alerts_fd(al), 0);
+	ck_assert(!alerts_readable(al, 0));
+
+	t0 = mono_ns();
+	expect_spec("alerts: a 1 of 2", &a, XST_STAT_STEER);
+	expect_spec("alerts: a 2 of 2", &a, XST_STAT_STEER);
+	expect_spec("alerts: a drop 1", &a, XST_STAT_RATE_HOST);
+	expect_spec("alerts: a drop 2", &a, XST_STAT_RATE_HOST);
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 0);
+	ck_assert_int_eq(log.n, 0);
+	ck_assert(!alerts_readable(al, 0));
+	expect_spec("alerts: a drop 3", &a, XST_STAT_RATE_HOST);
+	t1 = mono_ns();
+	ck_assert(alerts_readable(al, 1000));
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 1);
+	ck_assert_int_eq(log.n, 1);
+	ck_assert_uint_eq(log.al[0].key.level, XST_BUCKET_HOST4);
+	ck_assert_mem_eq(log.al[0].key.addr, b4_a, 4);
+	{
+		static const __u8 zero[16];
+
+		ck_assert_mem_eq(log.al[0].key.addr + 4, zero, sizeof(log.al[0].key.addr) - 4);
+	}
+	ck_assert_uint_eq(log.al[0].cpu, (unsigned)cpu);
+	ck_assert_uint_eq(log.al[0].dropped, 3);
+	ck_assert_uint_ge(log.al[0].now_ns, t0);
+	ck_assert_uint_le(log.al[0].now_ns, t1);
+	/* Drops 4, 5: nothing; 6: the next one. */
+	expect_spec("alerts: a drop 4", &a, XST_STAT_RATE_HOST);
+	expect_spec("alerts: a drop 5", &a, XST_STAT_RATE_HOST);
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 0);
+	expect_spec("alerts: a drop 6", &a, XST_STAT_RATE_HOST);
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 1);
+	ck_assert_int_eq(log.n, 2);
+	ck_assert_uint_eq(log.al[1].dropped, 6);
+	ck_assert_uint_eq(log.al[1].key.level, XST_BUCKET_HOST4);
+
+	/* The net level (host level off): b fills the /24's 4 (a took 2),
+	 * then 3 net drops. */
+	l.rate[XST_BUCKET_HOST4] = 0;
+	l.burst[XST_BUCKET_HOST4] = 0;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	log.n = 0;
+	expect_spec("alerts: b 1", &b, XST_STAT_STEER);
+	expect_spec("alerts: b 2", &b, XST_STAT_STEER);
+	for (i = 0; i < 2; i++)
+		expect_spec("alerts: b over the /24", &b, XST_STAT_RATE_NET);
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 0);
+	expect_spec("alerts: b over the /24, 3rd", &b, XST_STAT_RATE_NET);
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 1);
+	ck_assert_uint_eq(log.al[0].key.level, XST_BUCKET_NET4);
+	ck_assert_mem_eq(log.al[0].key.addr, net_a, 4);
+	ck_assert_uint_eq(log.al[0].dropped, 3);
+
+	/* IPv6: the /64 key. */
+	log.n = 0;
+	expect_spec("alerts: v6 1 of 1", &v6, XST_STAT_STEER);
+	for (i = 0; i < 3; i++)
+		expect_spec("alerts: v6 over its /64", &v6, XST_STAT_RATE_HOST);
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 1);
+	ck_assert_uint_eq(log.al[0].key.level, XST_BUCKET_HOST6);
+	ck_assert_mem_eq(log.al[0].key.addr, b6_a, 8);
+	{
+		static const __u8 zero[16];
+
+		ck_assert_mem_eq(log.al[0].key.addr + 8, zero, sizeof(log.al[0].key.addr) - 8);
+	}
+
+	/* alert_drops 0: drops, never a record (a's host bucket is still
+	 * seconds in debt). */
+	l.rate[XST_BUCKET_HOST4] = 1;
+	l.burst[XST_BUCKET_HOST4] = 2;
+	l.alert_drops = 0;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	log.n = 0;
+	for (i = 0; i < 12; i++)
+		expect_spec("alerts off: a drops", &a, XST_STAT_RATE_HOST);
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 0);
+	ck_assert_int_eq(log.n, 0);
+	ck_assert(!alerts_readable(al, 0));
+	/* alert_drops 1: every drop. */
+	l.alert_drops = 1;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	for (i = 0; i < 4; i++)
+		expect_spec("alerts every drop: a drops", &a, XST_STAT_RATE_HOST);
+	ck_assert_int_eq(xst_steer_alerts_drain(al, alert_fn, &log), 4);
+	ck_assert_uint_eq(log.al[3].dropped, log.al[0].dropped + 3);
+	xst_steer_alerts_close(al);
+	xst_steer_alerts_close(NULL);
+
+	/* No ring buffer fd: refused. */
+	m.alerts = -1;
+	al = (struct xst_alerts *)&log;
+	ck_assert_int_eq(xst_steer_alerts_open(&m, &al), -EBADF);
+	ck_assert_ptr_null(al);
+}
+END_TEST
+
 /* The loader's filter limits, flags and guard_map on real maps. */
 START_TEST(test_filter_loader)
 {
@@ -1805,7 +2250,33 @@ START_TEST(test_filter_loader)
 	ck_assert_uint_eq(cfg.flags, XST_F_ENABLED | XST_F_MAC_ONLY | XST_F_FILTER_PASS |
 					     XST_F_FILTER_INSPECT);
 	ck_assert_uint_eq(cfg.interval_ns[0], 1000000);		/* flags keep the limits */
-	ck_assert_int_eq(xst_steer_set_flags(&m, 1U << 5, 0), -EINVAL);
+	ck_assert_int_eq(xst_steer_set_flags(&m, XST_F_FILTER_HEADER, 0), 0);
+	ck_assert_int_eq(xst_steer_config_read(&m, &cfg), 0);
+	ck_assert_uint_eq(cfg.flags & XST_F_FILTER_HEADER, XST_F_FILTER_HEADER);
+	ck_assert_int_eq(xst_steer_set_flags(&m, 0, XST_F_FILTER_HEADER), 0);
+	ck_assert_int_eq(xst_steer_set_flags(&m, 1U << 6, 0), -EINVAL);
+	/* The peacetime bucket, alerts and verify time round-trip too. */
+	l.burst[1] = 50;
+	l.peace_rate = 10000;
+	l.peace_burst = 20000;
+	l.alert_drops = 64;
+	l.verify_ns = 3600000000000ULL;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	ck_assert_int_eq(xst_steer_config_read(&m, &cfg), 0);
+	ck_assert_uint_eq(cfg.peace_interval_ns, 100000);
+	ck_assert_uint_eq(cfg.peace_tolerance_ns, 2000000000ULL);
+	ck_assert_uint_eq(cfg.alert_drops, 64);
+	ck_assert_uint_eq(cfg.verify_ns, 3600000000000ULL);
+	ck_assert_uint_eq(cfg.pad2, 0);
+	ck_assert_int_eq(xst_steer_get_filter(&m, &got), 0);
+	ck_assert_mem_eq(&got, &l, sizeof(l));
+	l.peace_burst = 0;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), -EINVAL);
+	l.peace_rate = 0;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	ck_assert_int_eq(xst_steer_config_read(&m, &cfg), 0);
+	ck_assert_uint_eq(cfg.peace_interval_ns, 0);
+	ck_assert_uint_eq(cfg.peace_tolerance_ns, 0);
 	{
 		struct xst_steer_config zero = {};
 		__u32 key = 0;
@@ -2116,6 +2587,10 @@ static Suite *steer_suite(void)
 	tcase_add_test(tc, test_learnt_blocks);
 	tcase_add_test(tc, test_block_hits_sampled);
 	tcase_add_test(tc, test_filter_loader);
+	tcase_add_test(tc, test_filter_header);
+	tcase_add_test(tc, test_filter_header_multibuffer);
+	tcase_add_test(tc, test_filter_peace);
+	tcase_add_test(tc, test_filter_alerts);
 	tcase_add_test(tc, test_socket_visible);
 	tcase_add_test(tc, test_multibuffer);
 	tcase_add_test(tc, test_live_native);

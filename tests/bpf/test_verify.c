@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <check.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -241,6 +243,26 @@ static void lo_up(void)
 	ifr.ifr_flags |= IFF_UP;
 	ck_assert_int_eq(ioctl(fd, SIOCSIFFLAGS, &ifr), 0);
 	close(fd);
+}
+
+/* Remove the test cgroups left behind (a failed test exits before its
+ * teardown): run once after the test case, in the runner's process. Only
+ * empty directories go (rmdir refuses a populated cgroup). */
+static void sweep(void)
+{
+	const char *root = cgroup2_root();
+	char path[512];
+	struct dirent *e;
+	DIR *d;
+
+	if (!root || !(d = opendir(root)))
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "fk9-verify-", 11)) {
+			snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+			rmdir(path);
+		}
+	closedir(d);
 }
 
 static void setup(void)
@@ -476,6 +498,7 @@ Suite *verify_suite(void)
 	TCase *tc = tcase_create("sockops");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, NULL, sweep);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_verify_v4);
 	tcase_add_test(tc, test_verify_not);

@@ -180,6 +180,59 @@ START_TEST(test_scale_and_bounds)
 }
 END_TEST
 
+/*
+ * xst_detect_local(): two workers, thresholds 100/60 -> 50/30 each; worker
+ * 0 passes at its 50th distinct name of the second and stays so for that
+ * second, worker 1 (20 names) and the other zone not; nothing global (no
+ * active flag, the tick sees 70 < 100: no event); the next second starts
+ * over; a repeated name never passes; explicit thresholds override; bad
+ * indices are 0; scale 2 halves the derived shares (25/15).
+ */
+START_TEST(test_local)
+{
+	struct xst_detect *d = mk(2, 100, 60, 3);
+	struct xst_detect_event ev[4];
+	uint32_t i;
+
+	for (i = 0; i < 50; i++) {
+		xst_detect_report(d, 0, 0, i * 2654435761u, S(10) + i);
+		ck_assert_msg(!!xst_detect_local(d, 0, 0, S(10) + i, 0, 0) == (i == 49),
+			      "name %u", i);
+	}
+	xst_detect_report(d, 0, 0, 7, S(10) + 60);	/* an old name: still on */
+	ck_assert_int_ne(xst_detect_local(d, 0, 0, S(10) + 61, 0, 0), 0);
+	ck_assert_int_ne(xst_detect_local(d, 0, 0, S(10) + 62, 0, 0), 0);
+	flood(d, 1, 0, 10, 1000, 20);
+	ck_assert_int_eq(xst_detect_local(d, 1, 0, S(10) + 99999, 0, 0), 0);
+	ck_assert_int_eq(xst_detect_local(d, 0, 1, S(10) + 99999, 0, 0), 0);
+	ck_assert_int_eq(xst_detect_active(d, 0), 0);
+	ck_assert_uint_eq(xst_detect_tick(d, S(11), ev, 4), 0);
+	/* the next second: from zero */
+	ck_assert_int_eq(xst_detect_local(d, 0, 0, S(11), 0, 0), 0);
+	xst_detect_report(d, 0, 0, 1, S(11));
+	ck_assert_int_eq(xst_detect_local(d, 0, 0, S(11), 0, 0), 0);
+	/* one name 200 times: count yes, distinct no */
+	for (i = 0; i < 200; i++)
+		xst_detect_report(d, 0, 0, 12345, S(12) + i);
+	ck_assert_int_eq(xst_detect_local(d, 0, 0, S(12) + 300, 0, 0), 0);
+	ck_assert_int_ne(xst_detect_local(d, 0, 0, S(12) + 300, 150, 1), 0);
+	/* explicit: 5 unknown, 5 distinct */
+	flood(d, 1, 1, 13, 0, 4);
+	ck_assert_int_eq(xst_detect_local(d, 1, 1, S(13) + 9000, 5, 5), 0);
+	flood(d, 1, 1, 13, 4, 1);
+	ck_assert_int_ne(xst_detect_local(d, 1, 1, S(13) + 9000, 5, 5), 0);
+	ck_assert_int_eq(xst_detect_local(d, 2, 0, S(13), 1, 1), 0);
+	ck_assert_int_eq(xst_detect_local(d, 0, 2, S(13), 1, 1), 0);
+	/* sampled 1 in 2: 25 names suffice */
+	xst_detect_set_scale(d, 2);
+	flood(d, 0, 0, 14, 0, 24);
+	ck_assert_int_eq(xst_detect_local(d, 0, 0, S(14) + 99999, 0, 0), 0);
+	flood(d, 0, 0, 14, 24, 1);
+	ck_assert_int_ne(xst_detect_local(d, 0, 0, S(14) + 99999, 0, 0), 0);
+	xst_detect_destroy(d);
+}
+END_TEST
+
 Suite *detect_suite(void)
 {
 	Suite *s = suite_create("detect");
@@ -190,6 +243,7 @@ Suite *detect_suite(void)
 	tcase_add_test(tc, test_repeated_name);
 	tcase_add_test(tc, test_two_workers);
 	tcase_add_test(tc, test_scale_and_bounds);
+	tcase_add_test(tc, test_local);
 	suite_add_tcase(s, tc);
 	return s;
 }

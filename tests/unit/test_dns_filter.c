@@ -80,7 +80,16 @@ static void pass_hook(void *arg, struct xst_io *io, struct xst_frame *f)
 	xst_io_free(io, f->buf.addr);
 }
 
-static void up(struct harness *h, int with_db, enum xst_filter_unknown mode)
+/* Budgets and local detection for up_cfg(); up(): none of them. */
+struct knobs {
+	uint32_t pass_rate, pass_burst, challenge_rate, challenge_burst;
+	uint32_t local_unknown, local_distinct;
+};
+
+static const struct knobs NO_KNOBS = { .local_unknown = XST_FILTER_LOCAL_OFF };
+
+static void up_cfg(struct harness *h, int with_db, enum xst_filter_unknown mode,
+		   const struct knobs *k)
 {
 	struct xst_io_cfg icfg = { .nr_frames = 256, .frame_size = 4096, .mem_headroom = 256 };
 	struct xst_worker_cfg wcfg = { 0 };
@@ -109,10 +118,21 @@ static void up(struct harness *h, int with_db, enum xst_filter_unknown mode)
 	fcfg.block_malformed = 3;
 	fcfg.block_nxflood = 5;
 	fcfg.events = 8;
+	fcfg.pass_rate = k->pass_rate;
+	fcfg.pass_burst = k->pass_burst;
+	fcfg.challenge_rate = k->challenge_rate;
+	fcfg.challenge_burst = k->challenge_burst;
+	fcfg.local_unknown = k->local_unknown;
+	fcfg.local_distinct = k->local_distinct;
 	ck_assert_int_eq(xst_dns_filter_create(&h->f, &fcfg), 0);
 	ck_assert_int_ge(xst_worker_add_service(h->w, &xst_dns_filter_ops, h->f, &rule, 1), 0);
 	xst_worker_set_pass(h->w, pass_hook, h);
 	h->now = 100 * XST_NS_PER_SEC;
+}
+
+static void up(struct harness *h, int with_db, enum xst_filter_unknown mode)
+{
+	up_cfg(h, with_db, mode, &NO_KNOBS);
 }
 
 static void down(struct harness *h)
@@ -635,6 +655,295 @@ START_TEST(test_attack)
 }
 END_TEST
 
+/* ---- budgets and local detection -------------------------------------- */
+
+#define ST(h) xst_dns_filter_stats((h)->f)
+
+/*
+ * The pass budget (3/s, burst 3): each kind of PASS* spends a token
+ * (_i: 0 known, 1 outside, 2 unknown while not attacked, 3 no database);
+ * the 4th is challenged (with the server cookie when the query had a
+ * client cookie); a verified cookie, class CH and NOTIFY pass without a
+ * token while the bucket is empty; a token comes back after 1/3 s.
+ */
+static const struct {
+	const char *qname;
+	int with_db;
+	size_t counter;
+} pass_kinds[] = {
+	{ "www.example.test", 1, offsetof(struct xst_dns_filter_stats, passed_known) },
+	{ "www.example.org", 1, offsetof(struct xst_dns_filter_stats, passed_outside) },
+	{ "nx7.example.test", 1, offsetof(struct xst_dns_filter_stats, passed_unknown) },
+	{ "www.example.test", 0, offsetof(struct xst_dns_filter_stats, passed_no_zone) },
+};
+
+START_TEST(test_pass_budget)
+{
+	struct knobs k = NO_KNOBS;
+	struct harness h;
+	uint8_t fr[2048], opt[64];
+	struct q q = { .qname = pass_kinds[_i].qname, .edns = 1, .client = 40 };
+	uint32_t len, i;
+
+	k.pass_rate = 3;
+	k.pass_burst = 3;
+	up_cfg(&h, pass_kinds[_i].with_db, XST_FILTER_CHALLENGE, &k);
+	q.opt_len = cookie_opt(opt, &h, &q, 0);
+	q.opt = opt;
+	len = build(fr, &q);
+	for (i = 0; i < 3; i++) {
+		roundtrip(&h, fr, len);
+		ck_assert_uint_eq(h.npass, 1);
+		ck_assert_uint_eq(h.nout, 0);
+	}
+	ck_assert_uint_eq(ctr(&h, pass_kinds[_i].counter), 3);
+	roundtrip(&h, fr, len);
+	check_challenge(&h, fr, &q, 1);
+	ck_assert_uint_eq(ST(&h)->challenged_budget, 1);
+	ck_assert_uint_eq(ST(&h)->challenge_cookies, 1);
+	ck_assert_uint_eq(ctr(&h, pass_kinds[_i].counter), 3);
+
+	/* exempt while the bucket is empty */
+	{
+		struct q v = { .qname = "www.example.test", .edns = 1, .client = 41 };
+		struct q ch = { .qname = "version.bind", .qtype = 16, .qclass = 3 };
+		struct q nf = { .qname = "example.test", .flags = 0x2000, .qtype = 6 };
+
+		uint8_t vopt[64];
+
+		v.opt_len = cookie_opt(vopt, &h, &v, 2);
+		v.opt = vopt;
+		roundtrip(&h, fr, build(fr, &v));
+		ck_assert_uint_eq(h.npass, 1);
+		ck_assert_uint_eq(ST(&h)->passed_verified_cookie, 1);
+		roundtrip(&h, fr, build(fr, &ch));
+		ck_assert_uint_eq(h.npass, 1);
+		roundtrip(&h, fr, build(fr, &nf));
+		ck_assert_uint_eq(h.npass, 1);
+		ck_assert_uint_eq(ST(&h)->challenged_budget, 1);
+	}
+	/* a third of a second later: one token, not two */
+	len = build(fr, &q);
+	h.now += XST_NS_PER_SEC / 3 + 1000;
+	roundtrip(&h, fr, len);
+	ck_assert_uint_eq(h.npass, 1);
+	roundtrip(&h, fr, len);
+	ck_assert_uint_eq(h.npass, 0);
+	ck_assert_uint_eq(h.nout, 1);
+	ck_assert_uint_eq(ST(&h)->challenged_budget, 2);
+	ck_assert_uint_eq(ctr(&h, pass_kinds[_i].counter), 4);
+	down(&h);
+}
+END_TEST
+
+/* No budget (rate 0): a thousand queries in the same microseconds all pass. */
+START_TEST(test_pass_budget_off)
+{
+	struct harness h;
+	uint8_t fr[2048];
+	struct q q = { .qname = "www.example.test" };
+	uint32_t len = 0, i;
+
+	up(&h, 1, XST_FILTER_CHALLENGE);
+	len = build(fr, &q);
+	for (i = 0; i < 1000; i++)
+		roundtrip(&h, fr, len);
+	ck_assert_uint_eq(ST(&h)->passed_known, 1000);
+	ck_assert_uint_eq(ST(&h)->challenged_budget + ST(&h)->dropped_challenge_budget, 0);
+	down(&h);
+}
+END_TEST
+
+/*
+ * The challenge budget (2/s, burst 2) bounds every kind of challenge: ANY,
+ * then a budget challenge; the 3rd is dropped; a token is back after 1/2 s.
+ * With no challenge budget, many ANY queries are all challenged.
+ */
+START_TEST(test_challenge_budget)
+{
+	struct knobs k = NO_KNOBS;
+	struct harness h;
+	uint8_t fr[2048];
+	struct q any = { .qname = "www.example.test", .qtype = 255 };
+	struct q known = { .qname = "www.example.test" };
+	uint32_t i;
+
+	k.pass_rate = 1;
+	k.pass_burst = 1;
+	k.challenge_rate = 2;
+	k.challenge_burst = 2;
+	up_cfg(&h, 1, XST_FILTER_CHALLENGE, &k);
+	roundtrip(&h, fr, build(fr, &known));		/* the one pass token */
+	ck_assert_uint_eq(h.npass, 1);
+	roundtrip(&h, fr, build(fr, &any));
+	check_challenge(&h, fr, &any, 0);
+	roundtrip(&h, fr, build(fr, &known));		/* over the pass budget */
+	check_challenge(&h, fr, &known, 0);
+	ck_assert_uint_eq(ST(&h)->challenged_budget, 1);
+	roundtrip(&h, fr, build(fr, &any));		/* over the challenge budget */
+	ck_assert_uint_eq(h.nout + h.npass, 0);
+	roundtrip(&h, fr, build(fr, &known));
+	ck_assert_uint_eq(h.nout + h.npass, 0);
+	ck_assert_uint_eq(ST(&h)->dropped_challenge_budget, 2);
+	ck_assert_uint_eq(ST(&h)->challenged_any, 1);
+	ck_assert_uint_eq(ST(&h)->challenged_budget, 1);
+	h.now += XST_NS_PER_SEC / 2 + 1000;
+	roundtrip(&h, fr, build(fr, &any));
+	check_challenge(&h, fr, &any, 0);
+	roundtrip(&h, fr, build(fr, &any));
+	ck_assert_uint_eq(h.nout, 0);
+	ck_assert_uint_eq(ST(&h)->dropped_challenge_budget, 3);
+	down(&h);
+
+	up(&h, 1, XST_FILTER_CHALLENGE);
+	for (i = 0; i < 500; i++)
+		roundtrip(&h, fr, build(fr, &any));
+	ck_assert_uint_eq(ST(&h)->challenged_any, 500);
+	ck_assert_uint_eq(ST(&h)->dropped_challenge_budget, 0);
+	down(&h);
+}
+END_TEST
+
+/* Under attack, an unknown name over the challenge budget is dropped and counted as such. */
+START_TEST(test_challenge_budget_attack)
+{
+	struct xst_detect_event dev[4];
+	struct xst_guard_zone gz;
+	struct knobs k = NO_KNOBS;
+	struct harness h;
+	uint8_t fr[2048];
+	char name[64];
+	struct q q;
+	uint32_t i;
+
+	k.challenge_rate = 1;
+	k.challenge_burst = 3;
+	up_cfg(&h, 1, XST_FILTER_CHALLENGE, &k);
+	for (i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "r%u.example.test", i);
+		q = (struct q){ .qname = name };
+		roundtrip(&h, fr, build(fr, &q));
+	}
+	ck_assert_uint_eq(xst_detect_tick(h.det, h.now + XST_NS_PER_SEC, dev, 4), 1);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "t%u.example.test", i);
+		q = (struct q){ .qname = name, .client = (uint8_t)(50 + i) };
+		roundtrip(&h, fr, build(fr, &q));
+		ck_assert_uint_eq(h.npass, 0);
+		ck_assert_uint_eq(h.nout, i < 3);
+	}
+	ck_assert_uint_eq(ST(&h)->challenged_unknown, 3);
+	ck_assert_uint_eq(ST(&h)->dropped_challenge_budget, 2);
+	xst_detect_tick(h.det, h.now + 2 * XST_NS_PER_SEC, dev, 4);
+	xst_detect_zone_info(h.det, 0, &gz);
+	ck_assert_uint_eq(gz.challenged, 3);
+	ck_assert_uint_eq(gz.dropped, 2);
+	down(&h);
+}
+END_TEST
+
+/*
+ * Local detection, thresholds derived from the detector's (unknown_min 20,
+ * distinct_min 10, one worker, scale 1): 19 random unknown names pass, the
+ * 20th and every later one of that second is challenged (_i 0) or dropped
+ * (_i 1) at once, without a tick: the detector itself has declared nothing.
+ * Known names still pass. The next second starts from zero again.
+ */
+START_TEST(test_local_attack)
+{
+	enum xst_filter_unknown mode = _i ? XST_FILTER_DROP : XST_FILTER_CHALLENGE;
+	struct knobs k = NO_KNOBS;
+	struct harness h;
+	uint8_t fr[2048];
+	char name[64];
+	struct q q;
+	uint32_t i;
+
+	k.local_unknown = 0;
+	up_cfg(&h, 1, mode, &k);
+	for (i = 0; i < 25; i++) {
+		snprintf(name, sizeof(name), "r%u.example.test", i);
+		q = (struct q){ .qname = name, .client = 9 };
+		roundtrip(&h, fr, build(fr, &q));
+		if (i < 19) {
+			ck_assert_msg(h.npass == 1, "query %u passes", i);
+			continue;
+		}
+		ck_assert_msg(h.npass == 0, "query %u not passed", i);
+		if (mode == XST_FILTER_CHALLENGE)
+			check_challenge(&h, fr, &q, 0);
+		else
+			ck_assert_uint_eq(h.nout, 0);
+	}
+	ck_assert_uint_eq(ST(&h)->local_attack, 6);
+	ck_assert_uint_eq(mode == XST_FILTER_CHALLENGE ? ST(&h)->challenged_unknown :
+			  ST(&h)->dropped_unknown, 6);
+	ck_assert_uint_eq(ST(&h)->passed_unknown, 19);
+	ck_assert_int_eq(xst_detect_active(h.det, 0), 0);
+	q = (struct q){ .qname = "www.example.test" };
+	roundtrip(&h, fr, build(fr, &q));
+	ck_assert_uint_eq(h.npass, 1);
+	/* a new second */
+	h.now += XST_NS_PER_SEC;
+	q = (struct q){ .qname = "x1.example.test" };
+	roundtrip(&h, fr, build(fr, &q));
+	ck_assert_uint_eq(h.npass, 1);
+	ck_assert_uint_eq(ST(&h)->local_attack, 6);
+	down(&h);
+}
+END_TEST
+
+/*
+ * Not local: one repeated unknown name (distinct 1 < 10) 40 times passes;
+ * XST_FILTER_LOCAL_OFF: 40 random names pass; explicit thresholds (5, 3)
+ * trip at the 5th; derived under scale 4 (20/4 = 5, 10/4 -> 3) too.
+ */
+START_TEST(test_local_thresholds)
+{
+	struct knobs k = NO_KNOBS;
+	struct harness h;
+	uint8_t fr[2048];
+	char name[64];
+	struct q q;
+	uint32_t i, variant;
+
+	k.local_unknown = 0;
+	up_cfg(&h, 1, XST_FILTER_CHALLENGE, &k);
+	q = (struct q){ .qname = "same.example.test" };
+	for (i = 0; i < 40; i++)
+		roundtrip(&h, fr, build(fr, &q));
+	ck_assert_uint_eq(ST(&h)->passed_unknown, 40);
+	ck_assert_uint_eq(ST(&h)->local_attack, 0);
+	down(&h);
+
+	up(&h, 1, XST_FILTER_CHALLENGE);	/* local off */
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "r%u.example.test", i);
+		q = (struct q){ .qname = name };
+		roundtrip(&h, fr, build(fr, &q));
+	}
+	ck_assert_uint_eq(ST(&h)->passed_unknown, 40);
+	ck_assert_uint_eq(ST(&h)->local_attack, 0);
+	down(&h);
+
+	for (variant = 0; variant < 2; variant++) {
+		k.local_unknown = variant ? 0 : 5;
+		k.local_distinct = variant ? 0 : 3;
+		up_cfg(&h, 1, XST_FILTER_CHALLENGE, &k);
+		if (variant)
+			xst_detect_set_scale(h.det, 4);
+		for (i = 0; i < 8; i++) {
+			snprintf(name, sizeof(name), "r%u.example.test", i);
+			q = (struct q){ .qname = name };
+			roundtrip(&h, fr, build(fr, &q));
+			ck_assert_msg(h.npass == (i < 4), "variant %u query %u", variant, i);
+		}
+		ck_assert_uint_eq(ST(&h)->local_attack, 4);
+		down(&h);
+	}
+}
+END_TEST
+
 START_TEST(test_counters_named)
 {
 	const struct xst_svc_ops *o = &xst_dns_filter_ops;
@@ -659,6 +968,12 @@ Suite *dns_filter_suite(void)
 	tcase_add_test(tc, test_block_malformed);
 	tcase_add_test(tc, test_event_ring_full);
 	tcase_add_loop_test(tc, test_attack, 0, 2);
+	tcase_add_loop_test(tc, test_pass_budget, 0, 4);
+	tcase_add_test(tc, test_pass_budget_off);
+	tcase_add_test(tc, test_challenge_budget);
+	tcase_add_test(tc, test_challenge_budget_attack);
+	tcase_add_loop_test(tc, test_local_attack, 0, 2);
+	tcase_add_test(tc, test_local_thresholds);
 	tcase_add_test(tc, test_counters_named);
 	suite_add_tcase(s, tc);
 	return s;

@@ -24,6 +24,11 @@ struct wzone {
 	uint64_t count[SLOTS];		/* unknown-name queries in that second */
 	uint64_t challenged;		/* cumulative */
 	uint64_t dropped;		/* cumulative */
+	/* the worker's own (xst_detect_local()), never read by the tick */
+	uint32_t set[SLOTS];		/* bits set in bits[slot] */
+	uint32_t checked[SLOTS];	/* set when the distinct estimate was last below... */
+	uint64_t checked_md[SLOTS];	/* ...this distinct threshold */
+	uint8_t local[SLOTS];		/* the local thresholds were passed in that second */
 	uint64_t bits[SLOTS][WORDS];
 } __attribute__((aligned(64)));
 
@@ -139,11 +144,17 @@ void xst_detect_report(struct xst_detect *d, uint32_t worker, uint32_t zone, uin
 		__atomic_store_n(&z->count[s], 0, __ATOMIC_RELAXED);
 		for (uint32_t i = 0; i < WORDS; i++)
 			__atomic_store_n(&z->bits[s][i], 0, __ATOMIC_RELAXED);
+		z->set[s] = z->checked[s] = 0;
+		z->checked_md[s] = 0;
+		z->local[s] = 0;
 		__atomic_store_n(&z->stamp[s], sec + 1, __ATOMIC_RELEASE);
 	}
 	__atomic_store_n(&z->count[s], z->count[s] + 1, __ATOMIC_RELAXED);
 	w = &z->bits[s][b / 64];
-	__atomic_store_n(w, *w | (1ull << (b % 64)), __ATOMIC_RELAXED);
+	if (!(*w & (1ull << (b % 64)))) {
+		z->set[s]++;
+		__atomic_store_n(w, *w | (1ull << (b % 64)), __ATOMIC_RELAXED);
+	}
 }
 
 void xst_detect_outcome(struct xst_detect *d, uint32_t worker, uint32_t zone, int challenged)
@@ -172,7 +183,8 @@ int xst_detect_any_active(const struct xst_detect *d)
 
 void xst_detect_set_scale(struct xst_detect *d, uint32_t scale)
 {
-	d->scale = scale ? scale : 1;
+	/* read by the workers (xst_detect_local()) */
+	__atomic_store_n(&d->scale, scale ? scale : 1, __ATOMIC_RELAXED);
 }
 
 /* Natural logarithm of x > 0 (the daemon links no libm): x = 2^k * [1, 2),
@@ -208,6 +220,46 @@ static uint64_t estimate(uint32_t zeros)
 	if (!zeros)
 		return XST_DETECT_DISTINCT_MAX;
 	return (uint64_t)(-m * ln((double)zeros / m) + 0.5);
+}
+
+/* The global threshold t as one worker's share of what it sees: ceil(t / div), >= 1. */
+static inline uint64_t share(uint64_t t, uint64_t div)
+{
+	t = (t + div - 1) / div;
+	return t ? t : 1;
+}
+
+int xst_detect_local(struct xst_detect *d, uint32_t worker, uint32_t zone, uint64_t now,
+		     uint32_t min_unknown, uint32_t min_distinct)
+{
+	uint64_t sec = now / XST_NS_PER_SEC, div, mu, md;
+	uint32_t s = (uint32_t)(sec % SLOTS);
+	struct wzone *z;
+
+	if (worker >= d->cfg.nr_workers || zone >= d->cfg.nr_zones)
+		return 0;
+	z = wzone(d, worker, zone);
+	if (z->stamp[s] != sec + 1)
+		return 0;	/* nothing reported in this second */
+	if (z->local[s])
+		return 1;
+	div = (uint64_t)d->cfg.nr_workers * __atomic_load_n(&d->scale, __ATOMIC_RELAXED);
+	mu = min_unknown ? min_unknown : share(d->cfg.unknown_min, div);
+	md = min_distinct ? min_distinct : share(d->cfg.distinct_min, div);
+	if (z->count[s] < mu)
+		return 0;
+	/* The estimate costs a logarithm: only when a new bit was set (at most
+	 * XST_DETECT_BITS times a second) or the threshold fell (scale) since
+	 * it was last too low, not per query of a flood of one repeated name. */
+	if (z->set[s] == z->checked[s] && md >= z->checked_md[s])
+		return 0;
+	if (estimate(XST_DETECT_BITS - z->set[s]) < md) {
+		z->checked[s] = z->set[s];
+		z->checked_md[s] = md;
+		return 0;
+	}
+	z->local[s] = 1;
+	return 1;
 }
 
 /* Sum second sec of zone z over the workers: queries, distinct estimate, outcomes. */
@@ -267,8 +319,8 @@ uint32_t xst_detect_tick(struct xst_detect *d, uint64_t now, struct xst_detect_e
 		int above;
 
 		gather(d, zi, prev, &count, &distinct, &chal, &drop);
-		count *= d->scale;
-		distinct *= d->scale;
+		count *= __atomic_load_n(&d->scale, __ATOMIC_RELAXED);
+		distinct *= __atomic_load_n(&d->scale, __ATOMIC_RELAXED);
 		m->unknown_rate = count;
 		m->distinct_rate = distinct;
 		above = count >= d->cfg.unknown_min && distinct >= d->cfg.distinct_min;

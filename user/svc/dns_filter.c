@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "dns/db.h"
 #include "dnsmsg/msg.h"
+#include "filter/budget.h"
 #include "filter/cookie.h"
 #include "net/eth.h"
 #include "net/ipv4.h"
@@ -40,6 +41,8 @@ struct xst_dns_filter {
 	struct xst_dns_filter_cfg cfg;
 	const struct xst_dns_db *db;		/* this iteration's (RCU) */
 	const struct xst_cookie_keys *keys;	/* this iteration's (RCU) */
+	struct xst_budget pass_b;		/* PASS* (header) */
+	struct xst_budget chal_b;		/* every challenge */
 	uint32_t now_s;				/* wall clock (cookie timestamps) */
 	uint64_t wall_next;			/* worker time to refresh now_s */
 	/* event ring: head written by the worker, tail by the main thread */
@@ -85,6 +88,8 @@ int xst_dns_filter_create(struct xst_dns_filter **out, const struct xst_dns_filt
 	}
 	f->cfg = *cfg;
 	f->mask = n - 1;
+	xst_budget_init(&f->pass_b, cfg->pass_rate, cfg->pass_burst);
+	xst_budget_init(&f->chal_b, cfg->challenge_rate, cfg->challenge_burst);
 	*out = f;
 	return 0;
 }
@@ -241,11 +246,13 @@ static void verified(struct xst_dns_filter *f, const struct xst_frame *fr, uint6
 
 /*
  * TC=1 over the query (with a server cookie when it had a client cookie),
- * then the reply headers around it. REPLY, or DROP when it cannot be built.
+ * then the reply headers around it. REPLY, or DROP when over the challenge
+ * budget (a reply to a maybe spoofed source: bounded reflection) or when it
+ * cannot be built.
  */
 static enum xst_verdict challenge(struct xst_dns_filter *f, struct xst_frame *fr,
 				  const struct xst_dnsmsg_query *q, const struct xst_cookie *ck,
-				  struct xst_tx *tx, uint64_t *counter)
+				  struct xst_tx *tx, uint64_t now, uint64_t *counter)
 {
 	const struct xst_pkt *p = &fr->pkt;
 	uint8_t *msg = fr->buf.data + p->l4_off + XST_UDP_HLEN;
@@ -256,6 +263,10 @@ static enum xst_verdict challenge(struct xst_dns_filter *f, struct xst_frame *fr
 	size_t len, alen, l2;
 	int family;
 
+	if (!xst_budget_take(&f->chal_b, now)) {
+		bump(&f->st.dropped_challenge_budget);
+		return XST_VERDICT_DROP;
+	}
 	if (cap < mlen)
 		cap = xst_net_udp_room(p, fr->buf.cap, 0);
 	/* the address before the reply overwrites anything */
@@ -281,6 +292,35 @@ fail:
 	return XST_VERDICT_DROP;
 }
 
+/*
+ * PASS* of the header: an unverified query passed on its name alone spends
+ * a token of the pass budget; over it, a challenge instead (a resolver
+ * comes back over TCP, a spoofed source does not).
+ */
+static enum xst_verdict pass_name(struct xst_dns_filter *f, struct xst_frame *fr,
+				  const struct xst_dnsmsg_query *q, const struct xst_cookie *ck,
+				  struct xst_tx *tx, uint64_t now, uint64_t *counter)
+{
+	if (xst_budget_take(&f->pass_b, now)) {
+		bump(counter);
+		return XST_VERDICT_PASS;
+	}
+	return challenge(f, fr, q, ck, tx, now, &f->st.challenged_budget);
+}
+
+/* The zone is attacked: the detector said so, or this worker's own count of this second. */
+static int attacked(struct xst_dns_filter *f, uint32_t zone, uint64_t now)
+{
+	if (xst_detect_active(f->cfg.detect, zone))
+		return 1;
+	if (f->cfg.local_unknown == XST_FILTER_LOCAL_OFF ||
+	    !xst_detect_local(f->cfg.detect, f->cfg.worker, zone, now, f->cfg.local_unknown,
+			      f->cfg.local_distinct))
+		return 0;
+	bump(&f->st.local_attack);
+	return 1;
+}
+
 static enum xst_verdict fb_frame(void *state, struct xst_frame *fr, uint64_t now,
 				 struct xst_tx *tx)
 {
@@ -288,6 +328,7 @@ static enum xst_verdict fb_frame(void *state, struct xst_frame *fr, uint64_t now
 	const struct xst_pkt *p = &fr->pkt;
 	struct xst_dnsmsg_query q;
 	struct xst_cookie ck = { .status = XST_COOKIE_NONE };
+	enum xst_verdict v;
 	const uint8_t *msg;
 	uint32_t mlen, zone = 0;
 	size_t alen;
@@ -340,39 +381,33 @@ static enum xst_verdict fb_frame(void *state, struct xst_frame *fr, uint64_t now
 		return XST_VERDICT_PASS;
 	}
 	if (q.qtype == XST_T_ANY && f->cfg.challenge_any)
-		return challenge(f, fr, &q, &ck, tx, &f->st.challenged_any);
-	if (!f->db) {
-		bump(&f->st.passed_no_zone);
-		return XST_VERDICT_PASS;
-	}
+		return challenge(f, fr, &q, &ck, tx, now, &f->st.challenged_any);
+	if (!f->db)
+		return pass_name(f, fr, &q, &ck, tx, now, &f->st.passed_no_zone);
 	switch (xst_dns_db_classify(f->db, q.lname, q.qname_len, q.hash, &zone)) {
 	case XST_DNS_NAME_OUTSIDE:
-		bump(&f->st.passed_outside);
-		return XST_VERDICT_PASS;
+		return pass_name(f, fr, &q, &ck, tx, now, &f->st.passed_outside);
 	case XST_DNS_NAME_KNOWN:
-		bump(&f->st.passed_known);
-		return XST_VERDICT_PASS;
+		return pass_name(f, fr, &q, &ck, tx, now, &f->st.passed_known);
 	case XST_DNS_NAME_UNKNOWN:
 		break;
 	}
-	if (!f->cfg.detect) {
-		bump(&f->st.passed_unknown);
-		return XST_VERDICT_PASS;
-	}
+	if (!f->cfg.detect)
+		return pass_name(f, fr, &q, &ck, tx, now, &f->st.passed_unknown);
 	xst_detect_report(f->cfg.detect, f->cfg.worker, zone, q.hash, now);
 	bump(&f->st.unknown_reported);
-	if (!xst_detect_active(f->cfg.detect, zone)) {
-		bump(&f->st.passed_unknown);
-		return XST_VERDICT_PASS;
-	}
+	if (!attacked(f, zone, now))
+		return pass_name(f, fr, &q, &ck, tx, now, &f->st.passed_unknown);
 	count_bad(f, fr, now, 1, zone);
 	if (f->cfg.unknown == XST_FILTER_DROP) {
-		xst_detect_outcome(f->cfg.detect, f->cfg.worker, zone, 0);
+		v = XST_VERDICT_DROP;
 		bump(&f->st.dropped_unknown);
-		return XST_VERDICT_DROP;
+	} else {
+		v = challenge(f, fr, &q, &ck, tx, now, &f->st.challenged_unknown);
 	}
-	xst_detect_outcome(f->cfg.detect, f->cfg.worker, zone, 1);
-	return challenge(f, fr, &q, &ck, tx, &f->st.challenged_unknown);
+	/* what was done to it, for the zone's "ended" line and guard_map */
+	xst_detect_outcome(f->cfg.detect, f->cfg.worker, zone, v == XST_VERDICT_REPLY);
+	return v;
 }
 
 static const void *fb_counters(const void *state)
