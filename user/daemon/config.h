@@ -71,6 +71,7 @@ struct xst_guard_config {
 	unsigned int block_time_ms;		/* a learnt block lasts this long */
 	unsigned int verify_time_ms;		/* a verified source stays verified this long
 						 * (also config verify_ns of the sock_ops program) */
+	const char *verify_cgroup;		/* the sock_ops program's cgroup v2 (NULL: root) */
 	unsigned int attack_unknown;		/* unknown names/s under a zone: attack */
 	unsigned int attack_distinct;		/* distinct unknown names/s under a zone: attack */
 	unsigned int attack_hold_ms;		/* below both this long: attack over */

@@ -405,18 +405,21 @@ static void open_alerts(struct xst_guard *g)
  * sees connections of before the attach, and it is the fallback. */
 static void attach_verify(struct xst_guard *g)
 {
-	int err = xst_steer_verify_attach(&g->d->maps, NULL, &g->verify);
+	const char *cg = g->d->cfg.guard.verify_cgroup;
+	const char *where = cg ? cg : "the root cgroup v2";
+	int err = xst_steer_verify_attach(&g->d->maps, cg, &g->verify);
 
 	if (!err) {
 		pr_info("TCP/53 handshakes verify their sources in the kernel (sock_ops program "
-			"id %u on the root cgroup v2)\n", xst_steer_verify_prog_id(g->verify));
+			"id %u on %s)\n", xst_steer_verify_prog_id(g->verify), where);
 		return;
 	}
 	g->verify = NULL;
-	pr_warn("attach the TCP/53 verifier (sock_ops on the root cgroup v2): %s%s; sources are "
-		"verified by listing the TCP/53 connections once a second (sock_diag) instead\n",
+	pr_warn("attach the TCP/53 verifier (sock_ops on %s): %s%s; sources are verified by "
+		"listing the TCP/53 connections once a second (sock_diag) instead\n", where,
 		strerror(-err), err == -ENOENT || err == -ENOTDIR || err == -EMEDIUMTYPE
-				? " (no cgroup v2 mounted at /sys/fs/cgroup)" : "");
+		? (cg ? " (not a cgroup v2 directory)"
+		      : " (no cgroup v2 at /sys/fs/cgroup; see --verify-cgroup)") : "");
 }
 
 int xst_guard_create(struct xst_guard **out, struct xst_daemon *d)

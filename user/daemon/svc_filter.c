@@ -108,6 +108,11 @@ static const struct xst_option guard_options[] = {
 		  "the root cgroup v2 (/sys/fs/cgroup) sees the handshake in the kernel at once; "
 		  "where it cannot be attached (no cgroup v2, no permission: a warning) the "
 		  "established connections are listed once a second (sock_diag)" },
+	{ .kind = XST_OPT_STR, .name = "verify-cgroup", .off = F(verify_cgroup), .metavar = "DIR",
+	  .help = "the cgroup v2 directory whose sockets the TCP/53 verifier (sock_ops) watches "
+		  "(default: the root, /sys/fs/cgroup or /sys/fs/cgroup/unified on a hybrid "
+		  "layout: every process of the host). Give it where /sys has no cgroup v2, e.g. "
+		  "under ip netns exec, which mounts a fresh /sys: mount -t cgroup2 none DIR" },
 	{ .kind = XST_OPT_UINT, .name = "attack-unknown", .off = F(attack_unknown), .min = 1,
 	  .max = 100000000, .metavar = "N",
 	  .help = "random-subdomain detection: N or more queries per second for names that do "
