@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "daemon/guard.h"
 #include "daemon/learn.h"
 #include "daemon/learnt.h"
 #include "daemon/sockdiag.h"
@@ -444,6 +445,21 @@ START_TEST(test_learnt)
 }
 END_TEST
 
+/* The detector's peacetime scale from XDP's counters. */
+START_TEST(test_guard_scale)
+{
+	ck_assert_uint_eq(xst_guard_scale(100, 6300, 64), 64);	/* sampling as configured */
+	ck_assert_uint_eq(xst_guard_scale(100, 100000, 64), 64);	/* never above the sample */
+	ck_assert_uint_eq(xst_guard_scale(10000, 0, 64), 1);	/* over the peace rate: all */
+	ck_assert_uint_eq(xst_guard_scale(1000, 1000, 64), 2);	/* half */
+	ck_assert_uint_eq(xst_guard_scale(1000, 1400, 64), 2);	/* 2.4 rounds to 2 */
+	ck_assert_uint_eq(xst_guard_scale(1000, 1600, 64), 3);	/* 2.6 rounds to 3 */
+	ck_assert_uint_eq(xst_guard_scale(0, 5000, 64), 64);	/* nothing steered */
+	ck_assert_uint_eq(xst_guard_scale(0, 0, 0), 1);
+	ck_assert_uint_eq(xst_guard_scale(5, 5, 1), 1);
+}
+END_TEST
+
 Suite *guard_suite(void)
 {
 	Suite *s = suite_create("guard");
@@ -456,6 +472,7 @@ Suite *guard_suite(void)
 	tcase_add_test(tc, test_learn_full);
 	tcase_add_test(tc, test_learn_prefix);
 	tcase_add_test(tc, test_learnt);
+	tcase_add_test(tc, test_guard_scale);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sockdiag");
 	tcase_add_test(tc, test_sockdiag_parse);

@@ -37,6 +37,12 @@ struct xst_guard {
 	struct xst_verify *verify;	/* sock_ops program, NULL when not attached */
 	int sd;				/* sock_diag socket, -1 when it could not be opened */
 	int inspect;			/* XST_F_FILTER_INSPECT set by us */
+	int have_counts;		/* the counts below are a previous tick's */
+	uint64_t steered, unsampled;	/* queries to the filter, XDP's pass_unsampled */
+	uint64_t counted_ns;		/* when they were read */
+	uint64_t peace_until_ns;	/* over the peacetime rate: inspect until then */
+	int peace_over;			/* logged as such */
+	struct xst_steer_stats st;
 	uint64_t last_rotate_ns;
 	uint64_t verify_ns, block_ns;
 	unsigned int logged;		/* source lines this tick */
@@ -258,6 +264,75 @@ static void verify_tcp(struct xst_guard *g)
 	}
 }
 
+uint32_t xst_guard_scale(uint64_t steered, uint64_t unsampled, uint32_t sample)
+{
+	uint64_t s;
+
+	if (!sample)
+		sample = 1;
+	if (!steered)
+		return sample;	/* nothing steered: nothing to measure either */
+	s = (steered + unsampled + steered / 2) / steered;
+	return s < 1 ? 1 : s > sample ? sample : (uint32_t)s;
+}
+
+/*
+ * Filter mode, from the filter's query count and XDP's pass_unsampled over
+ * the last interval:
+ *  - peacetime: the detector's scale is what XDP really steered, not the
+ *    configured sample: over --filter-peace-rate a CPU steers every
+ *    unverified query, and rates scaled by the sample would then be many
+ *    times too high (a false attack, local thresholds near 1);
+ *  - the peacetime bucket of a CPU still lets its rate through to the
+ *    sampling while a flood goes on (most of it XDP_PASSed, unfiltered):
+ *    unverified queries at --filter-peace-rate or more per second with
+ *    less than half of the sampling left (over the bucket somewhere) set
+ *    XST_F_FILTER_INSPECT, as an attack does, until they stayed under the
+ *    rate for --attack-hold. Then the pass budget bounds them all.
+ */
+static void measure(struct xst_guard *g, struct xst_detect *det, uint64_t now)
+{
+	const struct xst_guard_config *c = &g->d->cfg.guard;
+	uint64_t steered, unsampled, ds, du, dt, rate;
+	uint32_t scale;
+
+	if (xst_steer_stats_read(&g->d->maps, &g->st)) {
+		g->have_counts = 0;
+		return;
+	}
+	steered = xst_svc_filter_queries(xst_svc_filter_state(g->d));
+	unsampled = g->st.stat[XST_STAT_PASS_UNSAMPLED].packets;
+	if (g->have_counts && steered >= g->steered && unsampled >= g->unsampled &&
+	    now > g->counted_ns) {
+		ds = steered - g->steered;
+		du = unsampled - g->unsampled;
+		dt = now - g->counted_ns;
+		rate = (ds + du) * 1000000000ULL / dt;
+		if (!g->inspect) {
+			scale = xst_guard_scale(ds, du, c->sample);
+			if (det)
+				xst_detect_set_scale(det, scale);
+			if (c->peace.rate && rate >= c->peace.rate && 2 * scale <= c->sample)
+				g->peace_until_ns = now + (uint64_t)c->attack_hold_ms * 1000000ULL;
+		} else if (c->peace.rate && rate >= c->peace.rate && g->peace_until_ns) {
+			g->peace_until_ns = now + (uint64_t)c->attack_hold_ms * 1000000ULL;
+		}
+		if (!g->peace_over && g->peace_until_ns > now)
+			pr_info("unverified queries over the peacetime rate (%llu/s, %u/s per CPU): "
+				"inspecting every one\n", (unsigned long long)rate, c->peace.rate);
+		else if (g->peace_over && g->peace_until_ns <= now)
+			pr_info("unverified queries back under the peacetime rate for %u s\n",
+				c->attack_hold_ms / 1000);
+		g->peace_over = g->peace_until_ns > now;
+		if (!g->peace_over)
+			g->peace_until_ns = 0;
+	}
+	g->steered = steered;
+	g->unsampled = unsampled;
+	g->counted_ns = now;
+	g->have_counts = 1;
+}
+
 static void detect(struct xst_guard *g, uint64_t now)
 {
 	struct xst_detect *det = xst_svc_filter_detect(xst_svc_filter_state(g->d));
@@ -265,9 +340,9 @@ static void detect(struct xst_guard *g, uint64_t now)
 	uint32_t n, i;
 	int any, err;
 
-	if (!det)
-		return;
-	n = xst_detect_tick(det, now, ev, XST_GUARD_ZONES);
+	if (g->filter)
+		measure(g, det, now);
+	n = det ? xst_detect_tick(det, now, ev, XST_GUARD_ZONES) : 0;
 	for (i = 0; i < n; i++) {
 		if (ev[i].started)
 			pr_info("attack started: random subdomains of %s, %llu unknown names/s, "
@@ -279,7 +354,7 @@ static void detect(struct xst_guard *g, uint64_t now)
 				(unsigned long long)ev[i].challenged,
 				(unsigned long long)ev[i].dropped);
 	}
-	any = xst_detect_any_active(det);
+	any = (det && xst_detect_any_active(det)) || g->peace_over;
 	if (any == g->inspect || !g->filter)
 		return;
 	/* Under attack every unverified query is inspected, not 1 in sample:
@@ -291,7 +366,10 @@ static void detect(struct xst_guard *g, uint64_t now)
 		return;
 	}
 	g->inspect = any;
-	xst_detect_set_scale(det, any ? 1 : g->d->cfg.guard.sample);
+	if (det)
+		xst_detect_set_scale(det, any ? 1 : g->d->cfg.guard.sample);
+	/* The counts of an interval with the flag changing are no measure. */
+	g->have_counts = 0;
 	pr_info("%s\n", any ? "inspecting every unverified query while the attack lasts"
 			    : "no attack left: back to inspecting 1 in the sample");
 }

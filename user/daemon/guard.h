@@ -20,6 +20,8 @@
  *     established TCP/53 connections (daemon/sockdiag.h) once a second;
  *   - the random-subdomain detector's tick: attack start/end lines,
  *     XST_F_FILTER_INSPECT set while any zone is under attack (filter mode);
+ *     in peacetime its scale measured from XDP's steer and pass_unsampled
+ *     counters (xst_guard_scale());
  *   - guard_map: top sources, zones, counts, for xdpstormctl;
  *   - once an hour: the services' secret rotation (DNS cookies).
  * A prefix is blocked and logged once per block (daemon/learnt.h); log
@@ -44,6 +46,15 @@ int xst_guard_wanted(const struct xst_daemon *d);
 int xst_guard_create(struct xst_guard **out, struct xst_daemon *d);
 /* One round at now_ns (CLOCK_MONOTONIC, as bpf_ktime_get_ns()). */
 void xst_guard_tick(struct xst_guard *g, uint64_t now_ns);
+/*
+ * The detector's scale in peacetime (filter mode) from XDP's counters over
+ * the last interval: (steered + unsampled) / steered, rounded, within
+ * [1, sample]; sample when nothing was steered. Over --filter-peace-rate XDP
+ * steers every unverified query, so the measured factor, not the sample,
+ * is what turns the filter's counts into rates.
+ */
+uint32_t xst_guard_scale(uint64_t steered, uint64_t unsampled, uint32_t sample);
+
 /* The alerts' poll-able fd, -1 without (poll() skips a negative fd). */
 int xst_guard_alerts_fd(const struct xst_guard *g);
 /* Take the alerts waiting (non-blocking), blocking their prefixes at now_ns. */

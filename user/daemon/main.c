@@ -74,8 +74,11 @@ const struct xst_config xst_config_defaults = {
 		 * dropped (they are replies to possibly spoofed sources). */
 		.pass = { 2000, 4000 },
 		.challenge = { 50000, 100000 },
-		/* Per CPU: peacetime is below this many unverified queries/s. */
-		.peace = { 10000, 20000 },
+		/* Per CPU: peacetime is below this many unverified queries/s;
+		 * a burst of one second's worth (the guard sets INSPECT within
+		 * its next tick when a flood keeps the bucket over, and until
+		 * then the rate and the burst are what slips through). */
+		.peace = { 10000, 10000 },
 		.learn_threshold = 1000,
 		.block_time_ms = 60000,
 		.verify_time_ms = 3600000,

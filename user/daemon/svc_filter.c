@@ -85,7 +85,9 @@ static const struct xst_option guard_options[] = {
 	  .help = "filter mode, in XDP per CPU: up to N queries of unverified sources per second "
 		  "(bursts of BURST) are peacetime and sampled (--filter-sample); over it every "
 		  "one is steered to the filter at once, as under attack, without waiting for the "
-		  "detector's tick. 0: sampling only" },
+		  "detector's tick; while a flood keeps it over, the daemon inspects every one "
+		  "from its next tick on, until the rate stayed below for --attack-hold. 0: "
+		  "sampling only" },
 	{ .kind = XST_OPT_SET, .name = "no-rate", .off = F(no_rate), .value = 1,
 	  .help = "no token buckets (learnt blocks then come only from the filter's findings)" },
 	{ .kind = XST_OPT_UINT, .name = "learn-threshold", .off = F(learn_threshold), .min = 1,
@@ -461,6 +463,19 @@ uint32_t xst_svc_filter_events(void *state, struct xst_filter_event *out, uint32
 	}
 	if (s && s->nr)
 		s->next = (s->next + 1) % s->nr;
+	return n;
+}
+
+uint64_t xst_svc_filter_queries(void *state)
+{
+	struct filter_svc *s = state;
+	uint64_t n = 0;
+	unsigned int q;
+
+	for (q = 0; s && q < s->nr; q++)
+		if (s->f[q])
+			n += __atomic_load_n(&xst_dns_filter_stats(s->f[q])->queries,
+					     __ATOMIC_RELAXED);
 	return n;
 }
 

@@ -20,4 +20,7 @@ struct xst_detect *xst_svc_filter_detect(void *state);
 /* Drain up to max events of every worker into out[]; returns how many. */
 uint32_t xst_svc_filter_events(void *state, struct xst_filter_event *out, uint32_t max);
 
+/* Queries handed to the filter so far, every worker (relaxed reads). */
+uint64_t xst_svc_filter_queries(void *state);
+
 #endif /* XST_DAEMON_SVC_FILTER_H */
