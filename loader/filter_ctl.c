@@ -42,8 +42,29 @@ static void interval_rate(__u64 iv, __u64 tolerance, uint32_t *rate, uint32_t *b
 	*burst = (uint32_t)(tolerance / iv);
 }
 
+/* A GCRA keeps its debt across a rate change: a bucket of 1/s left seconds
+ * ahead would hold a new 10000/s one over for those seconds. Zero every
+ * CPU's peace_map slot when the peacetime limits change. */
+static int peace_reset(const struct xst_steer_maps *m)
+{
+	int nr_cpus = libbpf_num_possible_cpus(), err = 0;
+	struct xst_bucket *zero;
+	__u32 key = 0;
+
+	if (nr_cpus < 0)
+		return nr_cpus;
+	zero = calloc((size_t)nr_cpus, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map_update_elem(m->peace, &key, zero, BPF_ANY))
+		err = -errno;
+	free(zero);
+	return err;
+}
+
 int xst_steer_set_filter(const struct xst_steer_maps *m, const struct xst_filter_limits *l)
 {
+	__u64 peace_iv, peace_tol;
 	struct xst_steer_config cfg;
 	__u32 key = 0;
 	int i, err;
@@ -66,8 +87,15 @@ int xst_steer_set_filter(const struct xst_steer_maps *m, const struct xst_filter
 		cfg.tolerance_ns[i] = iv * l->burst[i];
 	}
 	cfg.sample = l->sample;
-	cfg.peace_interval_ns = rate_interval(l->peace_rate);
-	cfg.peace_tolerance_ns = cfg.peace_interval_ns * l->peace_burst;
+	peace_iv = rate_interval(l->peace_rate);
+	peace_tol = peace_iv * l->peace_burst;
+	if (peace_iv != cfg.peace_interval_ns || peace_tol != cfg.peace_tolerance_ns) {
+		err = peace_reset(m);
+		if (err)
+			return err;
+	}
+	cfg.peace_interval_ns = peace_iv;
+	cfg.peace_tolerance_ns = peace_tol;
 	cfg.alert_drops = l->alert_drops;
 	cfg.pad2 = 0;
 	cfg.verify_ns = l->verify_ns;

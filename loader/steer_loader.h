@@ -196,7 +196,8 @@ const char *xst_block_reason_name(uint32_t reason);
  * level or for peace), -EPROTO, -errno. get gives back rate = 1e9 /
  * interval_ns (rounded) and burst = tolerance_ns / interval_ns (peace alike).
  * Callers that change some fields should get, change, set (a zeroed struct
- * turns everything off). */
+ * turns everything off). A change of peace_rate/peace_burst zeroes every
+ * CPU's peace_map bucket (a GCRA would keep the old rate's debt). */
 struct xst_filter_limits {
 	uint32_t rate[XST_BUCKET_LEVELS];	/* packets per second per CPU */
 	uint32_t burst[XST_BUCKET_LEVELS];	/* packets */

@@ -1976,15 +1976,6 @@ static struct xst_bucket peace_sum(void)
 	return sum;
 }
 
-static void peace_reset(void)
-{
-	struct xst_bucket zero[nr_cpus];
-	__u32 key = 0;
-
-	memset(zero, 0, sizeof(zero));
-	ck_assert_int_eq(bpf_map_update_elem(map_fd(skel->maps.peace_map), &key, zero, 0), 0);
-}
-
 /* Filter mode: while this CPU's unverified queries conform to peace_rate
  * they are sampled (sample 0: none steered); over it every one is steered.
  * Verified sources, INSPECT and serve mode never touch the bucket. */
@@ -2036,12 +2027,14 @@ START_TEST(test_filter_peace)
 	/* Conforming queries are sampled as before: sample 1 steers them too
 	 * (so over/under cannot be told apart by the outcome, only by the
 	 * bucket): a fast bucket, 1 in 1. The slow bucket's tat lies seconds
-	 * ahead (a GCRA keeps its debt across a rate change): start afresh. */
-	l.peace_rate = 1000000;
-	l.peace_burst = 1000000;
+	 * ahead: set_filter starts the bucket afresh when its limits change
+	 * (and only then: a sample change keeps it). */
 	l.sample = 1;
 	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
-	peace_reset();
+	expect_spec("peace: still over after a sample change", &q, XST_STAT_STEER);
+	l.peace_rate = 1000000;
+	l.peace_burst = 1000000;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
 	expect_spec("peace: conforming, sample 1", &q, XST_STAT_STEER);
 	b = peace_sum();
 	ck_assert_uint_eq(b.passed, 1);
@@ -2050,20 +2043,23 @@ START_TEST(test_filter_peace)
 	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
 	ck_assert_uint_eq(steered_of(&q, 1000), 0);
 
-	/* peace_rate 0: sampling only, whatever the rate. */
+	b = peace_sum();
+	ck_assert_uint_eq(b.passed, 1001);
+
+	/* peace_rate 0: sampling only, whatever the rate, and the bucket
+	 * (zeroed by the change) is not touched. */
 	l.peace_rate = 0;
 	l.peace_burst = 0;
 	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
 	ck_assert_uint_eq(steered_of(&q, 2000), 0);
 	b = peace_sum();
-	ck_assert_uint_eq(b.passed, 1001);
+	ck_assert_uint_eq(b.passed, 0);
 	ck_assert_uint_eq(b.dropped, 0);
 
 	/* A tight bucket again: of 1000 at once, exactly the burst is sampled. */
 	l.peace_rate = 1;
 	l.peace_burst = 10;
 	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
-	peace_reset();
 	ck_assert_uint_eq(steered_of(&q, 1000), 990);
 }
 END_TEST
