@@ -10,15 +10,21 @@
  * foreign frames are dropped and counted; every frame stays accounted for.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <unistd.h>
 
 #include "../lib/guard.h"
 #include "../lib/ref_csum.h"
 #include "core/rcu.h"
+#include "daemon/daemon.h"
+#include "daemon/registry.h"
 #include "dns/db.h"
 #include "dns/zone.h"
 #include "filter/cookie.h"
@@ -1004,6 +1010,146 @@ START_TEST(test_defence_same_bytes)
 }
 END_TEST
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Through the daemon's DNS hooks: the reply's server cookie as made now. */
+static void daemon_cookie(struct harness *h, uint16_t id, uint8_t net, struct xst_cookie *ck)
+{
+	struct q q = { .qtype = 1, .qname = "www.example.test", .edns = 2, .id = id, .net = net };
+	uint32_t olen;
+	uint16_t rcode;
+	const uint8_t *c = ask_cookie(h, &q, &olen, &rcode);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(olen, 24);
+	memset(ck, 0, sizeof(*ck));
+	ck->status = XST_COOKIE_SERVER;
+	ck->server_len = 16;
+	memcpy(ck->client, c, 8);
+	memcpy(ck->server, c + 8, 16);
+}
+
+/*
+ * The daemon's DNS service (svc_dns.c hooks) with --cookie-secret: replies
+ * carry cookies of that secret; a SIGHUP after the operator's rotation (new
+ * secret first, old second) makes new cookies with the new one and still
+ * takes the old ones; --no-cookies leaves them out.
+ */
+START_TEST(test_daemon_cookie_secret)
+{
+	static struct xst_daemon d;	/* large */
+	char dir[] = "/tmp/xst-ck-XXXXXX", zone[64], secret[64], zarg[80];
+	struct xst_io_cfg icfg = { .nr_frames = 1024, .frame_size = 4096, .mem_headroom = 256 };
+	struct xst_worker_cfg wcfg = { 0 };
+	struct xst_cookie_keys a = { 0 }, b = { 0 };
+	struct xst_cookie ck, old;
+	struct harness h;
+	void *state = NULL;
+	const char *why;
+	uint32_t now;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(zone, sizeof(zone), "%s/example.test.zone", dir);
+	snprintf(secret, sizeof(secret), "%s/cookie.key", dir);
+	snprintf(zarg, sizeof(zarg), "%s", zone);
+	write_file(zone, ZONE);
+	write_file(secret, "# ns1 and ns2\n00112233445566778899aabbccddeeff\n");
+	ck_assert_int_eq(xst_cookie_secret_parse("00112233445566778899aabbccddeeff", 32, a.cur, &why), 0);
+	ck_assert_int_eq(xst_cookie_secret_parse("ffeeddccbbaa99887766554433221100", 32, b.cur, &why), 0);
+
+	memset(&d, 0, sizeof(d));
+	d.cfg.iface = "lo";
+	d.cfg.send = XST_SEND_MEMCPY;
+	d.cfg.queues = 1;
+	d.cfg.dns.zone[0] = zarg;
+	d.cfg.dns.nr_zones = 1;
+	d.cfg.dns.rrl = 1;
+	/* 2 answers a second per /24, none slipped: a third shows who is exempt */
+	d.cfg.dns.rrl_responses = d.cfg.dns.rrl_nxdomains = d.cfg.dns.rrl_errors = 2;
+	d.cfg.dns.rrl_slip = 0;
+	d.cfg.dns.rrl_window = 15;
+	d.cfg.dns.rrl_ipv4_prefix = 24;
+	d.cfg.dns.rrl_ipv6_prefix = 56;
+	d.cfg.dns.cookies = 1;
+	d.cfg.dns.cookie_secret = secret;
+	xst_rcu_init(&d.rcu);
+	ck_assert_int_eq(xst_service_dns.load(&d, &state), 0);
+
+	memset(&h, 0, sizeof(h));
+	ck_assert_int_eq(xst_io_mem_create(&h.io, &icfg), 0);
+	wcfg.io = h.io;
+	wcfg.rcu = &d.rcu;
+	wcfg.stop = &d.stop;
+	wcfg.cpu = -1;
+	ck_assert_int_eq(xst_worker_create(&h.w, &wcfg), 0);
+	h.now = 1000000000ull;
+	ck_assert_int_eq(xst_service_dns.worker(&d, state, h.w, 0), 0);
+
+	daemon_cookie(&h, 1, 0, &ck);
+	now = (uint32_t)time(NULL);
+	ck_assert_int_eq(xst_cookie_verify(&a, &ck, IP4_C, 4, now), XST_COOKIE_VALID);
+	old = ck;
+	old.status = XST_COOKIE_SERVER;
+
+	/* The operator rotates: the new secret first, the old one second; SIGHUP. */
+	write_file(secret, "ffeeddccbbaa99887766554433221100\n00112233445566778899aabbccddeeff\n");
+	xst_rcu_offline(&h.w->reader);
+	ck_assert_int_eq(xst_service_dns.reload(&d, state), 0);
+	daemon_cookie(&h, 2, 0, &ck);
+	ck_assert_int_eq(xst_cookie_verify(&b, &ck, IP4_C, 4, now), XST_COOKIE_VALID);
+	/* The old cookie still counts as valid: exempt from RRL, so this third
+	 * answer to the /24 in this second is sent. */
+	{
+		uint8_t c24[24];
+		struct q q = { .qtype = 1, .qname = "www.example.test", .edns = 4, .id = 3,
+			       .cookie = c24, .cookie_len = 24 };
+		uint32_t olen;
+		uint16_t rcode;
+
+		memcpy(c24, old.client, 8);
+		memcpy(c24 + 8, old.server, 16);
+		ck_assert_ptr_nonnull(ask_cookie(&h, &q, &olen, &rcode));
+		/* ... where a fourth without a valid cookie is not */
+		q.edns = 2;
+		q.id = 4;
+		{
+			uint8_t f[4096];
+			uint32_t len, doff;
+
+			len = build(f, &q, &doff);
+			ck_assert_uint_eq(roundtrip(&h, f, len), 0);
+		}
+	}
+	/* A broken file on SIGHUP: the secret in use stays. */
+	write_file(secret, "not hex\n");
+	xst_rcu_offline(&h.w->reader);
+	ck_assert_int_eq(xst_service_dns.reload(&d, state), -EINVAL);
+	daemon_cookie(&h, 5, 1, &ck);	/* another /24 */
+	{
+		uint8_t ip[4] = { IP4_C[0], IP4_C[1], 1, IP4_C[3] };
+
+		ck_assert_int_eq(xst_cookie_verify(&b, &ck, ip, 4, now), XST_COOKIE_VALID);
+	}
+
+	xst_rcu_offline(&h.w->reader);
+	if (xst_service_dns.stop)
+		xst_service_dns.stop(&d, state);
+	xst_service_dns.destroy(&d, state);
+	xst_worker_destroy(h.w);
+	xst_io_destroy(h.io);
+	unlink(zone);
+	unlink(secret);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *dns_udp_suite(void)
 {
 	Suite *s = suite_create("dns_udp");
@@ -1023,6 +1169,7 @@ Suite *dns_udp_suite(void)
 	tcase_add_loop_test(tc, test_rrl_flood, 0, 2);
 	tcase_add_loop_test(tc, test_cookies, 0, 4);
 	tcase_add_test(tc, test_defence_same_bytes);
+	tcase_add_test(tc, test_daemon_cookie_secret);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;

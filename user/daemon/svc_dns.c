@@ -430,25 +430,26 @@ static int dns_worker(struct xst_daemon *d, void *state, struct xst_worker *w, u
 static int dns_reload(struct xst_daemon *d, void *state)
 {
 	struct dns_svc *s = state;
+	struct xst_cookie_keys *keys = NULL;
 	struct xst_dns_db *db;
 	void *old;
 
 	pr_info("SIGHUP: reloading %u zone(s)\n", d->cfg.dns.nr_zones);
+	/* The operator's rotation of a fixed secret: a new first line, the old
+	 * one second. Read before the zones: on any error nothing changes. */
+	if (d->cfg.dns.cookies && d->cfg.dns.cookie_secret && make_keys(&d->cfg, &keys)) {
+		pr_err("reload failed; still serving the previous zones and cookie secret\n");
+		return -EINVAL;
+	}
 	if (build_db(&d->cfg, &db)) {
+		free(keys);
 		pr_err("reload failed; still serving the previous data\n");
 		return -EINVAL;
 	}
 	old = xst_rcu_replace(&d->rcu, &s->db, db);
 	xst_dns_db_destroy(old);
 	log_db("reloaded", db, &d->cfg);
-	if (d->cfg.dns.cookies && d->cfg.dns.cookie_secret) {
-		struct xst_cookie_keys *keys;
-
-		/* The operator's rotation: a new first line, the old one second. */
-		if (make_keys(&d->cfg, &keys)) {
-			pr_err("still using the previous cookie secret\n");
-			return -EINVAL;
-		}
+	if (keys) {
 		free(xst_rcu_replace(&d->rcu, &s->keys, keys));
 		pr_info("cookie secret reloaded from %s\n", d->cfg.dns.cookie_secret);
 	}
