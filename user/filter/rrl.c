@@ -125,10 +125,15 @@ const struct xst_rrl_stats *xst_rrl_stats(const struct xst_rrl *r)
 	return &r->st;
 }
 
+/* One more word into the key: MurmurHash3's 64-bit finaliser over h ^ v, so
+ * that every input bit reaches the low bits that pick the set. */
 static inline uint64_t mix(uint64_t h, uint64_t v)
 {
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h ^= v;
+	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
 	return h ^ h >> 33;
 }
 
