@@ -18,6 +18,9 @@
  *     the first stored); a reply must carry valid IPv4 header and UDP
  *     checksums (checked here independently); every UMEM frame stays
  *     accounted for (xst_io_census).
+ * Both workers run the serve-mode defence (RRL at 20 replies/s, slip 2, and
+ * cookies with a fixed secret and clock), so a cookie appended to a patched
+ * copy must give the memcpy path's bytes, and both must limit alike.
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -67,6 +70,14 @@ static struct xst_rcu_ptr dbp;
 static atomic_int stop;
 static struct side mem, pre;
 static uint64_t now = 1000000000ull;
+static struct xst_rrl_cfg rrl;
+static struct xst_cookie_keys keys = { .cur = "fuzz-cookie-key" };
+static struct xst_rcu_ptr keysp;
+
+static uint32_t wall(void)
+{
+	return 1700000000u;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -83,6 +94,12 @@ static void setup(struct side *s, enum xst_send_mode send)
 		abort();
 	wcfg.io = s->io;
 	ucfg.io = s->io;
+	xst_rrl_cfg_default(&rrl);
+	rrl.responses_per_sec = rrl.nxdomains_per_sec = rrl.errors_per_sec = 20;
+	xst_rcu_ptr_init(&keysp, &keys);
+	ucfg.rrl = &rrl;
+	ucfg.cookies = &keysp;
+	ucfg.wall_s = wall;
 	if (xst_worker_create(&s->w, &wcfg) || xst_dns_udp_create(&s->dns, &ucfg) ||
 	    xst_worker_add_service(s->w, &xst_dns_udp_ops, s->dns, &rule, 1) < 0)
 		abort();
@@ -177,6 +194,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 		run(&pre, f, len);
 		run(&pre, f, len);
+		/* the memcpy side answers them too: both RRL tables alike */
+		run(&mem, f, len);
+		run(&mem, f, len);
 	}
 	return 0;
 }

@@ -10,16 +10,25 @@
  * foreign frames are dropped and counted; every frame stays accounted for.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <unistd.h>
 
 #include "../lib/guard.h"
 #include "../lib/ref_csum.h"
 #include "core/rcu.h"
+#include "daemon/daemon.h"
+#include "daemon/registry.h"
 #include "dns/db.h"
 #include "dns/zone.h"
+#include "filter/cookie.h"
+#include "filter/rrl.h"
 #include "io/io.h"
 #include "svc/dns_udp.h"
 #include "svc/worker.h"
@@ -73,6 +82,8 @@ struct harness {
 	struct xst_io *io;
 	struct xst_worker *w;
 	struct xst_dns_udp *dns;
+	struct xst_cookie_keys keys;	/* cookies: the secret behind kp */
+	struct xst_rcu_ptr kp;
 	atomic_int stop;
 	uint64_t now;
 	/* what the last drain sent */
@@ -81,7 +92,16 @@ struct harness {
 	uint8_t out[4096];
 };
 
-static void up(struct harness *h, enum xst_send_mode send, const char *zone)
+#define WALL	1700000000u	/* the Unix time cookies are made at */
+
+static uint32_t wall(void)
+{
+	return WALL;
+}
+
+/* A worker with RRL (rrl non-NULL) and/or cookies (a fixed secret). */
+static void up_x(struct harness *h, enum xst_send_mode send, const char *zone,
+		 const struct xst_rrl_cfg *rrl, int cookies)
 {
 	struct xst_io_cfg icfg = { .nr_frames = 1024, .frame_size = 4096, .mem_headroom = 256 };
 	struct xst_worker_cfg wcfg = { 0 };
@@ -101,9 +121,21 @@ static void up(struct harness *h, enum xst_send_mode send, const char *zone)
 	ucfg.db = &h->db;
 	ucfg.send = send;
 	ucfg.io = h->io;
+	ucfg.rrl = rrl;
+	if (cookies) {
+		memcpy(h->keys.cur, "0123456789abcdef", 16);
+		xst_rcu_ptr_init(&h->kp, &h->keys);
+		ucfg.cookies = &h->kp;
+		ucfg.wall_s = wall;
+	}
 	ck_assert_int_eq(xst_dns_udp_create(&h->dns, &ucfg), 0);
 	ck_assert_int_ge(xst_worker_add_service(h->w, &xst_dns_udp_ops, h->dns, &rule, 1), 0);
 	h->now = 1000000000ull;
+}
+
+static void up(struct harness *h, enum xst_send_mode send, const char *zone)
+{
+	up_x(h, send, zone, NULL, 0);
 }
 
 static void census_ok(struct harness *h)
@@ -177,7 +209,11 @@ struct q {
 	uint8_t tos;		/* IPv4 TOS / IPv6 traffic class */
 	uint32_t flow;		/* IPv6 flow label */
 	uint8_t client;		/* last byte of the client's address (0: 2) */
-	int edns;		/* 1: OPT, 2: OPT with a cookie, 3: OPT with DO */
+	int edns;		/* 1: OPT, 2: OPT with a cookie, 3: OPT with DO,
+				 * 4: OPT with the cookie option bytes cookie[0..cookie_len) */
+	const uint8_t *cookie;
+	uint32_t cookie_len;
+	uint8_t net;		/* the client's /24 (IPv4 3rd byte) and /56 (IPv6 7th byte) */
 	uint16_t udp_size;	/* EDNS payload size (0: 1232) */
 	uint32_t pad_opt;	/* EDNS padding option of this many bytes */
 	int rd;			/* -1: RD clear */
@@ -222,6 +258,12 @@ static uint32_t dns_query(uint8_t *m, const struct q *q)
 				m[n + 15 + i] = (uint8_t)(q->id + i);
 			rd = 12;
 		}
+		if (q->edns == 4) {
+			put16(m + n + 11, 10);
+			put16(m + n + 13, (uint16_t)q->cookie_len);
+			memcpy(m + n + 15, q->cookie, q->cookie_len);
+			rd = 4 + q->cookie_len;
+		}
 		if (q->pad_opt) {
 			put16(m + n + 11 + rd, 12);
 			put16(m + n + 13 + rd, (uint16_t)q->pad_opt);
@@ -245,6 +287,8 @@ static uint32_t build(uint8_t *f, const struct q *q, uint32_t *dns_off)
 	memcpy(c6, IP6_C, 16);
 	if (q->client)
 		c4[3] = c6[15] = q->client;
+	c4[2] = q->net;
+	c6[6] = q->net;
 	memcpy(f, MAC_S, 6);
 	memcpy(f + 6, MAC_C, 6);
 	for (i = 0; i < q->vlans; i++) {
@@ -679,6 +723,433 @@ START_TEST(test_many)
 }
 END_TEST
 
+/* ---- flood defence: RRL and cookies (issue 9) --------------------------- */
+
+/* The DNS message of a reply frame without VLAN tags, its lengths and checksums checked. */
+static const uint8_t *reply_dns(const uint8_t *r, uint32_t len, int v6, uint32_t *dlen)
+{
+	const uint8_t *ip = r + 14, *udp = ip + (v6 ? 40 : 20);
+	uint32_t ulen = get16(udp + 4);
+
+	ck_assert_uint_eq(len, (uint32_t)(udp - r) + ulen);
+	if (v6) {
+		ck_assert_uint_eq(get16(ip + 4), ulen);
+	} else {
+		ck_assert_uint_eq(get16(ip + 2), 20 + ulen);
+		ck_assert_uint_eq(ref_csum_sum(ip, 20, 0), 0xffff);
+	}
+	ck_assert_uint_eq(ref_csum_l4(ip, v6, 17, udp, ulen), 0xffff);
+	*dlen = ulen - 8;
+	return udp + 8;
+}
+
+/* The COOKIE option of reply message m[0..n) (our OPT last): its bytes, or NULL. */
+static const uint8_t *reply_cookie(const uint8_t *m, uint32_t n, uint32_t *olen)
+{
+	uint32_t off, end;
+
+	/* the OPT: root owner, type 41, found from its RDLENGTH at the end */
+	for (off = 12; off + 11 <= n; off++) {
+		if (m[off] || get16(m + off + 1) != 41 || off + 11 + get16(m + off + 9) != n)
+			continue;
+		end = n;
+		off += 11;
+		while (off + 4 <= end) {
+			if (get16(m + off) == 10) {
+				*olen = get16(m + off + 2);
+				return m + off + 4;
+			}
+			off += 4 + get16(m + off + 2);
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+static struct xst_rrl_cfg rrl_cfg(uint32_t rate, uint32_t slip)
+{
+	struct xst_rrl_cfg c;
+
+	xst_rrl_cfg_default(&c);
+	c.responses_per_sec = c.nxdomains_per_sec = c.errors_per_sec = rate;
+	c.slip = slip;
+	return c;
+}
+
+/* A flood from one /24 (any address in it): 5 answers, then every other limited one TC=1. */
+START_TEST(test_rrl_flood)
+{
+	enum xst_send_mode send = _i ? XST_SEND_PRECOPY : XST_SEND_MEMCPY;
+	struct xst_rrl_cfg rc = rrl_cfg(5, 2);
+	struct harness h;
+	uint8_t f[4096];
+	uint32_t len, doff, i, answered = 0, tc = 0, none = 0, dlen;
+	const struct xst_dns_udp_stats *st;
+
+	up_x(&h, send, ZONE, &rc, 0);
+	st = xst_dns_udp_stats(h.dns);
+	for (i = 0; i < 41; i++) {
+		struct q q = { .qtype = 1, .qname = "www.example.test", .edns = 1 };
+		const uint8_t *m;
+
+		q.id = (uint16_t)(100 + i);
+		q.client = (uint8_t)(1 + i * 6);	/* every address of 198.18.0.0/24 alike */
+		q.sport = (uint16_t)(2000 + i);
+		len = build(f, &q, &doff);
+		if (!roundtrip(&h, f, len)) {
+			ck_assert_uint_ge(i, 5);
+			none++;
+			continue;
+		}
+		m = reply_dns(h.out, h.out_len, 0, &dlen);
+		ck_assert_uint_eq(get16(m), q.id);
+		if (get16(m + 2) & 0x0200) {		/* TC=1: the question, no records */
+			ck_assert_uint_ge(i, 5);
+			ck_assert_uint_eq(get16(m + 6), 0);
+			ck_assert_uint_eq(get16(m + 8), 0);
+			tc++;
+		} else {
+			ck_assert_uint_lt(i, 5);
+			ck_assert_uint_eq(get16(m + 6), 1);
+			answered++;
+		}
+	}
+	ck_assert_uint_eq(answered, 5);
+	ck_assert_uint_eq(tc, 18);	/* limited 36: drop, TC, drop, TC ... */
+	ck_assert_uint_eq(none, 18);
+	ck_assert_uint_eq(st->rrl_limited[XST_RRL_ANSWER], 36);
+	ck_assert_uint_eq(st->rrl_slipped, 18);
+	ck_assert_uint_eq(st->rrl_dropped, 18);
+	/* Another /24 is not limited, nor another name's NXDOMAIN from this one. */
+	{
+		struct q q = { .qtype = 1, .qname = "www.example.test", .id = 7, .net = 1 };
+		const uint8_t *m;
+
+		len = build(f, &q, &doff);
+		ck_assert_uint_eq(roundtrip(&h, f, len), 1);
+		m = reply_dns(h.out, h.out_len, 0, &dlen);
+		ck_assert_uint_eq(get16(m + 6), 1);
+		q.net = 0;
+		q.qname = "nx.example.test";
+		len = build(f, &q, &doff);
+		ck_assert_uint_eq(roundtrip(&h, f, len), 1);
+		m = reply_dns(h.out, h.out_len, 0, &dlen);
+		ck_assert_uint_eq(get16(m + 2) & 0xf, 3);
+	}
+	/* NXDOMAIN is counted per zone: random names of it share the limit. */
+	for (i = 0; i < 10; i++) {
+		char name[64];
+		struct q q = { .qtype = 1, .id = (uint16_t)i, .qname = name, .net = 2 };
+
+		snprintf(name, sizeof(name), "r%u.example.test", i * 7777);
+		len = build(f, &q, &doff);
+		roundtrip(&h, f, len);
+	}
+	ck_assert_uint_eq(st->rrl_limited[XST_RRL_NXDOMAIN], 5);
+	/* A second later the /24 has 5 of credit... less what the flood owed:
+	 * still limited (BIND's window). 16 s later it is served again. */
+	h.now += 16ull * 1000000000ull;
+	{
+		struct q q = { .qtype = 1, .qname = "www.example.test", .id = 9, .client = 77 };
+		const uint8_t *m;
+
+		len = build(f, &q, &doff);
+		ck_assert_uint_eq(roundtrip(&h, f, len), 1);
+		m = reply_dns(h.out, h.out_len, 0, &dlen);
+		ck_assert_uint_eq(get16(m + 6), 1);
+	}
+	down(&h);
+}
+END_TEST
+
+/* Send q, return the reply's COOKIE option (asserting there is one). */
+static const uint8_t *ask_cookie(struct harness *h, const struct q *q, uint32_t *olen,
+				 uint16_t *rcode)
+{
+	uint8_t f[4096];
+	uint32_t len, doff, dlen;
+	const uint8_t *m, *c;
+
+	len = build(f, q, &doff);
+	ck_assert_uint_eq(roundtrip(h, f, len), 1);
+	m = reply_dns(h->out, h->out_len, q->v6, &dlen);
+	*rcode = get16(m + 2) & 0xf;
+	c = reply_cookie(m, dlen, olen);
+	return c;
+}
+
+START_TEST(test_cookies)
+{
+	enum xst_send_mode send = _i & 1 ? XST_SEND_PRECOPY : XST_SEND_MEMCPY;
+	int v6 = _i >> 1;
+	struct xst_rrl_cfg rc = rrl_cfg(1, 0);
+	uint8_t server_ck[24], ip[16];
+	const struct xst_dns_udp_stats *st;
+	struct harness h;
+	uint32_t olen, i;
+	uint16_t rcode;
+	const uint8_t *c;
+
+	up_x(&h, send, ZONE, &rc, 1);
+	st = xst_dns_udp_stats(h.dns);
+	memcpy(ip, v6 ? IP6_C : IP4_C, v6 ? 16 : 4);
+	/* A client cookie alone: the reply echoes it with our server cookie,
+	 * which verifies for this address at this time (RFC 9018). */
+	{
+		struct q q = { .v6 = v6, .qtype = 1, .qname = "www.example.test", .edns = 2, .id = 1 };
+		struct xst_cookie ck = { .status = XST_COOKIE_SERVER, .server_len = 16 };
+
+		c = ask_cookie(&h, &q, &olen, &rcode);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_uint_eq(olen, 24);
+		for (i = 0; i < 8; i++)
+			ck_assert_uint_eq(c[i], (uint8_t)(1 + i));
+		memcpy(ck.client, c, 8);
+		memcpy(ck.server, c + 8, 16);
+		ck_assert_int_eq(xst_cookie_verify(&h.keys, &ck, ip, v6 ? 16 : 4, WALL + 10),
+				 XST_COOKIE_VALID);
+		memcpy(server_ck, c, 24);
+		ck_assert_uint_eq(st->cookie_client_only, 1);
+	}
+	/* With it, the client is not rate-limited (limit 1/s, 20 answers). */
+	for (i = 0; i < 20; i++) {
+		struct q q = { .v6 = v6, .qtype = 1, .qname = "www.example.test", .edns = 4,
+			       .cookie = server_ck, .cookie_len = 24, .id = (uint16_t)(10 + i) };
+
+		c = ask_cookie(&h, &q, &olen, &rcode);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_uint_eq(rcode, 0);
+		ck_assert_mem_eq(c, server_ck, 8);
+	}
+	ck_assert_uint_eq(st->cookie_valid, 20);
+	ck_assert_uint_eq(st->rrl_exempt, 20);
+	ck_assert_uint_eq(st->rrl_dropped, 0);
+	/* The same cookie from another address (another /24) is not ours: its
+	 * first answer is within the limit, the second is dropped (slip 0). */
+	{
+		struct q q = { .v6 = v6, .qtype = 1, .qname = "www.example.test", .edns = 4,
+			       .cookie = server_ck, .cookie_len = 24, .id = 50, .client = 9,
+			       .net = 3 };
+		uint8_t f[4096];
+		uint32_t len, doff;
+
+		c = ask_cookie(&h, &q, &olen, &rcode);	/* first: within the limit */
+		ck_assert_ptr_nonnull(c);
+		ck_assert(memcmp(c + 8, server_ck + 8, 16));	/* a fresh one for this address */
+		len = build(f, &q, &doff);
+		ck_assert_uint_eq(roundtrip(&h, f, len), 0);
+		ck_assert_uint_eq(st->cookie_invalid, 2);
+		ck_assert_uint_eq(st->rrl_dropped, 1);
+	}
+	/* A COOKIE option of 9 bytes: FORMERR (RFC 7873 5.2.2), without a cookie. */
+	{
+		static const uint8_t nine[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+		struct q q = { .v6 = v6, .qtype = 1, .qname = "www.example.test", .edns = 4,
+			       .cookie = nine, .cookie_len = 9, .id = 60, .client = 99, .net = 5 };
+
+		c = ask_cookie(&h, &q, &olen, &rcode);
+		ck_assert_ptr_null(c);
+		ck_assert_uint_eq(rcode, 1);
+		ck_assert_uint_eq(st->cookie_malformed, 1);
+	}
+	down(&h);
+}
+END_TEST
+
+/*
+ * The mix through memcpy and precopy workers with cookies and RRL on: the
+ * same bytes (the cookie appended to a copy, its checksum moved by RFC 1624,
+ * is the memcpy reply's), the same drops and slips, the same counters.
+ */
+START_TEST(test_defence_same_bytes)
+{
+	struct xst_rrl_cfg rc = rrl_cfg(3, 2);
+	struct harness m, p;
+	uint8_t f[4096], ref[4096];
+	uint32_t len, doff, reflen, i, nm, np, replies = 0;
+	const struct xst_dns_udp_stats *ps, *ms;
+
+	up_x(&m, XST_SEND_MEMCPY, ZONE, &rc, 1);
+	up_x(&p, XST_SEND_PRECOPY, ZONE, &rc, 1);
+	ps = xst_dns_udp_stats(p.dns);
+	ms = xst_dns_udp_stats(m.dns);
+	for (i = 0; i < 20 * (uint32_t)NMIX; i++) {
+		struct q q = mix[i % NMIX];
+
+		q.id = (uint16_t)(i * 7919 + 1);
+		q.sport = (uint16_t)(1024 + i * 13);
+		q.client = (uint8_t)(2 + i % 50);
+		q.net = (uint8_t)(i % 4);	/* four /24s: some limited, some not */
+		if (q.edns == 1 && i % 3 == 0)
+			q.edns = 2;		/* more cookies */
+		len = build(f, &q, &doff);
+		nm = roundtrip(&m, f, len);
+		memcpy(ref, m.out, m.out_len);
+		reflen = m.out_len;
+		np = roundtrip(&p, f, len);
+		ck_assert_uint_eq(nm, np);
+		if (!nm)
+			continue;
+		replies++;
+		ck_assert_msg(p.out_len == reflen && !memcmp(p.out, ref, reflen),
+			      "query %u (mix %u, %s): precopy sent other bytes than memcpy", i,
+			      i % NMIX, q.qname);
+	}
+	ck_assert_uint_gt(ps->precopy_hits, 2 * (uint32_t)NMIX);
+	ck_assert_uint_gt(ps->rrl_slipped, 10);
+	ck_assert_uint_gt(ps->rrl_dropped, 10);
+	ck_assert_uint_gt(ps->cookie_client_only, 50);
+	ck_assert_uint_lt(replies, 20 * (uint32_t)NMIX);
+	ck_assert_mem_eq(&ps->dns, &ms->dns, sizeof(ps->dns));
+	ck_assert_mem_eq(ps->rrl_limited, ms->rrl_limited, sizeof(ps->rrl_limited));
+	ck_assert_uint_eq(ps->rrl_slipped, ms->rrl_slipped);
+	ck_assert_uint_eq(ps->cookie_client_only, ms->cookie_client_only);
+	ck_assert_uint_eq(ps->cookie_no_room, ms->cookie_no_room);
+	down(&m);
+	down(&p);
+}
+END_TEST
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Through the daemon's DNS hooks: the reply's server cookie as made now. */
+static void daemon_cookie(struct harness *h, uint16_t id, uint8_t net, struct xst_cookie *ck)
+{
+	struct q q = { .qtype = 1, .qname = "www.example.test", .edns = 2, .id = id, .net = net };
+	uint32_t olen;
+	uint16_t rcode;
+	const uint8_t *c = ask_cookie(h, &q, &olen, &rcode);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(olen, 24);
+	memset(ck, 0, sizeof(*ck));
+	ck->status = XST_COOKIE_SERVER;
+	ck->server_len = 16;
+	memcpy(ck->client, c, 8);
+	memcpy(ck->server, c + 8, 16);
+}
+
+/*
+ * The daemon's DNS service (svc_dns.c hooks) with --cookie-secret: replies
+ * carry cookies of that secret; a SIGHUP after the operator's rotation (new
+ * secret first, old second) makes new cookies with the new one and still
+ * takes the old ones; --no-cookies leaves them out.
+ */
+START_TEST(test_daemon_cookie_secret)
+{
+	static struct xst_daemon d;	/* large */
+	char dir[] = "/tmp/xst-ck-XXXXXX", zone[64], secret[64], zarg[80];
+	struct xst_io_cfg icfg = { .nr_frames = 1024, .frame_size = 4096, .mem_headroom = 256 };
+	struct xst_worker_cfg wcfg = { 0 };
+	struct xst_cookie_keys a = { 0 }, b = { 0 };
+	struct xst_cookie ck, old;
+	struct harness h;
+	void *state = NULL;
+	const char *why;
+	uint32_t now;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(zone, sizeof(zone), "%s/example.test.zone", dir);
+	snprintf(secret, sizeof(secret), "%s/cookie.key", dir);
+	snprintf(zarg, sizeof(zarg), "%s", zone);
+	write_file(zone, ZONE);
+	write_file(secret, "# ns1 and ns2\n00112233445566778899aabbccddeeff\n");
+	ck_assert_int_eq(xst_cookie_secret_parse("00112233445566778899aabbccddeeff", 32, a.cur, &why), 0);
+	ck_assert_int_eq(xst_cookie_secret_parse("ffeeddccbbaa99887766554433221100", 32, b.cur, &why), 0);
+
+	memset(&d, 0, sizeof(d));
+	d.cfg.iface = "lo";
+	d.cfg.send = XST_SEND_MEMCPY;
+	d.cfg.queues = 1;
+	d.cfg.dns.zone[0] = zarg;
+	d.cfg.dns.nr_zones = 1;
+	d.cfg.dns.rrl = 1;
+	/* 2 answers a second per /24, none slipped: a third shows who is exempt */
+	d.cfg.dns.rrl_responses = d.cfg.dns.rrl_nxdomains = d.cfg.dns.rrl_errors = 2;
+	d.cfg.dns.rrl_slip = 0;
+	d.cfg.dns.rrl_window = 15;
+	d.cfg.dns.rrl_ipv4_prefix = 24;
+	d.cfg.dns.rrl_ipv6_prefix = 56;
+	d.cfg.dns.cookies = 1;
+	d.cfg.dns.cookie_secret = secret;
+	xst_rcu_init(&d.rcu);
+	ck_assert_int_eq(xst_service_dns.load(&d, &state), 0);
+
+	memset(&h, 0, sizeof(h));
+	ck_assert_int_eq(xst_io_mem_create(&h.io, &icfg), 0);
+	wcfg.io = h.io;
+	wcfg.rcu = &d.rcu;
+	wcfg.stop = &d.stop;
+	wcfg.cpu = -1;
+	ck_assert_int_eq(xst_worker_create(&h.w, &wcfg), 0);
+	h.now = 1000000000ull;
+	ck_assert_int_eq(xst_service_dns.worker(&d, state, h.w, 0), 0);
+
+	daemon_cookie(&h, 1, 0, &ck);
+	now = (uint32_t)time(NULL);
+	ck_assert_int_eq(xst_cookie_verify(&a, &ck, IP4_C, 4, now), XST_COOKIE_VALID);
+	old = ck;
+	old.status = XST_COOKIE_SERVER;
+
+	/* The operator rotates: the new secret first, the old one second; SIGHUP. */
+	write_file(secret, "ffeeddccbbaa99887766554433221100\n00112233445566778899aabbccddeeff\n");
+	xst_rcu_offline(&h.w->reader);
+	ck_assert_int_eq(xst_service_dns.reload(&d, state), 0);
+	daemon_cookie(&h, 2, 0, &ck);
+	ck_assert_int_eq(xst_cookie_verify(&b, &ck, IP4_C, 4, now), XST_COOKIE_VALID);
+	/* The old cookie still counts as valid: exempt from RRL, so this third
+	 * answer to the /24 in this second is sent. */
+	{
+		uint8_t c24[24];
+		struct q q = { .qtype = 1, .qname = "www.example.test", .edns = 4, .id = 3,
+			       .cookie = c24, .cookie_len = 24 };
+		uint32_t olen;
+		uint16_t rcode;
+
+		memcpy(c24, old.client, 8);
+		memcpy(c24 + 8, old.server, 16);
+		ck_assert_ptr_nonnull(ask_cookie(&h, &q, &olen, &rcode));
+		/* ... where a fourth without a valid cookie is not */
+		q.edns = 2;
+		q.id = 4;
+		{
+			uint8_t f[4096];
+			uint32_t len, doff;
+
+			len = build(f, &q, &doff);
+			ck_assert_uint_eq(roundtrip(&h, f, len), 0);
+		}
+	}
+	/* A broken file on SIGHUP: the secret in use stays. */
+	write_file(secret, "not hex\n");
+	xst_rcu_offline(&h.w->reader);
+	ck_assert_int_eq(xst_service_dns.reload(&d, state), -EINVAL);
+	daemon_cookie(&h, 5, 1, &ck);	/* another /24 */
+	{
+		uint8_t ip[4] = { IP4_C[0], IP4_C[1], 1, IP4_C[3] };
+
+		ck_assert_int_eq(xst_cookie_verify(&b, &ck, ip, 4, now), XST_COOKIE_VALID);
+	}
+
+	xst_rcu_offline(&h.w->reader);
+	if (xst_service_dns.stop)
+		xst_service_dns.stop(&d, state);
+	xst_service_dns.destroy(&d, state);
+	xst_worker_destroy(h.w);
+	xst_io_destroy(h.io);
+	unlink(zone);
+	unlink(secret);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *dns_udp_suite(void)
 {
 	Suite *s = suite_create("dns_udp");
@@ -695,6 +1166,10 @@ Suite *dns_udp_suite(void)
 	tcase_add_test(tc, test_precopy_reload);
 	tcase_add_loop_test(tc, test_big_query, 0, 2);
 	tcase_add_loop_test(tc, test_many, 0, 2);
+	tcase_add_loop_test(tc, test_rrl_flood, 0, 2);
+	tcase_add_loop_test(tc, test_cookies, 0, 4);
+	tcase_add_test(tc, test_defence_same_bytes);
+	tcase_add_test(tc, test_daemon_cookie_secret);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;

@@ -724,6 +724,34 @@ START_TEST(test_options_filter_budgets)
 }
 END_TEST
 
+/* The DNS service's real table: the flood-defence options land in their fields. */
+START_TEST(test_options_dns_defence)
+{
+	const struct xst_opt_group g[] = { { xst_service_dns.title, xst_service_dns.options } };
+	char *ok[] = { "xdpstorm", "--rrl-responses", "50", "--rrl-nxdomains", "0",
+		       "--rrl-errors", "7", "--rrl-slip", "3", "--rrl-window", "60",
+		       "--rrl-ipv4-prefix", "20", "--rrl-ipv6-prefix", "64", "--no-cookies",
+		       "--cookie-secret", "/etc/xdpstorm/cookie.key", "--no-rrl", NULL };
+	char *bad[] = { "xdpstorm", "--rrl-slip", "11", NULL };
+	struct xst_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.dns.rrl = c.dns.cookies = 1;
+	ck_assert_int_eq(xst_options_parse(ARRAY_SIZE(ok) - 1, ok, g, 1, &c, NULL), 0);
+	ck_assert_uint_eq(c.dns.rrl_responses, 50);
+	ck_assert_uint_eq(c.dns.rrl_nxdomains, 0);
+	ck_assert_uint_eq(c.dns.rrl_errors, 7);
+	ck_assert_uint_eq(c.dns.rrl_slip, 3);
+	ck_assert_uint_eq(c.dns.rrl_window, 60);
+	ck_assert_uint_eq(c.dns.rrl_ipv4_prefix, 20);
+	ck_assert_uint_eq(c.dns.rrl_ipv6_prefix, 64);
+	ck_assert_int_eq(c.dns.cookies, 0);
+	ck_assert_int_eq(c.dns.rrl, 0);
+	ck_assert_str_eq(c.dns.cookie_secret, "/etc/xdpstorm/cookie.key");
+	ck_assert_int_eq(xst_options_parse(ARRAY_SIZE(bad) - 1, bad, g, 1, &c, NULL), -EINVAL);
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -735,6 +763,7 @@ Suite *options_suite(void)
 	tcase_add_test(tc, test_options_help_long_words);
 	tcase_add_test(tc, test_options_help_services);
 	tcase_add_test(tc, test_options_filter_budgets);
+	tcase_add_test(tc, test_options_dns_defence);
 	suite_add_tcase(s, tc);
 
 	/* Failing on purpose: contracts the code does not keep (see the comments). */

@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "dns/db.h"
+#include "dns/zone.h"
+#include "dnsmsg/msg.h"
+#include "dnsmsg/name.h"
 #include "filter/rrl.h"
 
 #define S(x) ((uint64_t)(x) * XST_NS_PER_SEC)
@@ -275,6 +279,91 @@ START_TEST(zero_rate_and_cfg)
 }
 END_TEST
 
+/* ---- classification of real replies (dns/ responder) --------------------- */
+
+static const char CZONE[] =
+	"$ORIGIN example.test.\n"
+	"$TTL 300\n"
+	"@	IN SOA ns1 hostmaster 1 3600 600 86400 300\n"
+	"@	IN NS ns1\n"
+	"ns1	IN A 192.0.2.53\n"
+	"www	IN A 192.0.2.1\n"
+	"alias	IN CNAME gone\n"
+	"sub	IN NS ns.sub\n"
+	"ns.sub	IN A 192.0.2.54\n";
+
+/* A query for name (wire) and qtype, answered by db: the class of the reply. */
+static enum xst_rrl_class classify(const struct xst_dns_db *db, const char *wire, size_t wlen,
+				   uint16_t qtype, uint32_t *nh, uint32_t *qh)
+{
+	uint8_t m[512] = { 0xab, 0xcd, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
+	struct xst_dnsmsg_query q;
+	struct xst_dns_stats st = { 0 };
+	size_t n = 12 + wlen, r;
+
+	memcpy(m + 12, wire, wlen);
+	m[n++] = (uint8_t)(qtype >> 8);
+	m[n++] = (uint8_t)qtype;
+	m[n++] = 0;
+	m[n++] = 1;
+	ck_assert_int_eq(xst_dnsmsg_parse(m, n, &q), XST_DNSMSG_OK);
+	*qh = q.hash;
+	r = xst_dns_respond_parsed(db, m, n, sizeof(m), XST_DNS_UDP, &q, &st);
+	ck_assert_uint_gt(r, 12);
+	return xst_rrl_classify(m, r, q.hash, nh);
+}
+
+#define N(s) s, sizeof(s) - 1
+
+START_TEST(classify_replies)
+{
+	static const uint8_t apex[] = "\x07" "example\x04test";
+	static const uint8_t sub[] = "\x03sub\x07" "example\x04test";
+	struct xst_zone_error err;
+	struct xst_dns_db *db;
+	struct xst_zone *z;
+	uint32_t nh, qh;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(xst_zone_parse_string(&z, CZONE, "c.zone", NULL, &err), 0);
+	ck_assert_int_eq(xst_dns_db_create(&db, &z, 1, &err), 0);
+	xst_zone_destroy(z);
+
+	ck_assert_int_eq(classify(db, N("\x03www\x07" "example\x04test\x00"), 1, &nh, &qh),
+			 XST_RRL_ANSWER);
+	ck_assert_uint_eq(nh, qh);
+	ck_assert_int_eq(classify(db, N("\x03WwW\x07" "example\x04test\x00"), 28, &nh, &qh),
+			 XST_RRL_NODATA);
+	ck_assert_uint_eq(nh, qh);
+	/* NXDOMAIN: keyed by the SOA owner, the apex, whatever the name and case. */
+	ck_assert_int_eq(classify(db, N("\x05r1234\x07" "example\x04test\x00"), 1, &nh, &qh),
+			 XST_RRL_NXDOMAIN);
+	ck_assert_uint_eq(nh, xst_name_hash(apex, sizeof(apex)));
+	ck_assert_int_eq(classify(db, N("\x02Xy\x01z\x07" "EXAMPLE\x04test\x00"), 16, &nh, &qh),
+			 XST_RRL_NXDOMAIN);
+	ck_assert_uint_eq(nh, xst_name_hash(apex, sizeof(apex)));
+	/* A CNAME to a name that does not exist: NXDOMAIN with an answer record. */
+	ck_assert_int_eq(classify(db, N("\x05" "alias\x07" "example\x04test\x00"), 1, &nh, &qh),
+			 XST_RRL_NXDOMAIN);
+	ck_assert_uint_eq(nh, xst_name_hash(apex, sizeof(apex)));
+	/* A referral: the delegation point. */
+	ck_assert_int_eq(classify(db, N("\x04host\x03sub\x07" "example\x04test\x00"), 1, &nh, &qh),
+			 XST_RRL_REFERRAL);
+	ck_assert_uint_eq(nh, xst_name_hash(sub, sizeof(sub)));
+	/* Outside our zones: REFUSED, an error. */
+	ck_assert_int_eq(classify(db, N("\x03www\x05other\x04test\x00"), 1, &nh, &qh),
+			 XST_RRL_ERROR);
+	ck_assert_uint_eq(nh, 0);
+	/* Cut short or garbage: by the header alone, never a read past the end. */
+	ck_assert_int_eq(xst_rrl_classify((const uint8_t *)"\x00\x00\x81\x83\x00\x01\x00\x00"
+					  "\x00\x01\x00\x00\x03www", 17, 5, &nh), XST_RRL_NXDOMAIN);
+	ck_assert_uint_eq(nh, 5);
+	ck_assert_int_eq(xst_rrl_classify((const uint8_t *)"\x00\x00\x81\x80", 4, 5, &nh),
+			 XST_RRL_ERROR);
+	xst_dns_db_destroy(db);
+}
+END_TEST
+
 Suite *rrl_suite(void)
 {
 	Suite *s = suite_create("rrl");
@@ -287,6 +376,7 @@ Suite *rrl_suite(void)
 	tcase_add_test(tc, prefix_folding);
 	tcase_add_test(tc, table_full);
 	tcase_add_test(tc, zero_rate_and_cfg);
+	tcase_add_test(tc, classify_replies);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,6 +27,16 @@ struct xst_dns_config {
 	unsigned int tcp_per_source;
 	unsigned int tcp_query_timeout_ms;
 	unsigned int tcp_idle_timeout_ms;
+	int rrl;				/* response rate limiting on UDP (--no-rrl) */
+	unsigned int rrl_responses;		/* per second per prefix, whole server */
+	unsigned int rrl_nxdomains;
+	unsigned int rrl_errors;
+	unsigned int rrl_slip;
+	unsigned int rrl_window;		/* seconds */
+	unsigned int rrl_ipv4_prefix;
+	unsigned int rrl_ipv6_prefix;
+	int cookies;				/* DNS server cookies (--no-cookies) */
+	const char *cookie_secret;		/* FILE: fixed secret(s), no rotation */
 };
 
 struct xst_http_config {

@@ -51,6 +51,15 @@ const struct xst_config xst_config_defaults = {
 		.tcp_per_source = 16,
 		.tcp_query_timeout_ms = 3000,	/* one or two lost segments (RFC 6298) fit; a slow client does not */
 		.tcp_idle_timeout_ms = 10000,
+		.rrl = 1,
+		.rrl_responses = XST_RRL_DEF_RESPONSES,
+		.rrl_nxdomains = XST_RRL_DEF_NXDOMAINS,
+		.rrl_errors = XST_RRL_DEF_ERRORS,
+		.rrl_slip = XST_RRL_DEF_SLIP,
+		.rrl_window = XST_RRL_DEF_WINDOW,
+		.rrl_ipv4_prefix = XST_RRL_DEF_V4_PREFIX,
+		.rrl_ipv6_prefix = XST_RRL_DEF_V6_PREFIX,
+		.cookies = 1,
 	},
 	.http = {
 		.port = 80,
@@ -749,6 +758,9 @@ int main(int argc, char **argv)
 		err = xst_hostwatch_process(d->hw);
 		if (err)
 			pr_warn("follow links and addresses (netlink): %s\n", strerror(-err));
+		for (int i = 0; i < d->nr_svc; i++)
+			if (d->svc[i].svc->tick)
+				d->svc[i].svc->tick(d, d->svc[i].state);
 		if (!(pfd[0].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		sig = (int)si.ssi_signo;

@@ -49,6 +49,9 @@ struct xst_service {
 	/* SIGHUP: build new data beside the old, publish it (RCU); keep the
 	 * old on failure. */
 	int (*reload)(struct xst_daemon *d, void *state);
+	/* Optional: periodic work on the main thread, about once a second
+	 * (the signal/netlink loop's poll timeout), while the workers run. */
+	void (*tick)(struct xst_daemon *d, void *state);
 	/* Kernel TCP listeners that follow the served addresses (DNS over
 	 * TCP): the daemon's host watcher opens and closes them. NULL: none. */
 	struct xst_dns_tcp *(*listener)(void *state);

@@ -3,7 +3,10 @@
  * The DNS service in the registry (daemon/registry.h): the --zone options,
  * udp/53 steered to the workers' DNS handler (svc/dns_udp.h), DNS over TCP
  * on kernel sockets (svc/dns_tcp.h), the database published by RCU and
- * rebuilt on SIGHUP.
+ * rebuilt on SIGHUP; the flood defence of serve mode: response rate
+ * limiting per worker and DNS server cookies, whose keys are published by
+ * RCU and rotated every hour by the main thread's tick (a fixed secret from
+ * --cookie-secret is re-read on SIGHUP instead).
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -19,12 +23,21 @@
 #include "daemon/zones.h"
 #include "dns/db.h"
 #include "dns/zone.h"
+#include "filter/cookie.h"
+#include "filter/rrl.h"
 #include "net/net.h"
 #include "svc/dns_tcp.h"
 #include "svc/dns_udp.h"
 
+/* Cookie secrets are replaced this often; the previous one still verifies
+ * for as long, which covers RFC 9018's one-hour cookie lifetime. */
+#define COOKIE_ROTATE_S	3600
+
 struct dns_svc {
 	struct xst_rcu_ptr db;		/* const struct xst_dns_db * */
+	struct xst_rcu_ptr keys;	/* struct xst_cookie_keys *, NULL: no cookies */
+	time_t keys_made;		/* CLOCK_MONOTONIC seconds of the current secret */
+	struct xst_rrl_cfg rrl;		/* per worker: the rates divided among the queues */
 	struct xst_dns_udp *udp[XST_MAX_QUEUES];
 	struct xst_dns_tcp *tcp;
 };
@@ -68,6 +81,60 @@ static const struct xst_option dns_options[] = {
 	{ .kind = XST_OPT_MS, .name = "tcp-idle-timeout", .off = F(tcp_idle_timeout_ms),
 	  .min = 100, .max = 3600000, .metavar = "TIME",
 	  .help = "an open connection with no query pending is closed after this time" },
+	{ .kind = XST_OPT_SET, .name = "rrl", .off = F(rrl), .value = 1,
+	  .help = "response rate limiting on UDP (default), as BIND, Knot and NSD do it: "
+		  "replies are counted per client prefix and per kind (answers per name and "
+		  "type, empty answers per name, NXDOMAIN per zone, referrals per delegation, "
+		  "errors per prefix alone); over the limit a reply is dropped, or sent as TC=1 "
+		  "(see --rrl-slip) so that a real resolver retries over TCP. Queries with a "
+		  "valid server cookie are never limited. Stops a spoofed flood from using "
+		  "the server to amplify against its victim" },
+	{ .kind = XST_OPT_SET, .name = "no-rrl", .off = F(rrl), .value = 0,
+	  .help = "no response rate limiting: every query is answered" },
+	{ .kind = XST_OPT_UINT, .name = "rrl-responses", .off = F(rrl_responses), .max = 1000000,
+	  .metavar = "N",
+	  .help = "answers, empty answers and referrals per second to one client prefix for one "
+		  "name, for the whole server (each of the Q queues gets N/Q, rounded up: the "
+		  "NIC spreads a client's queries over them); 0: not limited. Default 200, "
+		  "NSD's rrl-ratelimit: far above what a resolver asks of one name, since it "
+		  "caches" },
+	{ .kind = XST_OPT_UINT, .name = "rrl-nxdomains", .off = F(rrl_nxdomains), .max = 1000000,
+	  .metavar = "N",
+	  .help = "NXDOMAIN replies per second to one client prefix for one zone (whatever the "
+		  "name: a random-subdomain flood is one key); 0: not limited. Default 200" },
+	{ .kind = XST_OPT_UINT, .name = "rrl-errors", .off = F(rrl_errors), .max = 1000000,
+	  .metavar = "N",
+	  .help = "error replies (FORMERR, REFUSED, NOTIMP, ...) per second to one client "
+		  "prefix; 0: not limited. Default 200" },
+	{ .kind = XST_OPT_UINT, .name = "rrl-slip", .off = F(rrl_slip), .max = XST_RRL_SLIP_MAX,
+	  .metavar = "N",
+	  .help = "of the limited replies send every Nth as TC=1 and drop the others; 1: all "
+		  "TC=1, 0: drop all. Default 2 (BIND's and NSD's): half the spoofed packets "
+		  "cost the victim nothing, and a real client needs at most two tries" },
+	{ .kind = XST_OPT_UINT, .name = "rrl-window", .off = F(rrl_window), .min = 1,
+	  .max = XST_RRL_WINDOW_MAX, .metavar = "SECONDS",
+	  .help = "how long a flooding prefix's debt is remembered: it is served again once "
+		  "its rate has stayed under the limit for up to this long. Default 15 (BIND)" },
+	{ .kind = XST_OPT_UINT, .name = "rrl-ipv4-prefix", .off = F(rrl_ipv4_prefix), .min = 1,
+	  .max = 32, .metavar = "BITS",
+	  .help = "IPv4 clients are counted per prefix of this length. Default 24" },
+	{ .kind = XST_OPT_UINT, .name = "rrl-ipv6-prefix", .off = F(rrl_ipv6_prefix), .min = 1,
+	  .max = 128, .metavar = "BITS",
+	  .help = "IPv6 clients are counted per prefix of this length. Default 56 (BIND)" },
+	{ .kind = XST_OPT_SET, .name = "cookies", .off = F(cookies), .value = 1,
+	  .help = "DNS cookies (RFC 7873) with interoperable server cookies (RFC 9018), on by "
+		  "default: a query with a COOKIE option gets our server cookie back, and a "
+		  "client returning a valid one has proven its address (exempt from rate "
+		  "limiting). The secret is random and replaced every hour (the previous one "
+		  "is still accepted), unless --cookie-secret gives one" },
+	{ .kind = XST_OPT_SET, .name = "no-cookies", .off = F(cookies), .value = 0,
+	  .help = "ignore COOKIE options (replies carry none)" },
+	{ .kind = XST_OPT_STR, .name = "cookie-secret", .off = F(cookie_secret), .metavar = "FILE",
+	  .help = "the server-cookie secret from FILE, so that the servers of an anycast set "
+		  "accept each other's cookies (as NSD's cookie-secret-file, BIND's "
+		  "cookie-secret): one line of 32 hex digits, optionally a second line with the "
+		  "previous secret, still accepted; '#' lines are comments. Not rotated: write "
+		  "the new secret first, keep the old second, and send SIGHUP" },
 	{ .kind = XST_OPT_END },
 };
 
@@ -185,8 +252,72 @@ void xst_daemon_zones_log(const char *what, const struct xst_dns_db *db,
 	log_db(what, db, cfg);
 }
 
+static time_t mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* New cookie keys: from --cookie-secret, or random; logged on failure. */
+static int make_keys(const struct xst_config *cfg, struct xst_cookie_keys **out)
+{
+	struct xst_cookie_keys *k = calloc(1, sizeof(*k));
+	char why[512];
+	int err;
+
+	if (!k)
+		return -ENOMEM;
+	if (cfg->dns.cookie_secret) {
+		err = xst_cookie_keys_load(cfg->dns.cookie_secret, k, why, sizeof(why));
+		if (err)
+			pr_err("--cookie-secret %s\n", why);
+	} else {
+		err = xst_cookie_keys_random(k);
+		if (err)
+			pr_err("a random cookie secret (getrandom): %s\n", strerror(-err));
+	}
+	if (err) {
+		free(k);
+		return err;
+	}
+	*out = k;
+	return 0;
+}
+
+/* The RRL settings, the rates shared among nr queues (rounded up). */
+static int rrl_cfg(const struct xst_config *cfg, unsigned int nr, struct xst_rrl_cfg *out)
+{
+	struct xst_rrl_cfg c;
+	struct xst_rrl *probe;
+	const char *why;
+	int err;
+
+	if (!nr)
+		nr = 1;
+	xst_rrl_cfg_default(&c);
+	c.responses_per_sec = (cfg->dns.rrl_responses + nr - 1) / nr;
+	c.nxdomains_per_sec = (cfg->dns.rrl_nxdomains + nr - 1) / nr;
+	c.errors_per_sec = (cfg->dns.rrl_errors + nr - 1) / nr;
+	c.slip = cfg->dns.rrl_slip;
+	c.window = cfg->dns.rrl_window;
+	c.ipv4_prefix = (uint8_t)cfg->dns.rrl_ipv4_prefix;
+	c.ipv6_prefix = (uint8_t)cfg->dns.rrl_ipv6_prefix;
+	/* Checked once here, so that a bad setting fails the start, not a worker. */
+	err = xst_rrl_create(&probe, &c, &why);
+	if (err) {
+		pr_err("response rate limiting: %s\n", why ? why : strerror(-err));
+		return err;
+	}
+	xst_rrl_destroy(probe);
+	*out = c;
+	return 0;
+}
+
 static int dns_load(struct xst_daemon *d, void **state)
 {
+	struct xst_cookie_keys *keys = NULL;
 	struct xst_dns_db *db;
 	struct dns_svc *s;
 	int err;
@@ -194,14 +325,57 @@ static int dns_load(struct xst_daemon *d, void **state)
 	err = build_db(&d->cfg, &db);
 	if (err)
 		return err;
+	if (d->cfg.dns.cookies) {
+		err = make_keys(&d->cfg, &keys);
+		if (err) {
+			xst_dns_db_destroy(db);
+			return err;
+		}
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		xst_dns_db_destroy(db);
+		free(keys);
 		return -ENOMEM;
 	}
 	xst_rcu_ptr_init(&s->db, db);
+	xst_rcu_ptr_init(&s->keys, keys);
+	s->keys_made = mono_s();
+	if (d->cfg.dns.rrl) {
+		err = rrl_cfg(&d->cfg, d->cfg.queues, &s->rrl);
+		if (err) {
+			xst_dns_db_destroy(db);
+			free(keys);
+			free(s);
+			return err;
+		}
+	}
 	*state = s;
 	return 0;
+}
+
+/* Main thread, once a second: replace a random cookie secret every hour. */
+static void dns_tick(struct xst_daemon *d, void *state)
+{
+	struct dns_svc *s = state;
+	struct xst_cookie_keys *old = xst_rcu_deref(&s->keys), *next;
+	int err;
+
+	if (!old || old->fixed || mono_s() - s->keys_made < COOKIE_ROTATE_S)
+		return;
+	next = malloc(sizeof(*next));
+	if (!next)
+		return;
+	err = xst_cookie_keys_rotate(old, next);
+	if (err) {
+		pr_warn("rotate the cookie secret: %s (the old one stays)\n", strerror(-err));
+		free(next);
+		s->keys_made = mono_s();	/* try again in an hour, not every second */
+		return;
+	}
+	free(xst_rcu_replace(&d->rcu, &s->keys, next));
+	s->keys_made = mono_s();
+	pr_debug("cookie secret rotated (the previous one is still accepted)\n");
 }
 
 static void dns_report(struct xst_daemon *d, void *state, const char *verb)
@@ -246,6 +420,8 @@ static int dns_worker(struct xst_daemon *d, void *state, struct xst_worker *w, u
 		.ahead = (enum xst_ahead_mode)d->cfg.dns.lookahead,
 		.io = w->cfg.io,
 		.pool = { .max_frames = xst_daemon_held_share(d) },
+		.rrl = d->cfg.dns.rrl ? &s->rrl : NULL,
+		.cookies = d->cfg.dns.cookies ? &s->keys : NULL,
 	};
 	struct xst_svc_rule rules[XST_SVC_RULES_MAX];
 	int n, err;
@@ -267,17 +443,29 @@ static int dns_worker(struct xst_daemon *d, void *state, struct xst_worker *w, u
 static int dns_reload(struct xst_daemon *d, void *state)
 {
 	struct dns_svc *s = state;
+	struct xst_cookie_keys *keys = NULL;
 	struct xst_dns_db *db;
 	void *old;
 
 	pr_info("SIGHUP: reloading %u zone(s)\n", d->cfg.dns.nr_zones);
+	/* The operator's rotation of a fixed secret: a new first line, the old
+	 * one second. Read before the zones: on any error nothing changes. */
+	if (d->cfg.dns.cookies && d->cfg.dns.cookie_secret && make_keys(&d->cfg, &keys)) {
+		pr_err("reload failed; still serving the previous zones and cookie secret\n");
+		return -EINVAL;
+	}
 	if (build_db(&d->cfg, &db)) {
+		free(keys);
 		pr_err("reload failed; still serving the previous data\n");
 		return -EINVAL;
 	}
 	old = xst_rcu_replace(&d->rcu, &s->db, db);
 	xst_dns_db_destroy(old);
 	log_db("reloaded", db, &d->cfg);
+	if (keys) {
+		free(xst_rcu_replace(&d->rcu, &s->keys, keys));
+		pr_info("cookie secret reloaded from %s\n", d->cfg.dns.cookie_secret);
+	}
 	return 0;
 }
 
@@ -318,6 +506,7 @@ static void dns_destroy(struct xst_daemon *d, void *state)
 	for (q = 0; q < XST_MAX_QUEUES; q++)
 		xst_dns_udp_destroy(s->udp[q]);
 	xst_dns_db_destroy(xst_rcu_deref(&s->db));
+	free(xst_rcu_deref(&s->keys));
 	free(s);
 }
 
@@ -372,6 +561,7 @@ const struct xst_service xst_service_dns = {
 	.start = dns_start,
 	.worker = dns_worker,
 	.reload = dns_reload,
+	.tick = dns_tick,
 	.listener = dns_listener,
 	.daemon_name = "dns_tcp",
 	.daemon_counters = tcp_counters,

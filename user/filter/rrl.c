@@ -8,7 +8,10 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "core/byteorder.h"
 #include "core/clock.h"
+#include "dnsmsg/msg.h"
+#include "dnsmsg/name.h"
 #include "filter/rrl.h"
 
 #define WAYS	4
@@ -122,10 +125,15 @@ const struct xst_rrl_stats *xst_rrl_stats(const struct xst_rrl *r)
 	return &r->st;
 }
 
+/* One more word into the key: MurmurHash3's 64-bit finaliser over h ^ v, so
+ * that every input bit reaches the low bits that pick the set. */
 static inline uint64_t mix(uint64_t h, uint64_t v)
 {
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h ^= v;
+	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
 	return h ^ h >> 33;
 }
 
@@ -214,4 +222,108 @@ enum xst_rrl_verdict xst_rrl_account(struct xst_rrl *r, enum xst_rrl_class cls,
 	}
 	r->st.dropped++;
 	return XST_RRL_DROP;
+}
+
+/*
+ * The name at msg[*off..): lower-cased and expanded into out (255 bytes),
+ * *off moved past it in place. Pointers must point backwards (at most 64).
+ * Returns its wire length, 0 if malformed.
+ */
+static size_t read_name(const uint8_t *msg, size_t len, size_t *off, uint8_t *out)
+{
+	size_t p = *off, n = 0, end = 0;
+	unsigned int hops = 0;
+
+	for (;;) {
+		unsigned int l;
+
+		if (p >= len)
+			return 0;
+		l = msg[p];
+		if ((l & 0xc0) == 0xc0) {
+			size_t to;
+
+			if (p + 1 >= len || ++hops > 64)
+				return 0;
+			to = (size_t)(l & 0x3f) << 8 | msg[p + 1];
+			if (to >= p)
+				return 0;
+			if (!end)
+				end = p + 2;
+			p = to;
+			continue;
+		}
+		if (l & 0xc0 || p + 1 + l > len || n + 1 + l > XST_DNAME_MAX)
+			return 0;
+		out[n++] = (uint8_t)l;
+		if (!l)
+			break;
+		xst_lower_copy(out + n, msg + p + 1, l);
+		n += l;
+		p += 1 + l;
+	}
+	*off = end ? end : p + 1;
+	return n;
+}
+
+/* Past the record at *off (name, type, class, ttl, rdata); its type in *type. 0 or -1. */
+static int skip_rr(const uint8_t *msg, size_t len, size_t *off, uint16_t *type, uint8_t *owner,
+		   size_t *owner_len)
+{
+	size_t n = read_name(msg, len, off, owner);
+
+	if (!n || *off + 10 > len)
+		return -1;
+	*owner_len = n;
+	*type = xst_get_be16(msg + *off);
+	n = xst_get_be16(msg + *off + 8);
+	if (n > len - *off - 10)
+		return -1;
+	*off += 10 + n;
+	return 0;
+}
+
+enum xst_rrl_class xst_rrl_classify(const uint8_t *msg, size_t len, uint32_t qhash,
+				    uint32_t *name_hash)
+{
+	uint8_t name[XST_DNAME_MAX];
+	unsigned int rcode, i, an, ns;
+	size_t off = XST_DNS_HDR, nl;
+	uint16_t flags, type;
+
+	*name_hash = 0;
+	if (len < XST_DNS_HDR)
+		return XST_RRL_ERROR;
+	flags = xst_get_be16(msg + 2);
+	rcode = flags & XST_DNS_F_RCODE;
+	an = xst_get_be16(msg + 6);
+	ns = xst_get_be16(msg + 8);
+	if (rcode != XST_RCODE_NOERROR && rcode != XST_RCODE_NXDOMAIN)
+		return XST_RRL_ERROR;
+	*name_hash = qhash;
+	if (rcode == XST_RCODE_NOERROR && an)
+		return XST_RRL_ANSWER;
+	if (rcode == XST_RCODE_NOERROR && !ns)
+		return XST_RRL_NODATA;
+	/* The authority section names the zone (SOA) or the delegation (NS). */
+	if (xst_get_be16(msg + 4) != 1 || !read_name(msg, len, &off, name) || off + 4 > len)
+		return rcode == XST_RCODE_NXDOMAIN ? XST_RRL_NXDOMAIN : XST_RRL_NODATA;
+	off += 4;
+	for (i = 0; i < an; i++)
+		if (skip_rr(msg, len, &off, &type, name, &nl))
+			return rcode == XST_RCODE_NXDOMAIN ? XST_RRL_NXDOMAIN : XST_RRL_NODATA;
+	for (i = 0; i < ns; i++) {
+		if (skip_rr(msg, len, &off, &type, name, &nl))
+			break;
+		if (type == XST_T_SOA) {	/* NODATA stays keyed by the qname */
+			if (rcode == XST_RCODE_NXDOMAIN)
+				*name_hash = xst_name_hash(name, nl);
+			break;
+		}
+		if (type == XST_T_NS && rcode == XST_RCODE_NOERROR && !(flags & XST_DNS_F_AA)) {
+			*name_hash = xst_name_hash(name, nl);
+			return XST_RRL_REFERRAL;
+		}
+	}
+	return rcode == XST_RCODE_NXDOMAIN ? XST_RRL_NXDOMAIN : XST_RRL_NODATA;
 }

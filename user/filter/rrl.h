@@ -108,6 +108,19 @@ enum xst_rrl_verdict xst_rrl_account(struct xst_rrl *r, enum xst_rrl_class cls,
 
 const struct xst_rrl_stats *xst_rrl_stats(const struct xst_rrl *r);
 
+/*
+ * The class of the DNS reply msg[0..len) and the hash of the name it is
+ * counted by (xst_name_hash() of the lower-cased wire name): qhash (the
+ * query's, from its parse) for ANSWER and NODATA; for NXDOMAIN the owner of
+ * the SOA in the authority section (the zone apex), for REFERRAL (NOERROR,
+ * no answer, AA clear, NS in the authority section) the NS owner; 0 for
+ * ERROR. An NXDOMAIN without a SOA is counted by qhash. Reads only
+ * msg[0..len), follows compression pointers backwards only; a reply it
+ * cannot walk is classified by its header alone.
+ */
+enum xst_rrl_class xst_rrl_classify(const uint8_t *msg, size_t len, uint32_t qhash,
+				    uint32_t *name_hash);
+
 /* Class names for logs and counters: "answer", "nodata", ... */
 const char *xst_rrl_class_name(enum xst_rrl_class cls);
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/byteorder.h"
 #include "core/clock.h"
@@ -23,6 +24,7 @@
 #include "net/net.h"
 #include "net/udp.h"
 #include "svc/tx.h"
+#include "xdpstorm/steer_abi.h"
 
 /* Copy pool defaults: 4096 keys, up to a batch of copies each (a name asked
  * 64 times in one batch can be answered from 64 copies). */
@@ -46,6 +48,9 @@ struct xst_dns_udp {
 	struct xst_timer sweep;
 	struct xst_timer_wheel *timers;	/* the sweep's (the worker's), once armed */
 	int ahead_on;			/* lookahead for db */
+	struct xst_rrl *rrl;		/* NULL: no RRL */
+	const struct xst_cookie_keys *keys;	/* this iteration's (RCU); NULL: no cookies */
+	uint32_t wall;			/* Unix seconds at this iteration's start */
 	struct xst_dns_udp_stats st;
 };
 
@@ -77,7 +82,22 @@ static const struct xst_svc_counter counters[] = {
 	C("pool_flushes", pool.flushes),
 	C("pool_entries", pool.entries),
 	C("pool_frames", pool.frames),
+	C("rrl_limited_answer", rrl_limited[XST_RRL_ANSWER]),
+	C("rrl_limited_nodata", rrl_limited[XST_RRL_NODATA]),
+	C("rrl_limited_nxdomain", rrl_limited[XST_RRL_NXDOMAIN]),
+	C("rrl_limited_referral", rrl_limited[XST_RRL_REFERRAL]),
+	C("rrl_limited_error", rrl_limited[XST_RRL_ERROR]),
+	C("rrl_dropped", rrl_dropped),
+	C("rrl_slipped", rrl_slipped),
+	C("rrl_exempt", rrl_exempt),
+	C("cookie_valid", cookie_valid),
+	C("cookie_invalid", cookie_invalid),
+	C("cookie_client_only", cookie_client_only),
+	C("cookie_malformed", cookie_malformed),
+	C("cookie_no_room", cookie_no_room),
 };
+_Static_assert(sizeof(counters) / sizeof(counters[0]) <= XST_QSTATS_CTR_MAX,
+	       "the DNS service's named counters fit the stats map");
 #undef C
 
 static void sweep(struct xst_timer *t, uint64_t now, void *ctx)
@@ -102,6 +122,15 @@ int xst_dns_udp_create(struct xst_dns_udp **out, const struct xst_dns_udp_cfg *c
 		return -ENOMEM;
 	d->cfg = *cfg;
 	xst_timer_init(&d->sweep, sweep);
+	if (cfg->rrl) {
+		const char *why;
+
+		err = xst_rrl_create(&d->rrl, cfg->rrl, &why);
+		if (err) {
+			free(d);
+			return err;
+		}
+	}
 	if (cfg->send == XST_SEND_PRECOPY) {
 		if (!pc.slots)
 			pc.slots = POOL_SLOTS;
@@ -114,6 +143,7 @@ int xst_dns_udp_create(struct xst_dns_udp **out, const struct xst_dns_udp_cfg *c
 		pc.key_max = KEY_MAX;
 		err = xst_copypool_create(&d->pool, cfg->io, &pc);
 		if (err) {
+			xst_rrl_destroy(d->rrl);
 			free(d);
 			return err;
 		}
@@ -131,6 +161,7 @@ void xst_dns_udp_destroy(struct xst_dns_udp *d)
 	if (xst_timer_armed(&d->sweep))
 		xst_timer_cancel(d->timers, &d->sweep);
 	xst_copypool_destroy(d->pool);
+	xst_rrl_destroy(d->rrl);
 	free(d);
 }
 
@@ -146,6 +177,18 @@ static void dns_begin(void *state, uint64_t now, struct xst_tx *tx)
 	uint64_t serial;
 
 	d->db = xst_rcu_deref(d->cfg.db);
+	if (d->cfg.cookies) {
+		/* Cookies carry Unix time (RFC 9018): read once per iteration. */
+		d->keys = xst_rcu_deref(d->cfg.cookies);
+		if (d->cfg.wall_s) {
+			d->wall = d->cfg.wall_s();
+		} else {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			d->wall = (uint32_t)ts.tv_sec;
+		}
+	}
 	/* By serial, not address: a reloaded db may sit where a freed one was. */
 	serial = xst_dns_db_serial(d->db);
 	if (serial != d->ahead_serial) {
@@ -364,9 +407,14 @@ static void patch(uint8_t *c, const uint8_t *q, const struct xst_pkt *p, uint32_
 #define NR_DNS_CTRS	(sizeof(struct xst_dns_stats) / sizeof(uint64_t))
 _Static_assert(NR_DNS_CTRS < 0xff, "counter indexes fit a byte");
 
-/* meta: the counter list (0xff-terminated), then the base sum in the last two bytes */
-#define META_LIST_MAX	(XST_CP_META_MAX - 3)
+/* meta: the counter list (0xff-terminated, at most 7 entries: an answer moves
+ * 3 or 4), the RRL class and name hash of the reply, the base sum last */
+#define META_LIST_MAX	7
+#define META_RRL	8
+#define META_NAME	9
+#define META_OPT	13	/* length of the OPT RR ending the copy (0: none) */
 #define META_BASE	(XST_CP_META_MAX - 2)
+_Static_assert(META_OPT < META_BASE, "meta layout");
 
 static void moved(const struct xst_dns_stats *before, const struct xst_dns_stats *after,
 		  uint8_t *list)
@@ -388,6 +436,193 @@ static inline void replay(struct xst_dns_stats *st, const uint8_t *list)
 		c[*list]++;
 }
 
+/* The query's source address (before the reply swaps it): its length, 4 or 16. */
+static inline size_t client_ip(const uint8_t *frame, const struct xst_pkt *p, uint8_t *ip)
+{
+	if (p->l3_proto == XST_ETH_P_IPV6) {
+		memcpy(ip, frame + p->l3_off + 8, 16);
+		return 16;
+	}
+	memcpy(ip, frame + p->l3_off + 12, 4);
+	return 4;
+}
+
+/*
+ * The OPT RR ending the reply msg[0..len) as dnsmsg and dns/ write it (no
+ * options, or one EDE option of 2 bytes): its offset, or -1 (no OPT).
+ */
+static long reply_opt(const uint8_t *msg, size_t len)
+{
+	static const size_t sizes[] = { XST_DNS_OPT_LEN, XST_DNS_OPT_LEN + 6 };
+	size_t i;
+
+	if (len < XST_DNS_HDR + XST_DNS_OPT_LEN || !xst_get_be16(msg + 10))
+		return -1;
+	for (i = 0; i < 2; i++) {
+		size_t off = len - sizes[i];
+
+		if (len >= XST_DNS_HDR + sizes[i] && !msg[off] &&
+		    xst_get_be16(msg + off + 1) == XST_T_OPT &&
+		    xst_get_be16(msg + off + 9) == sizes[i] - XST_DNS_OPT_LEN)
+			return (long)off;
+	}
+	return -1;
+}
+
+/* What a query brings for this reply: its cookie, address, limits. */
+struct qctx {
+	struct xst_cookie ck;
+	uint8_t ip[16];
+	size_t ip_len;
+	uint32_t lim;		/* the client's UDP size (cookies must stay within it) */
+};
+
+/* Our cookie onto the reply message msg[0..rlen) (the memcpy path). */
+static size_t add_cookie(struct xst_dns_udp *d, uint8_t *msg, size_t rlen, const struct qctx *x)
+{
+	long opt;
+	size_t n;
+
+	if (x->ck.status == XST_COOKIE_NONE || x->ck.status == XST_COOKIE_MALFORMED)
+		return rlen;
+	opt = reply_opt(msg, rlen);
+	n = opt < 0 ? 0 : xst_cookie_append(msg, rlen, x->lim, (size_t)opt, &x->ck, d->keys,
+					   x->ip, x->ip_len, d->wall);
+	if (!n) {
+		d->st.cookie_no_room++;
+		return rlen;
+	}
+	return n;
+}
+
+/*
+ * Our cookie onto a finished reply frame[0..*flen) (a copy, or a reply
+ * built for the pool): the DNS message grows at its end, the IP and UDP
+ * lengths with it; the UDP checksum moves by the changed words only (RFC
+ * 1624): the lengths (in the header and the pseudo-header) and the bytes
+ * from the OPT's RDLENGTH to the end, summed before and after from the same
+ * even offset, so that the frame is the one the memcpy path sends.
+ */
+static void add_cookie_frame(struct xst_dns_udp *d, uint8_t *frame, uint32_t *flen,
+			     const struct xst_pkt *p, const struct qctx *x)
+{
+	int v6 = p->l3_proto == XST_ETH_P_IPV6;
+	uint8_t *ip = frame + p->l3_off, *udp = ip + (v6 ? XST_IPV6_HLEN : XST_IPV4_HLEN);
+	uint8_t *dns = udp + XST_UDP_HLEN;
+	size_t dlen = *flen - (size_t)(dns - frame), n, a;
+	uint16_t ulen_old, ulen_new, check;
+	uint32_t before, after;
+	uint64_t sum;
+	long opt;
+
+	if (x->ck.status == XST_COOKIE_NONE || x->ck.status == XST_COOKIE_MALFORMED)
+		return;
+	opt = reply_opt(dns, dlen);
+	if (opt < 0) {
+		d->st.cookie_no_room++;
+		return;
+	}
+	a = ((size_t)opt + 9) & ~(size_t)1;	/* even: the UDP header is 8 bytes */
+	before = xst_csum_partial(dns + a, dlen - a, 0);
+	n = xst_cookie_append(dns, dlen, x->lim, (size_t)opt, &x->ck, d->keys, x->ip, x->ip_len,
+			      d->wall);
+	if (!n) {
+		d->st.cookie_no_room++;
+		return;
+	}
+	after = xst_csum_partial(dns + a, n - a, 0);
+	ulen_old = xst_load16(udp + 4);
+	ulen_new = xst_htobe16((uint16_t)(XST_UDP_HLEN + n));
+	sum = (uint16_t)~xst_load16(udp + 6);
+	sum += (uint32_t)xst_csum_fold(before) + (uint16_t)~xst_csum_fold(after);
+	sum += 2u * ((uint32_t)(uint16_t)~ulen_old + ulen_new);
+	check = xst_csum_fold(xst_csum_fold64(sum));
+	xst_store16(udp + 4, ulen_new);
+	xst_store16(udp + 6, check ? check : 0xffff);
+	if (v6) {
+		xst_store16(ip + 4, ulen_new);
+	} else {
+		xst_put_be16(ip + 2, (uint16_t)(XST_IPV4_HLEN + XST_UDP_HLEN + n));
+		ip[10] = ip[11] = 0;
+		xst_store16(ip + 10, xst_csum_ipv4hdr(ip));
+	}
+	*flen += (uint32_t)(n - dlen);
+}
+
+/*
+ * A copy as it was stored (len bytes): the cookie a previous client's reply
+ * got was appended to the copy itself, past len, and moved the IP and UDP
+ * lengths and the OPT's RDLENGTH; put them back (patch() then recomputes
+ * both checksums from the stored sums). opt_len: the OPT RR's length when
+ * stored (11, or 17 with an EDE option), 0 when the copy has none.
+ */
+static void unappend(uint8_t *c, uint32_t len, const struct xst_pkt *p, uint8_t opt_len)
+{
+	int v6 = p->l3_proto == XST_ETH_P_IPV6;
+	uint8_t *ip = c + p->l3_off, *udp = ip + (v6 ? XST_IPV6_HLEN : XST_IPV4_HLEN);
+	uint16_t ulen = (uint16_t)(len - (uint32_t)(udp - c));
+
+	if (!opt_len)
+		return;
+	xst_put_be16(udp + 4, ulen);
+	if (v6)
+		xst_put_be16(ip + 4, ulen);
+	else
+		xst_put_be16(ip + 2, (uint16_t)(XST_IPV4_HLEN + ulen));
+	xst_put_be16(c + len - opt_len + 9, (uint16_t)(opt_len - XST_DNS_OPT_LEN));
+}
+
+/* RRL's word on a reply of class cls (name hash nh) to a query q. */
+static enum xst_rrl_verdict limit(struct xst_dns_udp *d, enum xst_rrl_class cls, uint32_t nh,
+				  const struct xst_dnsmsg_query *q, const struct qctx *x,
+				  uint64_t now)
+{
+	enum xst_rrl_verdict v;
+
+	if (!d->rrl)
+		return XST_RRL_SEND;
+	if (x->ck.status == XST_COOKIE_VALID) {
+		d->st.rrl_exempt++;
+		return XST_RRL_SEND;
+	}
+	v = xst_rrl_account(d->rrl, cls, x->ip, x->ip_len, nh, q->qtype, now);
+	if (v == XST_RRL_SEND)
+		return v;
+	d->st.rrl_limited[cls]++;
+	/* A slip needs the question; a reply to what has none is dropped. */
+	if (v == XST_RRL_SLIP && q->status == XST_DNSMSG_OK) {
+		d->st.rrl_slipped++;
+		return XST_RRL_SLIP;
+	}
+	d->st.rrl_dropped++;
+	return XST_RRL_DROP;
+}
+
+/* The cookie of the query msg[0..mlen) (parsed into q), looked at and counted. */
+static void query_cookie(struct xst_dns_udp *d, const uint8_t *msg, uint32_t mlen,
+			 const struct xst_dnsmsg_query *q, struct qctx *x)
+{
+	x->ck.status = XST_COOKIE_NONE;
+	if (!d->keys || q->status != XST_DNSMSG_OK)
+		return;
+	switch (xst_cookie_find(msg, mlen, q, &x->ck)) {
+	case XST_COOKIE_NONE:
+		return;
+	case XST_COOKIE_CLIENT_ONLY:
+		d->st.cookie_client_only++;
+		return;
+	case XST_COOKIE_MALFORMED:
+		d->st.cookie_malformed++;
+		return;
+	default:
+		break;
+	}
+	if (xst_cookie_verify(d->keys, &x->ck, x->ip, x->ip_len, d->wall) == XST_COOKIE_VALID)
+		d->st.cookie_valid++;
+	else
+		d->st.cookie_invalid++;
+}
+
 static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now,
 				  struct xst_tx *tx)
 {
@@ -397,10 +632,14 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 	enum xst_dnsmsg_status ps;
 	struct xst_dnsmsg_query q;
 	struct xst_dns_stats before;
-	uint32_t mlen, cap;
+	enum xst_rrl_class cls;
+	enum xst_rrl_verdict v;
+	struct qctx x;
+	uint32_t mlen, cap, nh;
 	struct key k;
 	size_t rlen;
 	int keyed = 0;
+	long opt;
 
 	if (p->l4_proto != XST_IPPROTO_UDP) {
 		d->st.dropped_not_udp++;
@@ -409,7 +648,7 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 	msg = frame + p->l4_off + XST_UDP_HLEN;
 	mlen = p->l4_len - XST_UDP_HLEN;
 	cap = reply_cap(p, f->buf.cap, tx->mtu, mlen);
-	if (!d->pool) {
+	if (!d->pool && !d->rrl && !d->keys) {	/* no defence: the shortest path */
 		rlen = xst_dns_respond(d->db, msg, mlen, cap, XST_DNS_UDP, &d->st.dns);
 		if (!rlen)
 			return XST_VERDICT_DROP;	/* counted by the responder */
@@ -417,19 +656,42 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 		return XST_VERDICT_REPLY;
 	}
 
-	/* precopy: parse once, for the key and (on a miss) for the responder */
+	/* parse once, for the key, the cookie and (on a miss) the responder */
 	ps = xst_dnsmsg_parse(msg, mlen, &q);
-	keyed = make_key(frame, p, &q, ps, cap, &k);
-	if (!keyed) {
+	x.ip_len = client_ip(frame, p, x.ip);
+	x.lim = udp_limit(&q, cap);
+	query_cookie(d, msg, mlen, &q, &x);
+	if (x.ck.status == XST_COOKIE_MALFORMED) {
+		/* RFC 7873 5.2.2: FORMERR, counted as the responder counts its own. */
+		d->st.dns.queries++;
+		d->st.dns.answered++;
+		d->st.dns.formerr++;
+		rlen = xst_dnsmsg_formerr(msg, &q);
+		goto limited;
+	}
+	keyed = d->pool ? make_key(frame, p, &q, ps, cap, &k) : 0;
+	if (d->pool && !keyed) {
 		d->st.precopy_uncacheable++;
-	} else {
+	} else if (keyed) {
 		struct xst_copy c;
 
 		if (!xst_copypool_take(d->pool, k.hash, k.b, k.len, now, &c)) {
 			struct xst_io_buf b = { .addr = c.addr, .data = c.data, .len = c.len };
 
-			patch(c.data, frame, p, k.qlen, xst_load16(c.meta + META_BASE));
 			replay(&d->st.dns, c.meta);
+			v = limit(d, (enum xst_rrl_class)c.meta[META_RRL], xst_load32(c.meta + META_NAME),
+				  &q, &x, now);
+			if (v != XST_RRL_SEND) {
+				xst_copypool_untake(d->pool, c.addr);
+				if (v == XST_RRL_DROP)
+					return XST_VERDICT_DROP;
+				/* msg still holds the query: TC=1 from it */
+				rlen = xst_dnsmsg_tc(msg, cap, &q);
+				goto reply;
+			}
+			unappend(c.data, c.len, p, c.meta[META_OPT]);
+			patch(c.data, frame, p, k.qlen, xst_load16(c.meta + META_BASE));
+			add_cookie_frame(d, c.data, &b.len, p, &x);
 			d->st.precopy_hits++;
 			/* On a full TX queue the copy is back in the pool, counted. */
 			xst_tx_send(tx, &b);
@@ -440,19 +702,45 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 	rlen = xst_dns_respond_parsed(d->db, msg, mlen, cap, XST_DNS_UDP, &q, &d->st.dns);
 	if (!rlen)
 		return XST_VERDICT_DROP;
-	f->buf.len = xst_net_udp_reply(frame, p, (uint32_t)rlen);
 	if (keyed)
 		d->st.precopy_misses++;
+	cls = xst_rrl_classify(msg, rlen, q.hash, &nh);
+	v = limit(d, cls, nh, &q, &x, now);
+	if (v == XST_RRL_DROP)
+		return XST_VERDICT_DROP;
+	if (v == XST_RRL_SLIP) {
+		rlen = xst_dnsmsg_tc(msg, cap, &q);
+		goto reply;
+	}
 	/* Only replies that carry the question where the query had it can be
-	 * patched for the next client. */
-	if (keyed && rlen >= XST_DNS_HDR + k.qlen + 4u &&
-	    xst_get_be16(frame + f->buf.len - rlen + 4) == 1) {
+	 * patched for the next client; the copy is stored without a cookie. */
+	if (keyed && rlen >= XST_DNS_HDR + k.qlen + 4u && xst_get_be16(msg + 4) == 1) {
 		uint8_t meta[XST_CP_META_MAX];
 
+		f->buf.len = xst_net_udp_reply(frame, p, (uint32_t)rlen);
 		moved(&before, &d->st.dns, meta);
+		opt = reply_opt(msg, rlen);
+		meta[META_OPT] = (uint8_t)(opt < 0 ? 0 : rlen - (size_t)opt);
+		meta[META_RRL] = (uint8_t)cls;
+		xst_store32(meta + META_NAME, nh);
 		xst_store16(meta + META_BASE, base_sum(frame, p, k.qlen));
 		xst_copypool_store(d->pool, k.hash, k.b, k.len, frame, f->buf.len, meta, now);
+		add_cookie_frame(d, frame, &f->buf.len, p, &x);
+		return XST_VERDICT_REPLY;
 	}
+	goto reply;
+
+limited:
+	v = limit(d, XST_RRL_ERROR, 0, &q, &x, now);
+	if (v == XST_RRL_DROP)
+		return XST_VERDICT_DROP;
+	if (v == XST_RRL_SLIP)
+		rlen = xst_dnsmsg_tc(msg, cap, &q);
+reply:
+	if (!rlen)
+		return XST_VERDICT_DROP;
+	rlen = add_cookie(d, msg, rlen, &x);
+	f->buf.len = xst_net_udp_reply(frame, p, (uint32_t)rlen);
 	return XST_VERDICT_REPLY;
 }
 
