@@ -50,7 +50,8 @@
  *         source in verified4/6_map, expires_ns > now
  *                                              -> PASS      (PASS_VERIFIED)
  *         XST_F_FILTER_INSPECT set             -> the redirect below
- *         peace_interval_ns set and this CPU's peace_map bucket over
+ *         peace_interval_ns set and this CPU's peace_map bucket over,
+ *         or over less than XST_PEACE_HOLD_NS ago
  *                                              -> the redirect below
  *         sample 0 or the query not the 1 in sample drawn
  *                                              -> PASS      (PASS_UNSAMPLED)
@@ -565,7 +566,14 @@ static __always_inline int peace_conforms(const struct xst_steer_config *cfg, __
 	b = bpf_map_lookup_elem(&peace_map, &key);
 	if (!b)
 		return 1;
-	return gcra_take(b, interval, cfg->peace_tolerance_ns, now);
+	/* Over once, over for XST_PEACE_HOLD_NS: otherwise, under a flood,
+	 * the bucket's own rate would keep conforming and be sampled (63 in
+	 * 64 passed unseen) until the daemon's next round sets INSPECT. The
+	 * bucket still takes its tokens meanwhile, so a flood that goes on
+	 * keeps renewing the hold. */
+	if (!gcra_take(b, interval, cfg->peace_tolerance_ns, now))
+		return 0;
+	return !(b->last_drop_ns && now - b->last_drop_ns < XST_PEACE_HOLD_NS);
 }
 
 /*

@@ -21,6 +21,7 @@
 #define XST_MAX_IPV6_OPTS	8	/* options per hop-by-hop/destination-options header */
 #define XST_MAX_MACS		64	/* entries of macs_map */
 #define XST_MAX_BUCKETS		131072	/* entries of buckets_map (LRU: the least recent go) */
+#define XST_PEACE_HOLD_NS	1000000000ULL	/* see struct xst_steer_config peace_interval_ns */
 #define XST_MAX_VERIFIED	65536	/* entries of verified4_map and verified6_map each */
 
 #define XST_PIN_ROOT		"/sys/fs/bpf/xdpstorm"	/* maps at XST_PIN_ROOT/<ifname>/<map> */
@@ -47,7 +48,7 @@
 #define XST_MAP_PEACE		"peace_map"	/* PERCPU_ARRAY[1] of struct xst_bucket: the
 						 * peacetime bucket (config peace_interval_ns) */
 #define XST_MAP_ALERTS		"alerts_map"	/* RINGBUF of struct xst_alert */
-#define XST_PROG_VERIFY		"xst_verify"	/* sock_ops program of the same object */
+#define XST_PROG_VERIFY		"xst_verify"	/* sock_ops program of bpf/verify.bpf.c (its own object, the maps reused) */
 #define XST_MAP_GUARD		"guard_map"	/* ARRAY[1] of struct xst_guard_state, written by
 						 * the daemon, read by xdpstormctl */
 
@@ -140,6 +141,9 @@ struct xst_steer_config {	/* config_map[0]: run-time switches */
 	 * second on this CPU than peacetime brings) every one is steered, as
 	 * under XST_F_FILTER_INSPECT, at once and without waiting for the
 	 * daemon. peace_interval_ns 0 = no such bucket (sampling only). */
+	/* Once over, the CPU steers every unverified query for
+	 * XST_PEACE_HOLD_NS after the last query over it (the bucket's own
+	 * rate would otherwise go on being sampled through the flood). */
 	__u64 peace_interval_ns;
 	__u64 peace_tolerance_ns;
 	/* The sock_ops program (xst_verify): a passive TCP connection to port

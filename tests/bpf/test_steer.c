@@ -2061,6 +2061,21 @@ START_TEST(test_filter_peace)
 	l.peace_burst = 10;
 	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
 	ck_assert_uint_eq(steered_of(&q, 1000), 990);
+
+	/* The hold: 10/s, burst 1. Over once, a query that conforms within
+	 * XST_PEACE_HOLD_NS is still steered; after the hold it is sampled. */
+	l.peace_rate = 10;
+	l.peace_burst = 1;
+	ck_assert_int_eq(xst_steer_set_filter(&m, &l), 0);
+	expect_spec("peace hold: first conforms, unsampled", &q, XST_STAT_PASS_UNSAMPLED);
+	expect_spec("peace hold: second over, steered", &q, XST_STAT_STEER);
+	usleep(200 * 1000);		/* two intervals: a token is there again */
+	expect_spec("peace hold: conforms within the hold, steered", &q, XST_STAT_STEER);
+	b = peace_sum();
+	ck_assert_uint_eq(b.passed, 2);
+	ck_assert_uint_eq(b.dropped, 1);
+	usleep((XST_PEACE_HOLD_NS / 1000000 + 100) * 1000);
+	expect_spec("peace hold: after the hold, unsampled", &q, XST_STAT_PASS_UNSAMPLED);
 }
 END_TEST
 
