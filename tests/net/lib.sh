@@ -126,7 +126,16 @@ net_daemon_start() {
 
 	shift
 	# ip netns exec execs the daemon: $! is the daemon itself (not a subshell).
-	ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" "$@" >"$TMP/daemon.log" 2>&1 &
+	# NET_CGROUP2=DIR: ip netns exec gives the daemon a fresh /sys without
+	# cgroup mounts, so mount cgroup2 (the host's hierarchy) at DIR in that
+	# private mount namespace first (gone with its last process) and exec.
+	if [ -n "${NET_CGROUP2:-}" ]; then
+		mkdir -p "$NET_CGROUP2"
+		ip netns exec "$XST_NS_SRV" sh -c 'mount -t cgroup2 none "$1" || exit 1; shift; exec "$@"' \
+			sh "$NET_CGROUP2" "$DAEMON" --iface "$XST_IF_SRV" "$@" >"$TMP/daemon.log" 2>&1 &
+	else
+		ip netns exec "$XST_NS_SRV" "$DAEMON" --iface "$XST_IF_SRV" "$@" >"$TMP/daemon.log" 2>&1 &
+	fi
 	DPID=$!
 	for _ in $(seq $((secs * 10))); do
 		grep -q ' ready on ' "$TMP/daemon.log" && return 0

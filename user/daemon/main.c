@@ -77,17 +77,21 @@ const struct xst_config xst_config_defaults = {
 		 * server; a /24 of them 10000. Bursts of twice that. */
 		.host = { 1000, 2000 },
 		.net = { 10000, 20000 },
-		/* Filter mode, all workers together: more unverified queries
-		 * than a server's legitimate peak are challenged (a resolver
-		 * retries over TCP and is verified), more challenges than this
-		 * dropped (they are replies to possibly spoofed sources). */
-		.pass = { 2000, 4000 },
+		/* Filter mode, all workers together: what the filter passes of
+		 * unverified sources' queries once a CPU is over its peacetime
+		 * rate; the rest is challenged (a resolver retries over TCP and
+		 * is verified, then XDP passes it). Under a flood of existing
+		 * names from random sources this much of it reaches the server:
+		 * 500/s is 1% of a 50k/s flood. More challenges than the second
+		 * budget are dropped (replies to possibly spoofed sources). */
+		.pass = { 500, 1000 },
 		.challenge = { 50000, 100000 },
-		/* Per CPU: peacetime is below this many unverified queries/s;
-		 * a burst of one second's worth (the guard sets INSPECT within
-		 * its next tick when a flood keeps the bucket over, and until
-		 * then the rate and the burst are what slips through). */
-		.peace = { 10000, 10000 },
+		/* Per CPU: peacetime is below this many unverified queries/s.
+		 * The burst is what slips through sampled when a flood starts
+		 * (XDP then steers every one for a second after each query
+		 * over, and the guard sets INSPECT at its next tick): a tenth
+		 * of a second's worth. */
+		.peace = { 10000, 1000 },
 		.learn_threshold = 1000,
 		.block_time_ms = 60000,
 		.verify_time_ms = 3600000,

@@ -85,7 +85,7 @@ static const struct xst_option guard_options[] = {
 	  .help = "filter mode, in XDP per CPU: up to N queries of unverified sources per second "
 		  "(bursts of BURST) are peacetime and sampled (--filter-sample); over it every "
 		  "one is steered to the filter at once, as under attack, without waiting for the "
-		  "detector's tick; while a flood keeps it over, the daemon inspects every one "
+		  "detector's tick, and so for a second after the last one over; while a flood keeps it over, the daemon inspects every one "
 		  "from its next tick on, until the rate stayed below for --attack-hold. 0: "
 		  "sampling only" },
 	{ .kind = XST_OPT_SET, .name = "no-rate", .off = F(no_rate), .value = 1,
