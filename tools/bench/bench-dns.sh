@@ -228,6 +228,11 @@ xdpstorm_start() {	# ZONE DIR SEND [ARG...]
 	local zone=$1 dir=$2 send=$3
 
 	shift 3
+	# Throughput, as the peers run (NSD with rrl-ratelimit 0, Knot without
+	# its rrl module): no RRL and no XDP filter stage in a build that has them
+	# (kxdpgun sends from a few addresses, which the token buckets would cut).
+	"$DAEMON" --help 2>&1 | grep -q -- '--no-guard' && set -- --no-guard "$@"
+	"$DAEMON" --help 2>&1 | grep -q -- '--no-rrl' && set -- --no-rrl "$@"
 	# --cpus: its worker would otherwise pin itself to cpu 0 (queue i -> cpu i)
 	ip netns exec "$XST_NS_SRV" taskset -c "$BENCH_SRV_CPU" "$DAEMON" --iface "$XST_IF_SRV" --zone "$zone" \
 		--queues 1 --mode native --send "$send" --cpus "$BENCH_SRV_CPU" "$@" >"$dir/server.out" 2>&1 &
