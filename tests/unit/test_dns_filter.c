@@ -191,6 +191,7 @@ struct q {
 	int v6;
 	uint8_t client;			/* last address byte (0: 2) */
 	int edns;
+	uint8_t edns_version;		/* with edns (0: 0) */
 	const uint8_t *opt;		/* OPT RDATA */
 	uint16_t opt_len;
 	uint32_t raw_len;		/* non-zero: DNS payload is this many zero bytes */
@@ -228,6 +229,7 @@ static uint32_t dns_msg(uint8_t *m, const struct q *q)
 		put16(m + n + 1, 41);
 		put16(m + n + 3, 1232);
 		memset(m + n + 5, 0, 4);
+		m[n + 6] = q->edns_version;
 		put16(m + n + 9, q->opt_len);
 		if (q->opt_len)
 			memcpy(m + n + 11, q->opt, q->opt_len);
@@ -395,6 +397,8 @@ static const struct fcase {
 	{ "notimp opcode", { .qname = "www.example.test", .flags = 0x1100 }, 0, W_PASS,
 	  offsetof(struct xst_dns_filter_stats, passed_other) },
 	{ "notify", { .qname = "example.test", .flags = 0x2000, .qtype = 6 }, 0, W_PASS,
+	  offsetof(struct xst_dns_filter_stats, passed_other) },
+	{ "badvers", { .qname = "nx3.example.test", .edns = 1, .edns_version = 1 }, 0, W_PASS,
 	  offsetof(struct xst_dns_filter_stats, passed_other) },
 	{ "known", { .qname = "www.example.test" }, 0, W_PASS,
 	  offsetof(struct xst_dns_filter_stats, passed_known) },
@@ -703,11 +707,14 @@ START_TEST(test_pass_budget)
 	ck_assert_uint_eq(ST(&h)->challenge_cookies, 1);
 	ck_assert_uint_eq(ctr(&h, pass_kinds[_i].counter), 3);
 
-	/* exempt while the bucket is empty */
+	/* while the bucket is empty: a valid cookie still passes; class CH is
+	 * challenged; NOTIFY, BADVERS, TSIG (no token either) are dropped, so
+	 * that a flood cannot reach the server by wearing one of them */
 	{
 		struct q v = { .qname = "www.example.test", .edns = 1, .client = 41 };
 		struct q ch = { .qname = "version.bind", .qtype = 16, .qclass = 3 };
 		struct q nf = { .qname = "example.test", .flags = 0x2000, .qtype = 6 };
+		struct q bv = { .qname = "nx9.example.test", .edns = 1, .edns_version = 1 };
 
 		uint8_t vopt[64];
 
@@ -717,10 +724,15 @@ START_TEST(test_pass_budget)
 		ck_assert_uint_eq(h.npass, 1);
 		ck_assert_uint_eq(ST(&h)->passed_verified_cookie, 1);
 		roundtrip(&h, fr, build(fr, &ch));
-		ck_assert_uint_eq(h.npass, 1);
+		check_challenge(&h, fr, &ch, 0);
+		ck_assert_uint_eq(ST(&h)->challenged_budget, 2);
+		ck_assert_uint_eq(ST(&h)->passed_class_ch, 0);
 		roundtrip(&h, fr, build(fr, &nf));
-		ck_assert_uint_eq(h.npass, 1);
-		ck_assert_uint_eq(ST(&h)->challenged_budget, 1);
+		ck_assert_uint_eq(h.npass + h.nout, 0);
+		roundtrip(&h, fr, build(fr, &bv));
+		ck_assert_uint_eq(h.npass + h.nout, 0);
+		ck_assert_uint_eq(ST(&h)->dropped_other_budget, 2);
+		ck_assert_uint_eq(ST(&h)->passed_other, 0);
 	}
 	/* a third of a second later: one token, not two */
 	len = build(fr, &q);
@@ -730,7 +742,7 @@ START_TEST(test_pass_budget)
 	roundtrip(&h, fr, len);
 	ck_assert_uint_eq(h.npass, 0);
 	ck_assert_uint_eq(h.nout, 1);
-	ck_assert_uint_eq(ST(&h)->challenged_budget, 2);
+	ck_assert_uint_eq(ST(&h)->challenged_budget, 3);
 	ck_assert_uint_eq(ctr(&h, pass_kinds[_i].counter), 4);
 	down(&h);
 }

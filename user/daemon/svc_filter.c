@@ -72,8 +72,9 @@ static const struct xst_option guard_options[] = {
 		  "unknown names while no attack is declared. Over it they are challenged (TC=1, "
 		  "with a server cookie): a real resolver retries over TCP, gets verified and is "
 		  "then passed in XDP; a spoofed source cannot. This bounds what reaches the "
-		  "server before the detector has spoken. Not counted: verified sources, NOTIFY, "
-		  "TSIG and other opcodes, class CH. 0: no budget" },
+		  "server before the detector has spoken. Class CH counts the same; NOTIFY, TSIG, "
+		  "EDNS versions other than 0 and other opcodes count too and are dropped over it. "
+		  "Not counted: verified sources. 0: no budget" },
 	{ .kind = XST_OPT_RATE, .name = "filter-challenge-rate", .off = F(challenge), .min = 0,
 	  .max = 100000000, .metavar = "N[/BURST]",
 	  .help = "filter mode: at most N challenges per second (all workers together, bursts "

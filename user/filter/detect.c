@@ -140,7 +140,11 @@ void xst_detect_report(struct xst_detect *d, uint32_t worker, uint32_t zone, uin
 	if (__atomic_load_n(&z->stamp[s], __ATOMIC_RELAXED) != sec + 1) {
 		/* A new second for this slot: stamp 0 while it is cleared, so
 		 * that a reader never takes a half-cleared slot as valid. */
-		__atomic_store_n(&z->stamp[s], 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&z->stamp[s], 0, __ATOMIC_RELAXED);
+		/* A release store orders what came before it, not the clearing
+		 * after it: the fence does (the seqlock writer's side; gather()
+		 * has the reader's acquire fence). x86 orders stores anyway. */
+		__atomic_thread_fence(__ATOMIC_RELEASE);
 		__atomic_store_n(&z->count[s], 0, __ATOMIC_RELAXED);
 		for (uint32_t i = 0; i < WORDS; i++)
 			__atomic_store_n(&z->bits[s][i], 0, __ATOMIC_RELAXED);

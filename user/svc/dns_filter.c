@@ -61,6 +61,7 @@ static const struct xst_svc_counter counters[] = {
 	C(challenged_any), C(challenged_unknown), C(challenged_budget), C(challenge_cookies),
 	C(challenge_failed), C(dropped_unknown), C(dropped_challenge_budget), C(dropped_short),
 	C(dropped_response), C(dropped_malformed), C(dropped_cookie), C(dropped_not_udp),
+	C(dropped_other_budget),
 	C(unknown_reported), C(local_attack), C(events_verified),
 	C(events_block), C(events_dropped), C(passback_passed), C(passback_bytes),
 	C(passback_errors),
@@ -354,7 +355,17 @@ static enum xst_verdict fb_frame(void *state, struct xst_frame *fr, uint64_t now
 		bump(&f->st.dropped_malformed);
 		count_bad(f, fr, now, 0, 0);
 		return XST_VERDICT_DROP;
-	default:	/* NOTIMP, BADVERS, TSIG, NOTIFY: the server answers as it would */
+	default:
+		/* NOTIMP, BADVERS, TSIG, NOTIFY: the server answers as it would,
+		 * but they are unverified queries like any other (EDNS version
+		 * 1 or a bogus TSIG on a random-subdomain flood would otherwise
+		 * carry it to the server whole): a pass token each. Over the
+		 * budget, dropped: no question to challenge with for some, and
+		 * a real primary retries its NOTIFY. */
+		if (!xst_budget_take(&f->pass_b, now)) {
+			bump(&f->st.dropped_other_budget);
+			return XST_VERDICT_DROP;
+		}
 		bump(&f->st.passed_other);
 		return XST_VERDICT_PASS;
 	}
@@ -376,10 +387,8 @@ static enum xst_verdict fb_frame(void *state, struct xst_frame *fr, uint64_t now
 			}
 		}
 	}
-	if (q.qclass == XST_C_CH) {
-		bump(&f->st.passed_class_ch);
-		return XST_VERDICT_PASS;
-	}
+	if (q.qclass == XST_C_CH)	/* a flood of CH names is a flood too: a token */
+		return pass_name(f, fr, &q, &ck, tx, now, &f->st.passed_class_ch);
 	if (q.qtype == XST_T_ANY && f->cfg.challenge_any)
 		return challenge(f, fr, &q, &ck, tx, now, &f->st.challenged_any);
 	if (!f->db)

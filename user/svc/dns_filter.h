@@ -16,10 +16,11 @@
  * In this order (first match decides):
  *   not UDP, SHORT, RESPONSE (QR=1)              DROP
  *   FORMERR                                      DROP (+ source counted for BLOCK)
- *   NOTIMP, BADVERS, TSIG, NOTIFY                PASS (the server answers as it would)
+ *   NOTIMP, BADVERS, TSIG, NOTIFY                PASS (the server answers as it would),
+ *                                                a pass token each; over the budget DROP
  *   cookie option malformed                      DROP
  *   valid server cookie of ours                  PASS + VERIFIED event
- *   class CH                                     PASS
+ *   class CH                                     PASS*
  *   QTYPE ANY (unverified, UDP)                  CHALLENGE (amplification), if challenge_any
  *   no database                                  PASS*
  *   name outside every zone                      PASS*
@@ -36,8 +37,9 @@
  * retries over TCP (the kernel serves it, and the sock_ops program then
  * verifies the source for XDP), a spoofed source cannot. This bounds what
  * reaches the server in the seconds before the detector (a 1-s tick) and
- * the XDP buckets have spoken. A verified cookie, class CH and the other
- * opcodes pass without a token.
+ * the XDP buckets have spoken. A verified cookie passes without a token;
+ * the other opcodes, BADVERS and TSIG take one too (a flood could carry any
+ * of them) and are dropped over the budget (dropped_other_budget).
  *
  * Every CHALLENGE (ANY, unknown name, budget) is a reply to a possibly
  * spoofed source, so it spends a token of the challenge budget
@@ -129,6 +131,7 @@ struct xst_dns_filter_stats {
 	uint64_t dropped_malformed;	/* FORMERR */
 	uint64_t dropped_cookie;	/* a malformed cookie option */
 	uint64_t dropped_not_udp;	/* a frame that is not UDP */
+	uint64_t dropped_other_budget;	/* NOTIMP, BADVERS, TSIG, NOTIFY over the pass budget */
 	uint64_t unknown_reported;	/* unknown names reported to the detector */
 	uint64_t local_attack;		/* unknown names challenged/dropped on the worker's own
 					 * detection while the detector had not declared it */
