@@ -60,7 +60,7 @@ LOADER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(LOADER_SRCS))
 DAEMON_SRCS := $(wildcard user/daemon/main.c)
 DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(DAEMON_SRCS))
 
-UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c tools/flood/pkt.c)
+UNIT_SRCS   := $(wildcard tests/unit/*.c tests/lib/*.c tools/flood/pkt.c tools/flood/netcheck.c)
 UNIT_OBJS   := $(patsubst %.c,$(O)/san/%.o,$(UNIT_SRCS))
 # the daemon's wiring (user/daemon) calls the loader: the unit binary links it too
 SAN_LOADER_OBJS := $(patsubst %.c,$(O)/san/%.o,$(LOADER_SRCS))

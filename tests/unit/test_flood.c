@@ -7,9 +7,11 @@
  * what the kind promises.
  */
 #include <check.h>
+#include <net/if.h>
 #include <errno.h>
 #include <string.h>
 
+#include "../../tools/flood/netcheck.h"
 #include "../../tools/flood/pkt.h"
 #include "../lib/ref_csum.h"
 
@@ -176,6 +178,20 @@ START_TEST(names_and_kinds)
 }
 END_TEST
 
+/* The generator's interface check: loopback is no veth, a missing interface
+ * cannot be read; both refused with a reason. */
+START_TEST(iface_not_veth_refused)
+{
+	char why[160] = "";
+
+	ck_assert_int_lt(flood_check_veth((int)if_nametoindex("lo"), why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "not a veth"));
+	why[0] = 0;
+	ck_assert_int_lt(flood_check_veth(0x7ffffff0, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "cannot read"));
+}
+END_TEST
+
 Suite *flood_suite(void)
 {
 	Suite *s = suite_create("flood");
@@ -184,6 +200,7 @@ Suite *flood_suite(void)
 	tcase_add_loop_test(tc, every_kind_checksums, 0, 2 * FLOOD_NKINDS);
 	tcase_add_test(tc, fixed_sources_only);
 	tcase_add_test(tc, names_and_kinds);
+	tcase_add_test(tc, iface_not_veth_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

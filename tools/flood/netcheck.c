@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/if_link.h>
 #include <linux/neighbour.h>
+#include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -133,6 +135,126 @@ int flood_check_onlink(int ifindex, int v6, const uint8_t *dst, char *why, size_
 out:
 	close(fd);
 	return err;
+}
+
+/* One request on a fresh socket, its first reply message into buf: the
+ * reply's length, or -errno (of the socket or of an NLMSG_ERROR). */
+static int nl_ask(void *req, size_t len, char *buf, size_t cap)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	int fd = nl_open(), n;
+
+	if (fd < 0)
+		return fd;
+	if (send(fd, req, len, 0) < 0 || (n = (int)recv(fd, buf, cap, 0)) < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	if (!NLMSG_OK(h, (unsigned)n))
+		return -EIO;
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		int e = h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr))
+			? ((struct nlmsgerr *)NLMSG_DATA(h))->error : -EIO;
+
+		return e < 0 ? e : -EIO;
+	}
+	return n;
+}
+
+/* The netns id (as this namespace numbers them) of PID 1's namespace, or -errno. */
+static int init_nsid(int *nsid)
+{
+	struct {
+		struct nlmsghdr n;
+		struct rtgenmsg g;
+		char attrs[16];
+	} req = { 0 };
+	char buf[1024];
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct rtattr *a;
+	uint32_t pid = 1;
+	int n, len;
+
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtgenmsg));
+	req.n.nlmsg_type = RTM_GETNSID;
+	req.n.nlmsg_flags = NLM_F_REQUEST;
+	req.g.rtgen_family = AF_UNSPEC;
+	add_attr(&req.n, NETNSA_PID, &pid, sizeof(pid));
+	n = nl_ask(&req, req.n.nlmsg_len, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	if (h->nlmsg_type != RTM_NEWNSID || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtgenmsg)))
+		return -EIO;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(struct rtgenmsg)));
+	for (a = (struct rtattr *)((char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+	     RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == NETNSA_NSID && RTA_PAYLOAD(a) == sizeof(int32_t)) {
+			memcpy(nsid, RTA_DATA(a), sizeof(*nsid));
+			return 0;
+		}
+	}
+	return -EIO;
+}
+
+int flood_check_veth(int ifindex, char *why, size_t whylen)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifinfomsg i;
+	} req = { 0 };
+	static char buf[32768];
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	char kind[16] = "";
+	int n, len, peer_nsid = NETNSA_NSID_NOT_ASSIGNED, has_peer_ns = 0, init;
+	struct rtattr *a, *b;
+
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	req.n.nlmsg_type = RTM_GETLINK;
+	req.n.nlmsg_flags = NLM_F_REQUEST;
+	req.i.ifi_family = AF_UNSPEC;
+	req.i.ifi_index = ifindex;
+	n = nl_ask(&req, req.n.nlmsg_len, buf, sizeof(buf));
+	if (n < 0 || h->nlmsg_type != RTM_NEWLINK ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg))) {
+		snprintf(why, whylen, "cannot read the interface (rtnetlink: %s)",
+			 strerror(n < 0 ? -n : EIO));
+		return n < 0 ? n : -EIO;
+	}
+	len = (int)IFLA_PAYLOAD(h);
+	for (a = IFLA_RTA(NLMSG_DATA(h)); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == IFLA_LINK_NETNSID && RTA_PAYLOAD(a) == sizeof(int32_t)) {
+			memcpy(&peer_nsid, RTA_DATA(a), sizeof(peer_nsid));
+			has_peer_ns = 1;
+		} else if (a->rta_type == IFLA_LINKINFO) {
+			int l2 = (int)RTA_PAYLOAD(a);
+
+			for (b = RTA_DATA(a); RTA_OK(b, l2); b = RTA_NEXT(b, l2))
+				if (b->rta_type == IFLA_INFO_KIND && RTA_PAYLOAD(b) < sizeof(kind)) {
+					memcpy(kind, RTA_DATA(b), RTA_PAYLOAD(b));
+					kind[RTA_PAYLOAD(b)] = 0;
+				}
+		}
+	}
+	if (strcmp(kind, "veth")) {
+		snprintf(why, whylen, "the interface is not a veth (kind '%s'): the testbed's links "
+			 "are veth pairs between namespaces", kind[0] ? kind : "none");
+		return -EPERM;
+	}
+	if (!has_peer_ns)
+		return 0;	/* both ends in this (not the initial) namespace */
+	n = init_nsid(&init);
+	if (n < 0) {
+		snprintf(why, whylen, "cannot tell where the veth's peer is (RTM_GETNSID: %s)",
+			 strerror(-n));
+		return n;
+	}
+	if (init == peer_nsid) {
+		snprintf(why, whylen, "the veth's peer is in the initial network namespace");
+		return -EPERM;
+	}
+	return 0;
 }
 
 int flood_neigh_mac(int ifindex, int v6, const uint8_t *dst, uint8_t mac[6])

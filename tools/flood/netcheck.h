@@ -18,6 +18,10 @@ int flood_in_init_netns(void);
 /* 0 when dst (4 or 16 bytes) is a unicast address reached directly on ifindex. */
 int flood_check_onlink(int ifindex, int v6, const uint8_t *dst, char *why, size_t whylen);
 
+/* 0 when ifindex is a veth whose peer is not in PID 1's network namespace
+ * (a link between testbed namespaces, not a NIC, macvlan, vlan... moved in). */
+int flood_check_veth(int ifindex, char *why, size_t whylen);
+
 /* dst's link-layer address on ifindex from the neighbour table, or -ENOENT. */
 int flood_neigh_mac(int ifindex, int v6, const uint8_t *dst, uint8_t mac[6]);
 

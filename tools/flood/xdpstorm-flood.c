@@ -3,7 +3,8 @@
  * xdpstorm-flood: a spoofed-source UDP/53 flood generator for the netns
  * testbed (AF_PACKET, sendmmsg batches, qdisc bypass). It exists to test the
  * flood defence, so it is deliberately hard to point anywhere else: it
- * refuses the initial network namespace, a destination that is not on-link
+ * refuses the initial network namespace, an interface that is not a veth
+ * between namespaces, a destination that is not on-link
  * on the chosen interface, and loopback, multicast and broadcast addresses;
  * every run is bounded in count and time. See --help.
  */
@@ -38,7 +39,9 @@ static const char usage_text[] =
 "testing xdpstorm's DNS flood defence on a network-namespace testbed.\n"
 "\n"
 "Safety: it refuses to run in the initial network namespace (the one of PID 1),\n"
-"refuses a destination that is not on-link on IF (a connected route of IF, no\n"
+"refuses an IF that is not a veth or whose peer is in that namespace (a NIC,\n"
+"macvlan or vlan moved into a namespace reaches a real network), refuses a\n"
+"destination that is not on-link on IF (a connected route of IF, no\n"
 "gateway), and refuses loopback, multicast, broadcast and local addresses. Every\n"
 "run is bounded: --count or --duration is required, and no run lasts more than\n"
 "600 seconds.\n"
@@ -325,6 +328,10 @@ int main(int argc, char **argv)
 	bad = bad_dst(t.v6, t.dst);
 	if (bad) {
 		fprintf(stderr, "xdpstorm-flood: refusing destination %s: %s\n", o.dst, bad);
+		return 2;
+	}
+	if (flood_check_veth(ifindex, why, sizeof(why)) < 0) {
+		fprintf(stderr, "xdpstorm-flood: refusing interface %s: %s\n", o.iface, why);
 		return 2;
 	}
 	if (flood_check_onlink(ifindex, t.v6, t.dst, why, sizeof(why)) < 0) {

@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/clock.h"
 #include "core/log.h"
 #include "daemon/learn.h"
 #include "daemon/learnt.h"
@@ -43,7 +42,6 @@ struct xst_guard {
 	uint64_t peace_until_ns;	/* over the peacetime rate: inspect until then */
 	int peace_over;			/* logged as such */
 	struct xst_steer_stats st;
-	uint64_t last_rotate_ns;
 	uint64_t verify_ns, block_ns;
 	unsigned int logged;		/* source lines this tick */
 	unsigned int unlogged;
@@ -417,18 +415,6 @@ static void publish(struct xst_guard *g, uint64_t now, int verified)
 	xst_steer_guard_write(&g->d->maps, s);
 }
 
-static void rotate(struct xst_guard *g, uint64_t now)
-{
-	int i;
-
-	if (now - g->last_rotate_ns < XST_GUARD_ROTATE_NS)
-		return;
-	g->last_rotate_ns = now;
-	for (i = 0; i < g->d->nr_svc; i++)
-		if (g->d->svc[i].svc->rotate && g->d->svc[i].state)
-			g->d->svc[i].svc->rotate(g->d, g->d->svc[i].state);
-}
-
 void xst_guard_tick(struct xst_guard *g, uint64_t now)
 {
 	int verified;
@@ -452,7 +438,6 @@ void xst_guard_tick(struct xst_guard *g, uint64_t now)
 	g->logged = 0;
 	g->unlogged = 0;
 	publish(g, now, verified);
-	rotate(g, now);
 }
 
 /* XDP's alerts of dropping buckets (config alert_drops, set with the
@@ -514,7 +499,6 @@ int xst_guard_create(struct xst_guard **out, struct xst_daemon *d)
 	g->rate = !c->no_rate;
 	g->verify_ns = (uint64_t)c->verify_time_ms * 1000000ULL;
 	g->block_ns = (uint64_t)c->block_time_ms * 1000000ULL;
-	g->last_rotate_ns = xst_clock_ns();
 	g->blocks = calloc(2 * XST_MAX_BLOCKS, sizeof(*g->blocks));
 	if (!g->blocks) {
 		err = -ENOMEM;

@@ -22,8 +22,8 @@
  *     XST_F_FILTER_INSPECT set while any zone is under attack (filter mode);
  *     in peacetime its scale measured from XDP's steer and pass_unsampled
  *     counters (xst_guard_scale());
- *   - guard_map: top sources, zones, counts, for xdpstormctl;
- *   - once an hour: the services' secret rotation (DNS cookies).
+ *   - guard_map: top sources, zones, counts, for xdpstormctl.
+ * (The DNS cookie secrets are rotated by their services' tick, daemon/cookies.h.)
  * A prefix is blocked and logged once per block (daemon/learnt.h); log
  * lines about single sources are bounded per tick.
  */
@@ -35,7 +35,6 @@
 #include "daemon/daemon.h"
 
 #define XST_GUARD_INTERVAL_NS	1000000000ULL
-#define XST_GUARD_ROTATE_NS	(3600ULL * 1000000000ULL)
 
 struct xst_guard;
 

@@ -49,8 +49,9 @@ struct xst_service {
 	/* SIGHUP: build new data beside the old, publish it (RCU); keep the
 	 * old on failure. */
 	int (*reload)(struct xst_daemon *d, void *state);
-	/* Optional: periodic work on the main thread, about once a second
-	 * (the signal/netlink loop's poll timeout), while the workers run. */
+	/* Optional: periodic work on the main thread, at least once a second
+	 * (each wake-up of the signal/netlink/alerts loop: keep it cheap, with
+	 * its own timer, e.g. the hourly cookie rotation), while the workers run. */
 	void (*tick)(struct xst_daemon *d, void *state);
 	/* Kernel TCP listeners that follow the served addresses (DNS over
 	 * TCP): the daemon's host watcher opens and closes them. NULL: none. */
@@ -61,8 +62,6 @@ struct xst_service {
 	const struct xst_svc_counter *daemon_counters;
 	uint32_t nr_daemon_counters;
 	const void *(*daemon_block)(void *state);
-	/* Once an hour (daemon/guard.c): rotate secrets (DNS server cookies). */
-	int (*rotate)(struct xst_daemon *d, void *state);
 	/* Exit: stop threads and close sockets (workers already stopped), then free. */
 	void (*stop)(struct xst_daemon *d, void *state);
 	void (*destroy)(struct xst_daemon *d, void *state);

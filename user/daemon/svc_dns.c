@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "daemon/cookies.h"
 #include "daemon/daemon.h"
 #include "daemon/registry.h"
 #include "daemon/zones.h"
@@ -29,14 +29,9 @@
 #include "svc/dns_tcp.h"
 #include "svc/dns_udp.h"
 
-/* Cookie secrets are replaced this often; the previous one still verifies
- * for as long, which covers RFC 9018's one-hour cookie lifetime. */
-#define COOKIE_ROTATE_S	3600
-
 struct dns_svc {
 	struct xst_rcu_ptr db;		/* const struct xst_dns_db * */
-	struct xst_rcu_ptr keys;	/* struct xst_cookie_keys *, NULL: no cookies */
-	time_t keys_made;		/* CLOCK_MONOTONIC seconds of the current secret */
+	struct xst_daemon_cookies cookies;	/* server-cookie secrets (daemon/cookies.h) */
 	struct xst_rrl_cfg rrl;		/* per worker: the rates divided among the queues */
 	struct xst_dns_udp *udp[XST_MAX_QUEUES];
 	struct xst_dns_tcp *tcp;
@@ -128,13 +123,16 @@ static const struct xst_option dns_options[] = {
 		  "limiting). The secret is random and replaced every hour (the previous one "
 		  "is still accepted), unless --cookie-secret gives one" },
 	{ .kind = XST_OPT_SET, .name = "no-cookies", .off = F(cookies), .value = 0,
-	  .help = "ignore COOKIE options (replies carry none)" },
+	  .help = "ignore COOKIE options (replies carry none; with --dns-filter: challenges "
+		  "carry none and no source is verified by a cookie)" },
 	{ .kind = XST_OPT_STR, .name = "cookie-secret", .off = F(cookie_secret), .metavar = "FILE",
 	  .help = "the server-cookie secret from FILE, so that the servers of an anycast set "
 		  "accept each other's cookies (as NSD's cookie-secret-file, BIND's "
 		  "cookie-secret): one line of 32 hex digits, optionally a second line with the "
 		  "previous secret, still accepted; '#' lines are comments. Not rotated: write "
-		  "the new secret first, keep the old second, and send SIGHUP" },
+		  "the new secret first, keep the old second, and send SIGHUP. With --dns-filter "
+		  "give the kernel server's secret: the cookies it hands out then verify their "
+		  "sources in the filter too" },
 	{ .kind = XST_OPT_END },
 };
 
@@ -252,40 +250,6 @@ void xst_daemon_zones_log(const char *what, const struct xst_dns_db *db,
 	log_db(what, db, cfg);
 }
 
-static time_t mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
-/* New cookie keys: from --cookie-secret, or random; logged on failure. */
-static int make_keys(const struct xst_config *cfg, struct xst_cookie_keys **out)
-{
-	struct xst_cookie_keys *k = calloc(1, sizeof(*k));
-	char why[512];
-	int err;
-
-	if (!k)
-		return -ENOMEM;
-	if (cfg->dns.cookie_secret) {
-		err = xst_cookie_keys_load(cfg->dns.cookie_secret, k, why, sizeof(why));
-		if (err)
-			pr_err("--cookie-secret %s\n", why);
-	} else {
-		err = xst_cookie_keys_random(k);
-		if (err)
-			pr_err("a random cookie secret (getrandom): %s\n", strerror(-err));
-	}
-	if (err) {
-		free(k);
-		return err;
-	}
-	*out = k;
-	return 0;
-}
-
 /* The RRL settings, the rates shared among nr queues (rounded up). */
 static int rrl_cfg(const struct xst_config *cfg, unsigned int nr, struct xst_rrl_cfg *out)
 {
@@ -317,7 +281,6 @@ static int rrl_cfg(const struct xst_config *cfg, unsigned int nr, struct xst_rrl
 
 static int dns_load(struct xst_daemon *d, void **state)
 {
-	struct xst_cookie_keys *keys = NULL;
 	struct xst_dns_db *db;
 	struct dns_svc *s;
 	int err;
@@ -325,57 +288,37 @@ static int dns_load(struct xst_daemon *d, void **state)
 	err = build_db(&d->cfg, &db);
 	if (err)
 		return err;
-	if (d->cfg.dns.cookies) {
-		err = make_keys(&d->cfg, &keys);
-		if (err) {
-			xst_dns_db_destroy(db);
-			return err;
-		}
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		xst_dns_db_destroy(db);
-		free(keys);
 		return -ENOMEM;
 	}
 	xst_rcu_ptr_init(&s->db, db);
-	xst_rcu_ptr_init(&s->keys, keys);
-	s->keys_made = mono_s();
+	err = xst_daemon_cookies_init(&s->cookies, &d->cfg, xst_daemon_mono_s());
+	if (err)
+		goto err_free;
 	if (d->cfg.dns.rrl) {
 		err = rrl_cfg(&d->cfg, d->cfg.queues, &s->rrl);
-		if (err) {
-			xst_dns_db_destroy(db);
-			free(keys);
-			free(s);
-			return err;
-		}
+		if (err)
+			goto err_cookies;
 	}
 	*state = s;
 	return 0;
+
+err_cookies:
+	xst_daemon_cookies_fini(&s->cookies);
+err_free:
+	xst_dns_db_destroy(db);
+	free(s);
+	return err;
 }
 
-/* Main thread, once a second: replace a random cookie secret every hour. */
+/* Main thread, about once a second: replace a random cookie secret every hour. */
 static void dns_tick(struct xst_daemon *d, void *state)
 {
 	struct dns_svc *s = state;
-	struct xst_cookie_keys *old = xst_rcu_deref(&s->keys), *next;
-	int err;
 
-	if (!old || old->fixed || mono_s() - s->keys_made < COOKIE_ROTATE_S)
-		return;
-	next = malloc(sizeof(*next));
-	if (!next)
-		return;
-	err = xst_cookie_keys_rotate(old, next);
-	if (err) {
-		pr_warn("rotate the cookie secret: %s (the old one stays)\n", strerror(-err));
-		free(next);
-		s->keys_made = mono_s();	/* try again in an hour, not every second */
-		return;
-	}
-	free(xst_rcu_replace(&d->rcu, &s->keys, next));
-	s->keys_made = mono_s();
-	pr_debug("cookie secret rotated (the previous one is still accepted)\n");
+	xst_daemon_cookies_tick(&s->cookies, &d->rcu, xst_daemon_mono_s());
 }
 
 static void dns_report(struct xst_daemon *d, void *state, const char *verb)
@@ -421,7 +364,7 @@ static int dns_worker(struct xst_daemon *d, void *state, struct xst_worker *w, u
 		.io = w->cfg.io,
 		.pool = { .max_frames = xst_daemon_held_share(d) },
 		.rrl = d->cfg.dns.rrl ? &s->rrl : NULL,
-		.cookies = d->cfg.dns.cookies ? &s->keys : NULL,
+		.cookies = xst_daemon_cookies_ptr(&s->cookies),
 	};
 	struct xst_svc_rule rules[XST_SVC_RULES_MAX];
 	int n, err;
@@ -450,7 +393,7 @@ static int dns_reload(struct xst_daemon *d, void *state)
 	pr_info("SIGHUP: reloading %u zone(s)\n", d->cfg.dns.nr_zones);
 	/* The operator's rotation of a fixed secret: a new first line, the old
 	 * one second. Read before the zones: on any error nothing changes. */
-	if (d->cfg.dns.cookies && d->cfg.dns.cookie_secret && make_keys(&d->cfg, &keys)) {
+	if (xst_daemon_cookies_reread(&d->cfg, &keys)) {
 		pr_err("reload failed; still serving the previous zones and cookie secret\n");
 		return -EINVAL;
 	}
@@ -463,7 +406,7 @@ static int dns_reload(struct xst_daemon *d, void *state)
 	xst_dns_db_destroy(old);
 	log_db("reloaded", db, &d->cfg);
 	if (keys) {
-		free(xst_rcu_replace(&d->rcu, &s->keys, keys));
+		xst_daemon_cookies_set(&s->cookies, &d->rcu, keys, xst_daemon_mono_s());
 		pr_info("cookie secret reloaded from %s\n", d->cfg.dns.cookie_secret);
 	}
 	return 0;
@@ -506,7 +449,7 @@ static void dns_destroy(struct xst_daemon *d, void *state)
 	for (q = 0; q < XST_MAX_QUEUES; q++)
 		xst_dns_udp_destroy(s->udp[q]);
 	xst_dns_db_destroy(xst_rcu_deref(&s->db));
-	free(xst_rcu_deref(&s->keys));
+	xst_daemon_cookies_fini(&s->cookies);
 	free(s);
 }
 

@@ -7,7 +7,8 @@
  * DNS service, which is then off even with --zone; the zones are loaded by
  * the same loader (daemon/zones.h) to tell the filter which names exist,
  * and reloaded on SIGHUP. No TCP/53 socket of our own: the kernel's DNS
- * server owns TCP/53.
+ * server owns TCP/53. The server-cookie secrets are the DNS service's
+ * (daemon/cookies.h: --cookie-secret, --no-cookies), rotated by our tick.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "daemon/cookies.h"
 #include "daemon/daemon.h"
 #include "daemon/registry.h"
 #include "daemon/svc_filter.h"
@@ -143,7 +145,7 @@ static const struct xst_option guard_options[] = {
 
 struct filter_svc {
 	struct xst_rcu_ptr db;		/* const struct xst_dns_db *; NULL without --zone */
-	struct xst_rcu_ptr cookies;	/* struct xst_cookie_keys * */
+	struct xst_daemon_cookies cookies;	/* NULL keys with --no-cookies */
 	struct xst_detect *detect;	/* NULL without --zone */
 	struct xst_passback *pb;
 	struct xst_dns_filter *f[XST_MAX_QUEUES];
@@ -169,7 +171,6 @@ static int filter_rules(const struct xst_config *cfg, struct xst_svc_rule *out, 
 static int filter_load(struct xst_daemon *d, void **state)
 {
 	struct xst_dns_db *db = NULL;
-	struct xst_cookie_keys *keys;
 	struct filter_svc *s;
 	int err;
 
@@ -179,23 +180,20 @@ static int filter_load(struct xst_daemon *d, void **state)
 			return err;
 	}
 	s = calloc(1, sizeof(*s));
-	keys = calloc(1, sizeof(*keys));
-	if (!s || !keys) {
+	if (!s) {
 		err = -ENOMEM;
 		goto err_free;
 	}
-	err = xst_cookie_keys_random(keys);
-	if (err) {
-		pr_err("make the DNS cookie secret: %s\n", strerror(-err));
+	/* --cookie-secret: the kernel server's secret, so that the cookies it
+	 * hands out verify here too (and ours there). */
+	err = xst_daemon_cookies_init(&s->cookies, &d->cfg, xst_daemon_mono_s());
+	if (err)
 		goto err_free;
-	}
 	xst_rcu_ptr_init(&s->db, db);
-	xst_rcu_ptr_init(&s->cookies, keys);
 	*state = s;
 	return 0;
 
 err_free:
-	free(keys);
 	free(s);
 	xst_dns_db_destroy(db);
 	return err;
@@ -317,7 +315,7 @@ static int filter_worker(struct xst_daemon *d, void *state, struct xst_worker *w
 {
 	struct filter_svc *s = state;
 	struct xst_dns_filter_cfg fc = {
-		.cookies = &s->cookies,
+		.cookies = xst_daemon_cookies_ptr(&s->cookies),
 		.worker = q,
 		.unknown = (enum xst_filter_unknown)d->cfg.guard.unknown,
 		.challenge_any = 1,
@@ -376,16 +374,29 @@ static int filter_worker(struct xst_daemon *d, void *state, struct xst_worker *w
 static int filter_reload(struct xst_daemon *d, void *state)
 {
 	struct filter_svc *s = state;
-	struct xst_dns_db *db;
+	struct xst_cookie_keys *keys = NULL;
+	struct xst_dns_db *db = NULL;
 
-	if (!d->cfg.dns.nr_zones)
-		return 0;
-	pr_info("SIGHUP: reloading %u zone(s) (the names the filter knows)\n",
-		d->cfg.dns.nr_zones);
-	if (xst_daemon_zones_build(&d->cfg, &db)) {
-		pr_err("reload failed; the filter keeps the previous zones\n");
+	/* A fixed secret first: on any error nothing changes. */
+	if (xst_daemon_cookies_reread(&d->cfg, &keys)) {
+		pr_err("reload failed; the filter keeps the previous zones and cookie secret\n");
 		return -EINVAL;
 	}
+	if (d->cfg.dns.nr_zones) {
+		pr_info("SIGHUP: reloading %u zone(s) (the names the filter knows)\n",
+			d->cfg.dns.nr_zones);
+		if (xst_daemon_zones_build(&d->cfg, &db)) {
+			free(keys);
+			pr_err("reload failed; the filter keeps the previous zones\n");
+			return -EINVAL;
+		}
+	}
+	if (keys) {
+		xst_daemon_cookies_set(&s->cookies, &d->rcu, keys, xst_daemon_mono_s());
+		pr_info("cookie secret reloaded from %s\n", d->cfg.dns.cookie_secret);
+	}
+	if (!db)
+		return 0;
 	/* The detector counts per zone index: the same zones, the same order. */
 	if (s->detect && xst_dns_db_nr_zones(db) != xst_detect_nr_zones(s->detect))
 		pr_warn("the reload changed the number of zones (%zu, was %u): random-subdomain "
@@ -396,23 +407,12 @@ static int filter_reload(struct xst_daemon *d, void *state)
 	return 0;
 }
 
-static int filter_rotate(struct xst_daemon *d, void *state)
+/* Main thread, about once a second: replace a random cookie secret every hour. */
+static void filter_tick(struct xst_daemon *d, void *state)
 {
 	struct filter_svc *s = state;
-	struct xst_cookie_keys *next = malloc(sizeof(*next));
-	int err;
 
-	if (!next)
-		return -ENOMEM;
-	err = xst_cookie_keys_rotate(xst_rcu_deref(&s->cookies), next);
-	if (err) {
-		pr_warn("rotate the DNS cookie secret: %s (the current one stays)\n", strerror(-err));
-		free(next);
-		return err;
-	}
-	free(xst_rcu_replace(&d->rcu, &s->cookies, next));
-	pr_debug("rotated the DNS cookie secret (the previous one is still accepted)\n");
-	return 0;
+	xst_daemon_cookies_tick(&s->cookies, &d->rcu, xst_daemon_mono_s());
 }
 
 static void filter_destroy(struct xst_daemon *d, void *state)
@@ -429,7 +429,7 @@ static void filter_destroy(struct xst_daemon *d, void *state)
 	xst_passback_destroy(s->pb);
 	xst_detect_destroy(s->detect);
 	xst_dns_db_destroy(xst_rcu_deref(&s->db));
-	free(xst_rcu_deref(&s->cookies));
+	xst_daemon_cookies_fini(&s->cookies);
 	free(s);
 }
 
@@ -467,6 +467,11 @@ uint32_t xst_svc_filter_events(void *state, struct xst_filter_event *out, uint32
 	return n;
 }
 
+const struct xst_cookie_keys *xst_svc_filter_cookies(void *state)
+{
+	return state ? xst_rcu_deref(&((struct filter_svc *)state)->cookies.keys) : NULL;
+}
+
 uint64_t xst_svc_filter_queries(void *state)
 {
 	struct filter_svc *s = state;
@@ -490,6 +495,6 @@ const struct xst_service xst_service_filter = {
 	.report = filter_report,
 	.worker = filter_worker,
 	.reload = filter_reload,
-	.rotate = filter_rotate,
+	.tick = filter_tick,
 	.destroy = filter_destroy,
 };

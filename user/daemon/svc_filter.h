@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "daemon/daemon.h"
+#include "filter/cookie.h"
 #include "filter/detect.h"
 #include "svc/dns_filter.h"
 
@@ -19,6 +20,10 @@ void *xst_svc_filter_state(struct xst_daemon *d);
 struct xst_detect *xst_svc_filter_detect(void *state);
 /* Drain up to max events of every worker into out[]; returns how many. */
 uint32_t xst_svc_filter_events(void *state, struct xst_filter_event *out, uint32_t max);
+
+/* The server-cookie keys in use (RCU-published to the workers), NULL with
+ * --no-cookies: main thread. */
+const struct xst_cookie_keys *xst_svc_filter_cookies(void *state);
 
 /* Queries handed to the filter so far, every worker (relaxed reads). */
 uint64_t xst_svc_filter_queries(void *state);
