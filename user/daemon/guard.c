@@ -22,6 +22,7 @@
 #define LEARN_SLOTS	65536	/* dropping keys remembered between scans */
 #define EVENTS_BATCH	1024
 #define EVENTS_MAX	65536	/* events taken per tick: the rings are bounded anyway */
+#define GC_INTERVAL_NS	(10ULL * 1000000000ULL)
 #define LOG_PER_TICK	8	/* lines about single sources per tick, then a sum */
 #define LEARNT_SLOTS	8192	/* prefixes blocked lately: learnt and logged once */
 
@@ -46,6 +47,13 @@ struct xst_guard {
 	unsigned int logged;		/* source lines this tick */
 	unsigned int unlogged;
 	uint64_t verified_tcp;		/* handshakes seen this tick */
+	/* Expired blocks and verified sources no longer act (the program
+	 * checks expires_ns itself): deleting them and counting what is
+	 * left walks both maps, so it is done every GC_INTERVAL_NS only (a
+	 * quarter of --block-time when that is shorter). */
+	uint64_t next_gc_ns;
+	uint64_t nr_learnt;		/* learnt blocks at the last walk */
+	int verified;			/* verified sources at the last walk */
 	struct xst_block_entry *blocks;	/* for counting the learnt entries */
 	struct xst_filter_event ev[EVENTS_BATCH];
 	struct xst_guard_state gs;
@@ -410,7 +418,7 @@ static void publish(struct xst_guard *g, uint64_t now, int verified)
 			s->zone[s->nr_zones++] = z;
 		}
 	}
-	s->learnt_blocks = learnt_blocks(g);
+	s->learnt_blocks = g->nr_learnt;
 	s->verified = verified > 0 ? (uint64_t)verified : 0;
 	xst_steer_guard_write(&g->d->maps, s);
 }
@@ -428,9 +436,17 @@ void xst_guard_tick(struct xst_guard *g, uint64_t now)
 	else
 		g->learn.now_ns = now;
 	verify_tcp(g);
-	if (xst_steer_block_expire(&g->d->maps, now) < 0)
-		pr_debug("expire the learnt blocks failed\n");
-	verified = xst_steer_verified_expire(&g->d->maps, now);
+	if (now >= g->next_gc_ns) {
+		/* every 10 s, or a quarter of a short --block-time (1 s at least) */
+		uint64_t gc = g->block_ns / 4 < GC_INTERVAL_NS ? g->block_ns / 4 : GC_INTERVAL_NS;
+
+		g->next_gc_ns = now + (gc < 1000000000ULL ? 1000000000ULL : gc);
+		if (xst_steer_block_expire(&g->d->maps, now) < 0)
+			pr_debug("expire the learnt blocks failed\n");
+		g->nr_learnt = learnt_blocks(g);
+		g->verified = xst_steer_verified_expire(&g->d->maps, now);
+	}
+	verified = g->verified;
 	detect(g, now);
 	/* The bound covers the alerts since the last tick too. */
 	if (g->unlogged)
