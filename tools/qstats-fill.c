@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * qstats-fill: a test helper standing in for a daemon that publishes ABI v2
+ * qstats-fill: a test helper standing in for a daemon that publishes this ABI's
  * statistics. It writes known values into qstats_map and snames_map of the
  * attachment whose program id is given (the maps are found through the
  * program's map ids, as `ip netns exec` leaves no pins behind), so that

@@ -622,7 +622,7 @@ test_stats_v2() {
 	py_check "$json" "
 pid = $SLEEPER
 assert d['iface'] == '$XST_IF_SRV'
-assert set(d) == {'iface', 'counters', 'queues', 'daemon'}, sorted(d)
+assert set(d) == {'iface', 'counters', 'queues', 'daemon', 'guard'}, sorted(d)
 assert 'pass_ext' in d['counters'] and 'pass_mac' in d['counters']
 q = d['queues']
 assert [e['queue'] for e in q] == [0, 1], q
@@ -638,7 +638,7 @@ for k, e in enumerate(q):
     assert set(e) == set(worker) | {'queue', 'bound', 'pid', 'pid_alive', 'abi_version',
                                     'updated_s_ago', 'services'}, sorted(e)
     assert e['bound'] is True and e['pid'] == pid and e['pid_alive'] is True
-    assert e['abi_version'] == 2 and 0.5 <= e['updated_s_ago'] < 5
+    assert e['abi_version'] == 3 and 0.5 <= e['updated_s_ago'] < 5
     assert [e[f] for f in worker] == [v * (k + 1) for v in base], (k, [e[f] for f in worker])
     dns = e['services']['dns']
     assert list(e['services']) == ['dns']
@@ -721,7 +721,7 @@ test_stats_abi_mismatch() {
 	local rc out v
 
 	start_sleeper
-	for v in 1 3; do
+	for v in 1 2; do
 		srv "$FILL" --prog "$(prog_id)" --pid $SLEEPER --abi $v || why "qstats-fill --abi $v" || return 1
 		for j in "" --json "--watch 0.1 --count 1"; do
 			# shellcheck disable=SC2086 # word splitting wanted: option list
@@ -731,12 +731,12 @@ test_stats_abi_mismatch() {
 			[ $rc -eq 1 ] || why "stats $j with a v$v daemon: exit $rc" || return 1
 			[ ! -s "$TMP/out" ] || why "stats $j with a v$v daemon printed: $(cat "$TMP/out")" || return 1
 			[ "$(wc -l <"$TMP/err")" -eq 1 ] || why "v$v: not one line: $out" || return 1
-			grep -q "xdpstorm daemon pid $SLEEPER publishes stats ABI v$v; this xdpstormctl reads v2: use the xdpstormctl built with that daemon" \
+			grep -q "xdpstorm daemon pid $SLEEPER publishes stats ABI v$v; this xdpstormctl reads v3: use the xdpstormctl built with that daemon" \
 				<<<"$out" || why "v$v message: $out" || return 1
 		done
 	done
-	ctl status --iface "$XST_IF_SRV" | grep -q "^  queue 0   published by pid $SLEEPER with stats ABI v3" ||
-		why "status of a v3 entry: $(ctl status --iface "$XST_IF_SRV")" || return 1
+	ctl status --iface "$XST_IF_SRV" | grep -q "^  queue 0   published by pid $SLEEPER with stats ABI v2" ||
+		why "status of a v2 entry: $(ctl status --iface "$XST_IF_SRV")" || return 1
 
 	# the program itself of another build (its config says ABI v1)
 	srv "$FILL" --prog "$(prog_id)" --config-abi 1 || why "qstats-fill --config-abi" || return 1
@@ -744,7 +744,7 @@ test_stats_abi_mismatch() {
 	rc=$?
 	out=$(cat "$TMP/err")
 	[ $rc -eq 1 ] || why "stats on a v1 program: exit $rc" || return 1
-	grep -q "program on the interface has config ABI v1; this xdpstormctl reads v2" <<<"$out" ||
+	grep -q "program on the interface has config ABI v1; this xdpstormctl reads v3" <<<"$out" ||
 		why "v1 program message: $out" || return 1
 	ctl status --iface "$XST_IF_SRV" | grep -q '^attached: *yes, by another build (config ABI v1' ||
 		why "status of a v1 program: $(ctl status --iface "$XST_IF_SRV")" || return 1

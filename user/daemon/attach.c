@@ -152,8 +152,10 @@ static int set_filter(struct xst_daemon *d)
 		l.peace_rate = g->peace.rate;
 		l.peace_burst = g->peace.burst;
 	}
-	/* The sock_ops program's (daemon/guard.c attaches it). */
-	l.verify_ns = (uint64_t)g->verify_time_ms * 1000000ULL;
+	/* The sock_ops program's (daemon/guard.c attaches it in filter mode:
+	 * in serve mode XDP steers every query whatever its source). */
+	if (g->filter)
+		l.verify_ns = (uint64_t)g->verify_time_ms * 1000000ULL;
 	err = xst_steer_set_filter(&d->maps, &l);
 	if (err) {
 		pr_err("set the DNS filter limits on '%s': %s\n", d->cfg.iface, strerror(-err));

@@ -513,7 +513,9 @@ int xst_guard_create(struct xst_guard **out, struct xst_daemon *d)
 	g->d = d;
 	g->filter = c->filter;
 	g->rate = !c->no_rate;
-	g->verify_ns = (uint64_t)c->verify_time_ms * 1000000ULL;
+	/* Verified sources matter in filter mode only (XDP passes them to
+	 * the kernel server); serve mode steers every query. */
+	g->verify_ns = c->filter ? (uint64_t)c->verify_time_ms * 1000000ULL : 0;
 	g->block_ns = (uint64_t)c->block_time_ms * 1000000ULL;
 	g->blocks = calloc(2 * XST_MAX_BLOCKS, sizeof(*g->blocks));
 	if (!g->blocks) {
@@ -531,8 +533,8 @@ int xst_guard_create(struct xst_guard **out, struct xst_daemon *d)
 		open_alerts(g);
 	if (g->verify_ns)
 		attach_verify(g);
-	g->sd = xst_sockdiag_open();
-	if (g->sd < 0)
+	g->sd = g->verify_ns ? xst_sockdiag_open() : -EOPNOTSUPP;
+	if (g->sd < 0 && g->verify_ns)
 		pr_warn("open a sock_diag socket: %s; sources are not verified by TCP\n",
 			strerror(-g->sd));
 	*out = g;

@@ -90,32 +90,32 @@ static const struct xst_option dns_options[] = {
 	  .metavar = "N",
 	  .help = "answers, empty answers and referrals per second to one client prefix for one "
 		  "name, for the whole server (each of the Q queues gets N/Q, rounded up: the "
-		  "NIC spreads a client's queries over them); 0: not limited. Default 200, "
+		  "NIC spreads a client's queries over them); 0: not limited. 200 is "
 		  "NSD's rrl-ratelimit: far above what a resolver asks of one name, since it "
 		  "caches" },
 	{ .kind = XST_OPT_UINT, .name = "rrl-nxdomains", .off = F(rrl_nxdomains), .max = 1000000,
 	  .metavar = "N",
 	  .help = "NXDOMAIN replies per second to one client prefix for one zone (whatever the "
-		  "name: a random-subdomain flood is one key); 0: not limited. Default 200" },
+		  "name: a random-subdomain flood is one key); 0: not limited" },
 	{ .kind = XST_OPT_UINT, .name = "rrl-errors", .off = F(rrl_errors), .max = 1000000,
 	  .metavar = "N",
 	  .help = "error replies (FORMERR, REFUSED, NOTIMP, ...) per second to one client "
-		  "prefix; 0: not limited. Default 200" },
+		  "prefix; 0: not limited" },
 	{ .kind = XST_OPT_UINT, .name = "rrl-slip", .off = F(rrl_slip), .max = XST_RRL_SLIP_MAX,
 	  .metavar = "N",
 	  .help = "of the limited replies send every Nth as TC=1 and drop the others; 1: all "
-		  "TC=1, 0: drop all. Default 2 (BIND's and NSD's): half the spoofed packets "
+		  "TC=1, 0: drop all. 2 is BIND's and NSD's: half the spoofed packets "
 		  "cost the victim nothing, and a real client needs at most two tries" },
 	{ .kind = XST_OPT_UINT, .name = "rrl-window", .off = F(rrl_window), .min = 1,
 	  .max = XST_RRL_WINDOW_MAX, .metavar = "SECONDS",
 	  .help = "how long a flooding prefix's debt is remembered: it is served again once "
-		  "its rate has stayed under the limit for up to this long. Default 15 (BIND)" },
+		  "its rate has stayed under the limit for up to this long, when it stops asking (15 is BIND's)" },
 	{ .kind = XST_OPT_UINT, .name = "rrl-ipv4-prefix", .off = F(rrl_ipv4_prefix), .min = 1,
 	  .max = 32, .metavar = "BITS",
-	  .help = "IPv4 clients are counted per prefix of this length. Default 24" },
+	  .help = "IPv4 clients are counted per prefix of this length" },
 	{ .kind = XST_OPT_UINT, .name = "rrl-ipv6-prefix", .off = F(rrl_ipv6_prefix), .min = 1,
 	  .max = 128, .metavar = "BITS",
-	  .help = "IPv6 clients are counted per prefix of this length. Default 56 (BIND)" },
+	  .help = "IPv6 clients are counted per prefix of this length (56 is BIND's)" },
 	{ .kind = XST_OPT_SET, .name = "cookies", .off = F(cookies), .value = 1,
 	  .help = "DNS cookies (RFC 7873) with interoperable server cookies (RFC 9018), on by "
 		  "default: a query with a COOKIE option gets our server cookie back, and a "
