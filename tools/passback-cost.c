@@ -48,7 +48,7 @@ static void *drain_run(void *arg)
 	while (!atomic_load(&d->stop)) {
 		ssize_t n = recv(d->fd, buf, sizeof(buf), 0);
 
-		if (n >= 0)
+		if (n > 0)		/* 0: the shutdown() that ends the run */
 			d->received++;
 	}
 	return NULL;
