@@ -858,6 +858,17 @@ START_TEST(test_rrl_flood)
 		m = reply_dns(h.out, h.out_len, 0, &dlen);
 		ck_assert_uint_eq(get16(m + 6), 1);
 	}
+	/* Answers a wildcard makes are one key (BIND): random names under
+	 * *.wild from one /24 share its 5 per second. */
+	for (i = 0; i < 20; i++) {
+		char name[64];
+		struct q q = { .qtype = 1, .id = (uint16_t)(300 + i), .qname = name, .net = 3 };
+
+		snprintf(name, sizeof(name), "w%u.wild.example.test", i * 7919);
+		len = build(f, &q, &doff);
+		roundtrip(&h, f, len);
+	}
+	ck_assert_uint_eq(st->rrl_limited[XST_RRL_ANSWER], 36 + 15);
 	down(&h);
 }
 END_TEST

@@ -44,6 +44,30 @@ enum xst_dns_db_name xst_dns_db_classify(const struct xst_dns_db *db, const uint
 								    : XST_DNS_NAME_KNOWN;
 }
 
+int xst_dns_db_wildcard(const struct xst_dns_db *db, const uint8_t *lname, size_t len,
+			uint32_t hash, uint32_t *encloser)
+{
+	const struct xst_dns_node *n = xst_db_find(db, lname, len, hash);
+	size_t off = 0;
+	uint32_t h = 0;
+
+	if (n)
+		return 0;
+	while (off < len && lname[off]) {
+		off += lname[off] + 1u;
+		if (off >= len)
+			break;
+		h = xst_name_hash(lname + off, len - off);
+		n = xst_db_find(db, lname + off, len - off, h);
+		if (n)
+			break;
+	}
+	if (!n || n->zone == XST_DNS_NOZONE || n->wild == XST_DNS_NONE)
+		return 0;
+	*encloser = h;
+	return 1;
+}
+
 size_t xst_dns_db_nr_zones(const struct xst_dns_db *db)
 {
 	return db->nr_zones;

@@ -159,6 +159,16 @@ enum xst_dns_db_name {
 enum xst_dns_db_name xst_dns_db_classify(const struct xst_dns_db *db, const uint8_t *lname,
 					 size_t len, uint32_t hash, uint32_t *zone);
 
+/*
+ * Whether xst_dns_respond() answers lname (as above) from a wildcard: no
+ * node of that name, and its closest encloser owns a "*" child. 1 and
+ * *encloser = xst_name_hash() of the closest encloser, else 0. RRL keys the
+ * answers a wildcard makes by it (as BIND does), so that random names under
+ * a wildcard count as one. Read only, thread-safe, allocates nothing.
+ */
+int xst_dns_db_wildcard(const struct xst_dns_db *db, const uint8_t *lname, size_t len,
+			uint32_t hash, uint32_t *encloser);
+
 /* Number of zones; the apex of zone i in presentation form ("example.com.") into buf. */
 size_t xst_dns_db_nr_zones(const struct xst_dns_db *db);
 void xst_dns_db_zone_name(const struct xst_dns_db *db, size_t i, char *buf, size_t len);

@@ -572,6 +572,9 @@ static void unappend(uint8_t *c, uint32_t len, const struct xst_pkt *p, uint8_t 
 	xst_put_be16(c + len - opt_len + 9, (uint16_t)(opt_len - XST_DNS_OPT_LEN));
 }
 
+/* Mixed into a wildcard's key, so that it differs from its encloser's own answers. */
+#define RRL_WILDCARD_SALT	0x2a2a2a2au
+
 /* RRL's word on a reply of class cls (name hash nh) to a query q. */
 static enum xst_rrl_verdict limit(struct xst_dns_udp *d, enum xst_rrl_class cls, uint32_t nh,
 				  const struct xst_dnsmsg_query *q, const struct qctx *x,
@@ -635,7 +638,7 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 	enum xst_rrl_class cls;
 	enum xst_rrl_verdict v;
 	struct qctx x;
-	uint32_t mlen, cap, nh;
+	uint32_t mlen, cap, nh, wh;
 	struct key k;
 	size_t rlen;
 	int keyed = 0;
@@ -705,6 +708,11 @@ static enum xst_verdict dns_frame(void *state, struct xst_frame *f, uint64_t now
 	if (keyed)
 		d->st.precopy_misses++;
 	cls = xst_rrl_classify(msg, rlen, q.hash, &nh);
+	/* Answers a wildcard makes count by the wildcard (BIND): else every
+	 * random name under it is a key of its own, never limited. */
+	if (d->rrl && (cls == XST_RRL_ANSWER || cls == XST_RRL_NODATA) && ps == XST_DNSMSG_OK &&
+	    xst_dns_db_wildcard(d->db, q.lname, q.qname_len, q.hash, &wh))
+		nh = wh ^ RRL_WILDCARD_SALT;
 	v = limit(d, cls, nh, &q, &x, now);
 	if (v == XST_RRL_DROP)
 		return XST_VERDICT_DROP;
