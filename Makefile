@@ -214,7 +214,7 @@ demo: deps
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(MAKE) --no-print-directory bench-steer bench-dns bench-http
+	$(Q)$(MAKE) --no-print-directory bench-steer bench-dns bench-http bench-flood
 
 bench-steer: $(O)/tests/bpf_tests
 	$(Q)XST_BENCH=1 $(O)/tests/bpf_tests
