@@ -18,7 +18,7 @@
 
 #include "dnsmsg/msg.h"
 #include "filter/cookie.h"
-#include "filter/siphash.h"
+#include "core/siphash.h"
 #include "../lib/guard.h"
 
 static void unhex(const char *s, uint8_t *out, size_t n)

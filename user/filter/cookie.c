@@ -14,7 +14,7 @@
 
 #include "core/byteorder.h"
 #include "filter/cookie.h"
-#include "filter/siphash.h"
+#include "core/siphash.h"
 
 /* Client cookie, version, reserved, timestamp, IPv6 address: the hash input. */
 #define HASH_IN_MAX	(XST_COOKIE_CLIENT_LEN + 8 + 16)

@@ -10,60 +10,11 @@
 #include <string.h>
 
 #include "core/byteorder.h"
-
-static inline uint64_t rotl(uint64_t x, int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-#define SIPROUND(v0, v1, v2, v3)                                  \
-	do {                                                      \
-		v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32); \
-		v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;            \
-		v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;            \
-		v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32); \
-	} while (0)
-
-/* Little-endian 64-bit load, as SipHash defines its input words. */
-static inline uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
+#include "core/siphash.h"
 
 uint64_t xst_tcp_siphash(const uint64_t key[2], const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	uint64_t v0 = 0x736f6d6570736575ull ^ key[0];
-	uint64_t v1 = 0x646f72616e646f6dull ^ key[1];
-	uint64_t v2 = 0x6c7967656e657261ull ^ key[0];
-	uint64_t v3 = 0x7465646279746573ull ^ key[1];
-	uint64_t b = (uint64_t)len << 56, m;
-	size_t i, left = len & 7;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		m = le64(p + i);
-		v3 ^= m;
-		SIPROUND(v0, v1, v2, v3);
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
-	while (left--)
-		b |= (uint64_t)p[i + left] << (8 * left);
-	v3 ^= b;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	return xst_siphash24_u64(key, data, len);
 }
 
 void xst_tcp_key_of(struct xst_tcp_key *k, const uint8_t *frame, const struct xst_pkt *p)

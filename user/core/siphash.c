@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "filter/siphash.h"
+#include "core/siphash.h"
 
 static inline uint64_t rotl(uint64_t x, unsigned int b)
 {
@@ -29,15 +29,13 @@ static inline uint64_t load_le64(const uint8_t *p)
 	v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);	\
 } while (0)
 
-void xst_siphash24(const uint8_t key[XST_SIPHASH_KEY_LEN], const void *in, size_t len,
-		   uint8_t out[XST_SIPHASH_OUT_LEN])
+uint64_t xst_siphash24_u64(const uint64_t k[2], const void *in, size_t len)
 {
 	const uint8_t *p = in;
-	uint64_t k0 = load_le64(key), k1 = load_le64(key + 8);
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0];
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k[1];
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0];
+	uint64_t v3 = 0x7465646279746573ULL ^ k[1];
 	uint64_t m, b = (uint64_t)len << 56;
 	uint8_t tail[8] = { 0 };
 	size_t i;
@@ -62,7 +60,16 @@ void xst_siphash24(const uint8_t key[XST_SIPHASH_KEY_LEN], const void *in, size_
 	SIPROUND(v0, v1, v2, v3);
 	SIPROUND(v0, v1, v2, v3);
 	SIPROUND(v0, v1, v2, v3);
-	b = v0 ^ v1 ^ v2 ^ v3;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+void xst_siphash24(const uint8_t key[XST_SIPHASH_KEY_LEN], const void *in, size_t len,
+		   uint8_t out[XST_SIPHASH_OUT_LEN])
+{
+	const uint64_t k[2] = { load_le64(key), load_le64(key + 8) };
+	uint64_t h = xst_siphash24_u64(k, in, len);
+	size_t i;
+
 	for (i = 0; i < 8; i++)
-		out[i] = (uint8_t)(b >> (8 * i));
+		out[i] = (uint8_t)(h >> (8 * i));
 }
