@@ -144,7 +144,7 @@ static int dns_enabled(const struct xst_config *cfg)
 	return cfg->dns.nr_zones > 0 && !cfg->guard.filter;
 }
 
-static int dns_rules(const struct xst_config *cfg, struct xst_svc_rule *out, int max)
+int xst_daemon_dns_rules(const struct xst_config *cfg, struct xst_svc_rule *out, int max)
 {
 	(void)cfg;
 	if (max < 1)
@@ -374,7 +374,7 @@ static int dns_worker(struct xst_daemon *d, void *state, struct xst_worker *w, u
 		pr_err("create the DNS service of queue %u: %s\n", q, strerror(-err));
 		return err;
 	}
-	n = dns_rules(&d->cfg, rules, XST_SVC_RULES_MAX);
+	n = xst_daemon_dns_rules(&d->cfg, rules, XST_SVC_RULES_MAX);
 	err = xst_worker_add_service(w, &xst_dns_udp_ops, s->udp[q], rules, (uint32_t)n);
 	if (err < 0) {
 		pr_err("add the DNS service to worker %u: %s\n", q, strerror(-err));
@@ -498,7 +498,7 @@ const struct xst_service xst_service_dns = {
 	.title = "DNS service (on when a zone is given)",
 	.options = dns_options,
 	.enabled = dns_enabled,
-	.rules = dns_rules,
+	.rules = xst_daemon_dns_rules,
 	.load = dns_load,
 	.report = dns_report,
 	.start = dns_start,

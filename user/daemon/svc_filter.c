@@ -158,16 +158,6 @@ static int filter_enabled(const struct xst_config *cfg)
 	return cfg->guard.filter;
 }
 
-static int filter_rules(const struct xst_config *cfg, struct xst_svc_rule *out, int max)
-{
-	(void)cfg;
-	if (max < 1)
-		return 0;
-	out[0].proto = XST_IPPROTO_UDP;
-	out[0].port = XST_DNS_PORT;
-	return 1;
-}
-
 static int filter_load(struct xst_daemon *d, void **state)
 {
 	struct xst_dns_db *db = NULL;
@@ -361,7 +351,7 @@ static int filter_worker(struct xst_daemon *d, void *state, struct xst_worker *w
 	}
 	if (q + 1 > s->nr)
 		s->nr = q + 1;
-	n = filter_rules(&d->cfg, rules, XST_SVC_RULES_MAX);
+	n = xst_daemon_dns_rules(&d->cfg, rules, XST_SVC_RULES_MAX);
 	err = xst_worker_add_service(w, &xst_dns_filter_ops, s->f[q], rules, (uint32_t)n);
 	if (err < 0) {
 		pr_err("add the DNS filter to worker %u: %s\n", q, strerror(-err));
@@ -490,7 +480,7 @@ const struct xst_service xst_service_filter = {
 	.title = "DNS flood defence (filter mode with --dns-filter)",
 	.options = guard_options,
 	.enabled = filter_enabled,
-	.rules = filter_rules,
+	.rules = xst_daemon_dns_rules,
 	.load = filter_load,
 	.report = filter_report,
 	.worker = filter_worker,

@@ -10,11 +10,15 @@
 
 #include "daemon/config.h"
 #include "dns/db.h"
+#include "svc/worker.h"
 
 /* Load every cfg->dns.zone[] and compile them: 0, or -errno with the reason logged. */
 int xst_daemon_zones_build(const struct xst_config *cfg, struct xst_dns_db **out);
 /* "<what> N zone(s): names, messages, KiB" and the answers that never fit. */
 void xst_daemon_zones_log(const char *what, const struct xst_dns_db *db,
 			  const struct xst_config *cfg);
+
+/* The flow both services take from the workers (registry rules hook): udp/53. */
+int xst_daemon_dns_rules(const struct xst_config *cfg, struct xst_svc_rule *out, int max);
 
 #endif /* XST_DAEMON_ZONES_H */
