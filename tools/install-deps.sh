@@ -14,6 +14,8 @@ PKGS=(
 	nftables bind9-dnsutils knot-dnsutils python3-dnspython util-linux procps
 	# peers and load generators for benchmarks and differential tests
 	nsd knot dnsperf dnsdist nginx-light h2o wrk valgrind python3-matplotlib
+	# zone signers for the DNSSEC differential test (zones are signed in the test)
+	ldnsutils knot-dnssecutils
 )
 
 missing=()
