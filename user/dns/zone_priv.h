@@ -87,4 +87,56 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 /* Whether the parser understands a type's text RDATA (else only "\#" form). */
 int xst_zrdata_known(uint16_t type);
 
+/* ---- shared by the RDATA decoders (zone_rdata*.c) ---------------------------- */
+
+/* Output of a decoder: at most XST_ZONE_RDATA_MAX bytes, then over is set. */
+struct xst_zout {
+	uint8_t *p;
+	size_t n;
+	int over;	/* more than XST_ZONE_RDATA_MAX bytes were written */
+};
+
+/* A decoder's state: the RDATA tokens, the next one to read, the output. */
+struct xst_zrd {
+	const struct xst_ztok *tok;
+	size_t nr, i;
+	const uint8_t *origin;
+	size_t origin_len;
+	const char *tname;
+	struct xst_zfail *f;
+	struct xst_zout o;
+};
+
+/* Fails with reason fmt (and t's line when t is not NULL): returns -EINVAL. */
+int xst_zerr(struct xst_zfail *f, const struct xst_ztok *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The token's text for messages: cut, unprintable bytes as '?'. */
+const char *xst_zshow(const struct xst_ztok *t, char *buf, size_t cap);
+#define XST_ZSHOW(t) xst_zshow((t), (char[48]){ 0 }, 48)
+/* One byte of escaped text at s[*i] ("\DDD" or "\X"), advancing *i; -1 if bad. */
+int xst_zunescape(const char *s, size_t len, size_t *i);
+void xst_zput(struct xst_zout *o, const void *src, size_t len);
+void xst_zput8(struct xst_zout *o, unsigned int v);
+void xst_zput16(struct xst_zout *o, unsigned int v);
+void xst_zput32(struct xst_zout *o, uint32_t v);
+/* Unsigned decimal token of at most max into *out; what names it in errors. */
+int xst_znum(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t *out,
+	     struct xst_zfail *f);
+/* A <character-string>: length byte then the unescaped bytes (at most 255). */
+int xst_zcharstr(const struct xst_ztok *t, struct xst_zout *o, struct xst_zfail *f);
+/* Hex digits / base64 of tok[0..nr) joined. */
+int xst_zhex(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f);
+int xst_zbase64(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f);
+/* The next token, or NULL after failing with "missing <what>". */
+const struct xst_ztok *xst_zfield(struct xst_zrd *r, const char *what);
+/* One field each, appended to r->o: a domain name, a number of at most max
+ * (0xff: 1 byte, 0xffff: 2, else 4), a TTL-style period, a character-string,
+ * every remaining token as hex, an address (AF_INET/AF_INET6). */
+int xst_zf_name(struct xst_zrd *r, const char *what);
+int xst_zf_num(struct xst_zrd *r, uint32_t max, const char *what);
+int xst_zf_ttl(struct xst_zrd *r, const char *what);
+int xst_zf_str(struct xst_zrd *r, const char *what);
+int xst_zf_hex_rest(struct xst_zrd *r, const char *what, int may_be_empty);
+int xst_zf_addr(struct xst_zrd *r, int af);
+
 #endif /* XST_DNS_ZONE_PRIV_H */

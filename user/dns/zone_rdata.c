@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Field decoders of the master-file parser: domain names, TTLs, classes,
+ * Field decoders of the master-file parser (the helpers shared with the
+ * other RDATA decoders are declared in zone_priv.h): domain names, TTLs, classes,
  * character strings, numbers, hex and base64, and the RDATA of every type we
  * read in text form (RFC 1035, 3596, 2782, 8659, 4034, 4255, 6698, 3403),
  * plus RFC 3597's "\# len hex" for any type. Load time only.
@@ -125,10 +126,7 @@ int xst_zrdata_known(uint16_t type)
 
 /* ---- small helpers ----------------------------------------------------------- */
 
-static int fail(struct xst_zfail *f, const struct xst_ztok *t, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct xst_zfail *f, const struct xst_ztok *t, const char *fmt, ...)
+int xst_zerr(struct xst_zfail *f, const struct xst_ztok *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -141,7 +139,7 @@ static int fail(struct xst_zfail *f, const struct xst_ztok *t, const char *fmt, 
 }
 
 /* The token's text for messages: cut, and unprintable bytes as '?'. */
-static const char *show(const struct xst_ztok *t, char *buf, size_t cap)
+const char *xst_zshow(const struct xst_ztok *t, char *buf, size_t cap)
 {
 	size_t i, n = t->len < cap - 4 ? t->len : cap - 4;
 
@@ -153,13 +151,12 @@ static const char *show(const struct xst_ztok *t, char *buf, size_t cap)
 	return buf;
 }
 
-#define SHOW(t) show((t), (char[48]){ 0 }, 48)
 
 /*
  * One byte of an escaped text at s[*i] (s[0..len)): "\DDD" is a decimal
  * byte, "\X" is X. Returns the byte, or -1 for a bad escape.
  */
-static int unescape(const char *s, size_t len, size_t *i)
+int xst_zunescape(const char *s, size_t len, size_t *i)
 {
 	unsigned char c = (unsigned char)s[*i];
 
@@ -187,13 +184,7 @@ static int unescape(const char *s, size_t len, size_t *i)
 	return c;
 }
 
-struct out {
-	uint8_t *p;
-	size_t n;
-	int over;	/* more than XST_ZONE_RDATA_MAX bytes were written */
-};
-
-static void put(struct out *o, const void *src, size_t len)
+void xst_zput(struct xst_zout *o, const void *src, size_t len)
 {
 	if (o->n + len > XST_ZONE_RDATA_MAX) {
 		o->over = 1;
@@ -203,26 +194,26 @@ static void put(struct out *o, const void *src, size_t len)
 	o->n += len;
 }
 
-static void put8(struct out *o, unsigned int v)
+void xst_zput8(struct xst_zout *o, unsigned int v)
 {
 	uint8_t b = (uint8_t)v;
 
-	put(o, &b, 1);
+	xst_zput(o, &b, 1);
 }
 
-static void put16(struct out *o, unsigned int v)
+void xst_zput16(struct xst_zout *o, unsigned int v)
 {
 	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
 
-	put(o, b, 2);
+	xst_zput(o, b, 2);
 }
 
-static void put32(struct out *o, uint32_t v)
+void xst_zput32(struct xst_zout *o, uint32_t v)
 {
 	uint8_t b[4];
 
 	xst_put_be32(b, v);
-	put(o, b, 4);
+	xst_zput(o, b, 4);
 }
 
 /* ---- names ------------------------------------------------------------------- */
@@ -233,7 +224,7 @@ int xst_zname(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len
 	size_t i = 0, o = 1, lab = 0;
 
 	if (t->quoted)
-		return fail(f, t, "expected a domain name, found a quoted string");
+		return xst_zerr(f, t, "expected a domain name, found a quoted string");
 	if (t->len == 1 && t->s[0] == '@') {
 		memcpy(out, origin, origin_len);
 		return (int)origin_len;
@@ -248,7 +239,7 @@ int xst_zname(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len
 
 		if (t->s[i] == '.') {
 			if (o == lab + 1)
-				return fail(f, t, "empty label in domain name '%s'", SHOW(t));
+				return xst_zerr(f, t, "empty label in domain name '%s'", XST_ZSHOW(t));
 			out[lab] = (uint8_t)(o - lab - 1);
 			i++;
 			if (i == t->len) {
@@ -256,26 +247,26 @@ int xst_zname(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len
 				return (int)o + 1;
 			}
 			if (o >= XST_DNAME_MAX - 1)
-				return fail(f, t, "domain name '%s' is longer than 255 bytes",
-					    SHOW(t));
+				return xst_zerr(f, t, "domain name '%s' is longer than 255 bytes",
+					    XST_ZSHOW(t));
 			lab = o++;
 			out[lab] = 0;
 			continue;
 		}
-		c = unescape(t->s, t->len, &i);
+		c = xst_zunescape(t->s, t->len, &i);
 		if (c < 0)
-			return fail(f, t, "bad escape in domain name '%s'", SHOW(t));
+			return xst_zerr(f, t, "bad escape in domain name '%s'", XST_ZSHOW(t));
 		if (o - lab - 1 >= 63)
-			return fail(f, t, "label longer than 63 bytes in '%s'", SHOW(t));
+			return xst_zerr(f, t, "label longer than 63 bytes in '%s'", XST_ZSHOW(t));
 		if (o >= XST_DNAME_MAX - 1)
-			return fail(f, t, "domain name '%s' is longer than 255 bytes", SHOW(t));
+			return xst_zerr(f, t, "domain name '%s' is longer than 255 bytes", XST_ZSHOW(t));
 		out[o++] = (uint8_t)c;
 	}
 	/* Relative: close the last label and append the origin. */
 	out[lab] = (uint8_t)(o - lab - 1);
 	if (o + origin_len > XST_DNAME_MAX)
-		return fail(f, t, "domain name '%s' is longer than 255 bytes with the origin",
-			    SHOW(t));
+		return xst_zerr(f, t, "domain name '%s' is longer than 255 bytes with the origin",
+			    XST_ZSHOW(t));
 	memcpy(out + o, origin, origin_len);
 	return (int)(o + origin_len);
 }
@@ -294,7 +285,7 @@ int xst_zttl(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f)
 	int digits = 0, units = 0;
 
 	if (t->quoted || !t->len)
-		return fail(f, t, "expected a TTL, found '%s'", SHOW(t));
+		return xst_zerr(f, t, "expected a TTL, found '%s'", XST_ZSHOW(t));
 	for (i = 0; i < t->len; i++) {
 		char c = t->s[i];
 		uint64_t mul;
@@ -303,7 +294,7 @@ int xst_zttl(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f)
 			v = v * 10 + (uint64_t)(c - '0');
 			digits++;
 			if (v > 0xffffffffull)
-				return fail(f, t, "TTL '%s' is out of range", SHOW(t));
+				return xst_zerr(f, t, "TTL '%s' is out of range", XST_ZSHOW(t));
 			continue;
 		}
 		switch (c | 0x20) {
@@ -313,23 +304,23 @@ int xst_zttl(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f)
 		case 'd': mul = 86400; break;
 		case 'w': mul = 604800; break;
 		default:
-			return fail(f, t, "expected a TTL, found '%s'", SHOW(t));
+			return xst_zerr(f, t, "expected a TTL, found '%s'", XST_ZSHOW(t));
 		}
 		if (!digits)
-			return fail(f, t, "expected a TTL, found '%s'", SHOW(t));
+			return xst_zerr(f, t, "expected a TTL, found '%s'", XST_ZSHOW(t));
 		total += v * mul;
 		v = 0;
 		digits = 0;
 		units = 1;
 		if (total > 0xffffffffull)
-			return fail(f, t, "TTL '%s' is out of range", SHOW(t));
+			return xst_zerr(f, t, "TTL '%s' is out of range", XST_ZSHOW(t));
 	}
 	if (digits)
 		total += v;
 	else if (!units)
-		return fail(f, t, "expected a TTL, found '%s'", SHOW(t));
+		return xst_zerr(f, t, "expected a TTL, found '%s'", XST_ZSHOW(t));
 	if (total > TTL_MAX)
-		return fail(f, t, "TTL '%s' is above 2147483647 (RFC 2181)", SHOW(t));
+		return xst_zerr(f, t, "TTL '%s' is above 2147483647 (RFC 2181)", XST_ZSHOW(t));
 	*out = (uint32_t)total;
 	return 0;
 }
@@ -358,7 +349,7 @@ int xst_zclass(const struct xst_ztok *t)
 }
 
 /* An unsigned decimal field of at most max. */
-static int num(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t *out,
+int xst_znum(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t *out,
 	       struct xst_zfail *f)
 {
 	uint64_t v = 0;
@@ -376,28 +367,28 @@ static int num(const struct xst_ztok *t, uint32_t max, const char *what, uint32_
 	*out = (uint32_t)v;
 	return 0;
 bad:
-	return fail(f, t, "%s: expected a number 0-%u, found '%s'", what, max, SHOW(t));
+	return xst_zerr(f, t, "%s: expected a number 0-%u, found '%s'", what, max, XST_ZSHOW(t));
 }
 
 /* ---- strings, hex, base64 ---------------------------------------------------- */
 
 /* A <character-string>: length byte and the unescaped bytes (at most 255). */
-static int charstr(const struct xst_ztok *t, struct out *o, struct xst_zfail *f)
+int xst_zcharstr(const struct xst_ztok *t, struct xst_zout *o, struct xst_zfail *f)
 {
 	uint8_t buf[256];
 	size_t i = 0, n = 0;
 
 	while (i < t->len) {
-		int c = unescape(t->s, t->len, &i);
+		int c = xst_zunescape(t->s, t->len, &i);
 
 		if (c < 0)
-			return fail(f, t, "bad escape in string '%s'", SHOW(t));
+			return xst_zerr(f, t, "bad escape in string '%s'", XST_ZSHOW(t));
 		if (n == 255)
-			return fail(f, t, "string longer than 255 bytes");
+			return xst_zerr(f, t, "string longer than 255 bytes");
 		buf[n++] = (uint8_t)c;
 	}
-	put8(o, (unsigned int)n);
-	put(o, buf, n);
+	xst_zput8(o, (unsigned int)n);
+	xst_zput(o, buf, n);
 	return 0;
 }
 
@@ -412,7 +403,7 @@ static int hexval(char c)
 }
 
 /* Hex digits of tok[0..nr) joined (white space between tokens is allowed). */
-static int hex(const struct xst_ztok *tok, size_t nr, struct out *o, struct xst_zfail *f)
+int xst_zhex(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f)
 {
 	size_t k, i;
 	int hi = -1;
@@ -421,22 +412,22 @@ static int hex(const struct xst_ztok *tok, size_t nr, struct out *o, struct xst_
 		const struct xst_ztok *t = &tok[k];
 
 		if (t->quoted)
-			return fail(f, t, "expected hex digits, found a quoted string");
+			return xst_zerr(f, t, "expected hex digits, found a quoted string");
 		for (i = 0; i < t->len; i++) {
 			int v = hexval(t->s[i]);
 
 			if (v < 0)
-				return fail(f, t, "bad hex digit in '%s'", SHOW(t));
+				return xst_zerr(f, t, "bad hex digit in '%s'", XST_ZSHOW(t));
 			if (hi < 0) {
 				hi = v;
 			} else {
-				put8(o, (unsigned int)(hi << 4 | v));
+				xst_zput8(o, (unsigned int)(hi << 4 | v));
 				hi = -1;
 			}
 		}
 	}
 	if (hi >= 0)
-		return fail(f, &tok[nr - 1], "odd number of hex digits");
+		return xst_zerr(f, &tok[nr - 1], "odd number of hex digits");
 	return 0;
 }
 
@@ -456,7 +447,7 @@ static int b64val(char c)
 }
 
 /* Base64 (RFC 4648) of tok[0..nr) joined. */
-static int base64(const struct xst_ztok *tok, size_t nr, struct out *o, struct xst_zfail *f)
+int xst_zbase64(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f)
 {
 	uint32_t acc = 0;
 	size_t k, i, nchar = 0, pad = 0;
@@ -473,12 +464,12 @@ static int base64(const struct xst_ztok *tok, size_t nr, struct out *o, struct x
 			}
 			v = b64val(t->s[i]);
 			if (v < 0 || pad || t->quoted)
-				return fail(f, t, "bad base64 in '%s'", SHOW(t));
+				return xst_zerr(f, t, "bad base64 in '%s'", XST_ZSHOW(t));
 			acc = acc << 6 | (uint32_t)v;
 			if (++nchar % 4 == 0) {
-				put8(o, acc >> 16);
-				put8(o, acc >> 8);
-				put8(o, acc);
+				xst_zput8(o, acc >> 16);
+				xst_zput8(o, acc >> 8);
+				xst_zput8(o, acc);
 				acc = 0;
 			}
 		}
@@ -487,44 +478,34 @@ static int base64(const struct xst_ztok *tok, size_t nr, struct out *o, struct x
 	case 0:
 		break;
 	case 2:
-		put8(o, acc >> 4);
+		xst_zput8(o, acc >> 4);
 		break;
 	case 3:
-		put8(o, acc >> 10);
-		put8(o, acc >> 2);
+		xst_zput8(o, acc >> 10);
+		xst_zput8(o, acc >> 2);
 		break;
 	default:
-		return fail(f, &tok[nr - 1], "bad base64 length");
+		return xst_zerr(f, &tok[nr - 1], "bad base64 length");
 	}
 	if (pad > 2 || (pad && (nchar + pad) % 4))
-		return fail(f, &tok[nr - 1], "bad base64 padding");
+		return xst_zerr(f, &tok[nr - 1], "bad base64 padding");
 	return 0;
 }
 
 /* ---- RDATA ------------------------------------------------------------------- */
 
-struct rd {
-	const struct xst_ztok *tok;
-	size_t nr, i;
-	const uint8_t *origin;
-	size_t origin_len;
-	const char *tname;
-	struct xst_zfail *f;
-	struct out o;
-};
-
 /* The next field, or NULL after failing with "missing <what>". */
-static const struct xst_ztok *field(struct rd *r, const char *what)
+const struct xst_ztok *xst_zfield(struct xst_zrd *r, const char *what)
 {
 	if (r->i < r->nr)
 		return &r->tok[r->i++];
-	fail(r->f, r->nr ? &r->tok[r->nr - 1] : NULL, "%s record: missing %s", r->tname, what);
+	xst_zerr(r->f, r->nr ? &r->tok[r->nr - 1] : NULL, "%s record: missing %s", r->tname, what);
 	return NULL;
 }
 
-static int f_name(struct rd *r, const char *what)
+int xst_zf_name(struct xst_zrd *r, const char *what)
 {
-	const struct xst_ztok *t = field(r, what);
+	const struct xst_ztok *t = xst_zfield(r, what);
 	uint8_t name[XST_DNAME_MAX];
 	int len;
 
@@ -533,33 +514,33 @@ static int f_name(struct rd *r, const char *what)
 	len = xst_zname(t, r->origin, r->origin_len, name, r->f);
 	if (len < 0)
 		return len;
-	put(&r->o, name, (size_t)len);
+	xst_zput(&r->o, name, (size_t)len);
 	return 0;
 }
 
-static int f_num(struct rd *r, uint32_t max, const char *what)
+int xst_zf_num(struct xst_zrd *r, uint32_t max, const char *what)
 {
-	const struct xst_ztok *t = field(r, what);
+	const struct xst_ztok *t = xst_zfield(r, what);
 	uint32_t v;
 	int err;
 
 	if (!t)
 		return -EINVAL;
-	err = num(t, max, what, &v, r->f);
+	err = xst_znum(t, max, what, &v, r->f);
 	if (err)
 		return err;
 	if (max == 0xff)
-		put8(&r->o, v);
+		xst_zput8(&r->o, v);
 	else if (max == 0xffff)
-		put16(&r->o, v);
+		xst_zput16(&r->o, v);
 	else
-		put32(&r->o, v);
+		xst_zput32(&r->o, v);
 	return 0;
 }
 
-static int f_ttl(struct rd *r, const char *what)
+int xst_zf_ttl(struct xst_zrd *r, const char *what)
 {
-	const struct xst_ztok *t = field(r, what);
+	const struct xst_ztok *t = xst_zfield(r, what);
 	uint32_t v;
 	int err;
 
@@ -570,21 +551,21 @@ static int f_ttl(struct rd *r, const char *what)
 		char why[sizeof(r->f->reason)];
 
 		snprintf(why, sizeof(why), "%s", r->f->reason);
-		return fail(r->f, t, "%s record: %s: %s", r->tname, what, why);
+		return xst_zerr(r->f, t, "%s record: %s: %s", r->tname, what, why);
 	}
-	put32(&r->o, v);
+	xst_zput32(&r->o, v);
 	return 0;
 }
 
-static int f_str(struct rd *r, const char *what)
+int xst_zf_str(struct xst_zrd *r, const char *what)
 {
-	const struct xst_ztok *t = field(r, what);
+	const struct xst_ztok *t = xst_zfield(r, what);
 
-	return t ? charstr(t, &r->o, r->f) : -EINVAL;
+	return t ? xst_zcharstr(t, &r->o, r->f) : -EINVAL;
 }
 
 /* Every remaining token as hex (at least one digit pair unless may_be_empty). */
-static int f_hex_rest(struct rd *r, const char *what, int may_be_empty)
+int xst_zf_hex_rest(struct xst_zrd *r, const char *what, int may_be_empty)
 {
 	size_t before = r->o.n;
 	int err;
@@ -592,19 +573,19 @@ static int f_hex_rest(struct rd *r, const char *what, int may_be_empty)
 	if (r->i >= r->nr) {
 		if (may_be_empty)
 			return 0;
-		return fail(r->f, r->nr ? &r->tok[r->nr - 1] : NULL, "%s record: missing %s",
+		return xst_zerr(r->f, r->nr ? &r->tok[r->nr - 1] : NULL, "%s record: missing %s",
 			    r->tname, what);
 	}
-	err = hex(r->tok + r->i, r->nr - r->i, &r->o, r->f);
+	err = xst_zhex(r->tok + r->i, r->nr - r->i, &r->o, r->f);
 	r->i = r->nr;
 	if (!err && r->o.n == before && !may_be_empty)
-		return fail(r->f, &r->tok[r->nr - 1], "%s record: empty %s", r->tname, what);
+		return xst_zerr(r->f, &r->tok[r->nr - 1], "%s record: empty %s", r->tname, what);
 	return err;
 }
 
-static int f_addr(struct rd *r, int af)
+int xst_zf_addr(struct xst_zrd *r, int af)
 {
-	const struct xst_ztok *t = field(r, "address");
+	const struct xst_ztok *t = xst_zfield(r, "address");
 	uint8_t a[16];
 	char buf[64];
 
@@ -616,74 +597,74 @@ static int f_addr(struct rd *r, int af)
 	buf[t->len] = 0;
 	if (inet_pton(af, buf, a) != 1)
 		goto bad;
-	put(&r->o, a, af == AF_INET ? 4 : 16);
+	xst_zput(&r->o, a, af == AF_INET ? 4 : 16);
 	return 0;
 bad:
-	return fail(r->f, t, "bad %s address '%s'", af == AF_INET ? "IPv4" : "IPv6", SHOW(t));
+	return xst_zerr(r->f, t, "bad %s address '%s'", af == AF_INET ? "IPv4" : "IPv6", XST_ZSHOW(t));
 }
 
-static int f_caa(struct rd *r)
+static int f_caa(struct xst_zrd *r)
 {
 	const struct xst_ztok *tag, *val;
 	size_t i;
 	int err;
 
-	err = f_num(r, 0xff, "flags");
+	err = xst_zf_num(r, 0xff, "flags");
 	if (err)
 		return err;
-	tag = field(r, "tag");
+	tag = xst_zfield(r, "tag");
 	if (!tag)
 		return -EINVAL;
 	if (tag->quoted || !tag->len || tag->len > 255)
-		return fail(r->f, tag, "CAA record: bad tag '%s'", SHOW(tag));
+		return xst_zerr(r->f, tag, "CAA record: bad tag '%s'", XST_ZSHOW(tag));
 	for (i = 0; i < tag->len; i++) {
 		char c = tag->s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			return fail(r->f, tag, "CAA record: tag '%s' is not alphanumeric",
-				    SHOW(tag));
+			return xst_zerr(r->f, tag, "CAA record: tag '%s' is not alphanumeric",
+				    XST_ZSHOW(tag));
 	}
-	put8(&r->o, tag->len);
-	put(&r->o, tag->s, tag->len);
-	val = field(r, "value");
+	xst_zput8(&r->o, tag->len);
+	xst_zput(&r->o, tag->s, tag->len);
+	val = xst_zfield(r, "value");
 	if (!val)
 		return -EINVAL;
 	/* The value is the rest of the RDATA, without a length byte. */
 	for (i = 0; i < val->len;) {
-		int c = unescape(val->s, val->len, &i);
+		int c = xst_zunescape(val->s, val->len, &i);
 
 		if (c < 0)
-			return fail(r->f, val, "bad escape in string '%s'", SHOW(val));
-		put8(&r->o, (unsigned int)c);
+			return xst_zerr(r->f, val, "bad escape in string '%s'", XST_ZSHOW(val));
+		xst_zput8(&r->o, (unsigned int)c);
 	}
 	return 0;
 }
 
 /* RFC 3597: "\# <length> <hex>...". */
-static int generic(struct rd *r)
+static int generic(struct xst_zrd *r)
 {
 	const struct xst_ztok *t;
 	uint32_t len;
 	int err;
 
 	r->i = 1;
-	t = field(r, "RFC 3597 data length");
+	t = xst_zfield(r, "RFC 3597 data length");
 	if (!t)
 		return -EINVAL;
-	err = num(t, XST_ZONE_RDATA_MAX, "RFC 3597 data length", &len, r->f);
+	err = xst_znum(t, XST_ZONE_RDATA_MAX, "RFC 3597 data length", &len, r->f);
 	if (err)
 		return err;
-	err = f_hex_rest(r, "RFC 3597 data", len == 0);
+	err = xst_zf_hex_rest(r, "RFC 3597 data", len == 0);
 	if (err)
 		return err;
 	if (r->o.n != len)
-		return fail(r->f, t, "RFC 3597 length %u does not match the %zu bytes of data", len,
+		return xst_zerr(r->f, t, "RFC 3597 length %u does not match the %zu bytes of data", len,
 			    r->o.n);
 	return 0;
 }
 
 /* Sanity of a known type written in RFC 3597 form (its names and sizes). */
-static int check_generic(struct rd *r, int kind)
+static int check_generic(struct xst_zrd *r, int kind)
 {
 	const uint8_t *p = r->o.p;
 	size_t n = r->o.n, a;
@@ -737,7 +718,7 @@ static int check_generic(struct rd *r, int kind)
 	}
 	return 0;
 bad:
-	return fail(r->f, &r->tok[0], "%s record: RFC 3597 data is not a valid %s RDATA", r->tname,
+	return xst_zerr(r->f, &r->tok[0], "%s record: RFC 3597 data is not a valid %s RDATA", r->tname,
 		    r->tname);
 }
 
@@ -746,7 +727,7 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 {
 	const struct rtype *rt = type_by_number(type);
 	char tbuf[12];
-	struct rd r = {
+	struct xst_zrd r = {
 		.tok = tok, .nr = nr, .origin = origin, .origin_len = origin_len, .f = f,
 		.o = { .p = out },
 	};
@@ -755,8 +736,8 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 	r.tname = xst_rrtype_to_text(type, tbuf);
 	if (kind == R_REJECT) {
 		if (type == 39)
-			return fail(f, NULL, "DNAME records are not supported (no DNAME substitution)");
-		return fail(f, NULL, "%s is a meta type, not allowed in a zone", r.tname);
+			return xst_zerr(f, NULL, "DNAME records are not supported (no DNAME substitution)");
+		return xst_zerr(f, NULL, "%s is a meta type, not allowed in a zone", r.tname);
 	}
 	if (nr && xst_ztok_is(&tok[0], "\\#")) {
 		err = generic(&r);
@@ -766,116 +747,116 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 	}
 	switch (kind) {
 	case R_A:
-		err = f_addr(&r, AF_INET);
+		err = xst_zf_addr(&r, AF_INET);
 		break;
 	case R_AAAA:
-		err = f_addr(&r, AF_INET6);
+		err = xst_zf_addr(&r, AF_INET6);
 		break;
 	case R_NAME:
-		err = f_name(&r, "domain name");
+		err = xst_zf_name(&r, "domain name");
 		break;
 	case R_2NAME:
-		err = f_name(&r, "first domain name");
+		err = xst_zf_name(&r, "first domain name");
 		if (!err)
-			err = f_name(&r, "second domain name");
+			err = xst_zf_name(&r, "second domain name");
 		break;
 	case R_SOA:
-		err = f_name(&r, "primary server (MNAME)");
+		err = xst_zf_name(&r, "primary server (MNAME)");
 		if (!err)
-			err = f_name(&r, "mailbox (RNAME)");
+			err = xst_zf_name(&r, "mailbox (RNAME)");
 		if (!err)
-			err = f_num(&r, 0xffffffffu, "serial");
+			err = xst_zf_num(&r, 0xffffffffu, "serial");
 		if (!err)
-			err = f_ttl(&r, "refresh");
+			err = xst_zf_ttl(&r, "refresh");
 		if (!err)
-			err = f_ttl(&r, "retry");
+			err = xst_zf_ttl(&r, "retry");
 		if (!err)
-			err = f_ttl(&r, "expire");
+			err = xst_zf_ttl(&r, "expire");
 		if (!err)
-			err = f_ttl(&r, "minimum");
+			err = xst_zf_ttl(&r, "minimum");
 		break;
 	case R_U16NAME:
-		err = f_num(&r, 0xffff, "preference");
+		err = xst_zf_num(&r, 0xffff, "preference");
 		if (!err)
-			err = f_name(&r, "exchange");
+			err = xst_zf_name(&r, "exchange");
 		break;
 	case R_TXT:
-		err = f_str(&r, "text");
+		err = xst_zf_str(&r, "text");
 		while (!err && r.i < r.nr)
-			err = f_str(&r, "text");
+			err = xst_zf_str(&r, "text");
 		break;
 	case R_HINFO:
-		err = f_str(&r, "cpu");
+		err = xst_zf_str(&r, "cpu");
 		if (!err)
-			err = f_str(&r, "os");
+			err = xst_zf_str(&r, "os");
 		break;
 	case R_SRV:
-		err = f_num(&r, 0xffff, "priority");
+		err = xst_zf_num(&r, 0xffff, "priority");
 		if (!err)
-			err = f_num(&r, 0xffff, "weight");
+			err = xst_zf_num(&r, 0xffff, "weight");
 		if (!err)
-			err = f_num(&r, 0xffff, "port");
+			err = xst_zf_num(&r, 0xffff, "port");
 		if (!err)
-			err = f_name(&r, "target");
+			err = xst_zf_name(&r, "target");
 		break;
 	case R_CAA:
 		err = f_caa(&r);
 		break;
 	case R_DS:
-		err = f_num(&r, 0xffff, "key tag");
+		err = xst_zf_num(&r, 0xffff, "key tag");
 		if (!err)
-			err = f_num(&r, 0xff, "algorithm");
+			err = xst_zf_num(&r, 0xff, "algorithm");
 		if (!err)
-			err = f_num(&r, 0xff, "digest type");
+			err = xst_zf_num(&r, 0xff, "digest type");
 		if (!err)
-			err = f_hex_rest(&r, "digest", 0);
+			err = xst_zf_hex_rest(&r, "digest", 0);
 		break;
 	case R_SSHFP:
-		err = f_num(&r, 0xff, "algorithm");
+		err = xst_zf_num(&r, 0xff, "algorithm");
 		if (!err)
-			err = f_num(&r, 0xff, "fingerprint type");
+			err = xst_zf_num(&r, 0xff, "fingerprint type");
 		if (!err)
-			err = f_hex_rest(&r, "fingerprint", 0);
+			err = xst_zf_hex_rest(&r, "fingerprint", 0);
 		break;
 	case R_TLSA:
-		err = f_num(&r, 0xff, "certificate usage");
+		err = xst_zf_num(&r, 0xff, "certificate usage");
 		if (!err)
-			err = f_num(&r, 0xff, "selector");
+			err = xst_zf_num(&r, 0xff, "selector");
 		if (!err)
-			err = f_num(&r, 0xff, "matching type");
+			err = xst_zf_num(&r, 0xff, "matching type");
 		if (!err)
-			err = f_hex_rest(&r, "certificate data", 0);
+			err = xst_zf_hex_rest(&r, "certificate data", 0);
 		break;
 	case R_NAPTR:
-		err = f_num(&r, 0xffff, "order");
+		err = xst_zf_num(&r, 0xffff, "order");
 		if (!err)
-			err = f_num(&r, 0xffff, "preference");
+			err = xst_zf_num(&r, 0xffff, "preference");
 		if (!err)
-			err = f_str(&r, "flags");
+			err = xst_zf_str(&r, "flags");
 		if (!err)
-			err = f_str(&r, "services");
+			err = xst_zf_str(&r, "services");
 		if (!err)
-			err = f_str(&r, "regexp");
+			err = xst_zf_str(&r, "regexp");
 		if (!err)
-			err = f_name(&r, "replacement");
+			err = xst_zf_name(&r, "replacement");
 		break;
 	case R_DNSKEY:
-		err = f_num(&r, 0xffff, "flags");
+		err = xst_zf_num(&r, 0xffff, "flags");
 		if (!err)
-			err = f_num(&r, 0xff, "protocol");
+			err = xst_zf_num(&r, 0xff, "protocol");
 		if (!err)
-			err = f_num(&r, 0xff, "algorithm");
+			err = xst_zf_num(&r, 0xff, "algorithm");
 		if (!err) {
 			if (r.i >= r.nr)
-				err = fail(f, nr ? &tok[nr - 1] : NULL, "%s record: missing public key",
+				err = xst_zerr(f, nr ? &tok[nr - 1] : NULL, "%s record: missing public key",
 					   r.tname);
 			else
-				err = base64(tok + r.i, nr - r.i, &r.o, f);
+				err = xst_zbase64(tok + r.i, nr - r.i, &r.o, f);
 			r.i = r.nr;
 		}
 		break;
 	default:
-		return fail(f, nr ? &tok[0] : NULL,
+		return xst_zerr(f, nr ? &tok[0] : NULL,
 			    "%s record: text form not supported, write it as '%s \\# <length> <hex>' (RFC 3597)",
 			    r.tname, r.tname);
 	}
@@ -883,9 +864,9 @@ done:
 	if (err)
 		return err;
 	if (r.i < r.nr)
-		return fail(f, &tok[r.i], "%s record: unexpected '%s' after the data", r.tname,
-			    SHOW(&tok[r.i]));
+		return xst_zerr(f, &tok[r.i], "%s record: unexpected '%s' after the data", r.tname,
+			    XST_ZSHOW(&tok[r.i]));
 	if (r.o.over)
-		return fail(f, NULL, "%s record: data longer than 65535 bytes", r.tname);
+		return xst_zerr(f, NULL, "%s record: data longer than 65535 bytes", r.tname);
 	return (int)r.o.n;
 }
