@@ -97,6 +97,11 @@ static const struct valid_case valid[] = {
 	  "a A 1.2.3.4\na A 1.2.3.4\nA A 1.2.3.4\nn NS x\nN NS X\nb A 1.2.3.4\n", NULL, "t.",
 	  { "t. 3600 SOA " SOA_RD, "a.t. 3600 A 01020304", "n.t. 3600 NS 01780174" "00",
 	    "b.t. 3600 A 01020304" } },
+	{ "only the names of an RDATA fold for duplicates: MX 65 and MX 97 are two records (NSD)",
+	  "$ORIGIN t.\n" SOA_T "m MX 65 x\nm MX 97 x\nm MX 65 X\ns SRV 65 1 2 x\ns SRV 97 1 2 x\n",
+	  NULL, "t.",
+	  { "t. 3600 SOA " SOA_RD, "m.t. 3600 MX 0041017801740" "0", "m.t. 3600 MX 0061017801740" "0",
+	    "s.t. 3600 SRV 004100010002017801740" "0", "s.t. 3600 SRV 006100010002017801740" "0" } },
 	{ "apex from an absolute SOA owner, relative names after it", "$TTL 5\n"
 	  "zone.test. SOA ns h 1 2 3 4 5\nwww A 1.2.3.4\n", NULL, "zone.test.",
 	  { "zone.test. 5 SOA 026e73047a6f6e65047465737400"

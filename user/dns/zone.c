@@ -622,38 +622,86 @@ static uint32_t owner_hash(const uint8_t *name, size_t len)
 	return xst_name_hash(l, len);
 }
 
-/* Names in these types' RDATA compare case-insensitively (NSD keeps them as
- * domain-table entries): such records with names differing in case are the same. */
-static int rdata_has_names(uint16_t type)
+/*
+ * Where the domain names are in a type's RDATA (NSD keeps them as
+ * domain-table entries, so records whose names differ only in letter case
+ * are the same record): skip fixed bytes, then character-strings, then
+ * names. Only those names' bytes are folded for the duplicate check: a
+ * numeric field (MX 65 and MX 97) must not be.
+ */
+struct rd_names {
+	uint8_t skip;		/* fixed bytes before */
+	uint8_t strings;	/* then this many <character-string>s */
+	uint8_t names;		/* then this many names */
+};
+
+static struct rd_names rdata_names(uint16_t type)
 {
 	switch (type) {
-	case XST_T_NS: case XST_T_MD: case XST_T_MF: case XST_T_CNAME: case XST_T_SOA:
-	case XST_T_MB: case XST_T_MG: case XST_T_MR: case XST_T_PTR: case XST_T_MINFO:
-	case XST_T_MX: case XST_T_SRV: case 17: case 18: case 21: case 36: case 35:
-		return 1;
+	case XST_T_NS: case XST_T_MD: case XST_T_MF: case XST_T_CNAME: case XST_T_MB:
+	case XST_T_MG: case XST_T_MR: case XST_T_PTR: case 30 /* NXT */: case 39 /* DNAME */:
+		return (struct rd_names){ 0, 0, 1 };
+	case XST_T_SOA: case XST_T_MINFO: case 17 /* RP */:
+		return (struct rd_names){ 0, 0, 2 };
+	case XST_T_MX: case 18 /* AFSDB */: case 21 /* RT */: case 36 /* KX */: case 107 /* LP */:
+		return (struct rd_names){ 2, 0, 1 };
+	case 26 /* PX */:
+		return (struct rd_names){ 2, 0, 2 };
+	case XST_T_SRV:
+		return (struct rd_names){ 6, 0, 1 };
+	case 35 /* NAPTR */:
+		return (struct rd_names){ 4, 3, 1 };
 	default:
-		return 0;
+		return (struct rd_names){ 0, 0, 0 };
 	}
+}
+
+/* The byte range [*from, *to) of rr's RDATA holding its names (empty when none or malformed). */
+static void names_span(const struct xst_rr *rr, size_t *from, size_t *to)
+{
+	struct rd_names d = rdata_names(rr->type);
+	size_t off = d.skip, n;
+	unsigned int k;
+
+	*from = *to = 0;
+	if (!d.names)
+		return;
+	for (k = 0; k < d.strings; k++) {
+		if (off >= rr->rdlen)
+			return;
+		off += (size_t)rr->rdata[off] + 1;
+	}
+	*from = off;
+	for (k = 0; k < d.names; k++) {
+		n = off < rr->rdlen ? xst_name_len(rr->rdata + off, rr->rdlen - off) : 0;
+		if (!n)
+			break;
+		off += n;
+	}
+	*to = k ? off : *from;
 }
 
 static int same_rr(const struct xst_rr *a, const struct xst_rr *b)
 {
+	size_t from, to;
+
 	if (a->type != b->type || a->owner_len != b->owner_len || a->rdlen != b->rdlen ||
 	    !xst_name_eq(a->owner, b->owner, a->owner_len))
 		return 0;
-	if (rdata_has_names(a->type))
-		return xst_name_eq(a->rdata, b->rdata, a->rdlen);
-	return !memcmp(a->rdata, b->rdata, a->rdlen);
+	names_span(a, &from, &to);
+	return !memcmp(a->rdata, b->rdata, from) &&
+	       xst_name_eq(a->rdata + from, b->rdata + from, to - from) &&
+	       !memcmp(a->rdata + to, b->rdata + to, a->rdlen - to);
 }
 
 static uint32_t rr_hash(const struct xst_rr *rr, uint32_t oh)
 {
 	uint64_t h = (uint64_t)oh * 0x9e3779b97f4a7c15ull ^ rr->type ^ (uint64_t)rr->rdlen << 16;
-	int fold = rdata_has_names(rr->type);
-	size_t i;
+	size_t i, from, to;
 
+	names_span(rr, &from, &to);
 	for (i = 0; i < rr->rdlen; i++) {
-		uint8_t c = fold ? xst_lower(rr->rdata[i]) : rr->rdata[i];
+		uint8_t c = i >= from && i < to ? xst_lower(rr->rdata[i]) : rr->rdata[i];
 
 		h = (h ^ c) * 0x100000001b3ull;
 	}
