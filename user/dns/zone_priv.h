@@ -87,6 +87,14 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 /* Whether the parser understands a type's text RDATA (else only "\#" form). */
 int xst_zrdata_known(uint16_t type);
 
+/*
+ * Checks RDATA given in RFC 3597 form against the wire format of `type`
+ * as NSD does (zone_wire.c; add a type there as one row). 0, or -EINVAL
+ * with why[0..cap) saying which field is wrong. Types it has no row for
+ * take any bytes.
+ */
+int xst_zwire_check(uint16_t type, const uint8_t *rd, size_t len, char *why, size_t cap);
+
 /* ---- shared by the RDATA decoders (zone_rdata*.c) ---------------------------- */
 
 /* Output of a decoder: at most XST_ZONE_RDATA_MAX bytes, then over is set. */

@@ -663,63 +663,15 @@ static int generic(struct xst_zrd *r)
 	return 0;
 }
 
-/* Sanity of a known type written in RFC 3597 form (its names and sizes). */
-static int check_generic(struct xst_zrd *r, int kind)
+/* A known type written in RFC 3597 form must still be that type's wire format. */
+static int check_generic(struct xst_zrd *r, uint16_t type)
 {
-	const uint8_t *p = r->o.p;
-	size_t n = r->o.n, a;
+	char why[96];
 
-	switch (kind) {
-	case R_A:
-		if (n != 4)
-			goto bad;
-		break;
-	case R_AAAA:
-		if (n != 16)
-			goto bad;
-		break;
-	case R_NAME:
-		if (xst_name_len(p, n) != n)
-			goto bad;
-		break;
-	case R_2NAME:
-		a = xst_name_len(p, n);
-		if (!a || xst_name_len(p + a, n - a) != n - a)
-			goto bad;
-		break;
-	case R_U16NAME:
-		if (n < 3 || xst_name_len(p + 2, n - 2) != n - 2)
-			goto bad;
-		break;
-	case R_SRV:
-		if (n < 7 || xst_name_len(p + 6, n - 6) != n - 6)
-			goto bad;
-		break;
-	case R_TXT:
-	case R_HINFO: {
-		size_t nstr = 0;
-
-		for (a = 0; a < n; a += (size_t)p[a] + 1)
-			nstr++;
-		if (a != n || !nstr || (kind == R_HINFO && nstr != 2))
-			goto bad;
-		break;
-	}
-	case R_SOA:
-		a = xst_name_len(p, n);
-		if (!a)
-			goto bad;
-		a += xst_name_len(p + a, n - a);
-		if (n != a + 20)
-			goto bad;
-		break;
-	default:
-		break;
-	}
-	return 0;
-bad:
-	return xst_zerr(r->f, &r->tok[0], "%s record: RFC 3597 data is not a valid %s RDATA", r->tname,
-		    r->tname);
+	if (!xst_zwire_check(type, r->o.p, r->o.n, why, sizeof(why)))
+		return 0;
+	return xst_zerr(r->f, &r->tok[0], "%s record: RFC 3597 data is not a valid %s RDATA (%s)",
+			r->tname, r->tname, why);
 }
 
 int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8_t *origin,
@@ -742,7 +694,7 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 	if (nr && xst_ztok_is(&tok[0], "\\#")) {
 		err = generic(&r);
 		if (!err)
-			err = check_generic(&r, kind);
+			err = check_generic(&r, type);
 		goto done;
 	}
 	switch (kind) {
