@@ -429,6 +429,26 @@ START_TEST(test_sigtime)
 }
 END_TEST
 
+/* Beside a CNAME NSD allows RRSIG, NSEC, NSEC3, SIG and NXT, and nothing else. */
+START_TEST(test_dnssec_beside_cname)
+{
+	struct xst_zone_error err;
+	char got[512];
+	int r;
+
+	r = parse_last("c CNAME ns\nc SIG A 5 2 60 20240101000000 20231201000000 1 t. AQ==\n"
+		       "c NXT t. A CNAME\nc NSEC3 1 0 0 - - A\n"
+		       "c RRSIG CNAME 5 2 60 20240101000000 20231201000000 1 t. AQ==\nc NSEC t. CNAME",
+		       got, sizeof(got), &err);
+	ck_assert_msg(r == 0, "%s:%u: %s", err.file, err.line, err.reason);
+	r = parse_last("c CNAME ns\nc RRSIG CNAME 5 2 60 20240101000000 20231201000000 1 t. AQ==\n"
+		       "c DNSKEY 256 3 8 AQ==", got, sizeof(got), &err);
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_int_eq(err.line, 6);
+	ck_assert_ptr_nonnull(strstr(err.reason, "CNAME and other data"));
+}
+END_TEST
+
 Suite *zone_dnssec_suite(void)
 {
 	Suite *s = suite_create("zone_dnssec");
@@ -441,6 +461,7 @@ Suite *zone_dnssec_suite(void)
 	tcase_add_test(tc, test_wire_check);
 	tcase_add_test(tc, test_dnssec_types);
 	tcase_add_test(tc, test_sigtime);
+	tcase_add_test(tc, test_dnssec_beside_cname);
 	suite_add_tcase(s, tc);
 	return s;
 }
