@@ -63,6 +63,7 @@ static const struct text_case text_cases[] = {
 	  "044e657874015400000140010140041b000000000000000000000000000000000000000000000000000020"
 	  "ff200000000000000000000000000000000000000000000000000000000000000001" },
 	{ "n NSEC @", "017400" },
+	{ "n NSEC t. OPT TYPE38 TYPE255 type1", "01740000204000000002400000000000000000000000000000000000000000000000000001" },
 	{ "x NSEC3 1 1 12 aabbccdd 2vptu5timamqttgl4luu9kg21e0aor3s A RRSIG",
 	  "0101000c04aabbccdd1417f3df17b2b2adaef615257de4d2020b80ac6c7c0006400000000002" },
 	{ "x NSEC3 1 0 0 - 2VPTU5TIMAMQTTGL4LUU9KG21E0AOR3S",
@@ -186,6 +187,10 @@ static const struct bad_case bad_cases[] = {
 	{ "r RRSIG A 8 2 60 ( 20240101000000\n 202312010000 1 t. AQ== )", 5, "signature inception" },
 	{ "n NSEC t. A FOO", 4, "bad type 'FOO'" },
 	{ "n NSEC t. TYPE0", 4, "bad type 'TYPE0'" },
+	{ "n NSEC t. A ANY", 4, "bad type 'ANY'" },	/* NSD names no meta type, nor A6 */
+	{ "n NSEC t. A6", 4, "bad type 'A6'" },
+	{ "x NXT t. AXFR", 4, "bad type 'AXFR'" },
+	{ "r RRSIG TSIG 8 2 60 20240101000000 20231201000000 1 t. AQ==", 4, "unrecognized RR type 'TSIG'" },
 	{ "x NSEC3 1 1 12 abc 2vptu5timamqttgl4luu9kg21e0aor3s", 4, "odd number of hex digits" },
 	{ "x NSEC3 1 1 12 0 2vptu5timamqttgl4luu9kg21e0aor3s", 4, "odd number of hex digits" },
 	{ "x NSEC3 1 1 12 aa 2vptu5timamqttgl4luu9kg21e0aor3w", 4, "bad base32hex" },

@@ -107,6 +107,23 @@ int xst_zf_base64_nsd(struct xst_zrd *r, const char *what)
 
 /* ---- type bitmaps ------------------------------------------------------------ */
 
+/*
+ * A type in a bitmap or an RRSIG: a mnemonic NSD 4.6.1 knows or TYPEnnn.
+ * NSD has no mnemonic for A6 and the meta types (TKEY ... ANY), so it
+ * takes them only as TYPEnnn; our type table names them for messages.
+ */
+static int type_of(const struct xst_ztok *t)
+{
+	int type;
+
+	if (t->quoted)
+		return -EINVAL;
+	type = xst_rrtype_from_text(t->s, t->len);
+	if ((type == 38 || (type >= 249 && type <= 255)) && strncasecmp(t->s, "TYPE", 4))
+		return -EINVAL;
+	return type;
+}
+
 int xst_zbitmap(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f,
 		const char *tname)
 {
@@ -117,7 +134,7 @@ int xst_zbitmap(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struc
 
 	memset(bits, 0, sizeof(bits));
 	for (k = 0; k < nr; k++) {
-		int type = tok[k].quoted ? -EINVAL : xst_rrtype_from_text(tok[k].s, tok[k].len);
+		int type = type_of(&tok[k]);
 
 		if (type <= 0)
 			return xst_zerr(f, &tok[k], "%s record: bad type '%s' in the type bitmap",
@@ -146,7 +163,7 @@ static int nxt_bitmap(struct xst_zrd *r)
 		return xst_zerr(r->f, &r->tok[r->nr - 1], "NXT record: missing type list");
 	for (; r->i < r->nr; r->i++) {
 		const struct xst_ztok *t = &r->tok[r->i];
-		int type = t->quoted ? -EINVAL : xst_rrtype_from_text(t->s, t->len);
+		int type = type_of(t);
 
 		if (type <= 0 || type >= 128)
 			return xst_zerr(r->f, t, "NXT record: bad type '%s' (NXT lists types 1-127)",
@@ -300,7 +317,7 @@ static int rd_rrsig(struct xst_zrd *r)
 
 	if (!t)
 		return -EINVAL;
-	type = t->quoted ? -EINVAL : xst_rrtype_from_text(t->s, t->len);
+	type = type_of(t);
 	if (type <= 0)
 		return xst_zerr(r->f, t, "%s record: unrecognized RR type '%s' (type covered)",
 				r->tname, XST_ZSHOW(t));
