@@ -447,6 +447,7 @@ static int b64val(char c)
 /* Base64 (RFC 4648) of tok[0..nr) joined. */
 int xst_zbase64(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f)
 {
+	const struct xst_ztok *last = nr ? &tok[nr - 1] : NULL;
 	uint32_t acc = 0;
 	size_t k, i, nchar = 0, pad = 0;
 
@@ -475,16 +476,16 @@ int xst_zbase64(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struc
 	/* As NSD's b64_pton: the padding must be there, and the bits it
 	 * leaves out must be zero (else the text is not canonical base64). */
 	if (nchar % 4 == 1 || pad != (4 - nchar % 4) % 4)
-		return xst_zerr(f, &tok[nr - 1], "bad base64 padding");
+		return xst_zerr(f, last, "bad base64 padding");
 	switch (nchar % 4) {
 	case 2:
 		if (acc & 0xf)
-			return xst_zerr(f, &tok[nr - 1], "bad base64: nonzero bits after the data");
+			return xst_zerr(f, last, "bad base64: nonzero bits after the data");
 		xst_zput8(o, acc >> 4);
 		break;
 	case 3:
 		if (acc & 0x3)
-			return xst_zerr(f, &tok[nr - 1], "bad base64: nonzero bits after the data");
+			return xst_zerr(f, last, "bad base64: nonzero bits after the data");
 		xst_zput8(o, acc >> 10);
 		xst_zput8(o, acc >> 2);
 		break;

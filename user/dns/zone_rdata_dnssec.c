@@ -279,6 +279,46 @@ static int f_sigtime(struct xst_zrd *r, const char *what)
 	return 0;
 }
 
+/*
+ * RRSIG's original TTL as NSD 4.6.1 reads a period (strtottl): digits and
+ * BIND units added in 32 bits, and a result with the top bit set taken as
+ * 3600 (NSD's default TTL, RFC 2181 8) rather than refused.
+ */
+static int f_period(struct xst_zrd *r, const char *what)
+{
+	const struct xst_ztok *t = xst_zfield(r, what);
+	uint32_t secs = 0, v = 0;
+	size_t i;
+
+	if (!t)
+		return -EINVAL;
+	for (i = 0; i < t->len && !t->quoted; i++) {
+		char c = t->s[i];
+
+		if (c >= '0' && c <= '9') {
+			v = v * 10 + (uint32_t)(c - '0');
+			continue;
+		}
+		switch (c | 0x20) {
+		case 's': secs += v; break;
+		case 'm': secs += v * 60; break;
+		case 'h': secs += v * 3600; break;
+		case 'd': secs += v * 86400; break;
+		case 'w': secs += v * 604800; break;
+		default:
+			return xst_zerr(r->f, t, "%s record: %s: expected a time period, found '%s'",
+					r->tname, what, XST_ZSHOW(t));
+		}
+		v = 0;
+	}
+	if (t->quoted)
+		return xst_zerr(r->f, t, "%s record: %s: expected a time period, found '%s'", r->tname,
+				what, XST_ZSHOW(t));
+	secs += v;
+	xst_zput32(&r->o, secs & 0x80000000u ? 3600 : secs);
+	return 0;
+}
+
 /* ---- the types --------------------------------------------------------------- */
 
 /* DNSKEY, CDNSKEY, KEY: flags protocol algorithm public-key. */
@@ -326,7 +366,7 @@ static int rd_rrsig(struct xst_zrd *r)
 	if (!err)
 		err = xst_zf_num(r, 0xff, "labels");
 	if (!err)
-		err = xst_zf_ttl(r, "original TTL");
+		err = f_period(r, "original TTL");
 	if (!err)
 		err = f_sigtime(r, "signature expiration");
 	if (!err)
