@@ -440,6 +440,57 @@ START_TEST(test_sigtime)
 }
 END_TEST
 
+/* Records signed by Knot's kzonesign (ED25519, NSEC3 with salt; an empty-bitmap NSEC3 for an
+ * empty non-terminal), laid out as it writes them; RDATA from ldns-read-zone -U. */
+static const char knot_zone[] =
+	"example.            \t300\tSOA\tns1.example. hostmaster.example. 2024010101 3600 900 604800 300\n"
+	"example.            \t300\tDNSKEY\t256 3 15 tYTcWMeIkPVXrhB6P1hIu/EdFzTaP7w5J1vyd/EwWgA=\n"
+	"example.            \t300\tDNSKEY\t257 3 15 70O+B+6DeT6ZP2FVY+p+Fk5t1SdqPs7hxX3O3+TXVS4=\n"
+	"example.            \t300\tNSEC3PARAM\t1 0 0 A13472A19D5F3B9C\n"
+	"example.            \t0\tCDS\t8397 15 2 125C073FAFFD466D236FC6671725440E0C48637E4AC509DBB2B99EA34BE414C7\n"
+	"example.            \t0\tCDNSKEY\t257 3 15 70O+B+6DeT6ZP2FVY+p+Fk5t1SdqPs7hxX3O3+TXVS4=\n"
+	"example.            \t300\tRRSIG\tDNSKEY 15 1 300 20261217164257 20261203151257 8397 example. w6G/ouAhkxNOnLbvpXH2C8lIPCUI9VVlu3e78YqDQowuDOqRdSwjntdv/xAGpxKT42Pg+0zSygXYrWi0r/BeAw==\n"
+	"c80dtc0id8ad9hs9ocgl72h8vg070fe8.example. 300\tNSEC3\t1 0 0 A13472A19D5F3B9C e19mqoi9p38nondjl8dhqv71lffh8quk NS SOA RRSIG DNSKEY NSEC3PARAM CDS CDNSKEY\n"
+	"e19mqoi9p38nondjl8dhqv71lffh8quk.example. 300\tNSEC3\t1 0 0 A13472A19D5F3B9C fokg3uksshbskk76shdvj4gl8ce83hhj \n"
+	"c80dtc0id8ad9hs9ocgl72h8vg070fe8.example. 300\tRRSIG\tNSEC3 15 2 300 20261217164257 20261203151257 57974 example. V8MTQyt4H1FeJaKV2KW9eNPlMMMSN2xJn1QL0qbw4RIZYAGVUYADaVECbvABmdPfUEVkrUtnzsr7tYSqr3ydDA==\n"
+	;
+static const char *const knot_rdata[] = {
+	"0100030fb584dc58c78890f557ae107a3f5848bbf11d1734da3fbc39275bf277f1305a00",
+	"0101030fef43be07ee83793e993f615563ea7e164e6dd5276a3ecee1c57dcedfe4d7552e",
+	"0100000008a13472a19d5f3b9c",
+	"20cd0f02125c073faffd466d236fc6671725440e0c48637e4ac509dbb2b99ea34be414c7",
+	"0101030fef43be07ee83793e993f615563ea7e164e6dd5276a3ecee1c57dcedfe4d7552e",
+	"00300f010000012c6b2411116b1186f920cd076578616d706c6500c3a1bfa2e02193134e9cb6efa571f60bc9483c2508f55565bb77bbf18a83428c2e0cea91752c239ed76fff1006a71293e363e0fb4cd2ca05d8ad68b4aff05e03",
+	"0100000008a13472a19d5f3b9c1470536d6249c8d17c5db3aa1b1d7ce1abdf146bd400082200000000029018",
+	"0100000008a13472a19d5f3b9c147e2901fa9ce457ca50e6e45bf99215431c81c633",
+	"00320f020000012c6b2411116b1186f9e276076578616d706c650057c313432b781f515e25a295d8a5bd78d3e530c312376c499f540bd2a6f0e112196001955180036951026ef00199d3df504564ad4b67cecafbb584aaaf7c9d0c",
+};
+
+START_TEST(test_dnssec_knot_zone)
+{
+	struct xst_zone_error err;
+	struct xst_zone *z = NULL;
+	size_t len = strlen(knot_zone), i;
+	uint8_t *g = guard_copy(knot_zone, len + 1);
+	char got[512];
+	int r;
+
+	ck_assert_ptr_nonnull(g);
+	r = xst_zone_parse_string(&z, (const char *)g, "knot.zone", "example.", &err);
+	ck_assert_msg(r == 0, "%s:%u: %s", err.file, err.line, err.reason);
+	ck_assert_uint_eq(z->nr_rrs, ARRAY_SIZE(knot_rdata) + 1);	/* and the SOA */
+	for (i = 0; i < ARRAY_SIZE(knot_rdata); i++) {
+		const struct xst_rr *rr = &z->rrs[i + 1];
+
+		hex_of(rr->rdata, rr->rdlen, got, sizeof(got));
+		ck_assert_msg(!strcmp(got, knot_rdata[i]), "record %zu: %s, want %s", i + 1, got,
+			      knot_rdata[i]);
+	}
+	xst_zone_destroy(z);
+	guard_free(g, len + 1);
+}
+END_TEST
+
 /* Beside a CNAME NSD allows RRSIG, NSEC, NSEC3, SIG and NXT, and nothing else. */
 START_TEST(test_dnssec_beside_cname)
 {
@@ -473,6 +524,7 @@ Suite *zone_dnssec_suite(void)
 	tcase_add_test(tc, test_dnssec_types);
 	tcase_add_test(tc, test_sigtime);
 	tcase_add_test(tc, test_dnssec_beside_cname);
+	tcase_add_test(tc, test_dnssec_knot_zone);
 	suite_add_tcase(s, tc);
 	return s;
 }
