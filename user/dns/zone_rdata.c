@@ -59,7 +59,7 @@ static const struct rtype types[] = {
 	{ "DS", 43, R_DNSSEC },		{ "SSHFP", 44, R_DNSSEC }, { "IPSECKEY", 45, R_DNSSEC },
 	{ "RRSIG", 46, R_DNSSEC },	{ "NSEC", 47, R_DNSSEC },	{ "DNSKEY", 48, R_DNSSEC },
 	{ "DHCID", 49, R_DNSSEC },	{ "NSEC3", 50, R_DNSSEC }, { "NSEC3PARAM", 51, R_DNSSEC },
-	{ "TLSA", 52, R_DNSSEC },		{ "SMIMEA", 53, R_DNSSEC },
+	{ "TLSA", 52, R_DNSSEC },	{ "SMIMEA", 53, R_DNSSEC },
 	{ "CDS", 59, R_DNSSEC },		{ "CDNSKEY", 60, R_DNSSEC }, { "OPENPGPKEY", 61, R_DNSSEC },
 	{ "CSYNC", 62, R_DNSSEC },	{ "ZONEMD", 63, R_DNSSEC }, { "SVCB", 64, R_NONE },
 	{ "HTTPS", 65, R_NONE },	{ "SPF", 99, R_TXT },	{ "NID", 104, R_NONE },

@@ -127,23 +127,29 @@ static int type_of(const struct xst_ztok *t)
 int xst_zbitmap(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f,
 		const char *tname)
 {
-	uint8_t bits[256][32];
+	uint8_t bits[256][32];		/* a window's bytes are cleared when first used */
 	uint8_t used[256] = { 0 };	/* bytes used in each window */
+	unsigned int w, last = 0;
 	size_t k;
-	unsigned int w;
 
-	memset(bits, 0, sizeof(bits));
 	for (k = 0; k < nr; k++) {
 		int type = type_of(&tok[k]);
+		unsigned int byte;
 
 		if (type <= 0)
 			return xst_zerr(f, &tok[k], "%s record: bad type '%s' in the type bitmap",
 					tname, XST_ZSHOW(&tok[k]));
-		bits[type >> 8][(type & 0xff) >> 3] |= (uint8_t)(0x80 >> (type & 7));
-		if (used[type >> 8] < ((type & 0xff) >> 3) + 1)
-			used[type >> 8] = (uint8_t)(((type & 0xff) >> 3) + 1);
+		w = (unsigned int)type >> 8;
+		byte = ((unsigned int)type & 0xff) >> 3;
+		if (!used[w])
+			memset(bits[w], 0, sizeof(bits[w]));
+		bits[w][byte] |= (uint8_t)(0x80 >> (type & 7));
+		if (used[w] < byte + 1)
+			used[w] = (uint8_t)(byte + 1);
+		if (w > last)
+			last = w;
 	}
-	for (w = 0; w < 256; w++) {
+	for (w = 0; nr && w <= last; w++) {
 		if (!used[w])
 			continue;
 		xst_zput8(o, w);
