@@ -111,9 +111,12 @@ static const struct valid_case valid[] = {
 	  { "given.test. 3600 SOA 026e7305676976656e047465737400" "016805676976656e04746573740000"
 	    "000001000000020000000300000004" "00000005", "a.given.test. 3600 A 01020304" } },
 	{ "relative $ORIGIN, CNAME beside RRSIG", "$ORIGIN t.\n" SOA_T "$ORIGIN sub\n"
-	  "a CNAME b\na RRSIG \\# 1 00\n", NULL, "t.",
+	  "a CNAME b\na RRSIG \\# 19 0005 08 03 0000003c 00000002 00000001 3039 00\n", NULL, "t.",
 	  { "t. 3600 SOA " SOA_RD, "a.sub.t. 3600 CNAME 0162037375620174" "00",
-	    "a.sub.t. 3600 RRSIG 00" } },
+	    "a.sub.t. 3600 RRSIG 00050803" "0000003c" "00000002" "00000001" "303900" } },
+	{ "RFC 3597 TXT is taken unchecked, empty or not strings (NSD)", "$ORIGIN t.\n" SOA_T
+	  "u TXT \\# 4 01616263\nv TXT \\# 0\n", NULL, "t.",
+	  { "t. 3600 SOA " SOA_RD, "u.t. 3600 TXT 01616263", "v.t. 3600 TXT " } },
 	{ "newline inside a quoted string (NSD takes it)", "$ORIGIN t.\n" SOA_T "a TXT \"x\ny\"\nb A 1.2.3.4\n",
 	  NULL, "t.", { "t. 3600 SOA " SOA_RD, "a.t. 3600 TXT 03780a79", "b.t. 3600 A 01020304" } },
 	{ "CRLF line ends, no newline at the end", "$ORIGIN t.\r\n" SOA_T "a A 1.2.3.4", NULL,
@@ -200,8 +203,8 @@ static const struct bad_case bad[] = {
 	  "does not match" },
 	{ "RFC 3597 odd hex", "$ORIGIN t.\n" SOA_T "u TYPE9999 \\# 1 012\n", 3, "odd number" },
 	{ "RFC 3597 A of 3 bytes", "$ORIGIN t.\n" SOA_T "u A \\# 3 010203\n", 3, "not a valid A" },
-	{ "RFC 3597 TXT with a bad length byte", "$ORIGIN t.\n" SOA_T "u TYPE16 \\# 4 01616263\n", 3,
-	  "not a valid TXT" },
+	{ "RFC 3597 HINFO with a bad length byte", "$ORIGIN t.\n" SOA_T "u TYPE13 \\# 4 01610263\n", 3,
+	  "not a valid HINFO" },
 	{ "RFC 3597 NS that is not a name", "$ORIGIN t.\n" SOA_T "u NS \\# 2 0161\n", 3,
 	  "not a valid NS" },
 	{ "unknown directive", "$ORIGIN t.\n$FOO bar\n", 2, "unknown directive '$FOO'" },

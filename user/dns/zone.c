@@ -708,10 +708,17 @@ static uint32_t rr_hash(const struct xst_rr *rr, uint32_t oh)
 	return (uint32_t)(h ^ h >> 32);
 }
 
+/* Types that may sit beside a CNAME: NSD's list (namedb.c), RFC 4035 2.5
+ * and RFC 2535's SIG and NXT: RRSIG, NSEC, NSEC3, SIG, NXT. */
+static int cname_may_share(uint16_t type)
+{
+	return type == 46 || type == 47 || type == 50 || type == 24 || type == 30;
+}
+
 /*
  * Drops exact duplicates (NSD ignores them) and refuses a CNAME beside
- * other data or a second CNAME at one name; RRSIG and NSEC may sit beside a
- * CNAME (RFC 4035 2.5).
+ * other data or a second CNAME at one name; the DNSSEC records of
+ * cname_may_share() may sit beside a CNAME.
  */
 static int check_and_dedup(struct parser *p, const char *file)
 {
@@ -769,7 +776,7 @@ static int check_and_dedup(struct parser *p, const char *file)
 				goto out;
 			}
 			oflags[first] |= 1;
-		} else if (rr->type != 46 && rr->type != 47) {
+		} else if (!cname_may_share(rr->type)) {
 			if (oflags[first] & 1) {
 				ret = perr(p, rr->file, rr->line, "CNAME and other data at the same name");
 				goto out;

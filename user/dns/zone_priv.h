@@ -87,6 +87,14 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 /* Whether the parser understands a type's text RDATA (else only "\#" form). */
 int xst_zrdata_known(uint16_t type);
 
+/*
+ * Checks RDATA given in RFC 3597 form against the wire format of `type`
+ * as NSD does (zone_wire.c; add a type there as one row). 0, or -EINVAL
+ * with why[0..cap) saying which field is wrong. Types it has no row for
+ * take any bytes.
+ */
+int xst_zwire_check(uint16_t type, const uint8_t *rd, size_t len, char *why, size_t cap);
+
 /* ---- shared by the RDATA decoders (zone_rdata*.c) ---------------------------- */
 
 /* Output of a decoder: at most XST_ZONE_RDATA_MAX bytes, then over is set. */
@@ -138,5 +146,23 @@ int xst_zf_ttl(struct xst_zrd *r, const char *what);
 int xst_zf_str(struct xst_zrd *r, const char *what);
 int xst_zf_hex_rest(struct xst_zrd *r, const char *what, int may_be_empty);
 int xst_zf_addr(struct xst_zrd *r, int af);
+
+/* ---- DNSSEC-family types (zone_rdata_dnssec.c) ------------------------------- */
+
+/* RDATA of KEY/DNSKEY/CDNSKEY, DS/CDS/DLV, SIG/RRSIG, NSEC, NSEC3(PARAM), NXT,
+ * CSYNC, ZONEMD, CERT, IPSECKEY, DHCID, OPENPGPKEY, SSHFP, TLSA/SMIMEA. */
+int xst_zrdata_dnssec(uint16_t type, struct xst_zrd *r);
+/* A DNSSEC algorithm: a number 0-255 or one of NSD's mnemonics (RSASHA256...). */
+int xst_zf_algorithm(struct xst_zrd *r);
+/* Every remaining token as hex / base64; the single word "0" is empty data (NSD). */
+int xst_zf_hex_nsd(struct xst_zrd *r, const char *what);
+int xst_zf_base64_nsd(struct xst_zrd *r, const char *what);
+/* RFC 4034 4.1.2 type bitmap of the type mnemonics tok[0..nr) (NSEC, NSEC3, CSYNC). */
+int xst_zbitmap(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f,
+		const char *tname);
+/* Base32hex without padding (RFC 4648 7), written with its length byte. */
+int xst_zbase32hex(const struct xst_ztok *t, struct xst_zout *o, struct xst_zfail *f);
+/* RRSIG time YYYYMMDDHHmmSS, read as NSD 4.6.1 reads it (no plain seconds). */
+int xst_zsigtime(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f);
 
 #endif /* XST_DNS_ZONE_PRIV_H */

@@ -32,11 +32,8 @@ enum rkind {
 	R_HINFO,	/* exactly two */
 	R_SRV,
 	R_CAA,
-	R_DS,		/* DS, CDS: keytag alg digest-type hex */
-	R_SSHFP,
-	R_TLSA,		/* TLSA, SMIMEA */
 	R_NAPTR,
-	R_DNSKEY,	/* DNSKEY, CDNSKEY: flags protocol alg base64 */
+	R_DNSSEC,	/* keys, signatures, denial, certificates: zone_rdata_dnssec.c */
 	R_REJECT,	/* types whose semantics we do not implement */
 };
 
@@ -54,23 +51,24 @@ static const struct rtype types[] = {
 	{ "HINFO", 13, R_HINFO },	{ "MINFO", 14, R_2NAME }, { "MX", 15, R_U16NAME },
 	{ "TXT", 16, R_TXT },		{ "RP", 17, R_2NAME },	{ "AFSDB", 18, R_U16NAME },
 	{ "X25", 19, R_NONE },		{ "ISDN", 20, R_NONE },	{ "RT", 21, R_U16NAME },
-	{ "NSAP", 22, R_NONE },		{ "SIG", 24, R_NONE },	{ "KEY", 25, R_NONE },
+	{ "NSAP", 22, R_NONE },		{ "SIG", 24, R_DNSSEC },	{ "KEY", 25, R_DNSSEC },
 	{ "PX", 26, R_NONE },		{ "AAAA", 28, R_AAAA },	{ "LOC", 29, R_NONE },
-	{ "NXT", 30, R_NONE },		{ "SRV", 33, R_SRV },	{ "NAPTR", 35, R_NAPTR },
-	{ "KX", 36, R_U16NAME },	{ "CERT", 37, R_NONE },	{ "A6", 38, R_NONE },
+	{ "NXT", 30, R_DNSSEC },		{ "SRV", 33, R_SRV },	{ "NAPTR", 35, R_NAPTR },
+	{ "KX", 36, R_U16NAME },	{ "CERT", 37, R_DNSSEC },	{ "A6", 38, R_NONE },
 	{ "DNAME", 39, R_REJECT },	{ "OPT", 41, R_REJECT }, { "APL", 42, R_NONE },
-	{ "DS", 43, R_DS },		{ "SSHFP", 44, R_SSHFP }, { "IPSECKEY", 45, R_NONE },
-	{ "RRSIG", 46, R_NONE },	{ "NSEC", 47, R_NONE },	{ "DNSKEY", 48, R_DNSKEY },
-	{ "DHCID", 49, R_NONE },	{ "NSEC3", 50, R_NONE }, { "NSEC3PARAM", 51, R_NONE },
-	{ "TLSA", 52, R_TLSA },		{ "SMIMEA", 53, R_TLSA }, { "HIP", 55, R_NONE },
-	{ "CDS", 59, R_DS },		{ "CDNSKEY", 60, R_DNSKEY }, { "OPENPGPKEY", 61, R_NONE },
-	{ "CSYNC", 62, R_NONE },	{ "ZONEMD", 63, R_NONE }, { "SVCB", 64, R_NONE },
+	{ "DS", 43, R_DNSSEC },		{ "SSHFP", 44, R_DNSSEC }, { "IPSECKEY", 45, R_DNSSEC },
+	{ "RRSIG", 46, R_DNSSEC },	{ "NSEC", 47, R_DNSSEC },	{ "DNSKEY", 48, R_DNSSEC },
+	{ "DHCID", 49, R_DNSSEC },	{ "NSEC3", 50, R_DNSSEC }, { "NSEC3PARAM", 51, R_DNSSEC },
+	{ "TLSA", 52, R_DNSSEC },	{ "SMIMEA", 53, R_DNSSEC },
+	{ "CDS", 59, R_DNSSEC },		{ "CDNSKEY", 60, R_DNSSEC }, { "OPENPGPKEY", 61, R_DNSSEC },
+	{ "CSYNC", 62, R_DNSSEC },	{ "ZONEMD", 63, R_DNSSEC }, { "SVCB", 64, R_NONE },
 	{ "HTTPS", 65, R_NONE },	{ "SPF", 99, R_TXT },	{ "NID", 104, R_NONE },
 	{ "L32", 105, R_NONE },		{ "L64", 106, R_NONE },	{ "LP", 107, R_NONE },
 	{ "EUI48", 108, R_NONE },	{ "EUI64", 109, R_NONE }, { "TKEY", 249, R_REJECT },
 	{ "TSIG", 250, R_REJECT },	{ "IXFR", 251, R_REJECT }, { "AXFR", 252, R_REJECT },
 	{ "MAILB", 253, R_REJECT },	{ "MAILA", 254, R_REJECT }, { "ANY", 255, R_REJECT },
-	{ "URI", 256, R_NONE },		{ "CAA", 257, R_CAA },	{ "DLV", 32769, R_DS },
+	{ "URI", 256, R_NONE },		{ "CAA", 257, R_CAA },	{ "AVC", 258, R_TXT },
+	{ "DLV", 32769, R_DNSSEC },
 };
 
 #define NR_TYPES (sizeof(types) / sizeof(types[0]))
@@ -100,7 +98,7 @@ int xst_rrtype_from_text(const char *s, size_t len)
 				return -EINVAL;
 			v = v * 10 + (unsigned long)(s[i] - '0');
 		}
-		if (v > 65535 || (s[4] == '0' && len > 5))
+		if (!v || v > 65535 || (s[4] == '0' && len > 5))
 			return -EINVAL;
 		return (int)v;
 	}
@@ -449,6 +447,7 @@ static int b64val(char c)
 /* Base64 (RFC 4648) of tok[0..nr) joined. */
 int xst_zbase64(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct xst_zfail *f)
 {
+	const struct xst_ztok *last = nr ? &tok[nr - 1] : NULL;
 	uint32_t acc = 0;
 	size_t k, i, nchar = 0, pad = 0;
 
@@ -474,21 +473,25 @@ int xst_zbase64(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struc
 			}
 		}
 	}
+	/* As NSD's b64_pton: the padding must be there, and the bits it
+	 * leaves out must be zero (else the text is not canonical base64). */
+	if (nchar % 4 == 1 || pad != (4 - nchar % 4) % 4)
+		return xst_zerr(f, last, "bad base64 padding");
 	switch (nchar % 4) {
-	case 0:
-		break;
 	case 2:
+		if (acc & 0xf)
+			return xst_zerr(f, last, "bad base64: nonzero bits after the data");
 		xst_zput8(o, acc >> 4);
 		break;
 	case 3:
+		if (acc & 0x3)
+			return xst_zerr(f, last, "bad base64: nonzero bits after the data");
 		xst_zput8(o, acc >> 10);
 		xst_zput8(o, acc >> 2);
 		break;
 	default:
-		return xst_zerr(f, &tok[nr - 1], "bad base64 length");
+		break;
 	}
-	if (pad > 2 || (pad && (nchar + pad) % 4))
-		return xst_zerr(f, &tok[nr - 1], "bad base64 padding");
 	return 0;
 }
 
@@ -663,63 +666,15 @@ static int generic(struct xst_zrd *r)
 	return 0;
 }
 
-/* Sanity of a known type written in RFC 3597 form (its names and sizes). */
-static int check_generic(struct xst_zrd *r, int kind)
+/* A known type written in RFC 3597 form must still be that type's wire format. */
+static int check_generic(struct xst_zrd *r, uint16_t type)
 {
-	const uint8_t *p = r->o.p;
-	size_t n = r->o.n, a;
+	char why[96];
 
-	switch (kind) {
-	case R_A:
-		if (n != 4)
-			goto bad;
-		break;
-	case R_AAAA:
-		if (n != 16)
-			goto bad;
-		break;
-	case R_NAME:
-		if (xst_name_len(p, n) != n)
-			goto bad;
-		break;
-	case R_2NAME:
-		a = xst_name_len(p, n);
-		if (!a || xst_name_len(p + a, n - a) != n - a)
-			goto bad;
-		break;
-	case R_U16NAME:
-		if (n < 3 || xst_name_len(p + 2, n - 2) != n - 2)
-			goto bad;
-		break;
-	case R_SRV:
-		if (n < 7 || xst_name_len(p + 6, n - 6) != n - 6)
-			goto bad;
-		break;
-	case R_TXT:
-	case R_HINFO: {
-		size_t nstr = 0;
-
-		for (a = 0; a < n; a += (size_t)p[a] + 1)
-			nstr++;
-		if (a != n || !nstr || (kind == R_HINFO && nstr != 2))
-			goto bad;
-		break;
-	}
-	case R_SOA:
-		a = xst_name_len(p, n);
-		if (!a)
-			goto bad;
-		a += xst_name_len(p + a, n - a);
-		if (n != a + 20)
-			goto bad;
-		break;
-	default:
-		break;
-	}
-	return 0;
-bad:
-	return xst_zerr(r->f, &r->tok[0], "%s record: RFC 3597 data is not a valid %s RDATA", r->tname,
-		    r->tname);
+	if (!xst_zwire_check(type, r->o.p, r->o.n, why, sizeof(why)))
+		return 0;
+	return xst_zerr(r->f, &r->tok[0], "%s record: RFC 3597 data is not a valid %s RDATA (%s)",
+			r->tname, r->tname, why);
 }
 
 int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8_t *origin,
@@ -742,7 +697,7 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 	if (nr && xst_ztok_is(&tok[0], "\\#")) {
 		err = generic(&r);
 		if (!err)
-			err = check_generic(&r, kind);
+			err = check_generic(&r, type);
 		goto done;
 	}
 	switch (kind) {
@@ -802,31 +757,6 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 	case R_CAA:
 		err = f_caa(&r);
 		break;
-	case R_DS:
-		err = xst_zf_num(&r, 0xffff, "key tag");
-		if (!err)
-			err = xst_zf_num(&r, 0xff, "algorithm");
-		if (!err)
-			err = xst_zf_num(&r, 0xff, "digest type");
-		if (!err)
-			err = xst_zf_hex_rest(&r, "digest", 0);
-		break;
-	case R_SSHFP:
-		err = xst_zf_num(&r, 0xff, "algorithm");
-		if (!err)
-			err = xst_zf_num(&r, 0xff, "fingerprint type");
-		if (!err)
-			err = xst_zf_hex_rest(&r, "fingerprint", 0);
-		break;
-	case R_TLSA:
-		err = xst_zf_num(&r, 0xff, "certificate usage");
-		if (!err)
-			err = xst_zf_num(&r, 0xff, "selector");
-		if (!err)
-			err = xst_zf_num(&r, 0xff, "matching type");
-		if (!err)
-			err = xst_zf_hex_rest(&r, "certificate data", 0);
-		break;
 	case R_NAPTR:
 		err = xst_zf_num(&r, 0xffff, "order");
 		if (!err)
@@ -840,20 +770,8 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 		if (!err)
 			err = xst_zf_name(&r, "replacement");
 		break;
-	case R_DNSKEY:
-		err = xst_zf_num(&r, 0xffff, "flags");
-		if (!err)
-			err = xst_zf_num(&r, 0xff, "protocol");
-		if (!err)
-			err = xst_zf_num(&r, 0xff, "algorithm");
-		if (!err) {
-			if (r.i >= r.nr)
-				err = xst_zerr(f, nr ? &tok[nr - 1] : NULL, "%s record: missing public key",
-					   r.tname);
-			else
-				err = xst_zbase64(tok + r.i, nr - r.i, &r.o, f);
-			r.i = r.nr;
-		}
+	case R_DNSSEC:
+		err = xst_zrdata_dnssec(type, &r);
 		break;
 	default:
 		return xst_zerr(f, nr ? &tok[0] : NULL,
