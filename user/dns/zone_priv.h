@@ -139,4 +139,11 @@ int xst_zf_str(struct xst_zrd *r, const char *what);
 int xst_zf_hex_rest(struct xst_zrd *r, const char *what, int may_be_empty);
 int xst_zf_addr(struct xst_zrd *r, int af);
 
+/* zone_rdata_misc.c: text RDATA of LOC, SVCB, HTTPS, APL, WKS, X25, ISDN, NSAP,
+ * PX, DNAME, NID, L32, L64, LP, EUI48, EUI64, URI, AVC (as NSD 4.6.1 reads
+ * them), appended to r->o; and whether RFC 3597 data of one of them is valid
+ * for its type (0 or -EINVAL). */
+int xst_zrdata_misc(uint16_t type, struct xst_zrd *r);
+int xst_zwire_misc(uint16_t type, const uint8_t *rd, size_t len);
+
 #endif /* XST_DNS_ZONE_PRIV_H */
