@@ -439,8 +439,12 @@ static int svc_param(struct svc *sv, const char *k, size_t klen, const char *v)
 	if (!v) {
 		switch (key) {
 		case K_MANDATORY: case K_ALPN: case K_PORT: case K_IPV4HINT: case K_IPV6HINT:
-		case K_DOHPATH:
-			return svc_fail(sv, "value expected for SvcParam: %s", svc_names[key]);
+		case K_DOHPATH: {
+			char kb[16];
+
+			snprintf(kb, sizeof(kb), "%.*s", (int)klen, k);
+			return svc_fail(sv, "value expected for SvcParam: %s", kb);
+		}
 		}
 	} else {
 		switch (key) {
@@ -919,7 +923,7 @@ int xst_zwire_misc(uint16_t type, const uint8_t *rd, size_t len)
 	case T_AVC:
 		return 0;
 	case T_WKS:
-		return len >= 5 ? 0 : -EINVAL;	/* address, protocol, any bitmap */
+		return len >= 4 ? 0 : -EINVAL;	/* address, then any bytes (NSD) */
 	case T_X25:
 		return !w_str(rd, len, &at) && at == len ? 0 : -EINVAL;
 	case T_ISDN:
