@@ -411,15 +411,20 @@ static int svc_alpn(struct svc *sv, const char *v)
 
 static int svc_ech(struct svc *sv, const char *v)
 {
-	uint8_t out[XST_ZONE_RDATA_MAX];
-	struct xst_zout o = { .p = out };
 	struct xst_ztok t = { .s = v, .len = (uint32_t)strlen(v) };
+	struct xst_zout o = { .p = malloc(XST_ZONE_RDATA_MAX) };
+	int err;
 
+	if (!o.p)
+		return -ENOMEM;
 	if (!strcmp(v, "0"))	/* NSD makes this an empty field, then refuses it */
-		return svc_fail(sv, "invalid SVCB or HTTPS rdata (ech=%s)", v);
-	if (xst_zbase64(&t, 1, &o, sv->r->f) || o.over)
-		return svc_fail(sv, "invalid base64 data in ech%s", "");
-	return svc_put(sv, out, o.n);
+		err = svc_fail(sv, "invalid SVCB or HTTPS rdata (ech=%s)", v);
+	else if (xst_zbase64(&t, 1, &o, sv->r->f) || o.over)
+		err = svc_fail(sv, "invalid base64 data in ech%s", "");
+	else
+		err = svc_put(sv, o.p, o.n);
+	free(o.p);
+	return err;
 }
 
 /* One SvcParam: key (text) and value (NULL: none). */
@@ -531,13 +536,14 @@ static int f_svcb(struct xst_zrd *r)
 		err = xst_zf_name(r, "target");
 	if (err || r->i == r->nr)
 		return err;
-	sv = calloc(1, sizeof(*sv));
+	sv = malloc(sizeof(*sv));	/* the value buffer needs no zeroing */
 	buf = malloc(XST_ZONE_RDATA_MAX + 1);
 	vbuf = malloc(XST_ZONE_RDATA_MAX + 1);
 	err = -ENOMEM;
 	if (!sv || !buf || !vbuf)
 		goto out;
 	sv->r = r;
+	sv->nr = sv->used = 0;
 	for (; r->i < r->nr; r->i++) {
 		const struct xst_ztok *t = &r->tok[r->i], *q = NULL;
 		const char *eq;
