@@ -310,6 +310,19 @@ START_TEST(test_misc_lines)
 }
 END_TEST
 
+/* Duplicates whose names differ in case only are dropped, as NSD does. */
+START_TEST(test_misc_dedup)
+{
+	struct xst_zone_error err;
+	struct xst_zone *z = NULL;
+
+	ck_assert_int_eq(parse("DNAME Foo.Ex.\nx DNAME foo.ex.\nx PX 1 Aa.Ex. Bb.Ex.\n"
+			       "x PX 1 aa.ex. bb.ex.\nx LP 1 Foo.Ex.\nx LP 1 foo.ex.", &z, &err), 0);
+	ck_assert_uint_eq(z->nr_rrs, 4);
+	xst_zone_destroy(z);
+}
+END_TEST
+
 /* The RFC 3597 checker on its own, for a case the text form cannot make. */
 START_TEST(test_misc_wire)
 {
@@ -338,6 +351,7 @@ Suite *zone_misc_suite(void)
 	tcase_add_loop_test(tc, test_misc_good, 0, ARRAY_SIZE(good));
 	tcase_add_loop_test(tc, test_misc_refused, 0, ARRAY_SIZE(refused));
 	tcase_add_test(tc, test_misc_lines);
+	tcase_add_test(tc, test_misc_dedup);
 	tcase_add_test(tc, test_misc_wire);
 	suite_add_tcase(s, tc);
 	return s;

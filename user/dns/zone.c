@@ -630,6 +630,7 @@ static int rdata_has_names(uint16_t type)
 	case XST_T_NS: case XST_T_MD: case XST_T_MF: case XST_T_CNAME: case XST_T_SOA:
 	case XST_T_MB: case XST_T_MG: case XST_T_MR: case XST_T_PTR: case XST_T_MINFO:
 	case XST_T_MX: case XST_T_SRV: case 17: case 18: case 21: case 36: case 35:
+	case 26: case 39: case 107:	/* PX, DNAME, LP: NSD drops these duplicates too */
 		return 1;
 	default:
 		return 0;
