@@ -226,11 +226,13 @@ static const struct refused_case refused[] = {
 
 static int parse(const char *rr, struct xst_zone **z, struct xst_zone_error *err)
 {
-	char text[1024];
+	char text[4096];
 	size_t len = (size_t)snprintf(text, sizeof(text), HEAD "%s\n", rr);
-	uint8_t *copy = guard_copy(text, len + 1);	/* the NUL ends right at the guard */
+	uint8_t *copy;
 	int r;
 
+	ck_assert_uint_lt(len, sizeof(text));
+	copy = guard_copy(text, len + 1);	/* the NUL ends right at the guard */
 	ck_assert_ptr_nonnull(copy);
 	r = xst_zone_parse_string(z, (const char *)copy, "misc.zone", NULL, err);
 	guard_free(copy, len + 1);
@@ -310,6 +312,37 @@ START_TEST(test_misc_lines)
 }
 END_TEST
 
+/* NSD keeps at most 64 RDATA fields: 62 SvcParams, 64 APL items (both checked
+ * with nsd-checkzone: one more is "too many rdata elements"). */
+START_TEST(test_misc_limits)
+{
+	static const struct { const char *type, *fmt; int max; const char *reason; } c[] = {
+		{ "HTTPS 1 .", " key%d", 62, "more than 62 SvcParams" },
+		{ "APL", " 1:10.0.%d.0/24", 64, "more than 64 items" },
+	};
+	struct xst_zone_error err;
+	struct xst_zone *z = NULL;
+	char rr[1000];
+	size_t i, n;
+	int k, extra;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		for (extra = 0; extra <= 1; extra++) {
+			n = (size_t)snprintf(rr, sizeof(rr), "%s", c[i].type);
+			for (k = 0; k < c[i].max + extra; k++)
+				n += (size_t)snprintf(rr + n, sizeof(rr) - n, c[i].fmt, k + 10);
+			if (!extra) {
+				ck_assert_msg(parse(rr, &z, &err) == 0, "%s: %s", c[i].type, err.reason);
+				xst_zone_destroy(z);
+				continue;
+			}
+			ck_assert_int_eq(parse(rr, &z, &err), -EINVAL);
+			ck_assert_msg(strstr(err.reason, c[i].reason), "%s", err.reason);
+		}
+	}
+}
+END_TEST
+
 /* Duplicates whose names differ in case only are dropped, as NSD does. */
 START_TEST(test_misc_dedup)
 {
@@ -351,6 +384,7 @@ Suite *zone_misc_suite(void)
 	tcase_add_loop_test(tc, test_misc_good, 0, ARRAY_SIZE(good));
 	tcase_add_loop_test(tc, test_misc_refused, 0, ARRAY_SIZE(refused));
 	tcase_add_test(tc, test_misc_lines);
+	tcase_add_test(tc, test_misc_limits);
 	tcase_add_test(tc, test_misc_dedup);
 	tcase_add_test(tc, test_misc_wire);
 	suite_add_tcase(s, tc);
