@@ -559,11 +559,14 @@ int xst_zf_ttl(struct xst_zrd *r, const char *what)
 	return 0;
 }
 
+/* NSD reads these as dotted_str: ".x" is a syntax error there. */
 int xst_zf_str(struct xst_zrd *r, const char *what)
 {
 	const struct xst_ztok *t = xst_zfield(r, what);
 
-	return t ? xst_zcharstr(t, &r->o, r->f) : -EINVAL;
+	if (!t || xst_zdots(r, t, XST_ZDOTS_DOTTED))
+		return -EINVAL;
+	return xst_zcharstr(t, &r->o, r->f);
 }
 
 /* Every remaining token as hex (at least one digit pair unless may_be_empty). */
@@ -642,7 +645,7 @@ static int f_caa(struct xst_zrd *r)
 	xst_zput8(&r->o, (unsigned int)n);
 	xst_zput(&r->o, tb, n);
 	val = xst_zfield(r, "value");
-	if (!val)
+	if (!val || xst_zdots(r, val, XST_ZDOTS_DOTTED))
 		return -EINVAL;
 	for (i = 0; i < val->len;) {
 		int c = xst_zunescape(val->s, val->len, &i);
@@ -800,9 +803,9 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 			err = xst_zf_str(&r, "text");
 		break;
 	case R_HINFO:
-		err = xst_zf_str(&r, "cpu");
+		err = xst_zf_word(&r, "cpu");
 		if (!err)
-			err = xst_zf_str(&r, "os");
+			err = xst_zf_word(&r, "os");
 		break;
 	case R_SRV:
 		err = xst_zf_num(&r, 0xffff, "priority");
@@ -849,11 +852,11 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 		if (!err)
 			err = xst_zf_num(&r, 0xffff, "preference");
 		if (!err)
-			err = xst_zf_str(&r, "flags");
+			err = xst_zf_word(&r, "flags");
 		if (!err)
-			err = xst_zf_str(&r, "services");
+			err = xst_zf_word(&r, "services");
 		if (!err)
-			err = xst_zf_str(&r, "regexp");
+			err = xst_zf_word(&r, "regexp");
 		if (!err)
 			err = xst_zf_name(&r, "replacement");
 		break;

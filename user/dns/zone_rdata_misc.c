@@ -63,6 +63,63 @@ static int tokstr(struct xst_zrd *r, const struct xst_ztok *t, char *buf, size_t
 	return (int)n;
 }
 
+int xst_zdots(struct xst_zrd *r, const struct xst_ztok *t, enum xst_zdots rule)
+{
+	/* The token as pieces: 'd' an unescaped dot, 's' a run of text. */
+	char first = 0, second = 0, last = 0;
+	size_t i, n = 0;
+	int dd_later = 0, ok;
+
+	if (t->quoted)
+		return 0;
+	for (i = 0; i < t->len; i++) {
+		char c = 's';
+
+		if (t->s[i] == '\\')
+			i++;	/* "\." and the like are text */
+		else if (t->s[i] == '.')
+			c = 'd';
+		if (c == 's' && last == 's')
+			continue;
+		if (c == 'd' && last == 'd' && n >= 2)
+			dd_later = 1;
+		if (n == 0)
+			first = c;
+		else if (n == 1)
+			second = c;
+		last = c;
+		n++;
+	}
+	switch (rule) {
+	case XST_ZDOTS_WORD:
+		ok = n == 1 && first == 's';
+		break;
+	case XST_ZDOTS_DOTTED:
+		ok = !(first == 'd' && second == 's');
+		break;
+	case XST_ZDOTS_FIRST:
+		if (first == 'd') {	/* "." alone, or "." then (".text")... */
+			ok = n == 1 || (second == 'd' && !dd_later && last == 's');
+			break;
+		}
+		/* fall through */
+	default:	/* DOTSEQ, NEXT: text (".text")... */
+		ok = first == 's' && last == 's' && !dd_later;
+		break;
+	}
+	if (ok)
+		return 0;
+	return xst_zerr(r->f, t, "%s record: syntax error at '%s' (a '.' where NSD takes none)",
+		    r->tname, XST_ZSHOW(t));
+}
+
+int xst_zf_word(struct xst_zrd *r, const char *what)
+{
+	if (r->i < r->nr && xst_zdots(r, &r->tok[r->i], XST_ZDOTS_WORD))
+		return -EINVAL;
+	return xst_zf_str(r, what);
+}
+
 /* Every remaining token decoded and joined with single spaces (NSD's
  * concatenated_str_seq). At least one token must remain. */
 static int join_rest(struct xst_zrd *r, const char *what, char *buf, size_t cap)
@@ -75,6 +132,8 @@ static int join_rest(struct xst_zrd *r, const char *what, char *buf, size_t cap)
 	for (; r->i < r->nr; r->i++) {
 		int len;
 
+		if (xst_zdots(r, &r->tok[r->i], n ? XST_ZDOTS_NEXT : XST_ZDOTS_FIRST))
+			return -EINVAL;
 		if (n)
 			buf[n++] = ' ';
 		len = tokstr(r, &r->tok[r->i], buf + n, cap - n);
@@ -665,7 +724,7 @@ static int f_wks(struct xst_zrd *r)
 	if (err)
 		return err;
 	pt = xst_zfield(r, "protocol");
-	if (!pt)
+	if (!pt || xst_zdots(r, pt, XST_ZDOTS_WORD))
 		return -EINVAL;
 	plen = tokstr(r, pt, pbuf, sizeof(pbuf));
 	if (plen < 0)
@@ -800,13 +859,13 @@ static int f_nsap(struct xst_zrd *r)
 	size_t i, n = 0;
 	int len;
 
-	if (!t)
+	if (!t || xst_zdots(r, t, XST_ZDOTS_DOTSEQ))
 		return -EINVAL;
 	len = tokstr(r, t, buf, sizeof(buf));
 	if (len < 0)
 		return len;
-	for (i = 0; i < (size_t)len; i++)
-		if (buf[i] != '.')
+	for (i = 0; i < (size_t)len; i++)	/* NSD's lexer drops the dots, not in quotes */
+		if (buf[i] != '.' || t->quoted)
 			buf[n++] = buf[i];
 	if (n < 2 || buf[0] != '0' || (buf[1] | 0x20) != 'x')
 		return xst_zerr(r->f, t, "NSAP record: data must start with '0x'");
@@ -828,7 +887,7 @@ static int f_uri(struct xst_zrd *r)
 	if (err)
 		return err;
 	t = xst_zfield(r, "target");
-	if (!t)
+	if (!t || xst_zdots(r, t, XST_ZDOTS_DOTTED))
 		return -EINVAL;
 	for (i = 0; i < t->len;) {
 		int c = xst_zunescape(t->s, t->len, &i);
@@ -865,11 +924,11 @@ int xst_zrdata_misc(uint16_t type, struct xst_zrd *r)
 	case T_DNAME:
 		return xst_zf_name(r, "target");
 	case T_X25:
-		return xst_zf_str(r, "PSDN address");
+		return xst_zf_word(r, "PSDN address");
 	case T_ISDN:
-		err = xst_zf_str(r, "ISDN address");
+		err = xst_zf_word(r, "ISDN address");
 		if (!err && r->i < r->nr)
-			err = xst_zf_str(r, "subaddress");
+			err = xst_zf_word(r, "subaddress");
 		return err;
 	case T_AVC:
 		err = xst_zf_str(r, "text");
