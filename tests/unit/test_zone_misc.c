@@ -343,6 +343,45 @@ START_TEST(test_misc_lines)
 }
 END_TEST
 
+/* NSD's zone checks on DNAME (zonec.c), each run through nsd-checkzone too. */
+START_TEST(test_misc_dname_zone)
+{
+	static const struct {
+		const char *rr;		/* after "x " */
+		unsigned int line;	/* 0: loads */
+		const char *reason;
+	} c[] = {
+		{ "DNAME t.\na.x A 1.2.3.4", 5, "DNAME at x.example. has data below it" },
+		{ "DNAME t.\nb.a.x TXT y", 5, "DNAME at x.example. has data below it" },
+		{ "DNAME t.\nx DNAME u.", 5, "multiple DNAMEs at the same name" },
+		{ "DNAME t.\nx CNAME u.", 5, "CNAME and other data" },
+		{ "DNAME t.\ne.x RRSIG \\# 29 0032080200000e1000000001000000010001076578616d706c6500aabb",
+		  5, "has data below it" },
+		/* A name with only NSEC3 and its RRSIG may be below (signed zone). */
+		{ "DNAME t.\ne.x NSEC3 \\# 26 0100000000140000000000000000000000000000000000000000\n"
+		  "e.x RRSIG \\# 29 0032080200000e1000000001000000010001076578616d706c6500aabb", 0, NULL },
+		{ "DNAME t.\nxx A 1.2.3.4\nx.t A 1.2.3.4\nx A 1.2.3.4", 0, NULL },
+		{ "DNAME t.\nx DNAME T.", 0, NULL },	/* a duplicate, dropped */
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		struct xst_zone_error err;
+		struct xst_zone *z = NULL;
+		int r = parse(c[i].rr, &z, &err);
+
+		if (!c[i].line) {
+			ck_assert_msg(r == 0, "'%s': %u: %s", c[i].rr, err.line, err.reason);
+			xst_zone_destroy(z);
+			continue;
+		}
+		ck_assert_msg(r == -EINVAL, "'%s' was not refused", c[i].rr);
+		ck_assert_msg(err.line == c[i].line && strstr(err.reason, c[i].reason),
+			      "'%s': line %u: %s", c[i].rr, err.line, err.reason);
+	}
+}
+END_TEST
+
 /* NSD keeps at most 64 RDATA fields: 62 SvcParams, 64 APL items (both checked
  * with nsd-checkzone: one more is "too many rdata elements"). */
 START_TEST(test_misc_limits)
@@ -415,6 +454,7 @@ Suite *zone_misc_suite(void)
 	tcase_add_loop_test(tc, test_misc_good, 0, ARRAY_SIZE(good));
 	tcase_add_loop_test(tc, test_misc_refused, 0, ARRAY_SIZE(refused));
 	tcase_add_test(tc, test_misc_lines);
+	tcase_add_test(tc, test_misc_dname_zone);
 	tcase_add_test(tc, test_misc_limits);
 	tcase_add_test(tc, test_misc_dedup);
 	tcase_add_test(tc, test_misc_wire);
