@@ -24,7 +24,7 @@
 #define SVCB_MAX_PARAMS		62	/* NSD keeps 64 RDATA fields: 2 + 62 params */
 #define SVCB_MAX_LIST		1000	/* NSD's limit of comma separated values */
 #define APL_MAX_ITEMS		64	/* likewise 64 APL items */
-#define TEXT_MAX		4096	/* joined LOC / WKS text */
+#define TEXT_MAX		4096	/* joined LOC text */
 
 /* The types this file reads (host order). */
 enum {
@@ -714,11 +714,12 @@ static int f_apl(struct xst_zrd *r)
 
 static int f_wks(struct xst_zrd *r)
 {
-	char pbuf[64], text[TEXT_MAX], sbuf[1024], *word, *save = NULL;
+	char pbuf[64], sbuf[1024], *text = NULL, *word, *save = NULL;
 	uint8_t map[8192];
 	const struct xst_ztok *pt;
 	struct protoent pe, *proto = NULL;
 	int err, maxport = -8, plen;
+	size_t cap = 2, k;
 
 	err = xst_zf_addr(r, AF_INET);
 	if (err)
@@ -734,9 +735,15 @@ static int f_wks(struct xst_zrd *r)
 		getprotobynumber_r(atoi(pbuf), &pe, sbuf, sizeof(sbuf), &proto);
 	if (!proto)
 		return xst_zerr(r->f, pt, "WKS record: unknown protocol '%s'", pbuf);
-	err = join_rest(r, "services", text, sizeof(text));
+	for (k = r->i; k < r->nr; k++)	/* a port a token: up to 64 Ki of them */
+		cap += r->tok[k].len + 1u;
+	text = malloc(cap);
+	if (!text)
+		return -ENOMEM;
+	err = join_rest(r, "services", text, cap);
 	if (err < 0)
-		return err;
+		goto out;
+	err = 0;
 	memset(map, 0, sizeof(map));
 	for (word = strtok_r(text, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
 		char svbuf[1024], *end;
@@ -748,19 +755,26 @@ static int f_wks(struct xst_zrd *r)
 			port = ntohs((uint16_t)sv->s_port);
 		} else {
 			port = strtol(word, &end, 10);
-			if (*end)
-				return xst_zerr(r->f, pt, "WKS record: unknown service '%s' for protocol '%s'",
-					    word, pbuf);
+			if (*end) {
+				err = xst_zerr(r->f, pt,
+					       "WKS record: unknown service '%.40s' for protocol '%s'",
+					       word, pbuf);
+				goto out;
+			}
 		}
-		if (port < 0 || port > 65535)
-			return xst_zerr(r->f, pt, "WKS record: bad port number %ld", port);
+		if (port < 0 || port > 65535) {
+			err = xst_zerr(r->f, pt, "WKS record: bad port number %ld", port);
+			goto out;
+		}
 		map[port / 8] |= (uint8_t)(0x80 >> (port % 8));
 		if (port > maxport)
 			maxport = (int)port;
 	}
 	xst_zput8(&r->o, (unsigned int)proto->p_proto);
 	xst_zput(&r->o, map, (size_t)(maxport / 8 + 1));
-	return 0;
+out:
+	free(text);
+	return err;
 }
 
 /* ---- small ones ---------------------------------------------------------------- */
