@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -327,11 +328,16 @@ struct svc {
 	size_t used;
 };
 
-static int svc_fail(struct svc *sv, const char *fmt, const char *arg)
+static int svc_fail(struct svc *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int svc_fail(struct svc *sv, const char *fmt, ...)
 {
 	char why[160];
+	va_list ap;
 
-	snprintf(why, sizeof(why), fmt, arg);
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
 	return xst_zerr(sv->r->f, NULL, "%s record: %s", sv->r->tname, why);
 }
 
@@ -364,7 +370,7 @@ static int svc_key(struct svc *sv, const char *k, size_t len)
 static int svc_put(struct svc *sv, const void *b, size_t n)
 {
 	if (sv->used + n > sizeof(sv->val))
-		return svc_fail(sv, "%sdata longer than 65535 bytes", "");
+		return svc_fail(sv, "data longer than 65535 bytes");
 	memcpy(sv->val + sv->used, b, n);
 	sv->used += n;
 	return 0;
@@ -456,8 +462,7 @@ static int svc_alpn(struct svc *sv, const char *v)
 			if (*v == '\\' && !*++v)
 				break;
 			if (n == 255)
-				return svc_fail(sv, "alpn strings need to be%s smaller than 255 chars",
-						"");
+				return svc_fail(sv, "alpn strings need to be smaller than 255 chars");
 			id[n++] = (uint8_t)*v;
 		}
 		if (svc_put(sv, (uint8_t[]){ (uint8_t)n }, 1) || svc_put(sv, id, n))
@@ -479,7 +484,7 @@ static int svc_ech(struct svc *sv, const char *v)
 	if (!strcmp(v, "0"))	/* NSD makes this an empty field, then refuses it */
 		err = svc_fail(sv, "invalid SVCB or HTTPS rdata (ech=%s)", v);
 	else if (xst_zbase64(&t, 1, &o, sv->r->f) || o.over)
-		err = svc_fail(sv, "invalid base64 data in ech%s", "");
+		err = svc_fail(sv, "invalid base64 data in ech");
 	else
 		err = svc_put(sv, o.p, o.n);
 	free(o.p);
@@ -496,7 +501,7 @@ static int svc_param(struct svc *sv, const char *k, size_t klen, const char *v)
 	if (key < 0)
 		return key;
 	if (sv->nr == SVCB_MAX_PARAMS)
-		return svc_fail(sv, "more than 62 SvcParams%s", "");
+		return svc_fail(sv, "more than 62 SvcParams");
 	p = &sv->p[sv->nr++];
 	p->key = (uint16_t)key;
 	p->off = (uint32_t)sv->used;
@@ -527,7 +532,7 @@ static int svc_param(struct svc *sv, const char *k, size_t klen, const char *v)
 		case K_ALPN: err = svc_alpn(sv, v); break;
 		case K_ECH: err = svc_ech(sv, v); break;
 		case K_NO_DEFAULT_ALPN:
-			return svc_fail(sv, "no-default-alpn should not have a value%s", "");
+			return svc_fail(sv, "no-default-alpn should not have a value");
 		default:	/* dohpath and keyNNNNN: the bytes as written */
 			err = svc_put(sv, v, strlen(v));
 		}
@@ -567,8 +572,7 @@ static int svc_check(struct svc *sv)
 		for (j = 1; j < sv->nr; j++)
 			found |= sv->p[j].key == k;
 		if (k == K_MANDATORY)
-			return svc_fail(sv, "mandatory MUST not be included as mandatory parameter%s",
-					"");
+			return svc_fail(sv, "mandatory MUST not be included as mandatory parameter");
 		if (!found) {
 			if (k < K_NAMED)
 				snprintf(kb, sizeof(kb), "%s", svc_names[k]);
@@ -577,8 +581,7 @@ static int svc_check(struct svc *sv)
 			return svc_fail(sv, "mandatory SvcParamKey: %s is missing the record", kb);
 		}
 		if (i && m[-2] == m[0] && m[-1] == m[1])
-			return svc_fail(sv, "keys in SvcParam mandatory MUST NOT appear more than once%s",
-					"");
+			return svc_fail(sv, "keys in SvcParam mandatory MUST NOT appear more than once");
 	}
 	return 0;
 }
