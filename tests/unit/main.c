@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #define SUITES(X) X(net_suite) X(io_suite) X(worker_suite) X(copypool_suite) X(core_suite) \
-	X(options_suite) X(dns_udp_suite) X(zone_suite) X(zone_dnssec_suite) X(dnsmsg_suite) X(dns_suite) X(host_suite) \
+	X(options_suite) X(dns_udp_suite) X(zone_suite) X(zone_dnssec_suite) X(zone_misc_suite) X(dnsmsg_suite) X(dns_suite) X(host_suite) \
 	X(netwatch_suite) X(dns_tcp_suite) X(http_request_suite) X(http_site_suite) \
 	X(http_segment_suite) X(tcp_suite) X(http_serve_suite) X(http_client_suite) X(cookie_suite) \
 	X(guard_suite) X(detect_suite) X(budget_suite) X(dns_filter_suite) X(passback_suite) X(flood_suite) X(rrl_suite) \

@@ -783,6 +783,13 @@ static int check_and_dedup(struct parser *p, const char *file)
 			}
 			oflags[first] |= 2;
 		}
+		if (rr->type == 39) {	/* DNAME: one per name (RFC 6672 2.4, NSD) */
+			if (oflags[first] & 4) {
+				ret = perr(p, rr->file, rr->line, "multiple DNAMEs at the same name");
+				goto out;
+			}
+			oflags[first] |= 4;
+		}
 		z->rrs[out++] = *rr;
 	}
 	z->nr_rrs = out;
@@ -793,6 +800,86 @@ out:
 	free(rslot);
 	free(ohash);
 	free(oflags);
+	return ret;
+}
+
+/* A set of owner names (case-insensitive), open addressing over rr indexes + 1. */
+struct nameset {
+	const struct xst_rr *rrs;
+	uint32_t *slot;
+	uint32_t mask;
+};
+
+static int in_set(const struct nameset *ns, const uint8_t *name, size_t len, int add_rr)
+{
+	uint32_t s;
+
+	for (s = owner_hash(name, len) & ns->mask; ns->slot[s]; s = (s + 1) & ns->mask) {
+		const struct xst_rr *o = &ns->rrs[ns->slot[s] - 1];
+
+		if (o->owner_len == len && xst_name_eq(o->owner, name, len))
+			return 1;
+	}
+	if (add_rr >= 0)
+		ns->slot[s] = (uint32_t)add_rr + 1;
+	return 0;
+}
+
+/*
+ * NSD (zonec.c check_dname) refuses a zone with data below a DNAME (RFC
+ * 6672 2.3: such names are occluded), except names with only NSEC3 (and
+ * their RRSIGs), which a DNAME at the apex of a signed zone has below it.
+ */
+static int check_dname_below(struct parser *p)
+{
+	struct xst_zone *z = p->z;
+	struct nameset dn = { .rrs = z->rrs }, n3 = { .rrs = z->rrs };
+	size_t i, nslots = 16, nd = 0;
+	int ret = 0;
+
+	for (i = 0; i < z->nr_rrs; i++)
+		nd += z->rrs[i].type == 39;
+	if (!nd)
+		return 0;
+	while (nslots < z->nr_rrs * 2)
+		nslots *= 2;
+	dn.mask = n3.mask = (uint32_t)nslots - 1;
+	dn.slot = calloc(nslots, sizeof(uint32_t));
+	n3.slot = calloc(nslots, sizeof(uint32_t));
+	if (!dn.slot || !n3.slot) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < z->nr_rrs; i++) {
+		if (z->rrs[i].type == 39)
+			in_set(&dn, z->rrs[i].owner, z->rrs[i].owner_len, (int)i);
+		else if (z->rrs[i].type == 50)
+			in_set(&n3, z->rrs[i].owner, z->rrs[i].owner_len, (int)i);
+	}
+	for (i = 0; i < z->nr_rrs && !ret; i++) {
+		const struct xst_rr *rr = &z->rrs[i];
+		size_t off = 0;
+
+		if (rr->type == 50 ||
+		    (rr->type == 46 && in_set(&n3, rr->owner, rr->owner_len, -1)))
+			continue;
+		while (rr->owner[off]) {
+			char name[XST_DNAME_MAX * 4 + 2];
+
+			off += rr->owner[off] + 1u;
+			if (!in_set(&dn, rr->owner + off, rr->owner_len - off, -1))
+				continue;
+			if (xst_dname_to_text(rr->owner + off, rr->owner_len - off, name,
+					      sizeof(name)) < 0)
+				name[0] = 0;
+			ret = perr(p, rr->file, rr->line,
+				   "DNAME at %s has data below it (RFC 6672 2.3; NSD refuses it)", name);
+			break;
+		}
+	}
+out:
+	free(dn.slot);
+	free(n3.slot);
 	return ret;
 }
 
@@ -875,6 +962,8 @@ static int load(struct xst_zone **out, const char *text, size_t len, const char 
 		goto err_free;
 	}
 	ret = check_and_dedup(&p, z->path);
+	if (!ret)
+		ret = check_dname_below(&p);
 	if (ret)
 		goto err_free;
 	free(p.rdata);

@@ -103,8 +103,13 @@ int xst_zlex_next(struct xst_zlex *lx, struct xst_zentry *e, struct xst_zfail *f
 			e->blank_owner = (uint8_t)bol_blank;
 		}
 		if (c == '(') {
-			if (!depth)
-				open_line = lx->line;
+			/* NSD refuses "( (": so do we, a zone must load in both. */
+			if (depth) {
+				f->line = lx->line;
+				snprintf(f->reason, sizeof(f->reason), "nested parentheses");
+				return -EINVAL;
+			}
+			open_line = lx->line;
 			depth++;
 			lx->pos++;
 			continue;

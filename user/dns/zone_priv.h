@@ -165,4 +165,28 @@ int xst_zbase32hex(const struct xst_ztok *t, struct xst_zout *o, struct xst_zfai
 /* RRSIG time YYYYMMDDHHmmSS, read as NSD 4.6.1 reads it (no plain seconds). */
 int xst_zsigtime(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f);
 
+/* zone_rdata_misc.c: text RDATA of LOC, SVCB, HTTPS, APL, WKS, X25, ISDN, NSAP,
+ * PX, DNAME, NID, L32, L64, LP, EUI48, EUI64, URI, AVC (as NSD 4.6.1 reads
+ * them), appended to r->o; and whether RFC 3597 data of one of them is valid
+ * for its type (0 or -EINVAL). */
+int xst_zrdata_misc(uint16_t type, struct xst_zrd *r);
+
+/*
+ * NSD's lexer makes an unescaped '.' a token of its own and its grammar
+ * puts the pieces back together only in some fields; an unquoted token
+ * must have the shape the field's rule allows, or NSD says "syntax error":
+ *   WORD    a plain `str` (X25, ISDN, HINFO, NAPTR strings, numbers): no '.'
+ *   DOTTED  `dotted_str` (TXT, CAA value, URI target): not '.' then text (".x")
+ *   DOTSEQ  `str_dot_seq` (NSAP): text, then '.' and text again and again
+ *   FIRST, NEXT  `concatenated_str_seq` (LOC, WKS services): its first
+ *           token, which may also be or start with a lone '.', and the others
+ * Quoted tokens are always fine. 0, or -EINVAL with r->f filled.
+ */
+enum xst_zdots { XST_ZDOTS_WORD, XST_ZDOTS_DOTTED, XST_ZDOTS_DOTSEQ, XST_ZDOTS_FIRST,
+		 XST_ZDOTS_NEXT };
+int xst_zdots(struct xst_zrd *r, const struct xst_ztok *t, enum xst_zdots rule);
+/* xst_zf_str() for a field NSD reads as one plain word (XST_ZDOTS_WORD). */
+int xst_zf_word(struct xst_zrd *r, const char *what);
+int xst_zwire_misc(uint16_t type, const uint8_t *rd, size_t len);
+
 #endif /* XST_DNS_ZONE_PRIV_H */

@@ -18,7 +18,8 @@
 
 #include "dns/wire.h"
 
-#define TTL_MAX		2147483647u	/* RFC 2181 8 */
+#define TTL_MSB		0x80000000u	/* RFC 2181 8: TTLs are 31 bits */
+#define TTL_FALLBACK	3600u		/* what NSD puts for a TTL with that bit set */
 
 enum rkind {
 	R_NONE,		/* known mnemonic, RDATA only in RFC 3597 form */
@@ -34,6 +35,7 @@ enum rkind {
 	R_CAA,
 	R_NAPTR,
 	R_DNSSEC,	/* keys, signatures, denial, certificates: zone_rdata_dnssec.c */
+	R_MISC,		/* zone_rdata_misc.c: LOC, SVCB, APL, WKS, ... */
 	R_REJECT,	/* types whose semantics we do not implement */
 };
 
@@ -47,27 +49,27 @@ static const struct rtype types[] = {
 	{ "A", 1, R_A },		{ "NS", 2, R_NAME },	{ "MD", 3, R_NAME },
 	{ "MF", 4, R_NAME },		{ "CNAME", 5, R_NAME },	{ "SOA", 6, R_SOA },
 	{ "MB", 7, R_NAME },		{ "MG", 8, R_NAME },	{ "MR", 9, R_NAME },
-	{ "NULL", 10, R_NONE },		{ "WKS", 11, R_NONE },	{ "PTR", 12, R_NAME },
+	{ "NULL", 10, R_NONE },		{ "WKS", 11, R_MISC },	{ "PTR", 12, R_NAME },
 	{ "HINFO", 13, R_HINFO },	{ "MINFO", 14, R_2NAME }, { "MX", 15, R_U16NAME },
 	{ "TXT", 16, R_TXT },		{ "RP", 17, R_2NAME },	{ "AFSDB", 18, R_U16NAME },
-	{ "X25", 19, R_NONE },		{ "ISDN", 20, R_NONE },	{ "RT", 21, R_U16NAME },
-	{ "NSAP", 22, R_NONE },		{ "SIG", 24, R_DNSSEC },	{ "KEY", 25, R_DNSSEC },
-	{ "PX", 26, R_NONE },		{ "AAAA", 28, R_AAAA },	{ "LOC", 29, R_NONE },
+	{ "X25", 19, R_MISC },		{ "ISDN", 20, R_MISC },	{ "RT", 21, R_U16NAME },
+	{ "NSAP", 22, R_MISC },		{ "SIG", 24, R_DNSSEC },	{ "KEY", 25, R_DNSSEC },
+	{ "PX", 26, R_MISC },		{ "AAAA", 28, R_AAAA },	{ "LOC", 29, R_MISC },
 	{ "NXT", 30, R_DNSSEC },		{ "SRV", 33, R_SRV },	{ "NAPTR", 35, R_NAPTR },
-	{ "KX", 36, R_U16NAME },	{ "CERT", 37, R_DNSSEC },	{ "A6", 38, R_NONE },
-	{ "DNAME", 39, R_REJECT },	{ "OPT", 41, R_REJECT }, { "APL", 42, R_NONE },
+	{ "KX", 36, R_U16NAME },	{ "CERT", 37, R_DNSSEC },
+	{ "DNAME", 39, R_MISC },	{ "OPT", 41, R_REJECT }, { "APL", 42, R_MISC },
 	{ "DS", 43, R_DNSSEC },		{ "SSHFP", 44, R_DNSSEC }, { "IPSECKEY", 45, R_DNSSEC },
 	{ "RRSIG", 46, R_DNSSEC },	{ "NSEC", 47, R_DNSSEC },	{ "DNSKEY", 48, R_DNSSEC },
 	{ "DHCID", 49, R_DNSSEC },	{ "NSEC3", 50, R_DNSSEC }, { "NSEC3PARAM", 51, R_DNSSEC },
 	{ "TLSA", 52, R_DNSSEC },	{ "SMIMEA", 53, R_DNSSEC },
 	{ "CDS", 59, R_DNSSEC },		{ "CDNSKEY", 60, R_DNSSEC }, { "OPENPGPKEY", 61, R_DNSSEC },
-	{ "CSYNC", 62, R_DNSSEC },	{ "ZONEMD", 63, R_DNSSEC }, { "SVCB", 64, R_NONE },
-	{ "HTTPS", 65, R_NONE },	{ "SPF", 99, R_TXT },	{ "NID", 104, R_NONE },
-	{ "L32", 105, R_NONE },		{ "L64", 106, R_NONE },	{ "LP", 107, R_NONE },
-	{ "EUI48", 108, R_NONE },	{ "EUI64", 109, R_NONE }, { "TKEY", 249, R_REJECT },
+	{ "CSYNC", 62, R_DNSSEC },	{ "ZONEMD", 63, R_DNSSEC }, { "SVCB", 64, R_MISC },
+	{ "HTTPS", 65, R_MISC },	{ "SPF", 99, R_TXT },	{ "NID", 104, R_MISC },
+	{ "L32", 105, R_MISC },		{ "L64", 106, R_MISC },	{ "LP", 107, R_MISC },
+	{ "EUI48", 108, R_MISC },	{ "EUI64", 109, R_MISC }, { "TKEY", 249, R_REJECT },
 	{ "TSIG", 250, R_REJECT },	{ "IXFR", 251, R_REJECT }, { "AXFR", 252, R_REJECT },
 	{ "MAILB", 253, R_REJECT },	{ "MAILA", 254, R_REJECT }, { "ANY", 255, R_REJECT },
-	{ "URI", 256, R_NONE },		{ "CAA", 257, R_CAA },	{ "AVC", 258, R_TXT },
+	{ "URI", 256, R_MISC },		{ "CAA", 257, R_CAA },	{ "AVC", 258, R_MISC },
 	{ "DLV", 32769, R_DNSSEC },
 };
 
@@ -90,17 +92,18 @@ int xst_rrtype_from_text(const char *s, size_t len)
 	for (i = 0; i < NR_TYPES; i++)
 		if (strlen(types[i].name) == len && !strncasecmp(types[i].name, s, len))
 			return types[i].type;
-	if (len > 4 && len <= 9 && !strncasecmp(s, "TYPE", 4)) {
+	/* TYPEnnn as NSD reads it: leading zeros are fine, TYPE0 is no type. */
+	if (len > 4 && !strncasecmp(s, "TYPE", 4)) {
 		unsigned long v = 0;
 
 		for (i = 4; i < len; i++) {
 			if (s[i] < '0' || s[i] > '9')
 				return -EINVAL;
 			v = v * 10 + (unsigned long)(s[i] - '0');
+			if (v > 65535)
+				return -EINVAL;
 		}
-		if (!v || v > 65535 || (s[4] == '0' && len > 5))
-			return -EINVAL;
-		return (int)v;
+		return v ? (int)v : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -152,7 +155,10 @@ const char *xst_zshow(const struct xst_ztok *t, char *buf, size_t cap)
 
 /*
  * One byte of an escaped text at s[*i] (s[0..len)): "\DDD" is a decimal
- * byte, "\X" is X. Returns the byte, or -1 for a bad escape.
+ * byte, "\X" is X. As in NSD's lexer (zoctet), a digit that does not start
+ * three digits of at most 255 is an "\X" ("\2" is '2', "\256" is '2' then
+ * "56"): third-party zones write regexps such as "\2" and NSD loads them.
+ * Returns the byte, or -1 for a backslash that ends the text.
  */
 int xst_zunescape(const char *s, size_t len, size_t *i)
 {
@@ -165,18 +171,15 @@ int xst_zunescape(const char *s, size_t len, size_t *i)
 	if (*i + 1 >= len)
 		return -1;
 	c = (unsigned char)s[*i + 1];
-	if (c >= '0' && c <= '9') {
-		unsigned int v;
+	if (c >= '0' && c <= '9' && *i + 3 < len && s[*i + 2] >= '0' && s[*i + 2] <= '9' &&
+	    s[*i + 3] >= '0' && s[*i + 3] <= '9') {
+		unsigned int v = (unsigned int)(c - '0') * 100 + (unsigned int)(s[*i + 2] - '0') * 10 +
+				 (unsigned int)(s[*i + 3] - '0');
 
-		if (*i + 3 >= len || s[*i + 2] < '0' || s[*i + 2] > '9' || s[*i + 3] < '0' ||
-		    s[*i + 3] > '9')
-			return -1;
-		v = (unsigned int)(c - '0') * 100 + (unsigned int)(s[*i + 2] - '0') * 10 +
-		    (unsigned int)(s[*i + 3] - '0');
-		if (v > 255)
-			return -1;
-		*i += 4;
-		return (int)v;
+		if (v <= 255) {
+			*i += 4;
+			return (int)v;
+		}
 	}
 	*i += 2;
 	return c;
@@ -276,9 +279,14 @@ int xst_zis_ttl(const struct xst_ztok *t)
 	return !t->quoted && t->len && t->s[0] >= '0' && t->s[0] <= '9';
 }
 
+/*
+ * NSD (strtottl) sums the parts in 32-bit arithmetic, wrapping, and puts
+ * 3600 for a result with the top bit set (RFC 2308 8), without a word:
+ * "4294967297" is 1, "2147483648" is 3600. We store and serve the same.
+ */
 int xst_zttl(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f)
 {
-	uint64_t total = 0, v = 0;
+	uint32_t total = 0, v = 0;
 	size_t i;
 	int digits = 0, units = 0;
 
@@ -286,13 +294,11 @@ int xst_zttl(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f)
 		return xst_zerr(f, t, "expected a TTL, found '%s'", XST_ZSHOW(t));
 	for (i = 0; i < t->len; i++) {
 		char c = t->s[i];
-		uint64_t mul;
+		uint32_t mul;
 
 		if (c >= '0' && c <= '9') {
-			v = v * 10 + (uint64_t)(c - '0');
+			v = v * 10 + (uint32_t)(c - '0');
 			digits++;
-			if (v > 0xffffffffull)
-				return xst_zerr(f, t, "TTL '%s' is out of range", XST_ZSHOW(t));
 			continue;
 		}
 		switch (c | 0x20) {
@@ -310,16 +316,12 @@ int xst_zttl(const struct xst_ztok *t, uint32_t *out, struct xst_zfail *f)
 		v = 0;
 		digits = 0;
 		units = 1;
-		if (total > 0xffffffffull)
-			return xst_zerr(f, t, "TTL '%s' is out of range", XST_ZSHOW(t));
 	}
 	if (digits)
 		total += v;
 	else if (!units)
 		return xst_zerr(f, t, "expected a TTL, found '%s'", XST_ZSHOW(t));
-	if (total > TTL_MAX)
-		return xst_zerr(f, t, "TTL '%s' is above 2147483647 (RFC 2181)", XST_ZSHOW(t));
-	*out = (uint32_t)total;
+	*out = total & TTL_MSB ? TTL_FALLBACK : total;
 	return 0;
 }
 
@@ -560,11 +562,14 @@ int xst_zf_ttl(struct xst_zrd *r, const char *what)
 	return 0;
 }
 
+/* NSD reads these as dotted_str: ".x" is a syntax error there. */
 int xst_zf_str(struct xst_zrd *r, const char *what)
 {
 	const struct xst_ztok *t = xst_zfield(r, what);
 
-	return t ? xst_zcharstr(t, &r->o, r->f) : -EINVAL;
+	if (!t || xst_zdots(r, t, XST_ZDOTS_DOTTED))
+		return -EINVAL;
+	return xst_zcharstr(t, &r->o, r->f);
 }
 
 /* Every remaining token as hex (at least one digit pair unless may_be_empty). */
@@ -606,10 +611,16 @@ bad:
 	return xst_zerr(r->f, t, "bad %s address '%s'", af == AF_INET ? "IPv4" : "IPv6", XST_ZSHOW(t));
 }
 
+/*
+ * CAA (RFC 8659): flags, tag, value. NSD takes the tag quoted or not, of 1
+ * to 15 lower-case letters and digits (zparser_conv_tag), and the value as
+ * the rest of the RDATA (quoted or not, no length byte).
+ */
 static int f_caa(struct xst_zrd *r)
 {
 	const struct xst_ztok *tag, *val;
-	size_t i;
+	uint8_t tb[16];
+	size_t i, n = 0;
 	int err;
 
 	err = xst_zf_num(r, 0xff, "flags");
@@ -618,21 +629,27 @@ static int f_caa(struct xst_zrd *r)
 	tag = xst_zfield(r, "tag");
 	if (!tag)
 		return -EINVAL;
-	if (tag->quoted || !tag->len || tag->len > 255)
-		return xst_zerr(r->f, tag, "CAA record: bad tag '%s'", XST_ZSHOW(tag));
-	for (i = 0; i < tag->len; i++) {
-		char c = tag->s[i];
+	for (i = 0; i < tag->len;) {
+		int c = xst_zunescape(tag->s, tag->len, &i);
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			return xst_zerr(r->f, tag, "CAA record: tag '%s' is not alphanumeric",
+		if (c < 0)
+			return xst_zerr(r->f, tag, "bad escape in string '%s'", XST_ZSHOW(tag));
+		if (n == 15)
+			return xst_zerr(r->f, tag, "CAA record: tag '%s' is longer than 15 characters",
 				    XST_ZSHOW(tag));
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			return xst_zerr(r->f, tag,
+				    "CAA record: tag '%s' has a character other than a-z and 0-9",
+				    XST_ZSHOW(tag));
+		tb[n++] = (uint8_t)c;
 	}
-	xst_zput8(&r->o, tag->len);
-	xst_zput(&r->o, tag->s, tag->len);
+	if (!n)
+		return xst_zerr(r->f, tag, "CAA record: empty tag");
+	xst_zput8(&r->o, (unsigned int)n);
+	xst_zput(&r->o, tb, n);
 	val = xst_zfield(r, "value");
-	if (!val)
+	if (!val || xst_zdots(r, val, XST_ZDOTS_DOTTED))
 		return -EINVAL;
-	/* The value is the rest of the RDATA, without a length byte. */
 	for (i = 0; i < val->len;) {
 		int c = xst_zunescape(val->s, val->len, &i);
 
@@ -689,11 +706,8 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 	int kind = rt ? rt->kind : R_NONE, err = 0;
 
 	r.tname = xst_rrtype_to_text(type, tbuf);
-	if (kind == R_REJECT) {
-		if (type == 39)
-			return xst_zerr(f, NULL, "DNAME records are not supported (no DNAME substitution)");
+	if (kind == R_REJECT)
 		return xst_zerr(f, NULL, "%s is a meta type, not allowed in a zone", r.tname);
-	}
 	if (nr && xst_ztok_is(&tok[0], "\\#")) {
 		err = generic(&r);
 		if (!err)
@@ -741,9 +755,9 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 			err = xst_zf_str(&r, "text");
 		break;
 	case R_HINFO:
-		err = xst_zf_str(&r, "cpu");
+		err = xst_zf_word(&r, "cpu");
 		if (!err)
-			err = xst_zf_str(&r, "os");
+			err = xst_zf_word(&r, "os");
 		break;
 	case R_SRV:
 		err = xst_zf_num(&r, 0xffff, "priority");
@@ -757,16 +771,19 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 	case R_CAA:
 		err = f_caa(&r);
 		break;
+	case R_MISC:
+		err = xst_zrdata_misc(type, &r);
+		break;
 	case R_NAPTR:
 		err = xst_zf_num(&r, 0xffff, "order");
 		if (!err)
 			err = xst_zf_num(&r, 0xffff, "preference");
 		if (!err)
-			err = xst_zf_str(&r, "flags");
+			err = xst_zf_word(&r, "flags");
 		if (!err)
-			err = xst_zf_str(&r, "services");
+			err = xst_zf_word(&r, "services");
 		if (!err)
-			err = xst_zf_str(&r, "regexp");
+			err = xst_zf_word(&r, "regexp");
 		if (!err)
 			err = xst_zf_name(&r, "replacement");
 		break;
