@@ -161,6 +161,9 @@ def build_queries(zones, seed, max_names=0):
     for name, types, origin in names:
         for t in sorted(set(QTYPES) | types):
             q('%s/%s' % (name, t), name, t, use_edns=False)
+        for t in sorted(types):
+            q('%s/%s tcp' % (name, t), name, t, tcp=True, use_edns=False)
+            q('%s/%s edns 4096' % (name, t), name, t, use_edns=0, payload=4096)
         q('%s/A edns' % name, name, 'A', use_edns=0, payload=1232)
         q('%s/A mixed-case' % name, mixed(name), 'A', use_edns=False)
         q('%s/MX mixed-case edns do' % name, mixed(name), 'MX', use_edns=0, payload=4096,
@@ -174,6 +177,7 @@ def build_queries(zones, seed, max_names=0):
                 for t in ('A', 'TXT', 'MX', 'DS', 'ANY'):
                     q('%s/%s' % (n2, t), n2, t, use_edns=False)
                 q('%s/TXT tcp edns' % n2, n2, 'TXT', tcp=True, use_edns=0)
+                q('%s/A tcp' % n2, n2, 'A', tcp=True, use_edns=False)
                 q('%s/A mixed edns' % n2, mixed(n2), 'A', use_edns=0)
         for payload in (512, 600, 1232, 4096):
             q('%s/ANY edns %d' % (name, payload), name, 'TXT', use_edns=0, payload=payload)

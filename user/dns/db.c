@@ -776,6 +776,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 			b->cur_set = (int)b->nr_sets;
 			for (j = 0; j < it->set->nr && b->pos <= XST_DNS_MSG_MAX; j++) {
 				const struct xst_rr *rr = it->set->rrs[j];
+				size_t rr_pos = b->pos, rr_ptrs = b->nr_ptrs, rr_dict = b->nr_dict;
 
 				ttl = rr->ttl;
 				if (it->neg) {
@@ -784,6 +785,14 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 					ttl = ttl < min ? ttl : min;
 				}
 				put_rr(b, it->owner, it->owner_len, rr, ttl);
+				if (b->pos > XST_DNS_MSG_MAX && sec > XST_SEC_AUTHORITY) {
+					/* An optional RRset keeps the RRs that fit: NSD
+					 * sends those over TCP (no TC) */
+					b->pos = rr_pos;
+					b->nr_ptrs = rr_ptrs;
+					b->nr_dict = rr_dict;
+					break;
+				}
 				nr++;
 			}
 			if (!nr)
