@@ -629,7 +629,7 @@ static int rdata_has_names(uint16_t type)
 	switch (type) {
 	case XST_T_NS: case XST_T_MD: case XST_T_MF: case XST_T_CNAME: case XST_T_SOA:
 	case XST_T_MB: case XST_T_MG: case XST_T_MR: case XST_T_PTR: case XST_T_MINFO:
-	case XST_T_MX: case XST_T_SRV: case 17: case 18: case 21: case 36: case 35:
+	case XST_T_MX: case XST_T_SRV: case 17: case 18: case 21: case 36: case 35: case 39:
 		return 1;
 	default:
 		return 0;
@@ -822,6 +822,16 @@ static int load(struct xst_zone **out, const char *text, size_t len, const char 
 	ret = check_and_dedup(&p, z->path);
 	if (ret)
 		goto err_free;
+	{
+		char why[sizeof(p.err->reason)];
+		size_t at = 0;
+
+		ret = xst_zone_check_dname(z, &at, why, sizeof(why));
+		if (ret == -EINVAL)
+			ret = perr(&p, z->rrs[at].file, z->rrs[at].line, "%s", why);
+		if (ret)
+			goto err_free;
+	}
 	free(p.rdata);
 	*out = z;
 	return 0;

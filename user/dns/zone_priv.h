@@ -139,4 +139,11 @@ int xst_zf_str(struct xst_zrd *r, const char *what);
 int xst_zf_hex_rest(struct xst_zrd *r, const char *what, int may_be_empty);
 int xst_zf_addr(struct xst_zrd *r, int af);
 
+/*
+ * zone_dname.c: NSD's checks of DNAME records in a loaded zone (one per
+ * name, no CNAME beside it, no data below it). 0, or -EINVAL with the
+ * index of the offending record in *at and the reason; -ENOMEM.
+ */
+int xst_zone_check_dname(const struct xst_zone *z, size_t *at, char *reason, size_t cap);
+
 #endif /* XST_DNS_ZONE_PRIV_H */

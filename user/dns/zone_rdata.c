@@ -58,7 +58,7 @@ static const struct rtype types[] = {
 	{ "PX", 26, R_NONE },		{ "AAAA", 28, R_AAAA },	{ "LOC", 29, R_NONE },
 	{ "NXT", 30, R_NONE },		{ "SRV", 33, R_SRV },	{ "NAPTR", 35, R_NAPTR },
 	{ "KX", 36, R_U16NAME },	{ "CERT", 37, R_NONE },	{ "A6", 38, R_NONE },
-	{ "DNAME", 39, R_REJECT },	{ "OPT", 41, R_REJECT }, { "APL", 42, R_NONE },
+	{ "DNAME", 39, R_NAME },	{ "OPT", 41, R_REJECT }, { "APL", 42, R_NONE },
 	{ "DS", 43, R_DS },		{ "SSHFP", 44, R_SSHFP }, { "IPSECKEY", 45, R_NONE },
 	{ "RRSIG", 46, R_NONE },	{ "NSEC", 47, R_NONE },	{ "DNSKEY", 48, R_DNSKEY },
 	{ "DHCID", 49, R_NONE },	{ "NSEC3", 50, R_NONE }, { "NSEC3PARAM", 51, R_NONE },
@@ -735,8 +735,6 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 
 	r.tname = xst_rrtype_to_text(type, tbuf);
 	if (kind == R_REJECT) {
-		if (type == 39)
-			return xst_zerr(f, NULL, "DNAME records are not supported (no DNAME substitution)");
 		return xst_zerr(f, NULL, "%s is a meta type, not allowed in a zone", r.tname);
 	}
 	if (nr && xst_ztok_is(&tok[0], "\\#")) {
