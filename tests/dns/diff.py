@@ -179,6 +179,20 @@ def build_queries(zones, seed, max_names=0):
                 q('%s/TXT tcp edns' % n2, n2, 'TXT', tcp=True, use_edns=0)
                 q('%s/A tcp' % n2, n2, 'A', tcp=True, use_edns=False)
                 q('%s/A mixed edns' % n2, mixed(n2), 'A', use_edns=0)
+        # names near 255 bytes: a DNAME whose target is longer than its
+        # owner makes them too long (YXDOMAIN)
+        long = name
+        while True:
+            try:
+                longer = dns.name.from_text('l' * 50, long)
+            except dns.name.NameTooLong:
+                break
+            if len(longer.to_wire()) > 240:
+                break
+            long = longer
+        if long != name:
+            q('%s/A long' % long, long, 'A', use_edns=0)
+            q('%s/A long no edns' % long, long, 'A', use_edns=False)
         for payload in (512, 600, 1232, 4096):
             q('%s/ANY edns %d' % (name, payload), name, 'TXT', use_edns=0, payload=payload)
             q('%s/MX edns %d' % (name, payload), name, 'MX', use_edns=0, payload=payload)

@@ -32,6 +32,8 @@
  * (the one that is found not to fit). */
 #define BUF_SIZE	(XST_DNS_MSG_MAX + XST_DNAME_MAX + 10 + 65535 + 16)
 #define T_DNSKEY	48	/* RFC 4034 */
+#define T_DNAME		39	/* RFC 6672 */
+#define MAX_DSYN	16	/* CNAMEs synthesised from DNAMEs per answer */
 #define QTYPE_NONE	0	/* sentinel qtype: matches no RRset (type 0 is reserved) */
 
 struct bset {
@@ -83,6 +85,12 @@ struct ans {
 	uint8_t synth[MAX_SYNTH][XST_DNAME_MAX];	/* owners made up for additional data */
 	int nr_synth;
 	int as_wild;		/* next lookup: a name the wildcard qname stands for */
+	/* CNAMEs synthesised from DNAMEs met on the way (dname_synth()) */
+	struct bset dsyn_set[MAX_DSYN];
+	struct xst_rr dsyn_rr[MAX_DSYN];
+	const struct xst_rr *dsyn_ptr[MAX_DSYN];
+	uint8_t dsyn_name[MAX_DSYN][XST_DNAME_MAX];	/* each one's target */
+	int nr_dsyn;
 };
 
 struct dent {
@@ -542,6 +550,80 @@ static void answer_domain(struct builder *b, struct ans *a, uint32_t match, cons
 			  b->nodes[z->apex].len, z->ns, zone, XST_FSET_NS_ONLY);
 }
 
+/* Whether the well-formed name[0..len) is sub[0..slen) or below it. */
+static int name_under(const uint8_t *name, size_t len, const uint8_t *sub, size_t slen)
+{
+	size_t off = 0;
+
+	while (len - off > slen && name[off])
+		off += name[off] + 1u;
+	return len - off == slen && xst_name_eq(name + off, sub, slen);
+}
+
+/*
+ * NSD answer_authoritative() below a DNAME (RFC 6672): the DNAME RRset, a
+ * CNAME from name to name with the DNAME's owner replaced by its target
+ * (TTL the DNAME's), then that name looked up. YXDOMAIN when the new name
+ * is too long; a DNAME met again whose target is below its owner, or a
+ * CNAME made twice, ends the chain (NSD's loop checks).
+ */
+static void dname_synth(struct builder *b, struct ans *a, const uint8_t *name, size_t len,
+			uint32_t ce, unsigned int zone)
+{
+	const struct bnode *c = &b->nodes[ce];
+	const struct bset *d = bset_find(c, zone, T_DNAME);
+	const struct xst_rr *rr = d->rrs[0];
+	size_t slen = c->len, tlen = xst_name_len(rr->rdata, rr->rdlen), plen = len - slen, k;
+	struct bset *set;
+	struct xst_rr *cn;
+	uint8_t *target;
+
+	touch(a, ce);
+	if (!tlen)
+		return;
+	if (!add_rrset(b, a, XST_SEC_ANSWER, rr->owner, slen, d, zone, 0) &&
+	    name_under(rr->rdata, tlen, node_name(b, c), slen))
+		return;
+	a->cname_count++;
+	if (plen + tlen > XST_DNAME_MAX) {
+		a->rcode = XST_DNS_RCODE_YXDOMAIN;
+		return;
+	}
+	if (a->nr_dsyn >= MAX_DSYN)
+		return;
+	target = a->dsyn_name[a->nr_dsyn];
+	memcpy(target, name, plen);
+	memcpy(target + plen, rr->rdata, tlen);
+	for (k = 0; k < (size_t)a->nr_dsyn; k++)
+		if (a->dsyn_rr[k].owner_len == len && a->dsyn_rr[k].rdlen == plen + tlen &&
+		    xst_name_eq(a->dsyn_rr[k].owner, name, len) &&
+		    xst_name_eq(a->dsyn_rr[k].rdata, target, plen + tlen))
+			return;
+	cn = &a->dsyn_rr[a->nr_dsyn];
+	set = &a->dsyn_set[a->nr_dsyn];
+	memset(cn, 0, sizeof(*cn));
+	cn->owner = name;
+	cn->owner_len = (uint8_t)len;
+	cn->type = XST_T_CNAME;
+	cn->rclass = XST_C_IN;
+	cn->ttl = rr->ttl;
+	cn->rdlen = (uint16_t)(plen + tlen);
+	cn->rdata = target;
+	cn->line = rr->line;
+	cn->file = rr->file;
+	a->dsyn_ptr[a->nr_dsyn] = cn;
+	memset(set, 0, sizeof(*set));
+	set->type = XST_T_CNAME;
+	set->zone = (uint16_t)zone;
+	set->nr = set->cap = 1;
+	set->rrs = &a->dsyn_ptr[a->nr_dsyn];
+	a->nr_dsyn++;
+	if (!add_rrset(b, a, XST_SEC_ANSWER, name, len, set, zone, 0) || a->qtype == XST_T_CNAME ||
+	    a->cname_count >= MAX_CNAME)
+		return;
+	lookup(b, a, target, plen + tlen);
+}
+
 /*
  * The answer for a name that the wildcard name[0..len) ("*" + its parent)
  * is used for: NSD finds the parent as closest encloser, looks for a cut
@@ -613,6 +695,10 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 			  bset_find(c, zone, XST_T_NS), zone, 0);
 		return;
 	}
+	if (!exact && bset_find(&b->nodes[ce], zone, T_DNAME)) {
+		dname_synth(b, a, name, len, ce, zone);
+		return;
+	}
 	if (exact) {
 		match = ce;
 	} else {
@@ -647,6 +733,7 @@ static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size
 	a->qtype = qtype;
 	a->nr_touched = 0;
 	a->nr_synth = 0;
+	a->nr_dsyn = 0;
 	lookup(b, a, qname, qlen);
 	a->as_wild = 0;
 }
@@ -1228,6 +1315,28 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 	return 0;
 }
 
+/* The form for the names below a DNAME's owner: the DNAME RRset, to which
+ * the responder adds the CNAME and the answer for the new name (dname.c). */
+static uint32_t dname_form(struct builder *b, uint32_t idx)
+{
+	struct ans *a = b->ans;
+	const struct bnode *n = &b->nodes[idx];
+	const struct bset *d = bset_find(n, n->zone, T_DNAME);
+
+	a->n = 0;
+	a->nr_synth = 0;
+	a->nr_dsyn = 0;
+	a->nr_touched = 0;
+	a->rcode = XST_RCODE_NOERROR;
+	a->aa = 1;
+	a->aa_any = 0;
+	a->referral = 0;
+	a->cname_count = 0;
+	a->qtype = QTYPE_NONE;
+	add_rrset(b, a, XST_SEC_ANSWER, d->rrs[0]->owner, n->len, d, n->zone, 0);
+	return encode(b, a, node_name(b, n), n->len, n->len, 0, XST_KIND_ANSWER);
+}
+
 /* The referral a wildcard cut gives for the names below it: owned by the
  * wildcard's own name (a suffix of the qname), not by the qname. */
 static uint32_t wild_cut_referral(struct builder *b, uint32_t cut)
@@ -1290,6 +1399,13 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 			} else {
 				out->below = db->nodes[cut].dflt;
 			}
+			continue;
+		}
+		if (bset_find(n, n->zone, T_DNAME)) {
+			out->below = dname_form(b, (uint32_t)i);
+			if (out->below == XST_DNS_NONE)
+				goto out;
+			out->wild = XST_DNS_DNAME;
 			continue;
 		}
 		out->below = b->zones[n->zone].nxdomain;

@@ -85,17 +85,17 @@ static int target_kept(const struct xst_dns_fset *s, size_t nsets, const uint16_
  * out in full: rare, and never wrong on the wire). Pointers are then moved
  * to where their targets went.
  */
-static __attribute__((noinline)) size_t
-emit_slow(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
-	  int class_any, int tcp, uint16_t *counts, int *tc)
+size_t xst_dns_emit(uint8_t *msg, size_t limit, size_t base, const struct xst_dns_form *f,
+		    const struct xst_dns_qmap *m, int class_any, int tcp, uint16_t *counts, int *tc)
 {
 	const struct xst_dns_fset *s = xst_form_sets(f);
 	const uint16_t *ptr = xst_form_ptrs(f);
 	const uint8_t *body = xst_form_body(f);
 	uint16_t rm[SLOW_SETS], kept_end[SLOW_SETS];
 	size_t nsets = f->nr_set < SLOW_SETS ? f->nr_set : SLOW_SETS;
-	size_t pos = qend, removed = 0, i, j, pi = 0;
-	long delta = (long)qend - (long)f->ref_qend;
+	size_t pos = base, removed = 0, i, j, pi = 0;
+	/* the name answered is this much longer than the form's reference one */
+	long delta = (long)m->name_len - (long)(f->ref_qend - XST_DNS_HDR - 4);
 	int done = 0, done_sec = -1, cur = -1;
 	unsigned int nr_a = 0;
 
@@ -179,17 +179,19 @@ emit_slow(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 			break;
 		if (p >= kept_end[j])
 			continue;
-		np = qend + p - rm[j];
+		np = base + p - rm[j];
 		v = xst_get_be16(msg + np) & 0x3fff;
-		if (v == XST_DNS_HDR && f->p12_fixed)
-			continue;
 		if (v < f->ref_qend) {
-			v = (size_t)((long)v + delta);
+			/* a suffix of the question's name: where m puts it */
+			size_t r = v == XST_DNS_HDR && f->p12_fixed ? 0 :
+				   (size_t)((long)(v - XST_DNS_HDR) + delta);
+
+			v = xst_qmap_pos(m, r);
 		} else {
 			k = set_of(s, nsets, v - f->ref_qend);
 			if (k >= nsets)
 				continue;
-			v = qend + (v - f->ref_qend) - rm[k];
+			v = base + (v - f->ref_qend) - rm[k];
 		}
 		xst_put_be16(msg + np, (uint16_t)(0xc000 | (v & 0x3fff)));
 	}
@@ -205,17 +207,7 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	int class_any = q->qclass == XST_C_ANY, tc = 0;
 	uint16_t flags, counts[3];
 
-	if (transport == XST_DNS_TCP) {
-		limit = XST_DNS_MSG_MAX;
-	} else if (q->edns) {
-		limit = q->udp_size < XST_DNS_UDP_MIN ? XST_DNS_UDP_MIN : q->udp_size;
-		if (limit > XST_DNS_EDNS_SIZE)
-			limit = XST_DNS_EDNS_SIZE;
-	} else {
-		limit = XST_DNS_UDP_MIN;
-	}
-	if (limit > cap)
-		limit = cap;
+	limit = xst_dns_room(q, transport, cap);
 	if (qend + optlen > limit) {
 		st->dropped_short++;
 		return 0;
@@ -245,7 +237,11 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 		counts[1] = f->count[1];
 		counts[2] = f->count[2];
 	} else {
-		pos = emit_slow(msg, limit, qend, f, class_any, transport == XST_DNS_TCP, counts, &tc);
+		struct xst_dns_qmap m = { .name_len = q->qname_len, .plen = XST_DNAME_MAX + 1,
+					  .ppos = XST_DNS_HDR };
+
+		pos = xst_dns_emit(msg, limit, qend, f, &m, class_any, transport == XST_DNS_TCP,
+				   counts, &tc);
 	}
 
 	flags = (uint16_t)(f->flags | (q->flags & XST_DNS_F_RD));
@@ -312,10 +308,8 @@ static inline __attribute__((always_inline)) size_t
 respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int transport,
 	enum xst_dnsmsg_status status, const struct xst_dnsmsg_query *q, struct xst_dns_stats *st)
 {
-	const struct xst_dns_node *n;
-	const uint8_t *lname = q->lname;
-	size_t lp = q->qname_len, off;
 	uint32_t form;
+	int dname = 0;
 
 	st->queries++;
 	if (cap < len) {
@@ -365,25 +359,11 @@ respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int t
 			     st);
 	}
 
-	n = xst_db_find(db, lname, lp, q->hash);
-	if (n) {
-		form = n->zone == XST_DNS_NOZONE ? XST_DNS_NONE : xst_db_pick(db, n, q->qtype);
-	} else {
-		/* Walk up to the closest encloser. */
-		off = 0;
-		form = XST_DNS_NONE;
-		while (lname[off]) {
-			off += lname[off] + 1u;
-			n = xst_db_find(db, lname + off, lp - off, xst_name_hash(lname + off, lp - off));
-			if (n)
-				break;
-		}
-		if (n && n->zone != XST_DNS_NOZONE)
-			form = n->wild != XST_DNS_NONE ? xst_db_pick(db, &db->nodes[n->wild], q->qtype) :
-							  n->below;
-	}
+	form = xst_db_lookup(db, q->lname, q->qname_len, q->hash, q->qtype, &dname);
 	if (form == XST_DNS_NONE)
 		return fixed(xst_dnsmsg_refused(msg, cap, q, XST_EDE_NOT_AUTH), &st->refused, st);
+	if (__builtin_expect(dname, 0))
+		return xst_dns_dname_answer(db, msg, cap, transport, q, form, st);
 	return answer(db, msg, cap, transport, q, form, st);
 }
 
