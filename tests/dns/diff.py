@@ -108,11 +108,20 @@ def wait_port(port, proc, what, secs=10, log=None):
     raise SystemExit('%s did not answer on port %d' % (what, port))
 
 
-def start_nsd(zones, tmp):
+# The CHAOS identity both servers are given (NSD's identity:/version:, and
+# --identity/--version-string), and which of them are hidden.
+IDENTITY = 'dnsdiff.identity'
+VERSION = 'dnsdiff version 1'
+
+
+def start_nsd(zones, tmp, hide=()):
     port = free_port()
     conf = os.path.join(tmp, 'nsd.conf')
     with open(conf, 'w') as f:
         f.write('server:\n\tip-address: 127.0.0.1@%d\n\trrl-ratelimit: 0\n' % port)
+        f.write('\tidentity: "%s"\n\tversion: "%s"\n' % (IDENTITY, VERSION))
+        for h in hide:
+            f.write('\thide-%s: yes\n' % h)
         f.write('\tzonesdir: "%s"\n\tpidfile: ""\n\tusername: ""\n\tdatabase: ""\n' % tmp)
         f.write('\txfrdfile: "%s/xfrd.state"\n\tzonelistfile: "%s/zone.list"\n' % (tmp, tmp))
         f.write('\tverbosity: 0\n\treuseport: no\nremote-control:\n\tcontrol-enable: no\n')
@@ -125,9 +134,10 @@ def start_nsd(zones, tmp):
     return p, port
 
 
-def start_sock(zones, tmp, binary):
+def start_sock(zones, tmp, binary, hide=()):
     port = free_port()
-    args = [binary]
+    args = [binary, '--identity', IDENTITY, '--version-string', VERSION]
+    args += ['--hide-%s' % h for h in hide]
     for path, origin in zones:
         args += ['--origin', origin, '--zone', path]
     args += ['--listen', '127.0.0.1', '--port', str(port)]
@@ -213,6 +223,12 @@ def build_queries(zones, seed, max_names=0):
     q('axfr udp', origin, 'AXFR', use_edns=False)
     q('ixfr udp', origin, 'IXFR', use_edns=0)
     q('class chaos', origin, 'A', rdclass='CH', use_edns=False)
+    for n in ('version.bind.', 'version.server.', 'id.server.', 'hostname.bind.',
+              'VERSION.Bind.', 'authors.bind.', 'version.bind.x.'):
+        for t in ('TXT', 'ANY', 'A'):
+            q('chaos %s %s' % (n, t), n, t, rdclass='CH', use_edns=False)
+        q('chaos %s TXT edns' % n, n, 'TXT', rdclass='CH', use_edns=0)
+        q('chaos %s TXT tcp' % n, n, 'TXT', rdclass='CH', tcp=True, use_edns=False)
     q('class any', origin, 'A', rdclass='ANY', use_edns=False)
     q('class any nx', 'nx.' + origin, 'A', rdclass='ANY', use_edns=False)
     q('class none', origin, 'A', rdclass='NONE', use_edns=False)
@@ -451,6 +467,9 @@ def main():
                     help='query only N names picked at random (big zones)')
     ap.add_argument('--random', type=int, default=0, metavar='N',
                     help='instead of --zone: N random zones (tests/dns/genzone.py), seeds from --seed')
+    ap.add_argument('--hide', default='', metavar='WHAT',
+                    help='identity, version or both (comma-separated): both servers hide them '
+                         '(NSD hide-identity/hide-version, --hide-identity/--hide-version)')
     ap.add_argument('--big', action='store_true',
                     help='instead of --zone: a zone of very large RRsets (genzone.big())')
     ap.add_argument('--max-udp', type=int, default=0, metavar='BYTES',
@@ -493,6 +512,7 @@ def main():
         return rc
     specs = args.zone or sorted(glob.glob(os.path.join(ROOT, 'tests', 'dns', 'zones', '*.zone')))
     zones = zone_args(specs)
+    hide = [h for h in args.hide.split(',') if h]
     procs = []
     tmp = tempfile.mkdtemp(prefix='dnsdiff.')
     try:
@@ -500,14 +520,14 @@ def main():
             h, _, p = args.server_a.rpartition(':')
             a = (h.strip('[]'), int(p))
         else:
-            p, port = start_nsd(zones, tmp)
+            p, port = start_nsd(zones, tmp, hide)
             procs.append(p)
             a = ('127.0.0.1', port)
         if args.server_b:
             h, _, p = args.server_b.rpartition(':')
             b = (h.strip('[]'), int(p))
         else:
-            p, port = start_sock(zones, tmp, args.dns_sock)
+            p, port = start_sock(zones, tmp, args.dns_sock, hide)
             procs.append(p)
             b = ('127.0.0.1', port)
         passed = failed = known = skipped = 0

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dns/db.h"
 #include "dns/db_priv.h"
@@ -397,6 +398,69 @@ START_TEST(test_apex_dnskey_ds)
 }
 END_TEST
 
+/* ---- CHAOS identity ---------------------------------------------------------------- */
+
+static void chaos_txt(const char *qname, uint16_t qtype, int flags, const char *want, int rcode)
+{
+	uint8_t buf[1024];
+	struct reply r;
+
+	ask(db, qname, qtype, XST_C_CH, flags, buf, sizeof(buf), &r);
+	ck_assert_msg(r.rcode == rcode, "%s: rcode %d", qname, r.rcode);
+	ck_assert(!(r.flags & XST_DNS_F_AA));
+	if (want) {
+		ck_assert_uint_eq(r.an, 1);
+		ck_assert_uint_eq(r.rr[0].type, XST_T_TXT);
+		ck_assert_uint_eq(r.rr[0].ttl, 0);
+		ck_assert_uint_eq(r.rr[0].rdlen, strlen(want) + 1);
+		ck_assert_uint_eq(r.rr[0].rdata[0], strlen(want));
+		ck_assert(!memcmp(r.rr[0].rdata + 1, want, strlen(want)));
+	} else {
+		ck_assert_uint_eq(r.an, 0);
+	}
+	free(r.rr);
+}
+
+START_TEST(test_chaos)
+{
+	struct xst_dns_identity id = { .identity = "ns1.example", .version = "v 1.2" };
+	char host[256] = "";
+	char big[400];
+
+	/* defaults: the host name, "xdpstorm" */
+	ck_assert_int_eq(gethostname(host, sizeof(host) - 1), 0);
+	chaos_txt("id.server", XST_T_TXT, 0, host, XST_RCODE_NOERROR);
+	chaos_txt("version.bind", XST_T_TXT, 0, XST_DNS_VERSION_DEFAULT, XST_RCODE_NOERROR);
+
+	xst_dns_db_set_identity(db, &id);
+	chaos_txt("id.server", XST_T_TXT, 0, "ns1.example", XST_RCODE_NOERROR);
+	chaos_txt("HOSTNAME.bind", XST_T_ANY, Q_EDNS, "ns1.example", XST_RCODE_NOERROR);
+	chaos_txt("version.server", XST_T_TXT, Q_TCP, "v 1.2", XST_RCODE_NOERROR);
+	chaos_txt("Version.Bind", XST_T_TXT, 0, "v 1.2", XST_RCODE_NOERROR);
+	chaos_txt("version.bind", XST_T_A, 0, NULL, XST_RCODE_REFUSED);
+	chaos_txt("authors.bind", XST_T_TXT, 0, NULL, XST_RCODE_REFUSED);
+	chaos_txt("ans.test", XST_T_SOA, 0, NULL, XST_RCODE_REFUSED);
+
+	id.hide_version = 1;
+	xst_dns_db_set_identity(db, &id);
+	chaos_txt("version.bind", XST_T_TXT, 0, NULL, XST_RCODE_REFUSED);
+	chaos_txt("id.server", XST_T_TXT, 0, "ns1.example", XST_RCODE_NOERROR);
+	id.hide_version = 0;
+	id.hide_identity = 1;
+	xst_dns_db_set_identity(db, &id);
+	chaos_txt("id.server", XST_T_TXT, 0, NULL, XST_RCODE_REFUSED);
+	chaos_txt("version.bind", XST_T_TXT, 0, "v 1.2", XST_RCODE_NOERROR);
+
+	/* one TXT string: longer is cut at 255 */
+	memset(big, 'v', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	id.version = big;
+	xst_dns_db_set_identity(db, &id);
+	big[255] = 0;
+	chaos_txt("version.bind", XST_T_TXT, 0, big, XST_RCODE_NOERROR);
+}
+END_TEST
+
 /* ---- answers near 65,535 bytes --------------------------------------------------- */
 
 static struct xst_zone *big_zone;
@@ -480,6 +544,7 @@ Suite *dns_answers_suite(void)
 	tcase_add_test(tc, test_dname_small_cap);
 	tcase_add_test(tc, test_wildcard_ns);
 	tcase_add_test(tc, test_apex_dnskey_ds);
+	tcase_add_test(tc, test_chaos);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("big");

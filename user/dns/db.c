@@ -1563,6 +1563,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 			db->apex[k] = b.zones[k].apex;
 	}
 	builder_free(&b);
+	xst_dns_db_set_identity(db, NULL);
 	huge(&db->forms, db->forms_len);
 	huge((void **)&db->nodes, db->nr_nodes * sizeof(*db->nodes));
 	huge((void **)&db->slots, ((size_t)db->mask + 1) * sizeof(*db->slots));

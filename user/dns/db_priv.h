@@ -106,6 +106,12 @@ struct xst_dns_node {
 	uint8_t nr_types;
 };
 
+/* A prepared CHAOS TXT answer: RDATA (length byte, text); len 0: hidden. */
+struct xst_dns_chaos_txt {
+	uint16_t len;
+	uint8_t rdata[256];
+};
+
 struct xst_dns_db {
 	uint64_t serial;	/* unique per database built in this process (never reused) */
 	uint32_t *slots;	/* open addressing: node index + 1, 0 = empty */
@@ -123,6 +129,7 @@ struct xst_dns_db {
 	uint32_t *apex;		/* node index of each zone's apex */
 	struct xst_dns_db_big big;
 	int ahead;		/* tables outgrow the caches: look ahead (ahead.c) */
+	struct xst_dns_chaos_txt chaos_id, chaos_version;	/* chaos.c */
 };
 
 static inline const struct xst_dns_form *xst_db_form(const struct xst_dns_db *db, uint32_t off)
@@ -256,5 +263,9 @@ size_t xst_dns_emit(uint8_t *msg, size_t limit, size_t base, const struct xst_dn
  */
 size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 			    const struct xst_dnsmsg_query *q, uint32_t form, struct xst_dns_stats *st);
+
+/* chaos.c: the reply to a CHAOS-class query q (its question in msg). */
+size_t xst_dns_chaos_answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
+			    const struct xst_dnsmsg_query *q, struct xst_dns_stats *st);
 
 #endif /* XST_DNS_DB_PRIV_H */

@@ -344,6 +344,8 @@ respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int t
 		return 0;
 	}
 	if (q->qclass != XST_C_IN && q->qclass != XST_C_ANY) {
+		if (q->qclass == XST_C_CH)
+			return xst_dns_chaos_answer(db, msg, cap, transport, q, st);
 		if (q->qclass == XST_C_NONE)
 			return fixed(xst_dnsmsg_hdr_error(msg, q, XST_RCODE_REFUSED), &st->refused,
 				     st);
