@@ -188,6 +188,7 @@ def build_queries(zones, seed, max_names=0):
                     q('%s/%s' % (n2, t), n2, t, use_edns=False)
                 q('%s/TXT tcp edns' % n2, n2, 'TXT', tcp=True, use_edns=0)
                 q('%s/A tcp' % n2, n2, 'A', tcp=True, use_edns=False)
+                q('%s/A class any' % n2, n2, 'A', rdclass='ANY', use_edns=False)
                 q('%s/A mixed edns' % n2, mixed(n2), 'A', use_edns=0)
         # names near 255 bytes: a DNAME whose target is longer than its
         # owner makes them too long (YXDOMAIN)
