@@ -320,6 +320,24 @@ START_TEST(test_dname_edges)
 }
 END_TEST
 
+/* Filter mode and RRL see names below a DNAME as known, and as no wildcard's. */
+START_TEST(test_dname_classify)
+{
+	static const uint8_t below[] = "\001a\003sub\003ans\004test";
+	static const uint8_t wild[] = "\001q\003ans\004test";
+	uint32_t zone = 99, enc = 0;
+
+	ck_assert_int_eq(xst_dns_db_classify(db, below, sizeof(below), xst_name_hash(below,
+			 sizeof(below)), &zone), XST_DNS_NAME_KNOWN);
+	ck_assert_uint_eq(zone, 0);
+	ck_assert_int_eq(xst_dns_db_wildcard(db, below, sizeof(below),
+					     xst_name_hash(below, sizeof(below)), &enc), 0);
+	/* q.ans.test: matched by the apex wildcard (which owns NS) */
+	ck_assert_int_eq(xst_dns_db_wildcard(db, wild, sizeof(wild),
+					     xst_name_hash(wild, sizeof(wild)), &enc), 1);
+}
+END_TEST
+
 /* Every buffer size from the question's end up: never past cap, always parseable. */
 START_TEST(test_dname_small_cap)
 {
@@ -542,6 +560,7 @@ Suite *dns_answers_suite(void)
 	tcase_add_test(tc, test_dname_below);
 	tcase_add_test(tc, test_dname_edges);
 	tcase_add_test(tc, test_dname_small_cap);
+	tcase_add_test(tc, test_dname_classify);
 	tcase_add_test(tc, test_wildcard_ns);
 	tcase_add_test(tc, test_apex_dnskey_ds);
 	tcase_add_test(tc, test_chaos);

@@ -184,8 +184,9 @@ static inline uint32_t xst_db_pick(const struct xst_dns_db *db, const struct xst
  * our zones: REFUSED). *dname is set to 1 when it is a DNAME's form for a
  * name below its owner (dname.c completes the answer), else left alone.
  */
-static inline uint32_t xst_db_lookup(const struct xst_dns_db *db, const uint8_t *lname, size_t len,
-				     uint32_t hash, uint16_t qtype, int *dname)
+static inline __attribute__((always_inline)) uint32_t
+xst_db_lookup(const struct xst_dns_db *db, const uint8_t *lname, size_t len, uint32_t hash,
+	      uint16_t qtype, int *dname)
 {
 	const struct xst_dns_node *n = xst_db_find(db, lname, len, hash);
 	size_t off = 0;
