@@ -232,7 +232,9 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 		 * compressed where NSD's table has a suffix of it */
 		own = xst_qmap_pos(&m, 0);
 		wlen = compress_at(known, nknown, next, nlen, &at);
-		if (pos + 12 + wlen + 2 > limit || own > PTR_MAX || pos + 12 > PTR_MAX) {
+		/* the new name's labels must be reachable by the pointers of
+		 * what follows */
+		if (pos + 12 + wlen + 2 > limit || own > PTR_MAX || pos + 12 + wlen > PTR_MAX) {
 			tc = 1;
 			rcode = chain_rcode(db, q->qtype, cur, clen, form, XST_DNS_DNAME_CHAIN - step);
 			break;
