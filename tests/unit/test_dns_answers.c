@@ -8,6 +8,7 @@
  * genzone.big() cover the same cases in the differential test).
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,24 @@ START_TEST(test_dname_classify)
 }
 END_TEST
 
+/* NSD's check_dname() spans zones: a zone below another's DNAME is refused. */
+START_TEST(test_dname_zone_below)
+{
+	static const char child[] = "$ORIGIN z.y.sub.ans.test.\n@ SOA ns h 1 2 3 4 5\n"
+				    "@ NS ns.outside.invalid.\n";
+	struct xst_zone *zs[2] = { zone, NULL };
+	struct xst_zone_error err;
+	struct xst_dns_db *d2 = NULL;
+
+	ck_assert_int_eq(xst_zone_parse_string(&zs[1], child, "child.zone", NULL, &err), 0);
+	ck_assert_int_eq(xst_dns_db_create(&d2, zs, 2, &err), -EINVAL);
+	ck_assert_ptr_null(d2);
+	ck_assert_str_eq(err.file, "child.zone");
+	ck_assert_ptr_nonnull(strstr(err.reason, "below the DNAME at sub.ans.test."));
+	xst_zone_destroy(zs[1]);
+}
+END_TEST
+
 /* Every buffer size from the question's end up: never past cap, always parseable. */
 START_TEST(test_dname_small_cap)
 {
@@ -561,6 +580,7 @@ Suite *dns_answers_suite(void)
 	tcase_add_test(tc, test_dname_edges);
 	tcase_add_test(tc, test_dname_small_cap);
 	tcase_add_test(tc, test_dname_classify);
+	tcase_add_test(tc, test_dname_zone_below);
 	tcase_add_test(tc, test_wildcard_ns);
 	tcase_add_test(tc, test_apex_dnskey_ds);
 	tcase_add_test(tc, test_chaos);

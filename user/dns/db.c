@@ -1196,6 +1196,33 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 				break;
 		}
 	}
+	/* NSD's check_dname() looks at the DNAMEs of every zone loaded: a zone
+	 * below another's DNAME is data below it, refused. */
+	for (i = 0; i < nr; i++) {
+		const struct bnode *apex = &b->nodes[b->zones[i].apex];
+		const uint8_t *n = node_name(b, apex);
+		size_t off;
+
+		for (off = n[0] + 1u; n[0] && off < apex->len; off += n[off] + 1u) {
+			uint32_t idx = bfind(b, n + off, apex->len - off);
+
+			if (idx != XST_DNS_NONE && b->nodes[idx].zone != XST_DNS_NOZONE &&
+			    bset_find(&b->nodes[idx], b->nodes[idx].zone, T_DNAME)) {
+				char t[128], d[128], r[256];
+
+				name_text(n, t, sizeof(t));
+				name_text(n + off, d, sizeof(d));
+				snprintf(r, sizeof(r), "zone '%.60s' is below the DNAME at %.60s "
+					 "(%.40s): data below a DNAME is not allowed (RFC 2672)",
+					 t, d, zones[b->nodes[idx].zone]->path ?
+					 zones[b->nodes[idx].zone]->path : "?");
+				set_err(err, zones[i], 0, r);
+				return -EINVAL;
+			}
+			if (!n[off])
+				break;
+		}
+	}
 	for (i = 0; i < nr; i++) {
 		struct bzone *z = &b->zones[i];
 		const struct bnode *apex = &b->nodes[z->apex];
