@@ -35,7 +35,9 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: dns-sock --zone FILE [--origin NAME] [--zone FILE...] --listen ADDR --port N\n"
-		   "  --origin applies to the --zone options after it\n");
+		   "  [--identity STR] [--version-string STR] [--hide-identity] [--hide-version]\n"
+		   "  --origin applies to the --zone options after it; the others set the\n"
+		   "  CHAOS TXT answers (id.server, version.bind, ...) as the daemon's do\n");
 }
 
 static int make_socket(const struct sockaddr_storage *ss, socklen_t sl, int type)
@@ -101,9 +103,14 @@ int main(int argc, char **argv)
 		{ "origin", required_argument, NULL, 'o' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "version-string", required_argument, NULL, 'V' },
+		{ "hide-identity", no_argument, NULL, 'I' },
+		{ "hide-version", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	struct xst_dns_identity ident = { 0 };
 	struct xst_zone *zones[MAX_ZONES];
 	struct xst_dns_stats st = { 0 };
 	struct xst_dns_db_big big;
@@ -115,7 +122,7 @@ int main(int argc, char **argv)
 	int port = 0, c, ufd = -1, tfd = -1, ret = 1, err;
 	socklen_t sl;
 
-	while ((c = getopt_long(argc, argv, "z:o:l:p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "z:o:l:p:hi:V:IH", opts, NULL)) != -1) {
 		switch (c) {
 		case 'z':
 			if (nr >= MAX_ZONES) {
@@ -137,6 +144,18 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			port = atoi(optarg);
+			break;
+		case 'i':
+			ident.identity = optarg;
+			break;
+		case 'V':
+			ident.version = optarg;
+			break;
+		case 'I':
+			ident.hide_identity = 1;
+			break;
+		case 'H':
+			ident.hide_version = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -168,6 +187,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dns-sock: %s:%u: %s\n", zerr.file, zerr.line, zerr.reason);
 		goto out;
 	}
+	xst_dns_db_set_identity(db, &ident);
 	xst_dns_db_sizes(db, &names, &msgs, &bytes);
 	xst_dns_db_big(db, &big);
 	if (big.udp)

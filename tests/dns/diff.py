@@ -108,11 +108,20 @@ def wait_port(port, proc, what, secs=10, log=None):
     raise SystemExit('%s did not answer on port %d' % (what, port))
 
 
-def start_nsd(zones, tmp):
+# The CHAOS identity both servers are given (NSD's identity:/version:, and
+# --identity/--version-string), and which of them are hidden.
+IDENTITY = 'dnsdiff.identity'
+VERSION = 'dnsdiff version 1'
+
+
+def start_nsd(zones, tmp, hide=()):
     port = free_port()
     conf = os.path.join(tmp, 'nsd.conf')
     with open(conf, 'w') as f:
         f.write('server:\n\tip-address: 127.0.0.1@%d\n\trrl-ratelimit: 0\n' % port)
+        f.write('\tidentity: "%s"\n\tversion: "%s"\n' % (IDENTITY, VERSION))
+        for h in hide:
+            f.write('\thide-%s: yes\n' % h)
         f.write('\tzonesdir: "%s"\n\tpidfile: ""\n\tusername: ""\n\tdatabase: ""\n' % tmp)
         f.write('\txfrdfile: "%s/xfrd.state"\n\tzonelistfile: "%s/zone.list"\n' % (tmp, tmp))
         f.write('\tverbosity: 0\n\treuseport: no\nremote-control:\n\tcontrol-enable: no\n')
@@ -125,9 +134,10 @@ def start_nsd(zones, tmp):
     return p, port
 
 
-def start_sock(zones, tmp, binary):
+def start_sock(zones, tmp, binary, hide=()):
     port = free_port()
-    args = [binary]
+    args = [binary, '--identity', IDENTITY, '--version-string', VERSION]
+    args += ['--hide-%s' % h for h in hide]
     for path, origin in zones:
         args += ['--origin', origin, '--zone', path]
     args += ['--listen', '127.0.0.1', '--port', str(port)]
@@ -161,6 +171,9 @@ def build_queries(zones, seed, max_names=0):
     for name, types, origin in names:
         for t in sorted(set(QTYPES) | types):
             q('%s/%s' % (name, t), name, t, use_edns=False)
+        for t in sorted(types):
+            q('%s/%s tcp' % (name, t), name, t, tcp=True, use_edns=False)
+            q('%s/%s edns 4096' % (name, t), name, t, use_edns=0, payload=4096)
         q('%s/A edns' % name, name, 'A', use_edns=0, payload=1232)
         q('%s/A mixed-case' % name, mixed(name), 'A', use_edns=False)
         q('%s/MX mixed-case edns do' % name, mixed(name), 'MX', use_edns=0, payload=4096,
@@ -174,7 +187,23 @@ def build_queries(zones, seed, max_names=0):
                 for t in ('A', 'TXT', 'MX', 'DS', 'ANY'):
                     q('%s/%s' % (n2, t), n2, t, use_edns=False)
                 q('%s/TXT tcp edns' % n2, n2, 'TXT', tcp=True, use_edns=0)
+                q('%s/A tcp' % n2, n2, 'A', tcp=True, use_edns=False)
+                q('%s/A class any' % n2, n2, 'A', rdclass='ANY', use_edns=False)
                 q('%s/A mixed edns' % n2, mixed(n2), 'A', use_edns=0)
+        # names near 255 bytes: a DNAME whose target is longer than its
+        # owner makes them too long (YXDOMAIN)
+        long = name
+        while True:
+            try:
+                longer = dns.name.from_text('l' * 50, long)
+            except dns.name.NameTooLong:
+                break
+            if len(longer.to_wire()) > 240:
+                break
+            long = longer
+        if long != name:
+            q('%s/A long' % long, long, 'A', use_edns=0)
+            q('%s/A long no edns' % long, long, 'A', use_edns=False)
         for payload in (512, 600, 1232, 4096):
             q('%s/ANY edns %d' % (name, payload), name, 'TXT', use_edns=0, payload=payload)
             q('%s/MX edns %d' % (name, payload), name, 'MX', use_edns=0, payload=payload)
@@ -195,6 +224,12 @@ def build_queries(zones, seed, max_names=0):
     q('axfr udp', origin, 'AXFR', use_edns=False)
     q('ixfr udp', origin, 'IXFR', use_edns=0)
     q('class chaos', origin, 'A', rdclass='CH', use_edns=False)
+    for n in ('version.bind.', 'version.server.', 'id.server.', 'hostname.bind.',
+              'VERSION.Bind.', 'authors.bind.', 'version.bind.x.'):
+        for t in ('TXT', 'ANY', 'A'):
+            q('chaos %s %s' % (n, t), n, t, rdclass='CH', use_edns=False)
+        q('chaos %s TXT edns' % n, n, 'TXT', rdclass='CH', use_edns=0)
+        q('chaos %s TXT tcp' % n, n, 'TXT', rdclass='CH', tcp=True, use_edns=False)
     q('class any', origin, 'A', rdclass='ANY', use_edns=False)
     q('class any nx', 'nx.' + origin, 'A', rdclass='ANY', use_edns=False)
     q('class none', origin, 'A', rdclass='NONE', use_edns=False)
@@ -433,6 +468,9 @@ def main():
                     help='query only N names picked at random (big zones)')
     ap.add_argument('--random', type=int, default=0, metavar='N',
                     help='instead of --zone: N random zones (tests/dns/genzone.py), seeds from --seed')
+    ap.add_argument('--hide', default='', metavar='WHAT',
+                    help='identity, version or both (comma-separated): both servers hide them '
+                         '(NSD hide-identity/hide-version, --hide-identity/--hide-version)')
     ap.add_argument('--big', action='store_true',
                     help='instead of --zone: a zone of very large RRsets (genzone.big())')
     ap.add_argument('--max-udp', type=int, default=0, metavar='BYTES',
@@ -475,6 +513,7 @@ def main():
         return rc
     specs = args.zone or sorted(glob.glob(os.path.join(ROOT, 'tests', 'dns', 'zones', '*.zone')))
     zones = zone_args(specs)
+    hide = [h for h in args.hide.split(',') if h]
     procs = []
     tmp = tempfile.mkdtemp(prefix='dnsdiff.')
     try:
@@ -482,14 +521,14 @@ def main():
             h, _, p = args.server_a.rpartition(':')
             a = (h.strip('[]'), int(p))
         else:
-            p, port = start_nsd(zones, tmp)
+            p, port = start_nsd(zones, tmp, hide)
             procs.append(p)
             a = ('127.0.0.1', port)
         if args.server_b:
             h, _, p = args.server_b.rpartition(':')
             b = (h.strip('[]'), int(p))
         else:
-            p, port = start_sock(zones, tmp, args.dns_sock)
+            p, port = start_sock(zones, tmp, args.dns_sock, hide)
             procs.append(p)
             b = ('127.0.0.1', port)
         passed = failed = known = skipped = 0

@@ -97,6 +97,16 @@ def big(origin='big.test.'):
         lines.append('many MX %d h%d' % (30 + i, i))
         lines.append('h%d AAAA 2001:db8::%x' % (i, i + 1))
         lines.append('h%d A 192.0.%d.%d' % (i, 3 + i // 250, i % 250 + 1))
+    # A RRsets around the limits (16 bytes a record once the owner is a
+    # pointer): 4,091 fit in 65,535 bytes and must be sent whole over TCP,
+    # 5,000 do not (TC=1, as NSD); 72 and 73 around 1,232 bytes of UDP, 29
+    # and 30 around 512; the same behind a CNAME and a wildcard.
+    for owner, n in (('a4091', 4091), ('a4092', 4092), ('a5000', 5000), ('a4061', 4061),
+                     ('a72', 72), ('a73', 73), ('a76', 76), ('a29', 29), ('a30', 30),
+                     ('a250', 250), ('*.wa', 4080), ('*.wb', 4091)):
+        for i in range(n):
+            lines.append('%s A 10.%d.%d.%d' % (owner, i >> 16, (i >> 8) & 255, i & 255))
+    lines += ['ca4091 CNAME a4091', 'ca4080 CNAME a4061', 'ca72 CNAME a72']
     deep = '.'.join(['l%02d' % i + 'y' * 56 for i in range(3)])
     lines.append('%s TXT %s' % (deep, txt(65000, 'd')))    # a long owner name
     return '\n'.join(lines) + '\n'

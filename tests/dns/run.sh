@@ -19,6 +19,8 @@ done
 fail=0
 echo "=== dnsdiff: sample zones"
 timeout 600 "$PY" tests/dns/diff.py || fail=1
+echo "=== dnsdiff: CHAOS identity and version hidden"
+timeout 600 "$PY" tests/dns/diff.py --zone tests/dns/zones/second.test.zone --hide identity,version || fail=1
 echo "=== dnsdiff: very large RRsets"
 timeout 900 "$PY" tests/dns/diff.py --big || fail=1
 if [ "$n" -gt 0 ]; then

@@ -3,7 +3,8 @@
  * libFuzzer target for the per-query responder: a DNS message in, a reply
  * or a drop out. The database is built once from a small zone that has
  * every kind of answer (wildcards, CNAME chains and loops, a delegation,
- * big RRsets for truncation, and RRsets near and past the 65535-byte
+ * DNAMEs (chains, loops, YXDOMAIN), a wildcard owning NS, big RRsets for
+ * truncation, and RRsets near and past the 65535-byte
  * message limit, appended at start-up). Each input runs twice: in a roomy
  * buffer (a whole TCP message for odd sizes, which go as TCP) and
  * in one of exactly its own length (so a reply that does not fit shows up
@@ -42,6 +43,21 @@ static const char zone_text[] =
 	"sub NS ns.sub\n"
 	"ns.sub A 192.0.2.150\n"
 	"_s._tcp SRV 0 0 1 mail\n"
+	/* DNAME (issue 10): in zone, chained, outside, a loop, growing past
+	 * 255 bytes, under a wildcard, a CNAME into one; a wildcard with NS */
+	"dn DNAME tgt.fuzz.test.\n"
+	"a.tgt A 192.0.2.10\n"
+	"b.tgt CNAME www\n"
+	"*.tgt MX 10 mail\n"
+	"dchain DNAME dn.fuzz.test.\n"
+	"dout DNAME out.invalid.\n"
+	"dloop DNAME x.dloop.fuzz.test.\n"
+	"dl1 DNAME dl2.fuzz.test.\n"
+	"dl2 DNAME dl1.fuzz.test.\n"
+	"dgrow DNAME a-long-label-so-that-names-grow-past-the-limit.more.labels.fuzz.test.\n"
+	"*.wd DNAME dn.fuzz.test.\n"
+	"cdn CNAME a.dn\n"
+	"*.wns NS ns1\n"
 	"big TXT \"0123456789012345678901234567890123456789012345678901234567890123456789\"\n"
 	"big TXT \"1123456789012345678901234567890123456789012345678901234567890123456789\"\n"
 	"big TXT \"2123456789012345678901234567890123456789012345678901234567890123456789\"\n"

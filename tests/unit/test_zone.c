@@ -45,6 +45,10 @@ struct valid_case {
 #define SOA_RD "026e730174000168017400" "00000001" "00000002" "00000003" "00000004" "00000005"
 
 static const struct valid_case valid[] = {
+	{ "DNAME: one name, relative or absolute; other data beside it", "$ORIGIN t.\n" SOA_T
+	  "d DNAME x\nd A 1.2.3.4\ne DNAME y.example.\n", NULL, "t.",
+	  { "t. 3600 SOA " SOA_RD, "d.t. 3600 DNAME 01780174" "00", "d.t. 3600 A 01020304",
+	    "e.t. 3600 DNAME 0179076578616d706c6500" } },
 	{ "origin, ttl, @, relative and absolute names", "$ORIGIN t.\n$TTL 60\n" SOA_T
 	  "www A 192.0.2.1\nabs.t. 10 A 192.0.2.2\n", NULL, "t.",
 	  { "t. 60 SOA " SOA_RD, "www.t. 60 A c0000201", "abs.t. 10 A c0000202" } },
@@ -227,6 +231,16 @@ static const struct bad_case bad[] = {
 	  "unknown RR type 'TYPE0'" },
 	{ "A6 is no mnemonic in NSD 4.6.1", "$ORIGIN t.\n" SOA_T "a A6 \\# 1 00\n", 3,
 	  "unknown RR type 'A6'" },
+	/* DNAME: NSD's zonec checks (RFC 6672; data below refused, not occluded) */
+	{ "two DNAMEs at a name", "$ORIGIN t.\n" SOA_T "d DNAME x\nd DNAME y\n", 4,
+	  "multiple DNAMEs" },
+	{ "DNAME beside a CNAME", "$ORIGIN t.\n" SOA_T "d CNAME x\nd DNAME y\n", 4,
+	  "CNAME and other data" },
+	{ "data below a DNAME", "$ORIGIN t.\n" SOA_T "d DNAME x\na.b.d A 1.2.3.4\n", 4,
+	  "DNAME at d.t. has data below it" },
+	{ "data below an apex DNAME", "$ORIGIN t.\n" SOA_T "@ DNAME x.\nns A 1.2.3.4\n", 4,
+	  "DNAME at t. has data below it" },
+	{ "DNAME with two names", "$ORIGIN t.\n" SOA_T "d DNAME x y\n", 3, "" },
 	{ "missing $INCLUDE file", "$ORIGIN t.\n" SOA_T "$INCLUDE /nonexistent/xst.inc\n", 3,
 	  "cannot read included file '/nonexistent/xst.inc'" },
 	{ "CAA bad tag", "$ORIGIN t.\n" SOA_T "@ CAA 0 is-sue x\n", 3, "other than a-z and 0-9" },

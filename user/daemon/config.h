@@ -37,6 +37,10 @@ struct xst_dns_config {
 	unsigned int rrl_ipv6_prefix;
 	int cookies;				/* DNS server cookies (--no-cookies) */
 	const char *cookie_secret;		/* FILE: fixed secret(s), no rotation */
+	const char *identity;			/* CHAOS id.server/hostname.bind; NULL: host name */
+	const char *version_string;		/* CHAOS version.bind/.server; NULL: ours */
+	int hide_identity;			/* REFUSED instead, as NSD's hide-identity */
+	int hide_version;
 };
 
 struct xst_http_config {

@@ -133,6 +133,18 @@ static const struct xst_option dns_options[] = {
 		  "the new secret first, keep the old second, and send SIGHUP. With --dns-filter "
 		  "give the kernel server's secret: the cookies it hands out then verify their "
 		  "sources in the filter too" },
+	{ .kind = XST_OPT_STR, .name = "identity", .off = F(identity), .metavar = "STR",
+	  .help = "the TXT answer to CHAOS-class id.server and hostname.bind queries (as NSD's "
+		  "identity; default: the host name)" },
+	{ .kind = XST_OPT_STR, .name = "version-string", .off = F(version_string),
+	  .metavar = "STR",
+	  .help = "the TXT answer to CHAOS-class version.bind and version.server queries (as "
+		  "NSD's version; default: \"xdpstorm " XST_VERSION "\")" },
+	{ .kind = XST_OPT_SET, .name = "hide-identity", .off = F(hide_identity), .value = 1,
+	  .help = "refuse id.server and hostname.bind (REFUSED, EDE 18), as NSD's hide-identity" },
+	{ .kind = XST_OPT_SET, .name = "hide-version", .off = F(hide_version), .value = 1,
+	  .help = "refuse version.bind and version.server (REFUSED, EDE 18), as NSD's "
+		  "hide-version" },
 	{ .kind = XST_OPT_END },
 };
 
@@ -211,6 +223,16 @@ static int build_db(const struct xst_config *cfg, struct xst_dns_db **out)
 		/* The database spans every zone: blame a file only when the
 		 * builder names one (two zones with the same apex). */
 		log_zone_error("compile zones", &zerr, err);
+	} else {
+		struct xst_dns_identity id = {
+			.identity = cfg->dns.identity,
+			.version = cfg->dns.version_string ? cfg->dns.version_string :
+							     "xdpstorm " XST_VERSION,
+			.hide_identity = cfg->dns.hide_identity,
+			.hide_version = cfg->dns.hide_version,
+		};
+
+		xst_dns_db_set_identity(*out, &id);
 	}
 out:
 	for (i = 0; i < nr; i++)

@@ -62,7 +62,7 @@ int xst_dns_db_wildcard(const struct xst_dns_db *db, const uint8_t *lname, size_
 		if (n)
 			break;
 	}
-	if (!n || n->zone == XST_DNS_NOZONE || n->wild == XST_DNS_NONE)
+	if (!n || n->zone == XST_DNS_NOZONE || n->wild == XST_DNS_NONE || n->wild == XST_DNS_DNAME)
 		return 0;
 	*encloser = h;
 	return 1;

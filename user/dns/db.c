@@ -31,6 +31,9 @@
 /* Encoder scratch: a whole message, then room for one more RR of any size
  * (the one that is found not to fit). */
 #define BUF_SIZE	(XST_DNS_MSG_MAX + XST_DNAME_MAX + 10 + 65535 + 16)
+#define T_DNSKEY	48	/* RFC 4034 */
+#define T_DNAME		39	/* RFC 6672 */
+#define MAX_DSYN	16	/* CNAMEs synthesised from DNAMEs per answer */
 #define QTYPE_NONE	0	/* sentinel qtype: matches no RRset (type 0 is reserved) */
 
 struct bset {
@@ -81,6 +84,13 @@ struct ans {
 	int nr_touched;
 	uint8_t synth[MAX_SYNTH][XST_DNAME_MAX];	/* owners made up for additional data */
 	int nr_synth;
+	int as_wild;		/* next lookup: a name the wildcard qname stands for */
+	/* CNAMEs synthesised from DNAMEs met on the way (dname_synth()) */
+	struct bset dsyn_set[MAX_DSYN];
+	struct xst_rr dsyn_rr[MAX_DSYN];
+	const struct xst_rr *dsyn_ptr[MAX_DSYN];
+	uint8_t dsyn_name[MAX_DSYN][XST_DNAME_MAX];	/* each one's target */
+	int nr_dsyn;
 };
 
 struct dent {
@@ -534,9 +544,110 @@ static void answer_domain(struct builder *b, struct ans *a, uint32_t match, cons
 		add_soa_neg(b, a, zone);
 		return;
 	}
-	if (z->ns && a->qtype != XST_T_DS)
+	/* NSD answer_needs_ns(): not for DS, DNSKEY (large RRsets) nor ANY (above) */
+	if (z->ns && a->qtype != XST_T_DS && a->qtype != T_DNSKEY)
 		add_rrset(b, a, XST_SEC_OPT_AUTH, node_name(b, &b->nodes[z->apex]),
 			  b->nodes[z->apex].len, z->ns, zone, XST_FSET_NS_ONLY);
+}
+
+/* Whether the well-formed name[0..len) is sub[0..slen) or below it. */
+static int name_under(const uint8_t *name, size_t len, const uint8_t *sub, size_t slen)
+{
+	size_t off = 0;
+
+	while (len - off > slen && name[off])
+		off += name[off] + 1u;
+	return len - off == slen && xst_name_eq(name + off, sub, slen);
+}
+
+/*
+ * NSD answer_authoritative() below a DNAME (RFC 6672): the DNAME RRset, a
+ * CNAME from name to name with the DNAME's owner replaced by its target
+ * (TTL the DNAME's), then that name looked up. YXDOMAIN when the new name
+ * is too long; a DNAME met again whose target is below its owner, or a
+ * CNAME made twice, ends the chain (NSD's loop checks).
+ */
+static void dname_synth(struct builder *b, struct ans *a, const uint8_t *name, size_t len,
+			uint32_t ce, unsigned int zone)
+{
+	const struct bnode *c = &b->nodes[ce];
+	const struct bset *d = bset_find(c, zone, T_DNAME);
+	const struct xst_rr *rr = d->rrs[0];
+	size_t slen = c->len, tlen = xst_name_len(rr->rdata, rr->rdlen), plen = len - slen, k;
+	struct bset *set;
+	struct xst_rr *cn;
+	uint8_t *target;
+
+	touch(a, ce);
+	if (!tlen)
+		return;
+	if (!add_rrset(b, a, XST_SEC_ANSWER, rr->owner, slen, d, zone, 0) &&
+	    name_under(rr->rdata, tlen, node_name(b, c), slen))
+		return;
+	a->cname_count++;
+	if (plen + tlen > XST_DNAME_MAX) {
+		a->rcode = XST_DNS_RCODE_YXDOMAIN;
+		return;
+	}
+	if (a->nr_dsyn >= MAX_DSYN)
+		return;
+	target = a->dsyn_name[a->nr_dsyn];
+	memcpy(target, name, plen);
+	memcpy(target + plen, rr->rdata, tlen);
+	for (k = 0; k < (size_t)a->nr_dsyn; k++)
+		if (a->dsyn_rr[k].owner_len == len && a->dsyn_rr[k].rdlen == plen + tlen &&
+		    xst_name_eq(a->dsyn_rr[k].owner, name, len) &&
+		    xst_name_eq(a->dsyn_rr[k].rdata, target, plen + tlen))
+			return;
+	cn = &a->dsyn_rr[a->nr_dsyn];
+	set = &a->dsyn_set[a->nr_dsyn];
+	memset(cn, 0, sizeof(*cn));
+	cn->owner = name;
+	cn->owner_len = (uint8_t)len;
+	cn->type = XST_T_CNAME;
+	cn->rclass = XST_C_IN;
+	cn->ttl = rr->ttl;
+	cn->rdlen = (uint16_t)(plen + tlen);
+	cn->rdata = target;
+	cn->line = rr->line;
+	cn->file = rr->file;
+	a->dsyn_ptr[a->nr_dsyn] = cn;
+	memset(set, 0, sizeof(*set));
+	set->type = XST_T_CNAME;
+	set->zone = (uint16_t)zone;
+	set->nr = set->cap = 1;
+	set->rrs = &a->dsyn_ptr[a->nr_dsyn];
+	a->nr_dsyn++;
+	if (!add_rrset(b, a, XST_SEC_ANSWER, name, len, set, zone, 0) || a->qtype == XST_T_CNAME ||
+	    a->cname_count >= MAX_CNAME)
+		return;
+	lookup(b, a, target, plen + tlen);
+}
+
+/*
+ * The answer for a name that the wildcard name[0..len) ("*" + its parent)
+ * is used for: NSD finds the parent as closest encloser, looks for a cut
+ * from there up (the wildcard's own NS, if any, is none for such names:
+ * it is data, served under the query name), then answers from the
+ * wildcard's RRsets.
+ */
+static void lookup_as_wild(struct builder *b, struct ans *a, const uint8_t *name, size_t len)
+{
+	uint8_t l[XST_DNAME_MAX];
+	size_t l1 = name[0] + 1u;
+	uint32_t ce, w;
+
+	lower_name(l, name, len);
+	ce = bfind(b, l + l1, len - l1);
+	w = bfind(b, l, len);
+	if (ce == XST_DNS_NONE || w == XST_DNS_NONE || b->nodes[ce].zone == XST_DNS_NOZONE ||
+	    find_cut(b, l + l1, len - l1, b->nodes[ce].zone) != XST_DNS_NONE) {
+		lookup(b, a, name, len);
+		return;
+	}
+	a->aa = 1;
+	a->aa_any = 0;
+	answer_domain(b, a, w, name, len, b->nodes[ce].zone);
 }
 
 /* NSD answer_lookup_zone() for one name of the chain. */
@@ -546,6 +657,11 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 	unsigned int zone;
 	int exact = 0;
 
+	if (a->as_wild) {
+		a->as_wild = 0;
+		lookup_as_wild(b, a, name, len);
+		return;
+	}
 	ce = closest_node(b, name, len, &exact);
 	if (ce == XST_DNS_NONE || b->nodes[ce].zone == XST_DNS_NOZONE) {
 		if (!a->cname_count)
@@ -559,6 +675,12 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 		zone = (unsigned int)b->zones[zone].parent;
 	a->aa = 1;
 	a->aa_any = 0;	/* NSD clears AA for class ANY in an authoritative lookup */
+	if (a->qtype == XST_T_DS && exact && b->nodes[ce].apex_of == (int)zone) {
+		/* NSD: DS at the apex of a zone whose parent is not ours is
+		 * NODATA, even when the zone has a DS RRset there */
+		add_soa_neg(b, a, zone);
+		return;
+	}
 
 	cut = find_cut(b, name, len, zone);
 	if (cut != XST_DNS_NONE && !(exact && a->qtype == XST_T_DS && cut == ce)) {
@@ -571,6 +693,10 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 		a->referral = !a->cname_count;
 		add_rrset(b, a, XST_SEC_AUTHORITY, name + coff, c->len,
 			  bset_find(c, zone, XST_T_NS), zone, 0);
+		return;
+	}
+	if (!exact && bset_find(&b->nodes[ce], zone, T_DNAME)) {
+		dname_synth(b, a, name, len, ce, zone);
 		return;
 	}
 	if (exact) {
@@ -607,7 +733,9 @@ static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size
 	a->qtype = qtype;
 	a->nr_touched = 0;
 	a->nr_synth = 0;
+	a->nr_dsyn = 0;
 	lookup(b, a, qname, qlen);
+	a->as_wild = 0;
 }
 
 /* ---- encoder --------------------------------------------------------------- */
@@ -776,6 +904,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 			b->cur_set = (int)b->nr_sets;
 			for (j = 0; j < it->set->nr && b->pos <= XST_DNS_MSG_MAX; j++) {
 				const struct xst_rr *rr = it->set->rrs[j];
+				size_t rr_pos = b->pos, rr_ptrs = b->nr_ptrs, rr_dict = b->nr_dict;
 
 				ttl = rr->ttl;
 				if (it->neg) {
@@ -784,6 +913,14 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 					ttl = ttl < min ? ttl : min;
 				}
 				put_rr(b, it->owner, it->owner_len, rr, ttl);
+				if (b->pos > XST_DNS_MSG_MAX && sec > XST_SEC_AUTHORITY) {
+					/* An optional RRset keeps the RRs that fit: NSD
+					 * sends those over TCP (no TC) */
+					b->pos = rr_pos;
+					b->nr_ptrs = rr_ptrs;
+					b->nr_dict = rr_dict;
+					break;
+				}
 				nr++;
 			}
 			if (!nr)
@@ -1059,6 +1196,33 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 				break;
 		}
 	}
+	/* NSD's check_dname() looks at the DNAMEs of every zone loaded: a zone
+	 * below another's DNAME is data below it, refused. */
+	for (i = 0; i < nr; i++) {
+		const struct bnode *apex = &b->nodes[b->zones[i].apex];
+		const uint8_t *n = node_name(b, apex);
+		size_t off;
+
+		for (off = n[0] + 1u; n[0] && off < apex->len; off += n[off] + 1u) {
+			uint32_t idx = bfind(b, n + off, apex->len - off);
+
+			if (idx != XST_DNS_NONE && b->nodes[idx].zone != XST_DNS_NOZONE &&
+			    bset_find(&b->nodes[idx], b->nodes[idx].zone, T_DNAME)) {
+				char t[128], d[128], r[256];
+
+				name_text(n, t, sizeof(t));
+				name_text(n + off, d, sizeof(d));
+				snprintf(r, sizeof(r), "zone '%.60s' is below the DNAME at %.60s "
+					 "(%.40s): data below a DNAME is not allowed (RFC 2672)",
+					 t, d, zones[b->nodes[idx].zone]->path ?
+					 zones[b->nodes[idx].zone]->path : "?");
+				set_err(err, zones[i], 0, r);
+				return -EINVAL;
+			}
+			if (!n[off])
+				break;
+		}
+	}
 	for (i = 0; i < nr; i++) {
 		struct bzone *z = &b->zones[i];
 		const struct bnode *apex = &b->nodes[z->apex];
@@ -1087,11 +1251,135 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 	return 0;
 }
 
+/* A wildcard that owns NS (not at an apex): a cut for its own name and
+ * those below it, data for the names it matches (lookup_as_wild()). */
+static int wild_cut(const struct builder *b, size_t i)
+{
+	const struct bnode *n = &b->nodes[i];
+	const uint8_t *name = node_name(b, n);
+
+	return n->zone != XST_DNS_NOZONE && n->len >= 2 && name[0] == 1 && name[1] == '*' &&
+	       n->apex_of != (int)n->zone && bset_find(n, n->zone, XST_T_NS);
+}
+
+/*
+ * The forms of one node (out): its default form and one per qtype that
+ * can change the answer. as_wild: the forms a wildcard serves for the
+ * names it matches, where they differ from those of its own name.
+ */
+static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_node *out, size_t i,
+		      int as_wild)
+{
+	struct ans *a = b->ans;
+	const struct bnode *n = &b->nodes[i];
+	const uint8_t *name = node_name(b, n);
+	uint16_t types[MAX_TYPES];
+	int nr_types = 0, wild = n->len >= 2 && name[0] == 1 && name[1] == '*', k;
+	size_t guar = wild ? n->len - 2u : n->len, t;
+	uint32_t dflt;
+
+	(void)db;
+	out->hash = n->hash;
+	out->name = n->name;
+	out->name_len = n->len;
+	out->zone = n->zone;
+	out->types = (uint32_t)b->nr_tforms;
+	out->nr_types = 0;
+	out->dflt = out->below = out->wild = XST_DNS_NONE;
+	if (n->zone == XST_DNS_NOZONE)
+		return 0;
+
+	a->as_wild = as_wild;
+	resolve(b, a, name, n->len, QTYPE_NONE);
+	dflt = encode(b, a, name, n->len, guar, wild, -1);
+	if (dflt == XST_DNS_NONE)
+		return -ENOMEM;
+	out->dflt = dflt;
+	count_big(b, dflt, (uint32_t)i, 0);
+
+	/* Only the types of the RRsets met while answering can change
+	 * the answer; DS, ANY and CNAME have rules of their own. */
+	types[nr_types++] = XST_T_DS;
+	types[nr_types++] = XST_T_ANY;
+	types[nr_types++] = XST_T_CNAME;
+	if (as_wild)	/* the NS the wildcard owns answer NS */
+		types[nr_types++] = XST_T_NS;
+	for (k = 0; k < a->nr_touched; k++) {
+		const struct bnode *tn = &b->nodes[a->touched[k]];
+		uint32_t s;
+
+		for (s = 0; s < tn->nr_sets; s++) {
+			int d;
+
+			for (d = 0; d < nr_types; d++)
+				if (types[d] == tn->sets[s].type)
+					break;
+			if (d == nr_types && nr_types < MAX_TYPES)
+				types[nr_types++] = tn->sets[s].type;
+		}
+	}
+	for (k = 0; k < nr_types; k++) {
+		uint32_t f;
+
+		a->as_wild = as_wild;
+		resolve(b, a, name, n->len, types[k]);
+		f = encode(b, a, name, n->len, guar, wild, -1);
+		if (f == XST_DNS_NONE)
+			return -ENOMEM;
+		f = dedup_last(b, f, dflt);
+		if (f == dflt)
+			continue;
+		for (t = out->types; t < b->nr_tforms; t++)
+			if (dedup_last(b, f, b->tforms[t].form) != f) {
+				f = b->tforms[t].form;
+				break;
+			}
+		if (add_tform(b, types[k], f))
+			return -ENOMEM;
+		count_big(b, f, (uint32_t)i, types[k]);
+		out->nr_types++;
+	}
+	return 0;
+}
+
+/* The form for the names below a DNAME's owner: the DNAME RRset, to which
+ * the responder adds the CNAME and the answer for the new name (dname.c). */
+static uint32_t dname_form(struct builder *b, uint32_t idx)
+{
+	struct ans *a = b->ans;
+	const struct bnode *n = &b->nodes[idx];
+	const struct bset *d = bset_find(n, n->zone, T_DNAME);
+
+	a->n = 0;
+	a->nr_synth = 0;
+	a->nr_dsyn = 0;
+	a->nr_touched = 0;
+	a->rcode = XST_RCODE_NOERROR;
+	a->aa = 1;
+	a->aa_any = 0;
+	a->referral = 0;
+	a->cname_count = 0;
+	a->qtype = QTYPE_NONE;
+	add_rrset(b, a, XST_SEC_ANSWER, d->rrs[0]->owner, n->len, d, n->zone, 0);
+	return encode(b, a, node_name(b, n), n->len, n->len, 0, XST_KIND_ANSWER);
+}
+
+/* The referral a wildcard cut gives for the names below it: owned by the
+ * wildcard's own name (a suffix of the qname), not by the qname. */
+static uint32_t wild_cut_referral(struct builder *b, uint32_t cut)
+{
+	const struct bnode *c = &b->nodes[cut];
+
+	resolve(b, b->ans, node_name(b, c), c->len, QTYPE_NONE);
+	return encode(b, b->ans, node_name(b, c), c->len, c->len, 0, -1);
+}
+
 static int build_forms(struct builder *b, struct xst_dns_db *db)
 {
 	struct ans *a = b->ans;
-	size_t i, t;
-	int k;
+	size_t i, extra = b->nr;
+	uint32_t *wild_below = NULL;
+	int ret = -ENOMEM;
 
 	for (i = 0; i < b->nr_zones; i++) {
 		const struct bzone *z = &b->zones[i];
@@ -1110,72 +1398,14 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 		if (b->zones[i].nxdomain == XST_DNS_NONE)
 			return -ENOMEM;
 	}
-	for (i = 0; i < b->nr; i++) {
-		const struct bnode *n = &b->nodes[i];
-		struct xst_dns_node *out = &db->nodes[i];
-		const uint8_t *name = node_name(b, n);
-		uint16_t types[MAX_TYPES];
-		int nr_types = 0, wild = n->len >= 2 && name[0] == 1 && name[1] == '*';
-		size_t guar = wild ? n->len - 2u : n->len;
-		uint32_t dflt;
-
-		out->hash = n->hash;
-		out->name = n->name;
-		out->name_len = n->len;
-		out->zone = n->zone;
-		out->types = (uint32_t)b->nr_tforms;
-		out->nr_types = 0;
-		out->dflt = out->below = out->wild = XST_DNS_NONE;
-		if (n->zone == XST_DNS_NOZONE)
-			continue;
-
-		resolve(b, a, name, n->len, QTYPE_NONE);
-		dflt = encode(b, a, name, n->len, guar, wild, -1);
-		if (dflt == XST_DNS_NONE)
+	for (i = 0; i < b->nr; i++)
+		if (node_forms(b, db, &db->nodes[i], i, 0))
 			return -ENOMEM;
-		out->dflt = dflt;
-		count_big(b, dflt, (uint32_t)i, 0);
-
-		/* Only the types of the RRsets met while answering can change
-		 * the answer; DS, ANY and CNAME have rules of their own. */
-		types[nr_types++] = XST_T_DS;
-		types[nr_types++] = XST_T_ANY;
-		types[nr_types++] = XST_T_CNAME;
-		for (k = 0; k < a->nr_touched; k++) {
-			const struct bnode *tn = &b->nodes[a->touched[k]];
-			uint32_t s;
-
-			for (s = 0; s < tn->nr_sets; s++) {
-				int d;
-
-				for (d = 0; d < nr_types; d++)
-					if (types[d] == tn->sets[s].type)
-						break;
-				if (d == nr_types && nr_types < MAX_TYPES)
-					types[nr_types++] = tn->sets[s].type;
-			}
-		}
-		for (k = 0; k < nr_types; k++) {
-			uint32_t f;
-
-			resolve(b, a, name, n->len, types[k]);
-			f = encode(b, a, name, n->len, guar, wild, -1);
-			if (f == XST_DNS_NONE)
-				return -ENOMEM;
-			f = dedup_last(b, f, dflt);
-			if (f == dflt)
-				continue;
-			for (t = out->types; t < b->nr_tforms; t++)
-				if (dedup_last(b, f, b->tforms[t].form) != f) {
-					f = b->tforms[t].form;
-					break;
-				}
-			if (add_tform(b, types[k], f))
-				return -ENOMEM;
-			count_big(b, f, (uint32_t)i, types[k]);
-			out->nr_types++;
-		}
-	}
+	wild_below = malloc((b->nr ? b->nr : 1) * sizeof(*wild_below));
+	if (!wild_below)
+		return -ENOMEM;
+	for (i = 0; i < b->nr; i++)
+		wild_below[i] = XST_DNS_NONE;
 	/* Absent names below each node: referral below a cut, else the
 	 * wildcard child, else NXDOMAIN. */
 	for (i = 0; i < b->nr; i++) {
@@ -1187,7 +1417,22 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 			continue;
 		cut = find_cut(b, node_name(b, n), n->len, n->zone);
 		if (cut != XST_DNS_NONE) {
-			out->below = db->nodes[cut].dflt;
+			if (wild_cut(b, cut)) {
+				if (wild_below[cut] == XST_DNS_NONE)
+					wild_below[cut] = wild_cut_referral(b, cut);
+				if (wild_below[cut] == XST_DNS_NONE)
+					goto out;
+				out->below = wild_below[cut];
+			} else {
+				out->below = db->nodes[cut].dflt;
+			}
+			continue;
+		}
+		if (bset_find(n, n->zone, T_DNAME)) {
+			out->below = dname_form(b, (uint32_t)i);
+			if (out->below == XST_DNS_NONE)
+				goto out;
+			out->wild = XST_DNS_DNAME;
 			continue;
 		}
 		out->below = b->zones[n->zone].nxdomain;
@@ -1198,11 +1443,22 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 			wn[1] = '*';
 			memcpy(wn + 2, node_name(b, n), n->len);
 			w = bfind(b, wn, (size_t)n->len + 2);
-			if (w != XST_DNS_NONE && b->nodes[w].zone == n->zone)
+			if (w != XST_DNS_NONE && b->nodes[w].zone == n->zone) {
 				out->wild = w;
+				if (wild_cut(b, w)) {
+					/* its answers for matched names: a node of
+					 * their own, in no hash slot */
+					if (node_forms(b, db, &db->nodes[extra], w, 1))
+						goto out;
+					out->wild = (uint32_t)extra++;
+				}
+			}
 		}
 	}
-	return 0;
+	ret = 0;
+out:
+	free(wild_below);
+	return ret;
 }
 
 /* "name TYPE" of a (node, qtype) for xst_dns_db_big(); db->names is set. */
@@ -1275,10 +1531,16 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	if (ret)
 		goto err_free;
 	ret = -ENOMEM;
-	db->nodes = calloc(b.nr ? b.nr : 1, sizeof(*db->nodes));
-	if (!db->nodes)
-		goto err_free;
-	db->nr_nodes = b.nr;
+	{
+		size_t k, extra = 0;
+
+		for (k = 0; k < b.nr; k++)
+			extra += (size_t)wild_cut(&b, k);
+		db->nodes = calloc(b.nr + extra ? b.nr + extra : 1, sizeof(*db->nodes));
+		if (!db->nodes)
+			goto err_free;
+		db->nr_nodes = b.nr + extra;
+	}
 	ret = build_forms(&b, db);
 	if (ret)
 		goto err_free;
@@ -1328,6 +1590,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 			db->apex[k] = b.zones[k].apex;
 	}
 	builder_free(&b);
+	xst_dns_db_set_identity(db, NULL);
 	huge(&db->forms, db->forms_len);
 	huge((void **)&db->nodes, db->nr_nodes * sizeof(*db->nodes));
 	huge((void **)&db->slots, ((size_t)db->mask + 1) * sizeof(*db->slots));

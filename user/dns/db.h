@@ -173,4 +173,24 @@ int xst_dns_db_wildcard(const struct xst_dns_db *db, const uint8_t *lname, size_
 size_t xst_dns_db_nr_zones(const struct xst_dns_db *db);
 void xst_dns_db_zone_name(const struct xst_dns_db *db, size_t i, char *buf, size_t len);
 
+/*
+ * The CHAOS-class answers (dns/chaos.c), as NSD's answer_chaos(): TXT (or
+ * ANY) for id.server and hostname.bind answers the identity, for
+ * version.server and version.bind the version, in one TXT string each
+ * (at most 255 bytes: longer is cut); a hidden one is REFUSED (EDE 18,
+ * prohibited), any other CH question REFUSED (EDE 21). A new database
+ * answers with gethostname() and "xdpstorm" + version; set these before
+ * the database is shared (the answers are prepared here, not per query).
+ */
+struct xst_dns_identity {
+	const char *identity;	/* NULL: gethostname() */
+	const char *version;	/* NULL: XST_DNS_VERSION_DEFAULT */
+	int hide_identity;
+	int hide_version;
+};
+
+#define XST_DNS_VERSION_DEFAULT	"xdpstorm"
+
+void xst_dns_db_set_identity(struct xst_dns_db *db, const struct xst_dns_identity *id);
+
 #endif /* XST_DNS_DB_H */

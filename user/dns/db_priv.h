@@ -106,6 +106,12 @@ struct xst_dns_node {
 	uint8_t nr_types;
 };
 
+/* A prepared CHAOS TXT answer: RDATA (length byte, text); len 0: hidden. */
+struct xst_dns_chaos_txt {
+	uint16_t len;
+	uint8_t rdata[256];
+};
+
 struct xst_dns_db {
 	uint64_t serial;	/* unique per database built in this process (never reused) */
 	uint32_t *slots;	/* open addressing: node index + 1, 0 = empty */
@@ -123,6 +129,7 @@ struct xst_dns_db {
 	uint32_t *apex;		/* node index of each zone's apex */
 	struct xst_dns_db_big big;
 	int ahead;		/* tables outgrow the caches: look ahead (ahead.c) */
+	struct xst_dns_chaos_txt chaos_id, chaos_version;	/* chaos.c */
 };
 
 static inline const struct xst_dns_form *xst_db_form(const struct xst_dns_db *db, uint32_t off)
@@ -162,5 +169,104 @@ static inline uint32_t xst_db_pick(const struct xst_dns_db *db, const struct xst
 			return t[i].form;
 	return n->dflt;
 }
+
+/* ---- DNAME (dname.c) and the lookup the responder and it share ---------------- */
+
+#define XST_DNS_RCODE_YXDOMAIN	6	/* RFC 6672: the DNAME substitution is too long */
+/* node->wild of a DNAME's owner: names below it get node->below, the form
+ * holding the DNAME RRset, and the responder makes the rest (dname.c) */
+#define XST_DNS_DNAME		(UINT32_MAX - 1)
+#define XST_DNS_DNAME_CHAIN	8	/* DNAMEs followed at run time for one query */
+
+/*
+ * The form xst_dns_respond() answers the lower-cased name lname[0..len)
+ * (hash: xst_name_hash() of it) with for qtype, or XST_DNS_NONE (none of
+ * our zones: REFUSED). *dname is set to 1 when it is a DNAME's form for a
+ * name below its owner (dname.c completes the answer), else left alone.
+ */
+static inline __attribute__((always_inline)) uint32_t
+xst_db_lookup(const struct xst_dns_db *db, const uint8_t *lname, size_t len, uint32_t hash,
+	      uint16_t qtype, int *dname)
+{
+	const struct xst_dns_node *n = xst_db_find(db, lname, len, hash);
+	size_t off = 0;
+
+	if (n)
+		return n->zone == XST_DNS_NOZONE ? XST_DNS_NONE : xst_db_pick(db, n, qtype);
+	/* Walk up to the closest encloser. */
+	while (lname[off]) {
+		off += lname[off] + 1u;
+		n = xst_db_find(db, lname + off, len - off, xst_name_hash(lname + off, len - off));
+		if (n)
+			break;
+	}
+	if (!n || n->zone == XST_DNS_NOZONE)
+		return XST_DNS_NONE;
+	if (n->wild == XST_DNS_NONE)
+		return n->below;
+	if (__builtin_expect(n->wild == XST_DNS_DNAME, 0)) {
+		*dname = 1;
+		return n->below;
+	}
+	return xst_db_pick(db, &db->nodes[n->wild], qtype);
+}
+
+/*
+ * Where the names a form was encoded for sit in the reply. A form's
+ * pointers into its reference question name a suffix of its qname; map()
+ * gives that suffix's place: for a query, in the question (ppos 12, plen
+ * the whole name); for a name a DNAME made, the labels before the DNAME's
+ * target in the CNAME's rdata (ppos, plen bytes) and the target itself in
+ * the DNAME's rdata (tpos).
+ */
+struct xst_dns_qmap {
+	size_t name_len;	/* length of the name the form answers */
+	size_t plen, ppos, tpos;
+};
+
+static inline size_t xst_qmap_pos(const struct xst_dns_qmap *m, size_t r)
+{
+	return r < m->plen ? m->ppos + r : m->tpos + (r - m->plen);
+}
+
+/* The room for a reply: 65535 over TCP, else the client's EDNS size (512
+ * to our XST_DNS_EDNS_SIZE), or 512; never more than cap. */
+static inline size_t xst_dns_room(const struct xst_dnsmsg_query *q, int transport, size_t cap)
+{
+	size_t limit;
+
+	if (transport == XST_DNS_TCP) {
+		limit = XST_DNS_MSG_MAX;
+	} else if (q->edns) {
+		limit = q->udp_size < XST_DNS_UDP_MIN ? XST_DNS_UDP_MIN : q->udp_size;
+		if (limit > XST_DNS_EDNS_SIZE)
+			limit = XST_DNS_EDNS_SIZE;
+	} else {
+		limit = XST_DNS_UDP_MIN;
+	}
+	return limit > cap ? cap : limit;
+}
+
+/*
+ * respond.c: copy form f into msg from base, RRset by RRset as NSD's
+ * encode_answer() writes it, within limit (TC in *tc when a mandatory RRset
+ * does not fit); pointers into the question are placed by m, those into
+ * the body moved with it. counts[3] gets an, ns, ar. Returns the end.
+ */
+size_t xst_dns_emit(uint8_t *msg, size_t limit, size_t base, const struct xst_dns_form *f,
+		    const struct xst_dns_qmap *m, int class_any, int tcp, uint16_t *counts, int *tc);
+
+/*
+ * dname.c: the reply to q (parsed, question in msg) when xst_db_lookup()
+ * gave the DNAME form at form: the DNAME RRset, the synthesised CNAME, the
+ * answer for the new name (chased through further DNAMEs up to
+ * XST_DNS_DNAME_CHAIN), counts, flags and OPT. Returns the reply length.
+ */
+size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
+			    const struct xst_dnsmsg_query *q, uint32_t form, struct xst_dns_stats *st);
+
+/* chaos.c: the reply to a CHAOS-class query q (its question in msg). */
+size_t xst_dns_chaos_answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
+			    const struct xst_dnsmsg_query *q, struct xst_dns_stats *st);
 
 #endif /* XST_DNS_DB_PRIV_H */

@@ -45,61 +45,127 @@ static size_t set_of(const struct xst_dns_fset *s, size_t nr, size_t b)
 	return lo;
 }
 
+/* Body offset just past the RR that starts at body offset o (a form's own RRs: well formed). */
+static size_t rr_end(const uint8_t *body, size_t o)
+{
+	for (;;) {
+		uint8_t l = body[o];
+
+		if (!l) {
+			o++;
+			break;
+		}
+		if ((l & 0xc0) == 0xc0) {
+			o += 2;
+			break;
+		}
+		o += l + 1u;
+	}
+	return o + 10 + xst_get_be16(body + o + 8);
+}
+
+/* Whether body offset t (a pointer target) is still in the reply. */
+static int target_kept(const struct xst_dns_fset *s, size_t nsets, const uint16_t *kept_end,
+		       size_t t)
+{
+	size_t k = set_of(s, nsets, t);
+
+	return k < nsets && t < kept_end[k];
+}
+
 /*
  * The form does not fit in limit (or the class is ANY): copy it RRset by
  * RRset as NSD's encode_answer() would write it. Answer and authority
- * RRsets that do not fit set TC and end the reply; optional ones (apex NS,
- * additional) that do not fit are left out and end the reply after their
- * section. Pointers are then moved to where their targets went.
+ * RRsets that do not fit set TC and end the reply. An optional one (apex
+ * NS, additional) that does not fit: over UDP it is left out and ends the
+ * reply after its section (NSD's minimal responses); over TCP as many of
+ * its RRs as fit are kept and the RRsets after it are still tried, as
+ * NSD's packet_encode_rrset() does there. An RR whose compression pointer
+ * would point at bytes left out ends its RRset (NSD would write the name
+ * out in full: rare, and never wrong on the wire). Pointers are then moved
+ * to where their targets went.
  */
-static __attribute__((noinline)) size_t
-emit_slow(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
-	  int class_any, uint16_t *counts, int *tc)
+size_t xst_dns_emit(uint8_t *msg, size_t limit, size_t base, const struct xst_dns_form *f,
+		    const struct xst_dns_qmap *m, int class_any, int tcp, uint16_t *counts, int *tc)
 {
 	const struct xst_dns_fset *s = xst_form_sets(f);
 	const uint16_t *ptr = xst_form_ptrs(f);
 	const uint8_t *body = xst_form_body(f);
-	uint16_t rm[SLOW_SETS];
-	uint8_t keep[SLOW_SETS];
+	uint16_t rm[SLOW_SETS], kept_end[SLOW_SETS];
 	size_t nsets = f->nr_set < SLOW_SETS ? f->nr_set : SLOW_SETS;
-	size_t pos = qend, removed = 0, i, j;
-	long delta = (long)qend - (long)f->ref_qend;
+	size_t pos = base, removed = 0, i, j, pi = 0;
+	/* the name answered is this much longer than the form's reference one */
+	long delta = (long)m->name_len - (long)(f->ref_qend - XST_DNS_HDR - 4);
 	int done = 0, done_sec = -1, cur = -1;
 	unsigned int nr_a = 0;
 
 	counts[0] = counts[1] = counts[2] = 0;
-	memset(keep, 0, nsets);
 	for (i = 0; i < nsets; i++) {
 		size_t start = i ? s[i - 1].end : 0, size = s[i].end - start;
 		int sec = s[i].section;
 
+		kept_end[i] = (uint16_t)start;
 		if (sec != cur) {
 			if (done)
 				break;
 			cur = sec;
 		}
 		rm[i] = (uint16_t)removed;
-		if (class_any && (sec == XST_SEC_OPT_AUTH || (s[i].flags & (XST_FSET_NS_ONLY | XST_FSET_NEG)))) {
+		while (pi < f->nr_ptr && ptr[pi] < start)
+			pi++;
+		if (class_any && (sec == XST_SEC_OPT_AUTH ||
+				  (s[i].flags & (XST_FSET_NS_ONLY | XST_FSET_NEG)))) {
 			removed += size;
 			continue;
 		}
 		if (pos + size > limit || (s[i].flags & XST_FSET_OVER)) {
+			size_t o = start, nr = 0;
+
 			if (sec <= XST_SEC_AUTHORITY) {
 				*tc = 1;
 				break;
 			}
-			removed += size;
-			done = 1;
-			done_sec = sec;
+			if (!tcp || (s[i].flags & XST_FSET_OVER)) {
+				removed += size;
+				done = 1;
+				done_sec = sec;
+				continue;
+			}
+			/* TCP: the RRs that fit, each with its pointers' targets kept */
+			while (o < s[i].end) {
+				size_t e = rr_end(body, o), q;
+				int ok = pos + (e - start) <= limit;
+
+				for (q = pi; ok && q < f->nr_ptr && ptr[q] < e; q++) {
+					unsigned int v = xst_get_be16(body + ptr[q]) & 0x3fff;
+
+					if (ptr[q] >= o && v >= f->ref_qend &&
+					    !target_kept(s, i, kept_end, v - f->ref_qend) &&
+					    !(v - f->ref_qend >= start && v - f->ref_qend < o))
+						ok = 0;
+				}
+				if (!ok)
+					break;
+				o = e;
+				nr++;
+			}
+			memcpy(msg + pos, body + start, o - start);
+			pos += o - start;
+			kept_end[i] = (uint16_t)o;
+			removed += s[i].end - o;
+			counts[sec <= XST_SEC_OPT_AUTH ? 1 : 2] += (uint16_t)nr;
+			if (sec == XST_SEC_ADD_A)
+				nr_a += (unsigned int)nr;
 			continue;
 		}
 		memcpy(msg + pos, body + start, size);
 		pos += size;
-		keep[i] = 1;
+		kept_end[i] = s[i].end;
 		counts[sec == XST_SEC_ANSWER ? 0 : sec <= XST_SEC_OPT_AUTH ? 1 : 2] += s[i].nr_rr;
 		if (sec == XST_SEC_ADD_A)
 			nr_a += s[i].nr_rr;
 	}
+	nsets = i;
 	/* NSD: a referral must carry a usable address or say TC. */
 	if (done && done_sec == XST_SEC_ADD_A && !nr_a && f->kind == XST_KIND_REFERRAL)
 		*tc = 1;
@@ -111,19 +177,21 @@ emit_slow(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 			j++;
 		if (j >= nsets)
 			break;
-		if (!keep[j])
+		if (p >= kept_end[j])
 			continue;
-		np = qend + p - rm[j];
+		np = base + p - rm[j];
 		v = xst_get_be16(msg + np) & 0x3fff;
-		if (v == XST_DNS_HDR && f->p12_fixed)
-			continue;
 		if (v < f->ref_qend) {
-			v = (size_t)((long)v + delta);
+			/* a suffix of the question's name: where m puts it */
+			size_t r = v == XST_DNS_HDR && f->p12_fixed ? 0 :
+				   (size_t)((long)(v - XST_DNS_HDR) + delta);
+
+			v = xst_qmap_pos(m, r);
 		} else {
 			k = set_of(s, nsets, v - f->ref_qend);
 			if (k >= nsets)
 				continue;
-			v = qend + (v - f->ref_qend) - rm[k];
+			v = base + (v - f->ref_qend) - rm[k];
 		}
 		xst_put_be16(msg + np, (uint16_t)(0xc000 | (v & 0x3fff)));
 	}
@@ -139,17 +207,7 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	int class_any = q->qclass == XST_C_ANY, tc = 0;
 	uint16_t flags, counts[3];
 
-	if (transport == XST_DNS_TCP) {
-		limit = XST_DNS_MSG_MAX;
-	} else if (q->edns) {
-		limit = q->udp_size < XST_DNS_UDP_MIN ? XST_DNS_UDP_MIN : q->udp_size;
-		if (limit > XST_DNS_EDNS_SIZE)
-			limit = XST_DNS_EDNS_SIZE;
-	} else {
-		limit = XST_DNS_UDP_MIN;
-	}
-	if (limit > cap)
-		limit = cap;
+	limit = xst_dns_room(q, transport, cap);
 	if (qend + optlen > limit) {
 		st->dropped_short++;
 		return 0;
@@ -179,7 +237,11 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 		counts[1] = f->count[1];
 		counts[2] = f->count[2];
 	} else {
-		pos = emit_slow(msg, limit, qend, f, class_any, counts, &tc);
+		struct xst_dns_qmap m = { .name_len = q->qname_len, .plen = XST_DNAME_MAX + 1,
+					  .ppos = XST_DNS_HDR };
+
+		pos = xst_dns_emit(msg, limit, qend, f, &m, class_any, transport == XST_DNS_TCP,
+				   counts, &tc);
 	}
 
 	flags = (uint16_t)(f->flags | (q->flags & XST_DNS_F_RD));
@@ -246,10 +308,8 @@ static inline __attribute__((always_inline)) size_t
 respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int transport,
 	enum xst_dnsmsg_status status, const struct xst_dnsmsg_query *q, struct xst_dns_stats *st)
 {
-	const struct xst_dns_node *n;
-	const uint8_t *lname = q->lname;
-	size_t lp = q->qname_len, off;
 	uint32_t form;
+	int dname = 0;
 
 	st->queries++;
 	if (cap < len) {
@@ -284,6 +344,8 @@ respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int t
 		return 0;
 	}
 	if (q->qclass != XST_C_IN && q->qclass != XST_C_ANY) {
+		if (q->qclass == XST_C_CH)
+			return xst_dns_chaos_answer(db, msg, cap, transport, q, st);
 		if (q->qclass == XST_C_NONE)
 			return fixed(xst_dnsmsg_hdr_error(msg, q, XST_RCODE_REFUSED), &st->refused,
 				     st);
@@ -299,25 +361,11 @@ respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int t
 			     st);
 	}
 
-	n = xst_db_find(db, lname, lp, q->hash);
-	if (n) {
-		form = n->zone == XST_DNS_NOZONE ? XST_DNS_NONE : xst_db_pick(db, n, q->qtype);
-	} else {
-		/* Walk up to the closest encloser. */
-		off = 0;
-		form = XST_DNS_NONE;
-		while (lname[off]) {
-			off += lname[off] + 1u;
-			n = xst_db_find(db, lname + off, lp - off, xst_name_hash(lname + off, lp - off));
-			if (n)
-				break;
-		}
-		if (n && n->zone != XST_DNS_NOZONE)
-			form = n->wild != XST_DNS_NONE ? xst_db_pick(db, &db->nodes[n->wild], q->qtype) :
-							  n->below;
-	}
+	form = xst_db_lookup(db, q->lname, q->qname_len, q->hash, q->qtype, &dname);
 	if (form == XST_DNS_NONE)
 		return fixed(xst_dnsmsg_refused(msg, cap, q, XST_EDE_NOT_AUTH), &st->refused, st);
+	if (__builtin_expect(dname, 0))
+		return xst_dns_dname_answer(db, msg, cap, transport, q, form, st);
 	return answer(db, msg, cap, transport, q, form, st);
 }
 

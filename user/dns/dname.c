@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run-time part of DNAME answers (RFC 6672), as NSD 4.6's
+ * answer_authoritative() and query_synthesize_cname() make them. For a
+ * name below a DNAME's owner the database holds a form with the DNAME
+ * RRset only (encoded at load time); the CNAME depends on the query name,
+ * so it is written here: owner a pointer to the query name, rdata the
+ * query name's labels above the DNAME's owner and a pointer to the DNAME's
+ * target in the DNAME's rdata. The new name is then looked up as a query
+ * is (xst_db_lookup()) and its form appended, its pointers into its
+ * question placed where the new name's parts are (struct xst_dns_qmap).
+ * A new name below a DNAME again repeats this, XST_DNS_DNAME_CHAIN times
+ * at most. No allocation, no lock: per query, on the stack.
+ */
+#include "dns/db.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "dns/db_priv.h"
+#include "dns/wire.h"
+#include "dnsmsg/parse.h"
+
+#define PTR_MAX		0x3fff	/* largest offset a compression pointer reaches */
+#define EDE_OTHER	0
+static const char yx_text[] = "DNAME expansion became too large";	/* NSD's EDE text */
+
+/* Body offset just past the (possibly compressed) name at body offset o. */
+static size_t skip_name(const uint8_t *body, size_t o)
+{
+	for (;;) {
+		uint8_t l = body[o];
+
+		if (!l)
+			return o + 1;
+		if ((l & 0xc0) == 0xc0)
+			return o + 2;
+		o += l + 1u;
+	}
+}
+
+/* Whether the name[0..len) is sub[0..slen) or below it (case-insensitive). */
+static int name_under(const uint8_t *name, size_t len, const uint8_t *sub, size_t slen)
+{
+	size_t off = 0;
+
+	while (len - off > slen && name[off])
+		off += name[off] + 1u;
+	return len - off == slen && xst_name_eq(name + off, sub, slen);
+}
+
+/*
+ * A name written earlier in the reply whose suffixes NSD's compression
+ * table holds: the query name (only from the first DNAME's owner up: NSD
+ * enters the closest encloser and its parents), then each name a CNAME
+ * was made for (all its suffixes: their labels were written).
+ */
+struct known {
+	const uint8_t *name;	/* lower case */
+	size_t len, max_suffix;
+	struct xst_dns_qmap m;	/* where its suffixes are */
+};
+
+/*
+ * The longest suffix of name[0..len) (lower case) NSD would compress the
+ * CNAME's target to: its offset in name (len when none) and its place in
+ * the reply in *at.
+ */
+static size_t compress_at(const struct known *k, int nr, const uint8_t *name, size_t len,
+			  size_t *at)
+{
+	size_t off = 0;
+	int i;
+
+	for (;;) {
+		size_t sl = len - off;
+
+		for (i = 0; i < nr; i++) {
+			size_t o = 0;
+
+			if (sl > k[i].max_suffix || sl > k[i].len)
+				continue;
+			while (k[i].len - o > sl)
+				o += k[i].name[o] + 1u;
+			if (k[i].len - o == sl && !memcmp(k[i].name + o, name + off, sl)) {
+				*at = xst_qmap_pos(&k[i].m, o);
+				if (*at <= PTR_MAX)
+					return off;
+			}
+		}
+		if (!name[off])
+			return len;
+		off += name[off] + 1u;
+	}
+}
+
+/* Our OPT, with NSD's extended error for YXDOMAIN when there is room. */
+static size_t put_opt(uint8_t *p, size_t room, int dnssec_ok, int yx)
+{
+	size_t tl = sizeof(yx_text) - 1, n = xst_dnsmsg_put_opt_inline(p, dnssec_ok, 0, -1);
+
+	if (!yx || room < n + 6 + tl)
+		return n;
+	xst_put_be16(p + 9, (uint16_t)(6 + tl));
+	xst_put_be16(p + 11, XST_EDNS_EDE);
+	xst_put_be16(p + 13, (uint16_t)(2 + tl));
+	xst_put_be16(p + 15, EDE_OTHER);
+	memcpy(p + 17, yx_text, tl);
+	return n + 6 + tl;
+}
+
+/*
+ * The rcode of the rest of the chain from the DNAME form at form for
+ * name[0..len): NSD decides it before it writes, so a reply cut short
+ * (TC) still carries it. Nothing is written.
+ */
+static unsigned int chain_rcode(const struct xst_dns_db *db, uint16_t qtype, const uint8_t *name,
+				size_t len, uint32_t form, int steps)
+{
+	uint8_t cur[XST_DNAME_MAX];
+
+	memcpy(cur, name, len);
+	while (steps-- > 0) {
+		const struct xst_dns_form *f = xst_db_form(db, form);
+		const uint8_t *body = xst_form_body(f);
+		size_t olen = f->ref_qend - XST_DNS_HDR - 4u, o = skip_name(body, 0) + 10, tlen;
+		int dn = 0;
+
+		tlen = xst_name_len(body + o, f->body_len - o);
+		if (!tlen || len - olen + tlen > XST_DNAME_MAX)
+			return tlen ? XST_DNS_RCODE_YXDOMAIN : XST_RCODE_NOERROR;
+		if (qtype == XST_T_CNAME)
+			break;
+		xst_lower_copy(cur + len - olen, body + o, tlen);
+		len = len - olen + tlen;
+		form = xst_db_lookup(db, cur, len, xst_name_hash(cur, len), qtype, &dn);
+		if (form == XST_DNS_NONE)
+			break;
+		if (!dn)
+			return xst_db_form(db, form)->flags & 0xfu;
+	}
+	return XST_RCODE_NOERROR;
+}
+
+size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
+			    const struct xst_dnsmsg_query *q, uint32_t form, struct xst_dns_stats *st)
+{
+	struct xst_dns_qmap m = { .name_len = q->qname_len, .plen = XST_DNAME_MAX + 1,
+				  .ppos = XST_DNS_HDR };
+	size_t optlen = q->edns ? XST_DNS_OPT_LEN : 0, qend = xst_dnsmsg_qend(q), room, limit, pos;
+	int class_any = q->qclass == XST_C_ANY, tcp = transport == XST_DNS_TCP, tc = 0, yx = 0;
+	int aa = !class_any, kind = XST_KIND_ANSWER, nused = 0, nseen = 0, step;
+	unsigned int rcode = XST_RCODE_NOERROR;
+	uint8_t cur[XST_DNAME_MAX];	/* the name being answered, lower case */
+	size_t clen = q->qname_len;
+	uint32_t used[XST_DNS_DNAME_CHAIN];	/* DNAME forms written */
+	uint8_t names[XST_DNS_DNAME_CHAIN][XST_DNAME_MAX];	/* the names CNAMEs led to */
+	struct known known[XST_DNS_DNAME_CHAIN + 1];
+	int nknown = 1;
+	uint32_t seen_form[XST_DNS_DNAME_CHAIN], seen_hash[XST_DNS_DNAME_CHAIN];	/* CNAMEs made */
+	uint16_t counts[3] = { 0, 0, 0 }, c[3];
+	uint16_t flags;
+
+	room = xst_dns_room(q, transport, cap);
+	if (qend + optlen > room) {
+		st->dropped_short++;
+		return 0;
+	}
+	limit = room - optlen;
+	memcpy(cur, q->lname, clen);
+	pos = qend;
+
+	for (step = 0; step < XST_DNS_DNAME_CHAIN; step++) {
+		const struct xst_dns_form *f = xst_db_form(db, form);
+		const uint8_t *body = xst_form_body(f), *tname;
+		size_t olen = f->ref_qend - XST_DNS_HDR - 4u;	/* the DNAME's owner */
+		size_t o = skip_name(body, 0), rd, tlen, plen, nlen, own, wlen, at = 0;
+		uint8_t *next = names[step];
+		uint32_t ttl = xst_get_be32(body + o + 4), h;
+		int k, again = 0, dn = 0;
+
+		tname = body + o + 10;
+		tlen = xst_name_len(tname, f->body_len - (o + 10));
+		if (!tlen)
+			break;
+		if (!step) {
+			/* NSD's table holds the query name from here up */
+			known[0].name = q->lname;
+			known[0].len = q->qname_len;
+			known[0].max_suffix = olen;
+			known[0].m = m;
+		}
+		for (k = 0; k < nused; k++)
+			again |= used[k] == form;
+		if (again) {
+			/* NSD adds a DNAME RRset once; met again with its
+			 * target below its owner, the chain ends there */
+			if (name_under(tname, tlen, cur + clen - olen, olen))
+				break;
+		} else {
+			pos = xst_dns_emit(msg, limit, pos, f, &m, class_any, tcp, c, &tc);
+			counts[0] += c[0];
+			if (tc) {
+				rcode = chain_rcode(db, q->qtype, cur, clen, form,
+						    XST_DNS_DNAME_CHAIN - step);
+				break;
+			}
+			used[nused++] = form;
+		}
+		plen = clen - olen;
+		nlen = plen + tlen;
+		if (nlen > XST_DNAME_MAX) {
+			rcode = XST_DNS_RCODE_YXDOMAIN;
+			yx = 1;
+			break;
+		}
+		/* the same CNAME twice (same name, same DNAME): a loop, ends */
+		h = xst_name_hash(cur, clen);
+		for (k = 0; k < nseen; k++)
+			if (seen_form[k] == form && seen_hash[k] == h)
+				break;
+		if (k < nseen)
+			break;
+		seen_form[nseen] = form;
+		seen_hash[nseen++] = h;
+
+		/* the new name: the current one's labels above the owner,
+		 * then the DNAME's target */
+		memcpy(next, cur, plen);
+		xst_lower_copy(next + plen, tname, tlen);
+		/* the CNAME: owner the current name; rdata the new name,
+		 * compressed where NSD's table has a suffix of it */
+		own = xst_qmap_pos(&m, 0);
+		wlen = compress_at(known, nknown, next, nlen, &at);
+		/* the new name's labels must be reachable by the pointers of
+		 * what follows */
+		if (pos + 12 + wlen + 2 > limit || own > PTR_MAX || pos + 12 + wlen > PTR_MAX) {
+			tc = 1;
+			rcode = chain_rcode(db, q->qtype, cur, clen, form, XST_DNS_DNAME_CHAIN - step);
+			break;
+		}
+		xst_put_be16(msg + pos, (uint16_t)(0xc000 | own));
+		xst_put_be16(msg + pos + 2, XST_T_CNAME);
+		xst_put_be16(msg + pos + 4, XST_C_IN);
+		xst_put_be32(msg + pos + 6, ttl);
+		rd = pos + 12;
+		memcpy(msg + rd, next, wlen);
+		if (wlen < nlen) {
+			xst_put_be16(msg + rd + wlen, (uint16_t)(0xc000 | at));
+			pos = rd + wlen + 2;
+		} else {
+			pos = rd + nlen;
+		}
+		xst_put_be16(msg + rd - 2, (uint16_t)(pos - rd));
+		counts[0]++;
+		m.name_len = nlen;
+		m.plen = wlen;
+		m.ppos = rd;
+		m.tpos = at;
+		if (wlen >= nlen)
+			m.plen = XST_DNAME_MAX + 1;
+		known[nknown].name = next;
+		known[nknown].len = nlen;
+		known[nknown].max_suffix = nlen;
+		known[nknown++].m = m;
+		if (q->qtype == XST_T_CNAME)
+			break;	/* NSD: the synthesised CNAME is the answer */
+
+		memcpy(cur, next, nlen);
+		clen = nlen;
+		form = xst_db_lookup(db, cur, clen, xst_name_hash(cur, clen), q->qtype, &dn);
+		if (form == XST_DNS_NONE)
+			break;	/* not ours: the CNAME ends the answer */
+		if (dn)
+			continue;
+		f = xst_db_form(db, form);
+		/* its pointers into itself move with it: beyond what the
+		 * encoder kept reachable, give up rather than point wrong */
+		if (pos > f->ref_qend + 255u && pos + f->body_len > PTR_MAX) {
+			tc = 1;
+			break;
+		}
+		pos = xst_dns_emit(msg, limit, pos, f, &m, class_any, tcp, c, &tc);
+		counts[0] += c[0];
+		counts[1] += c[1];
+		counts[2] += c[2];
+		rcode = f->flags & 0xfu;
+		kind = f->kind;
+		if (class_any)
+			aa = f->aa_any || f->kind == XST_KIND_REFERRAL;
+		break;
+	}
+
+	flags = (uint16_t)(XST_DNS_F_QR | (aa ? XST_DNS_F_AA : 0) | rcode |
+			   (q->flags & XST_DNS_F_RD));
+	if (tc) {
+		flags |= XST_DNS_F_TC;
+		st->truncated++;
+	}
+	xst_put_be16(msg + 2, flags);
+	xst_put_be16(msg + 4, 1);
+	xst_put_be16(msg + 6, counts[0]);
+	xst_put_be16(msg + 8, counts[1]);
+	xst_put_be16(msg + 10, (uint16_t)(counts[2] + !!q->edns));
+	if (q->edns)
+		pos += put_opt(msg + pos, room - pos, q->dnssec_ok, yx);
+	st->answered++;
+	(&st->noerror)[kind == XST_KIND_REFERRAL ? XST_KIND_ANSWER : kind]++;
+	return pos;
+}
