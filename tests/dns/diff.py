@@ -157,7 +157,7 @@ def read_zone(path, origin):
         return z
 
 
-def build_queries(zones, seed, max_names=0):
+def build_queries(zones, seed, max_names=0, names_only=False):
     """(label, wire bytes, tcp) triples covering every name and type."""
     rnd = random.Random(seed)
     qs = []
@@ -207,6 +207,8 @@ def build_queries(zones, seed, max_names=0):
         q('%s/A class any' % name, name, 'A', rdclass='ANY', use_edns=False)
         q('%s/MX class any edns' % name, name, 'MX', rdclass='ANY', use_edns=0)
 
+    if names_only:
+        return qs
     origin = zones[0][1]
     q('out of zone', 'www.outside.invalid.', 'A', use_edns=False)
     q('out of zone edns', 'www.outside.invalid.', 'A', use_edns=0)
@@ -455,6 +457,9 @@ def main():
                     help='instead of --zone: N random zones (tests/dns/genzone.py), seeds from --seed')
     ap.add_argument('--big', action='store_true',
                     help='instead of --zone: a zone of very large RRsets (genzone.big())')
+    ap.add_argument('--names-only', action='store_true',
+                    help='only the queries made from the zones\' names, not the fixed set of '
+                         'malformed and special messages (sent once is enough: many runs)')
     ap.add_argument('--max-udp', type=int, default=0, metavar='BYTES',
                     help='skip UDP queries longer than BYTES (over a real link they would be '
                          'IP fragments, which the steering program leaves to the kernel)')
@@ -513,7 +518,7 @@ def main():
             procs.append(p)
             b = ('127.0.0.1', port)
         passed = failed = known = skipped = 0
-        for label, wire, tcp in build_queries(zones, args.seed, args.max_names):
+        for label, wire, tcp in build_queries(zones, args.seed, args.max_names, args.names_only):
             if args.max_udp and not tcp and len(wire) > args.max_udp:
                 skipped += 1
                 continue
