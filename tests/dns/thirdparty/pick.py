@@ -56,23 +56,32 @@ def files(repo, pattern):
 
 
 def first_origin(text):
-    """$ORIGIN before the first record, or the SOA's absolute owner."""
+    """The SOA's owner, made absolute with the $ORIGIN in force there."""
+    origin = None
     for line in text.splitlines():
-        s = line.split(';', 1)[0].strip()
-        if not s:
+        s = line.split(';', 1)[0].rstrip()
+        if not s.strip():
             continue
         m = re.match(r'\$ORIGIN\s+(\S+)', s, re.I)
         if m:
             o = m.group(1)
-            return o if o.endswith('.') else None
+            if o.endswith('.'):
+                origin = o
+            elif origin:
+                origin = o + '.' + (origin if origin != '.' else '')
+            continue
         if s.startswith('$'):
             continue
-        if line[0] in ' \t' or s.startswith('@'):
-            break
-        tok = s.split()
-        if re.search(r'\bSOA\b', s, re.I) and tok[0].endswith('.'):
-            return tok[0].lower()
-        break
+        if not re.search(r'\sSOA\s|\sSOA$', s, re.I):
+            continue
+        if s[0] in ' \t' or s.startswith('@'):
+            return origin.lower() if origin else None
+        owner = s.split()[0]
+        if owner.endswith('.'):
+            return owner.lower()
+        if origin:
+            return (owner + '.' + (origin if origin != '.' else '')).lower()
+        return None
     return None
 
 
