@@ -65,6 +65,11 @@ static const struct ok_case ok[] = {
 	  { "a.t. 3600 A 01020304" } },
 	{ "'$' inside a word", "$ORIGIN t.\n" SOA_T "a$b TXT c$d\n", NULL,
 	  { "a\\$b.t. 3600 TXT 03632464" } },
+	{ "quoted numbers, addresses and hex in RDATA",
+	  "$ORIGIN t.\n" SOA_T "a A \"1.2.3.4\"\na AAAA \"::1\"\nm MX \"10\" a\n"
+	  "u TYPE999 \\# \"2\" \"abcd\"\n", NULL,
+	  { "a.t. 3600 A 01020304", "a.t. 3600 AAAA 00000000000000000000000000000001",
+	    "m.t. 3600 MX 000a01610174" "00", "u.t. 3600 TYPE999 abcd" } },
 };
 
 START_TEST(test_zone_nsd_ok)
@@ -120,6 +125,8 @@ static const struct bad_case bad[] = {
 	  "only parentheses" },
 	{ "indented '(' alone at the end", "$ORIGIN t.\n" SOA_T "  (\n", 3, "only parentheses" },
 	{ "empty quoted owner", "$ORIGIN t.\n" SOA_T "\"\" A 1.2.3.4\n", 3, "empty label" },
+	{ "quoted address with a blank", "$ORIGIN t.\n" SOA_T "a A \" 1.2.3.4\"\n", 3,
+	  "bad IPv4" },
 	{ "quoted label over 63", "$ORIGIN t.\n" SOA_T
 	  "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" A 1.2.3.4\n", 3,
 	  "longer than 63" },

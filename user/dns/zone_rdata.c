@@ -398,7 +398,9 @@ int xst_znum(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t 
 	uint64_t v = 0;
 	size_t i;
 
-	if (t->quoted || !t->len || t->len > 10)
+	/* A quoted number is a number: NSD's grammar takes a quoted string
+	 * wherever it takes a word ("10" as an MX preference). */
+	if (!t->len || t->len > 10)
 		goto bad;
 	for (i = 0; i < t->len; i++) {
 		if (t->s[i] < '0' || t->s[i] > '9')
@@ -454,8 +456,7 @@ int xst_zhex(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct x
 	for (k = 0; k < nr; k++) {
 		const struct xst_ztok *t = &tok[k];
 
-		if (t->quoted)
-			return xst_zerr(f, t, "expected hex digits, found a quoted string");
+		/* Quoted or not: NSD's lexer reads "abcd" as abcd here. */
 		for (i = 0; i < t->len; i++) {
 			int v = hexval(t->s[i]);
 
@@ -634,7 +635,7 @@ int xst_zf_addr(struct xst_zrd *r, int af)
 
 	if (!t)
 		return -EINVAL;
-	if (t->quoted || t->len >= sizeof(buf))
+	if (t->len >= sizeof(buf))	/* quoted or not, as NSD */
 		goto bad;
 	memcpy(buf, t->s, t->len);
 	buf[t->len] = 0;
