@@ -5,7 +5,8 @@
 # build/tools/dns-sock serve the same zones and every answer is compared
 # (tests/dns/diff.py): first the sample zones of tests/dns/zones/, then a
 # zone of very large RRsets (genzone.big()), then N random zones (default
-# 10) from tests/dns/genzone.py.
+# 10) from tests/dns/genzone.py, then the third-party zone corpus
+# (tests/dns/thirdparty.py: accept/reject as nsd-checkzone, answers).
 set -u
 cd "$(dirname "$0")/../.."
 n=${1:-10}
@@ -30,5 +31,7 @@ if [ "$n" -gt 0 ]; then
 	echo "random zones: $(grep -c ', 0 failed' "${TMPDIR:-/tmp}/dnsdiff.$$") of $n without a difference"
 	rm -f "${TMPDIR:-/tmp}/dnsdiff.$$"
 fi
+echo "=== dnsdiff: third-party zones"
+timeout 400 "$PY" tests/dns/thirdparty.py || fail=1
 if [ $fail -eq 0 ]; then echo "dnsdiff: ok"; else echo "dnsdiff: FAILED"; fi
 exit $fail

@@ -84,6 +84,8 @@ struct parser {
 	size_t cap_rrs;
 	uint8_t origin[XST_DNAME_MAX];	/* current $ORIGIN, wire form */
 	size_t origin_len;
+	uint8_t first[XST_DNAME_MAX];	/* the origin the load began with */
+	size_t first_len;
 	int apex_fixed;		/* the apex is decided: by the caller, $ORIGIN or the first record */
 	int origin_seen;	/* a $ORIGIN was met */
 	const uint8_t *prev;	/* previous owner (arena), for blank owners */
@@ -245,20 +247,83 @@ static int add_rr(struct parser *p, const char *file, uint32_t line, const uint8
 	return 0;
 }
 
+/* The token without its quotes: NSD's lexer reads a quoted TTL, class or
+ * type ("30", "IN", "A") as it reads one written bare. */
+static struct xst_ztok bare(const struct xst_ztok *t)
+{
+	struct xst_ztok b = *t;
+
+	b.quoted = 0;
+	return b;
+}
+
+/* Whether a name token is absolute: "@", or an unquoted name ending in an
+ * unescaped dot. */
+static int absolute(const struct xst_ztok *t)
+{
+	uint32_t n = 0;
+
+	if (t->quoted)
+		return 0;
+	if (t->len == 1 && t->s[0] == '@')
+		return 1;
+	if (!t->len || t->s[t->len - 1] != '.')
+		return 0;
+	while (n + 1 < t->len && t->s[t->len - 2 - n] == '\\')
+		n++;
+	return !(n & 1);
+}
+
+/*
+ * NSD's lexer starts no word with '$' except a directive at the start of a
+ * line ("unknown character '$'"), nor a label after a dot; inside a word
+ * it is a character like others ("a$b").
+ */
+static int dollar_word(const struct xst_ztok *t)
+{
+	uint32_t i;
+
+	if (t->quoted)
+		return 0;
+	for (i = 0; i < t->len; i++) {
+		if (t->s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (t->s[i] == '$' && (i == 0 || t->s[i - 1] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
 static int record(struct parser *p, const char *file, const struct xst_zentry *e)
 {
 	uint8_t owner[XST_DNAME_MAX];
 	const struct xst_ztok *tok = e->tok;
 	struct xst_zfail f = { 0 };
+	struct xst_ztok b;
 	size_t i = 0, owner_len;
 	uint32_t ttl = p->default_ttl;
 	int have_ttl = 0, rclass = -1, type, len, k;
 
+	for (i = e->blank_owner ? 0 : 1; i < e->nr; i++)
+		if (dollar_word(&tok[i]))
+			return perr(p, file, tok[i].line, "unknown character '$' starting '%s'",
+				    XST_ZSHOW(&tok[i]));
+	i = 0;
 	if (e->blank_owner) {
-		if (!p->prev)
-			return perr(p, file, e->line, "no owner name (the first record starts with white space)");
-		memcpy(owner, p->prev, p->prev_len);
-		owner_len = p->prev_len;
+		/* Before any owner, NSD's previous owner is the zone's name:
+		 * ours is the apex once fixed, else the origin we began with. */
+		if (p->prev) {
+			memcpy(owner, p->prev, p->prev_len);
+			owner_len = p->prev_len;
+		} else if (p->apex_fixed) {
+			memcpy(owner, p->z->apex, p->z->apex_len);
+			owner_len = p->z->apex_len;
+		} else {
+			memcpy(owner, p->first, p->first_len);
+			owner_len = p->first_len;
+		}
 	} else {
 		len = xst_zname(&tok[0], p->origin, p->origin_len, owner, &f);
 		if (len < 0)
@@ -269,12 +334,13 @@ static int record(struct parser *p, const char *file, const struct xst_zentry *e
 	for (k = 0; k < 2 && i < e->nr; k++) {
 		int c;
 
-		if (!have_ttl && xst_zis_ttl(&tok[i])) {
-			if (xst_zttl(&tok[i], &ttl, &f))
+		b = bare(&tok[i]);
+		if (!have_ttl && xst_zis_ttl(&b)) {
+			if (xst_zttl(&b, &ttl, &f))
 				return perr(p, file, tok[i].line, "%s", f.reason);
 			have_ttl = 1;
 			i++;
-		} else if (rclass < 0 && (c = xst_zclass(&tok[i])) >= 0) {
+		} else if (rclass < 0 && (c = xst_zclass(&b)) >= 0) {
 			rclass = c;
 			i++;
 		} else {
@@ -283,8 +349,7 @@ static int record(struct parser *p, const char *file, const struct xst_zentry *e
 	}
 	if (i >= e->nr)
 		return perr(p, file, e->line, "missing RR type");
-	if (tok[i].quoted ||
-	    (type = xst_rrtype_from_text(tok[i].s, tok[i].len)) < 0) {
+	if ((type = xst_rrtype_from_text(tok[i].s, tok[i].len)) < 0) {
 		char t[40];
 		size_t n = tok[i].len < 32 ? tok[i].len : 32;
 
@@ -299,7 +364,7 @@ static int record(struct parser *p, const char *file, const struct xst_zentry *e
 	/* The apex, unless the caller or a $ORIGIN fixed it: the owner of a
 	 * first SOA written absolute, else the origin in force. */
 	if (!p->apex_fixed) {
-		if (type == XST_T_SOA && !e->blank_owner && tok[0].len > 1 &&
+		if (type == XST_T_SOA && !e->blank_owner && !tok[0].quoted && tok[0].len > 1 &&
 		    tok[0].s[tok[0].len - 1] == '.' &&
 		    (tok[0].len < 2 || tok[0].s[tok[0].len - 2] != '\\')) {
 			set_apex(p, owner, owner_len);
@@ -496,16 +561,24 @@ static int include(struct parser *p, const char *file, const char *dir, const st
 #ifdef XST_FUZZ
 	return perr(p, file, e->line, "$INCLUDE is disabled in the fuzzing build");
 #endif
-	for (i = 0; i < t->len;) {
-		if (o + 1 >= sizeof(raw))
-			return perr(p, file, e->line, "$INCLUDE file name too long");
-		if (t->s[i] == '\\' && i + 1 < t->len)
-			i++;
-		raw[o++] = t->s[i++];
-	}
+	/* The name as written, as NSD opens it: no escapes, and quotes are
+	 * part of it (so a quoted name is not found there either). */
+	if (t->len + 3 > sizeof(raw))
+		return perr(p, file, e->line, "$INCLUDE file name too long");
+	if (t->quoted)
+		raw[o++] = '"';
+	for (i = 0; i < t->len; i++)
+		raw[o++] = t->s[i];
+	if (t->quoted)
+		raw[o++] = '"';
 	raw[o] = 0;
 	if (e->nr == 3) {
-		int l = xst_zname(&e->tok[2], p->origin, p->origin_len, norigin, &f);
+		int l;
+
+		/* NSD wants a final dot here ("@" will not do). */
+		if (!absolute(&e->tok[2]) || xst_ztok_is(&e->tok[2], "@"))
+			return perr(p, file, e->line, "$INCLUDE directive requires absolute domain name");
+		l = xst_zname(&e->tok[2], p->origin, p->origin_len, norigin, &f);
 
 		if (l < 0)
 			return perr(p, file, e->line, "$INCLUDE origin: %s", f.reason);
@@ -556,6 +629,8 @@ static int directive(struct parser *p, const char *file, const char *dir, const 
 
 		if (e->nr != 2)
 			return perr(p, file, e->line, "$ORIGIN takes one domain name");
+		if (!absolute(&e->tok[1]))
+			return perr(p, file, e->line, "$ORIGIN directive requires absolute domain name");
 		len = xst_zname(&e->tok[1], p->origin, p->origin_len, n, &f);
 		if (len < 0)
 			return perr(p, file, e->line, "$ORIGIN: %s", f.reason);
@@ -567,21 +642,28 @@ static int directive(struct parser *p, const char *file, const char *dir, const 
 		return 0;
 	}
 	if (xst_ztok_is(t, "$TTL")) {
+		struct xst_ztok b = bare(&e->tok[1]);
+
 		if (e->nr != 2)
 			return perr(p, file, e->line, "$TTL takes one TTL");
-		if (xst_zttl(&e->tok[1], &p->default_ttl, &f))
+		if (xst_zttl(&b, &p->default_ttl, &f))
 			return perr(p, file, e->line, "$TTL: %s", f.reason);
 		return 0;
 	}
 	if (xst_ztok_is(t, "$INCLUDE"))
 		return include(p, file, dir, e);
+	/* NSD warns about an unknown directive ($GENERATE too) and skips the
+	 * word alone: the rest of the line is read as a record with the
+	 * previous owner, which is how "$GENERATE 1-3 ..." fails there. */
+	if (e->nr == 1)
+		return 0;
 	{
-		char d[40];
-		size_t n = t->len < 32 ? t->len : 32;
+		struct xst_zentry rest = *e;
 
-		memcpy(d, t->s, n);
-		d[n] = 0;
-		return perr(p, file, e->line, "unknown directive '%s'", d);
+		rest.tok = e->tok + 1;
+		rest.nr = e->nr - 1;
+		rest.blank_owner = 1;
+		return record(p, file, &rest);
 	}
 }
 
@@ -951,6 +1033,8 @@ static int load(struct xst_zone **out, const char *text, size_t len, const char 
 		p.origin_len = (size_t)l;
 	}
 
+	memcpy(p.first, p.origin, p.origin_len);
+	p.first_len = p.origin_len;
 	ret = parse_text(&p, text, len, z->path, dir);
 	if (ret)
 		goto err_free;

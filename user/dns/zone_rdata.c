@@ -219,13 +219,49 @@ void xst_zput32(struct xst_zout *o, uint32_t v)
 
 /* ---- names ------------------------------------------------------------------- */
 
+/*
+ * A quoted name is one label, dots and all, relative to the origin: NSD's
+ * grammar takes a quoted string wherever a label goes ("a.b" is a\.b).
+ */
+static int quoted_label(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len,
+			uint8_t *out, struct xst_zfail *f)
+{
+	size_t i = 0, o = 1;
+
+	while (i < t->len) {
+		int c = xst_zunescape(t->s, t->len, &i);
+
+		if (c < 0)
+			return xst_zerr(f, t, "bad escape in domain name '%s'", XST_ZSHOW(t));
+		if (o > 63)
+			return xst_zerr(f, t, "label longer than 63 bytes in '%s'", XST_ZSHOW(t));
+		out[o++] = (uint8_t)c;
+	}
+	if (o == 1)
+		return xst_zerr(f, t, "empty label in domain name '\"\"'");
+	if (o + origin_len > XST_DNAME_MAX)
+		return xst_zerr(f, t, "domain name '%s' is longer than 255 bytes", XST_ZSHOW(t));
+	out[0] = (uint8_t)(o - 1);
+	memcpy(out + o, origin, origin_len);
+	return (int)(o + origin_len);
+}
+
+/* Whether the label that ends before t->s[end], n bytes long, was written
+ * as a bare "@": NSD's lexer makes "@" a token of its own, so that "a.@"
+ * or "@.a" is a syntax error, not a label '@'. */
+static int at_label(const struct xst_ztok *t, size_t end, size_t n)
+{
+	return n == 1 && end >= 1 && t->s[end - 1] == '@' &&
+	       (end == 1 || t->s[end - 2] == '.');
+}
+
 int xst_zname(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len, uint8_t *out,
 	      struct xst_zfail *f)
 {
 	size_t i = 0, o = 1, lab = 0;
 
 	if (t->quoted)
-		return xst_zerr(f, t, "expected a domain name, found a quoted string");
+		return quoted_label(t, origin, origin_len, out, f);
 	if (t->len == 1 && t->s[0] == '@') {
 		memcpy(out, origin, origin_len);
 		return (int)origin_len;
@@ -241,6 +277,8 @@ int xst_zname(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len
 		if (t->s[i] == '.') {
 			if (o == lab + 1)
 				return xst_zerr(f, t, "empty label in domain name '%s'", XST_ZSHOW(t));
+			if (at_label(t, i, o - lab - 1))
+				goto at;
 			out[lab] = (uint8_t)(o - lab - 1);
 			i++;
 			if (i == t->len) {
@@ -263,6 +301,8 @@ int xst_zname(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len
 			return xst_zerr(f, t, "domain name '%s' is longer than 255 bytes", XST_ZSHOW(t));
 		out[o++] = (uint8_t)c;
 	}
+	if (at_label(t, i, o - lab - 1))
+		goto at;
 	/* Relative: close the last label and append the origin. */
 	out[lab] = (uint8_t)(o - lab - 1);
 	if (o + origin_len > XST_DNAME_MAX)
@@ -270,6 +310,9 @@ int xst_zname(const struct xst_ztok *t, const uint8_t *origin, size_t origin_len
 			    XST_ZSHOW(t));
 	memcpy(out + o, origin, origin_len);
 	return (int)(o + origin_len);
+at:
+	return xst_zerr(f, t, "'@' inside a domain name ('%s'): it stands alone for the origin",
+			XST_ZSHOW(t));
 }
 
 /* ---- numbers, TTLs, classes -------------------------------------------------- */
@@ -355,7 +398,9 @@ int xst_znum(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t 
 	uint64_t v = 0;
 	size_t i;
 
-	if (t->quoted || !t->len || t->len > 10)
+	/* A quoted number is a number: NSD's grammar takes a quoted string
+	 * wherever it takes a word ("10" as an MX preference). */
+	if (!t->len || t->len > 10)
 		goto bad;
 	for (i = 0; i < t->len; i++) {
 		if (t->s[i] < '0' || t->s[i] > '9')
@@ -411,8 +456,7 @@ int xst_zhex(const struct xst_ztok *tok, size_t nr, struct xst_zout *o, struct x
 	for (k = 0; k < nr; k++) {
 		const struct xst_ztok *t = &tok[k];
 
-		if (t->quoted)
-			return xst_zerr(f, t, "expected hex digits, found a quoted string");
+		/* Quoted or not: NSD's lexer reads "abcd" as abcd here. */
 		for (i = 0; i < t->len; i++) {
 			int v = hexval(t->s[i]);
 
@@ -599,7 +643,7 @@ int xst_zf_addr(struct xst_zrd *r, int af)
 
 	if (!t)
 		return -EINVAL;
-	if (t->quoted || t->len >= sizeof(buf))
+	if (t->len >= sizeof(buf))	/* quoted or not, as NSD */
 		goto bad;
 	memcpy(buf, t->s, t->len);
 	buf[t->len] = 0;
