@@ -94,7 +94,8 @@ struct dent {
 
 struct builder {
 	struct xst_loadmem mem;	/* what the build holds, for an out-of-memory report */
-	size_t done, todo;	/* progress of the step under way, for that report's estimate */
+	int phase;		/* 0: nodes and RRsets, 1: forms */
+	size_t done, todo;	/* progress of the phase, for that report's estimate */
 	struct bnode *nodes;
 	size_t nr, cap;
 	/* Every node's RRsets, and every RRset's records, are carved out of
@@ -1380,9 +1381,13 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 		if (b->zones[i].nxdomain == XST_DNS_NONE)
 			return -ENOMEM;
 	}
+	b->phase = 1;
+	b->todo = b->nr;
 	for (i = 0; i < b->nr; i++) {
 		const struct bnode *n = &b->nodes[i];
 		struct xst_dns_node *out = &db->nodes[i];
+
+		b->done = i;
 		const uint8_t *name = node_name(b, n);
 		uint16_t types[MAX_TYPES];
 		int nr_types = 0, wild = n->len >= 2 && name[0] == 1 && name[1] == '*', kept;
@@ -1528,6 +1533,32 @@ static void huge(void *pp, size_t len)
 	*p = q;
 }
 
+/*
+ * The reason of a build that ran out of memory: what the load held (the
+ * parsed zones and the builder) and about how much it needs, extrapolated
+ * from the progress of the phase that failed. While nodes and RRsets are
+ * made the forms are still to come: counted as twice the parsed zones, the
+ * ratio of the benchmark zones (tools/bench/bench-load.sh).
+ */
+static void nomem_reason(const struct builder *b, struct xst_zone *const *zones, size_t nr,
+			 struct xst_zone_error *err)
+{
+	size_t zbytes = 0, held, need, i;
+	char r[sizeof(err->reason)];
+
+	for (i = 0; i < nr; i++)
+		zbytes += zones[i]->bytes;
+	held = zbytes + b->mem.held;
+	need = b->mem.held + b->mem.failed;
+	if (b->done && b->done < b->todo)
+		need = (size_t)((double)need * (double)b->todo / (double)b->done);
+	if (!b->phase)
+		need += 2 * zbytes;
+	need += zbytes;
+	xst_loadmem_reason(r, sizeof(r), held, need);
+	set_err(err, NULL, 0, r);
+}
+
 int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, size_t nr,
 		      struct xst_zone_error *err)
 {
@@ -1569,7 +1600,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	if (ret)
 		goto err_free;
 	ret = -ENOMEM;
-	db->nodes = calloc(b.nr ? b.nr : 1, sizeof(*db->nodes));
+	db->nodes = xst_loadmem_zalloc(&b.mem, b.nr * sizeof(*db->nodes));
 	if (!db->nodes)
 		goto err_free;
 	db->nr_nodes = b.nr;
@@ -1581,7 +1612,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	ret = -ENOMEM;
 	for (nslots = 16; nslots < b.nr * 2; nslots *= 2)
 		;
-	db->slots = calloc(nslots, sizeof(*db->slots));
+	db->slots = xst_loadmem_zalloc(&b.mem, nslots * sizeof(*db->slots));
 	if (!db->slots)
 		goto err_free;
 	db->mask = (uint32_t)nslots - 1;
@@ -1637,6 +1668,8 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	return 0;
 
 err_free:
+	if (ret == -ENOMEM && err)
+		nomem_reason(&b, zones, nr, err);
 	builder_free(&b);
 	xst_dns_db_destroy(db);
 	if (ret == -ENOMEM && err && !err->reason[0])

@@ -845,11 +845,14 @@ static int load(struct xst_zone **out, const char *text, size_t len, const char 
 err_free:
 	if (ret == -ENOMEM && err) {
 		/* Extrapolated from the part of the file read: records take
-		 * memory in proportion to the text they come from. */
-		size_t need = p.mem.held + p.mem.failed;
+		 * memory in proportion to the text they come from, the text
+		 * itself is there from the start. At least what was asked. */
+		size_t need = p.mem.held;
 
-		if (p.parsed && p.parsed < len)
-			need = (size_t)((double)need * (double)len / (double)p.parsed);
+		if (p.parsed && p.parsed < len && need > len)
+			need = len + (size_t)((double)(need - len) * (double)len / (double)p.parsed);
+		if (need < p.mem.held + p.mem.failed)
+			need = p.mem.held + p.mem.failed;
 		xst_loadmem_reason(err->reason, sizeof(err->reason), p.mem.held, need);
 		snprintf(err->file, sizeof(err->file), "%s", name);
 		err->line = 0;
