@@ -44,11 +44,11 @@ struct arena {
 	struct xst_loadmem *mem;	/* the parse's account (NULL once it is done) */
 };
 
+/* Byte strings only (names, RDATA, paths): packed, no alignment. */
 static void *arena_alloc(struct arena *a, size_t n)
 {
 	struct blk *b = a->head;
 
-	n = (n + 7) & ~(size_t)7;
 	if (!b || b->cap - b->used < n) {
 		size_t cap = n > BLOCK ? n : BLOCK;
 
