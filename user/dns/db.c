@@ -258,9 +258,19 @@ static int owner_node(struct builder *b, const struct xst_rr *rr, uint32_t *idx)
 	lower_name(l, rr->owner, len);
 	/* Every ancestor up to the root becomes a node, as in NSD's domain
 	 * table: empty non-terminals answer NODATA, names above a zone and
-	 * not in another one find a node without a zone (REFUSED). */
+	 * not in another one find a node without a zone (REFUSED). A node
+	 * that exists has its ancestors already, unless it is an apex (made
+	 * first, its ancestors after its zone's records): the walk stops at
+	 * the first other node found. */
 	for (off = 0; off < len; off += l[off] + 1) {
-		k = bget(b, l + off, len - off);
+		k = bfind(b, l + off, len - off);
+		if (k != XST_DNS_NONE && b->nodes[k].apex_of < 0) {
+			if (!off)
+				*idx = k;
+			break;
+		}
+		if (k == XST_DNS_NONE)
+			k = bget(b, l + off, len - off);
 		if (k == XST_DNS_NONE)
 			return -ENOMEM;
 		if (!off)
@@ -1233,7 +1243,12 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 			if (rr->rclass != XST_C_IN)
 				continue;
 			b->done = g;
-			ret = owner_node(b, rr, &rnode[g]);
+			/* The parser shares one copy of an owner written again. */
+			ret = 0;
+			if (g && rr_of[g - 1]->owner == rr->owner && zone_of[g - 1] == i)
+				rnode[g] = rnode[g - 1];
+			else
+				ret = owner_node(b, rr, &rnode[g]);
 			if (ret == -EINVAL)
 				set_err(err, z, rr->line, "bad owner name");
 			if (ret)
