@@ -73,8 +73,25 @@ timed() {
 	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$TMP/time"
 }
 
+# A loopback port free for both UDP and TCP (nsd binds both).
 free_port() {
-	"$PY" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	"$PY" - <<-'EOF'
+	import socket
+	for _ in range(100):
+	    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	    u.bind(("127.0.0.1", 0))
+	    p = u.getsockname()[1]
+	    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+	    try:
+	        t.bind(("127.0.0.1", p))
+	        print(p)
+	        break
+	    except OSError:
+	        pass
+	    finally:
+	        t.close()
+	        u.close()
+	EOF
 }
 
 descendants() {
@@ -103,7 +120,9 @@ wait_ready() {
 
 	while :; do
 		kill -0 "$pid" 2>/dev/null || die "server (pid $pid) exited before answering; see $LOG"
-		if dig +short +time=1 +tries=1 -p "$port" @127.0.0.1 "$ORIGIN" SOA 2>/dev/null | grep -q .; then
+		# (dig writes its errors on stdout too: look for the answer)
+		if dig +noall +answer +time=1 +tries=1 -p "$port" @127.0.0.1 "$ORIGIN" SOA 2>/dev/null |
+			grep -q 'SOA'; then
 			break
 		fi
 		now=$(date +%s.%N)
