@@ -82,7 +82,7 @@ CTL         := $(O)/xdpstormctl
 DAEMON      := $(if $(wildcard user/daemon/main.c),$(O)/xdpstorm)
 
 .PHONY: all deps test test-unit test-bpf test-net test-dns-diff test-fuzz fuzz demo bench bench-dns \
-	bench-http bench-steer bench-flood install clean help check-layers fmt
+	bench-load bench-http bench-steer bench-flood install clean help check-layers fmt
 .DEFAULT_GOAL := all
 
 all: $(BPF_OBJS) $(SKELS) $(CTL) $(DAEMON) $(TOOLS) $(FLOOD)
@@ -100,7 +100,8 @@ help:
 	@echo '  fuzz         each libFuzzer target for FUZZ_LONG_SECONDS (default 300) seconds'
 	@echo '  demo         deps, all, then the demo on a throw-away netns testbed'
 	@echo '  bench        deps, all, then every benchmark (writes docs/BENCHMARKS.md)'
-	@echo '  bench-dns    DNS benchmark against NSD and Knot (socket and XDP)'
+	@echo '  bench-dns    DNS benchmark against NSD and Knot (socket and XDP), then bench-load'
+	@echo '  bench-load   zone load time and memory against nsd-checkzone and NSD (no netns)'
 	@echo '  bench-http   HTTP benchmark against nginx and h2o (wrk; HTTP section of docs/BENCHMARKS.md)'
 	@echo '  bench-flood  flood defences side by side: NSD, NSD RRL, dnsdist, Knot XDP RRL, xdpstorm --dns-filter'
 	@echo '  install      binaries to $$(DESTDIR)$$(PREFIX)/sbin, man pages to share/man'
@@ -228,6 +229,10 @@ $(O)/bench/%.bpf.o: tools/bench/%.bpf.c
 # BENCH_SECONDS, BENCH_SIZES, BENCH_RATES, BENCH_SERVERS: see tools/bench/bench-dns.sh
 bench-dns: all $(O)/bench/dns_echo.bpf.o
 	$(Q)O=$(O) tools/bench/bench-dns.sh
+
+# BENCH_LOAD_SIZES, BENCH_LOAD_ROUNDS: see tools/bench/bench-load.sh
+bench-load: all
+	$(Q)O=$(O) tools/bench/bench-load.sh
 
 # BENCH_SECONDS, BENCH_ROUNDS, BENCH_HTTP_SIZES, BENCH_HTTP_SERVERS: see tools/bench/bench-http.sh
 bench-http: all

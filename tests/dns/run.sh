@@ -6,7 +6,9 @@
 # (tests/dns/diff.py): first the sample zones of tests/dns/zones/, then a
 # zone of very large RRsets (genzone.big()), then N random zones (default
 # 10) from tests/dns/genzone.py, then the third-party zone corpus
-# (tests/dns/thirdparty.py: accept/reject as nsd-checkzone, answers).
+# (tests/dns/thirdparty.py: accept/reject as nsd-checkzone, answers);
+# last, a zone load that runs out of memory (prlimit --as) must say how
+# much it needed.
 set -u
 cd "$(dirname "$0")/../.."
 n=${1:-10}
@@ -33,5 +35,21 @@ if [ "$n" -gt 0 ]; then
 fi
 echo "=== dnsdiff: third-party zones"
 timeout 400 "$PY" tests/dns/thirdparty.py || fail=1
+# A load that cannot fit says how much it needed: a real malloc failure
+# (address space limited with prlimit) in build/xdpstorm --check.
+if command -v prlimit >/dev/null && [ -x build/xdpstorm ]; then
+	echo "=== zone load out of memory"
+	t=$(mktemp -d)
+	"$PY" tools/bench/bench_zone.py --names 200000 --zone "$t/big.zone" --queries /dev/null --lines 1
+	out=$(prlimit --as=$((64 << 20)) build/xdpstorm --check --zone "$t/big.zone:bench.test." 2>&1)
+	rc=$?
+	rm -rf "$t"
+	if [ $rc -ne 0 ] && echo "$out" | grep -q 'out of memory: the zones need about [0-9]* MiB ([0-9]* MiB allocated when malloc failed)'; then
+		echo "$out" | grep 'out of memory'
+	else
+		echo "out-of-memory load: expected a failure saying what it needed, got (rc $rc): $out"
+		fail=1
+	fi
+fi
 if [ $fail -eq 0 ]; then echo "dnsdiff: ok"; else echo "dnsdiff: FAILED"; fi
 exit $fail

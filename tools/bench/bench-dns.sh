@@ -8,7 +8,8 @@
 # (build/tools/bench-dns-path under callgrind). The matrix runs BENCH_ROUNDS
 # times, each round starting every server afresh (in a rotated order), and
 # the report takes the median over rounds, so slow drifts of a shared
-# machine hit all servers alike. Raw results go to
+# machine hit all servers alike. Last, the zone load time and memory
+# against NSD (tools/bench/bench-load.sh, also `make bench-load`). Raw results go to
 # $O/bench/dns-*.csv and $O/bench/raw/, the report to docs/BENCHMARKS.md and
 # docs/bench-dns.png (tools/bench/bench_report.py).
 #
@@ -527,3 +528,6 @@ if [ -n "$BENCH_DOCS" ]; then
 	log "wrote $BENCH_DOCS/BENCHMARKS.md and $BENCH_DOCS/bench-dns.png"
 fi
 log "raw results in $OUT (dns-results.csv, dns-servers.csv, dns-instr.csv, raw/)"
+
+# Load time and memory against nsd-checkzone and NSD (no testbed needed).
+BENCH_SIZES="$BENCH_SIZES" BENCH_DOCS="$BENCH_DOCS" O="$O" "$ROOT/tools/bench/bench-load.sh"

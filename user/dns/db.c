@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 
 #include "dns/db_priv.h"
+#include "dns/loadmem.h"
 #include "dns/wire.h"
 
 #define MAX_ITEMS	XST_FORM_MAX_SETS	/* RRsets in one answer (NSD: MAXRRSPP) */
@@ -43,14 +44,14 @@ struct bset {
 	const struct xst_rr **rrs;
 };
 
-struct bnode {
+struct bnode {		/* 32 bytes: a million names make a million of these */
+	struct bset *sets;	/* in b->setpool */
 	uint32_t hash;
 	uint32_t name;		/* offset of the lower-cased name in b->names */
-	uint8_t len;
-	uint16_t zone;		/* deepest zone holding the name, or XST_DNS_NOZONE */
 	int apex_of;		/* zone whose apex this is, or -1 */
 	uint32_t nr_sets, cap_sets;
-	struct bset *sets;
+	uint16_t zone;		/* deepest zone holding the name, or XST_DNS_NOZONE */
+	uint8_t len;
 };
 
 struct bzone {
@@ -102,8 +103,17 @@ struct dent {
 };
 
 struct builder {
+	struct xst_loadmem mem;	/* what the build holds, for an out-of-memory report */
+	int phase;		/* 0: nodes and RRsets, 1: forms */
+	size_t done, todo;	/* progress of the phase, for that report's estimate */
 	struct bnode *nodes;
 	size_t nr, cap;
+	/* Every node's RRsets, and every RRset's records, are carved out of
+	 * these two blocks (load_zones() counts first): no allocation per node. */
+	struct bset *setpool;
+	size_t nr_setpool;
+	const struct xst_rr **rrpool;
+	size_t nr_rrpool;
 	uint32_t *slots;
 	uint32_t mask;
 	uint8_t *names;
@@ -111,6 +121,10 @@ struct builder {
 	struct bzone *zones;
 	size_t nr_zones;
 	struct ans *ans;
+	struct ans *ans_dflt;	/* the answer of the node's default form (same_ans()) */
+	uint64_t *fcache;	/* recent forms by content: hash << 32 | offset + 1 (form_share()) */
+	uint32_t fresh;		/* the form the last encode() wrote (NONE: it shared one) */
+	uint64_t *fresh_slot;	/* its cache entry, cleared if dedup_last() drops it */
 
 	uint8_t *forms;
 	size_t forms_len, forms_cap, nr_forms;
@@ -133,7 +147,7 @@ struct builder {
 	int cur_section, cur_set;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+static int grow(struct builder *b, void **p, size_t *cap, size_t need, size_t size)
 {
 	size_t n = *cap ? *cap : 1;
 	void *q;
@@ -142,7 +156,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 		return 0;
 	while (n < need)
 		n *= 2;
-	q = realloc(*p, n * size);
+	q = xst_loadmem_realloc(&b->mem, *p, *cap * size, n * size);
 	if (!q)
 		return -ENOMEM;
 	*p = q;
@@ -184,12 +198,12 @@ static uint32_t bfind(const struct builder *b, const uint8_t *lname, size_t len)
 
 static int rehash(struct builder *b, uint32_t nslots)
 {
-	uint32_t *slots = calloc(nslots, sizeof(*slots));
+	uint32_t *slots = xst_loadmem_zalloc(&b->mem, (size_t)nslots * sizeof(*slots));
 	size_t k;
 
 	if (!slots)
 		return -ENOMEM;
-	free(b->slots);
+	xst_loadmem_free(&b->mem, b->slots, b->slots ? ((size_t)b->mask + 1) * sizeof(*slots) : 0);
 	b->slots = slots;
 	b->mask = nslots - 1;
 	for (k = 0; k < b->nr; k++) {
@@ -210,8 +224,8 @@ static uint32_t bget(struct builder *b, const uint8_t *lname, size_t len)
 
 	if (idx != XST_DNS_NONE)
 		return idx;
-	if (grow((void **)&b->nodes, &b->cap, b->nr + 1, sizeof(*b->nodes)) ||
-	    grow((void **)&b->names, &b->names_cap, b->names_len + len, 1))
+	if (grow(b, (void **)&b->nodes, &b->cap, b->nr + 1, sizeof(*b->nodes)) ||
+	    grow(b, (void **)&b->names, &b->names_cap, b->names_len + len, 1))
 		return XST_DNS_NONE;
 	if (!b->slots || (b->nr + 1) * 2 > (size_t)b->mask + 1) {
 		if (rehash(b, b->slots ? (b->mask + 1) * 2 : 1024))
@@ -242,48 +256,118 @@ static const struct bset *bset_find(const struct bnode *n, unsigned int zone, ui
 	return NULL;
 }
 
-static int add_rr(struct builder *b, unsigned int zone, const struct xst_rr *rr)
+/* Node of the record's owner, made with every ancestor (*idx); -EINVAL for a bad owner. */
+static int owner_node(struct builder *b, const struct xst_rr *rr, uint32_t *idx)
 {
 	uint8_t l[XST_DNAME_MAX];
 	size_t len = rr->owner_len, off;
-	struct bnode *n;
-	struct bset *s = NULL;
-	uint32_t idx, i;
+	uint32_t k;
 
 	if (!len || len > XST_DNAME_MAX || xst_name_len(rr->owner, len) != len)
 		return -EINVAL;
 	lower_name(l, rr->owner, len);
 	/* Every ancestor up to the root becomes a node, as in NSD's domain
 	 * table: empty non-terminals answer NODATA, names above a zone and
-	 * not in another one find a node without a zone (REFUSED). */
-	for (off = 0; off < len; off += l[off] + 1)
-		if (bget(b, l + off, len - off) == XST_DNS_NONE)
+	 * not in another one find a node without a zone (REFUSED). A node
+	 * that exists has its ancestors already, unless it is an apex (made
+	 * first, its ancestors after its zone's records): the walk stops at
+	 * the first other node found. */
+	for (off = 0; off < len; off += l[off] + 1) {
+		k = bfind(b, l + off, len - off);
+		if (k != XST_DNS_NONE && b->nodes[k].apex_of < 0) {
+			if (!off)
+				*idx = k;
+			break;
+		}
+		if (k == XST_DNS_NONE)
+			k = bget(b, l + off, len - off);
+		if (k == XST_DNS_NONE)
 			return -ENOMEM;
-	idx = bfind(b, l, len);
-	n = &b->nodes[idx];
-	for (i = 0; i < n->nr_sets; i++)
-		if (n->sets[i].zone == zone && n->sets[i].type == rr->type)
-			s = &n->sets[i];
-	if (!s) {
-		size_t cap = n->cap_sets;
-
-		if (grow((void **)&n->sets, &cap, n->nr_sets + 1, sizeof(*n->sets)))
-			return -ENOMEM;
-		n->cap_sets = (uint32_t)cap;
-		s = &n->sets[n->nr_sets++];
-		memset(s, 0, sizeof(*s));
-		s->type = rr->type;
-		s->zone = (uint16_t)zone;
+		if (!off)
+			*idx = k;
 	}
-	{
-		size_t cap = s->cap;
-
-		if (grow((void **)&s->rrs, &cap, s->nr + 1, sizeof(*s->rrs)))
-			return -ENOMEM;
-		s->cap = (uint32_t)cap;
-	}
-	s->rrs[s->nr++] = rr;
 	return 0;
+}
+
+/*
+ * Gives every node its RRsets, grouped by (zone, type) in the order of
+ * their first record, each with its records in file order: rr[g] (of zone
+ * zone[g]) belongs to node rnode[g]. Counting first, then carving: the sets
+ * of all nodes are one block, the record pointers of all sets another.
+ */
+static int carve_sets(struct builder *b, const struct xst_rr *const *rr, const uint16_t *zone,
+		      uint32_t *rnode, size_t total)
+{
+	size_t nn = b->nr, g, i, nsets = 0, off;
+	uint32_t *start = NULL, *order = NULL;
+	int ret = -ENOMEM;
+
+	start = xst_loadmem_zalloc(&b->mem, (nn + 1) * sizeof(*start));
+	order = xst_loadmem_alloc(&b->mem, total * sizeof(*order));
+	b->setpool = xst_loadmem_zalloc(&b->mem, total * sizeof(*b->setpool));
+	b->rrpool = xst_loadmem_alloc(&b->mem, total * sizeof(*b->rrpool));
+	if (!start || !order || !b->setpool || !b->rrpool)
+		goto out;
+	b->nr_rrpool = total;
+	/* Records by node, file order kept (a counting sort). */
+	for (g = 0; g < total; g++)
+		start[rnode[g] + 1]++;
+	for (i = 0; i < nn; i++)
+		start[i + 1] += start[i];
+	for (g = 0; g < total; g++)
+		order[start[rnode[g]]++] = (uint32_t)g;
+	for (i = nn; i > 0; i--)
+		start[i] = start[i - 1];
+	start[0] = 0;
+	/* The sets of each node; rnode[] now tells each record its set. */
+	for (i = 0; i < nn; i++) {
+		struct bnode *n = &b->nodes[i];
+		size_t first = nsets;
+
+		for (off = start[i]; off < start[i + 1]; off++) {
+			uint32_t r = order[off], k;
+
+			for (k = (uint32_t)first; k < nsets; k++)
+				if (b->setpool[k].zone == zone[r] && b->setpool[k].type == rr[r]->type)
+					break;
+			if (k == nsets) {
+				b->setpool[k].type = rr[r]->type;
+				b->setpool[k].zone = zone[r];
+				nsets++;
+			}
+			b->setpool[k].nr++;
+			rnode[r] = k;
+		}
+		n->nr_sets = n->cap_sets = (uint32_t)(nsets - first);
+		start[i] = (uint32_t)first;	/* now: the node's first set */
+	}
+	if (nsets < total) {
+		/* Shrinking in place: the pool was sized for one set per record. */
+		struct bset *q = xst_loadmem_realloc(&b->mem, b->setpool, total * sizeof(*q),
+						     (nsets ? nsets : 1) * sizeof(*q));
+
+		if (q)
+			b->setpool = q;
+	}
+	b->nr_setpool = nsets;
+	for (i = 0; i < nn; i++)
+		b->nodes[i].sets = b->nodes[i].nr_sets ? b->setpool + start[i] : NULL;
+	for (i = 0, off = 0; i < nsets; i++) {
+		b->setpool[i].rrs = b->rrpool + off;
+		b->setpool[i].cap = b->setpool[i].nr;
+		off += b->setpool[i].nr;
+		b->setpool[i].nr = 0;
+	}
+	for (g = 0; g < total; g++) {
+		struct bset *set = &b->setpool[rnode[g]];
+
+		set->rrs[set->nr++] = rr[g];
+	}
+	ret = 0;
+out:
+	xst_loadmem_free(&b->mem, start, (nn + 1) * sizeof(*start));
+	xst_loadmem_free(&b->mem, order, total * sizeof(*order));
+	return ret;
 }
 
 /* ---- resolver: NSD 4.6 query.c, on build-time data ----------------------- */
@@ -865,6 +949,116 @@ static void put_rr(struct builder *b, const uint8_t *owner, size_t owner_len,
 }
 
 /*
+ * Forms shared between nodes. The responder reads a form's compression
+ * pointers only relative to its reference question end (it moves them by
+ * qend - ref_qend; a pointer to offset 12 stays when p12_fixed), so two
+ * forms whose bytes are equal once each pointer is taken relative to its
+ * own ref_qend give the same reply to every query: the later one is
+ * dropped and the earlier served in its place. Typical: the NODATA answer
+ * (the SOA) of every name of a zone without data of the asked type, one
+ * form instead of one per name. Recent forms are found by a hash of that
+ * normalised content in a small direct-mapped cache (FCACHE entries; a
+ * table of every form would cost more than it saves).
+ */
+#define FCACHE		(1u << 14)
+
+/* The pointer at body offset p of form f, relative to the form's question end. */
+static uint32_t norm_ptr(const struct xst_dns_form *f, size_t p)
+{
+	unsigned int v = xst_get_be16(xst_form_body(f) + p) & 0x3fff;
+
+	if (v == XST_DNS_HDR && f->p12_fixed)
+		return 0x80000000u;	/* fixed: not moved */
+	return (uint32_t)v - f->ref_qend;
+}
+
+/* Word-wise hash of p[0..n) into x. */
+static uint64_t mix(uint64_t x, const void *p, size_t n)
+{
+	const uint8_t *c = p;
+	uint64_t w;
+
+	for (; n >= 8; n -= 8, c += 8) {
+		memcpy(&w, c, 8);
+		x = (x ^ w) * 0x9e3779b97f4a7c15ull;
+		x ^= x >> 29;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, c, n);
+		x = (x ^ w ^ (uint64_t)n << 56) * 0x9e3779b97f4a7c15ull;
+		x ^= x >> 29;
+	}
+	return x;
+}
+
+static uint32_t form_hash(const struct xst_dns_form *f)
+{
+	struct xst_dns_form h = *f;
+	const uint16_t *ptr = xst_form_ptrs(f);
+	const uint8_t *body = xst_form_body(f);
+	uint64_t x = 0x243f6a8885a308d3ull;
+	size_t i, prev = 0;
+
+	h.ref_qend = 0;
+	x = mix(x, &h, sizeof(h));
+	x = mix(x, ptr, (size_t)(body - (const uint8_t *)ptr));
+	for (i = 0; i < f->nr_ptr; i++) {
+		uint32_t v = norm_ptr(f, ptr[i]);
+
+		x = mix(x, body + prev, ptr[i] - prev);
+		x = mix(x, &v, sizeof(v));
+		prev = ptr[i] + 2u;
+	}
+	x = mix(x, body + prev, f->body_len - prev);
+	return (uint32_t)(x ^ x >> 32);
+}
+
+static int form_same(const struct xst_dns_form *a, const struct xst_dns_form *b)
+{
+	struct xst_dns_form ha = *a, hb = *b;
+	const uint16_t *ptr = xst_form_ptrs(a);
+	const uint8_t *ba = xst_form_body(a), *bb = xst_form_body(b);
+	size_t i, prev = 0;
+
+	ha.ref_qend = hb.ref_qend = 0;
+	if (memcmp(&ha, &hb, sizeof(ha)) ||
+	    memcmp(xst_form_ptrs(a), xst_form_ptrs(b),
+		   (size_t)(ba - (const uint8_t *)xst_form_ptrs(a))))
+		return 0;
+	for (i = 0; i < a->nr_ptr; i++) {
+		if (memcmp(ba + prev, bb + prev, ptr[i] - prev) ||
+		    norm_ptr(a, ptr[i]) != norm_ptr(b, ptr[i]))
+			return 0;
+		prev = ptr[i] + 2u;
+	}
+	return !memcmp(ba + prev, bb + prev, a->body_len - prev);
+}
+
+/* The form just written at off, or an earlier one that serves the same (then off is dropped). */
+static uint32_t form_share(struct builder *b, uint32_t off)
+{
+	const struct xst_dns_form *f = (const struct xst_dns_form *)(b->forms + off);
+	uint32_t h = form_hash(f);
+	uint64_t *e = &b->fcache[h & (FCACHE - 1)];
+
+	if (*e && (uint32_t)(*e >> 32) == h) {
+		uint32_t o = (uint32_t)*e - 1;
+
+		if (form_same((const struct xst_dns_form *)(b->forms + o), f)) {
+			b->forms_len = off;
+			b->nr_forms--;
+			b->fresh = XST_DNS_NONE;
+			return o;
+		}
+	}
+	*e = (uint64_t)h << 32 | (off + 1u);
+	b->fresh = off;
+	b->fresh_slot = e;
+	return off;
+}
+
+/*
  * Encodes the answer against the reference qname ref[0..ref_len) (lower
  * case). Suffixes of the qname up to guar bytes long are compression
  * targets (they exist in every qname this form will serve), and so is the
@@ -980,7 +1174,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 
 	need = sizeof(f) + b->nr_ptrs * 2 + b->nr_sets * sizeof(struct xst_dns_fset) + body_len;
 	need = (need + 3) & ~(size_t)3;
-	if (grow((void **)&b->forms, &b->forms_cap, b->forms_len + need, 1))
+	if (grow(b, (void **)&b->forms, &b->forms_cap, b->forms_len + need, 1))
 		return XST_DNS_NONE;
 	at = (uint32_t)b->forms_len;
 	i = b->forms_len;
@@ -995,7 +1189,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 	memset(b->forms + i, 0, b->forms_len + need - i);
 	b->forms_len += need;
 	b->nr_forms++;
-	return at;
+	return form_share(b, at);
 }
 
 /*
@@ -1015,6 +1209,9 @@ static void count_big(struct builder *b, uint32_t off, uint32_t node, uint16_t q
 {
 	const struct xst_dns_form *f = (const struct xst_dns_form *)(b->forms + off);
 	const struct xst_dns_fset *set = xst_form_sets(f);
+	/* The node's own question: the form may be one shared with a node
+	 * whose name has another length (form_share()). */
+	size_t qend = XST_DNS_HDR + b->nodes[node].len + 4u;
 	size_t mandatory = 0, prev = 0, i;
 	int over = 0;
 
@@ -1031,7 +1228,7 @@ static void count_big(struct builder *b, uint32_t off, uint32_t node, uint16_t q
 			b->big_tcp_type = qtype;
 		}
 	}
-	if (over || f->ref_qend + mandatory + XST_DNS_OPT_LEN > XST_DNS_EDNS_SIZE) {
+	if (over || qend + mandatory + XST_DNS_OPT_LEN > XST_DNS_EDNS_SIZE) {
 		if (!b->big.udp++ || better_example(b->big_udp_type, qtype)) {
 			b->big_udp_node = node;
 			b->big_udp_type = qtype;
@@ -1039,15 +1236,29 @@ static void count_big(struct builder *b, uint32_t off, uint32_t node, uint16_t q
 	}
 }
 
+/* Bytes of the form at off in b->forms, padding included. */
+static size_t form_size(const struct builder *b, uint32_t off)
+{
+	const struct xst_dns_form *f = (const struct xst_dns_form *)(b->forms + off);
+	size_t n = sizeof(*f) + f->nr_ptr * 2u + f->nr_set * sizeof(struct xst_dns_fset) + f->body_len;
+
+	return (n + 3) & ~(size_t)3;
+}
+
 /* Drops the last form if it equals the one at off (same bytes): saves memory. */
 static uint32_t dedup_last(struct builder *b, uint32_t last, uint32_t off)
 {
 	size_t len = b->forms_len - last;
 
-	if (off != XST_DNS_NONE && last + len == b->forms_len && off + len <= last &&
+	/* last may be an earlier form that encode() shared: nothing to drop. */
+	if (off != XST_DNS_NONE && last == b->fresh && form_size(b, last) == len &&
+	    off + len <= last &&
 	    !memcmp(b->forms + off, b->forms + last, len)) {
 		b->forms_len = last;
 		b->nr_forms--;
+		if (*b->fresh_slot == ((uint64_t)(*b->fresh_slot >> 32) << 32 | (last + 1u)))
+			*b->fresh_slot = 0;
+		b->fresh = XST_DNS_NONE;
 		return off;
 	}
 	return last;
@@ -1055,7 +1266,7 @@ static uint32_t dedup_last(struct builder *b, uint32_t last, uint32_t off)
 
 static int add_tform(struct builder *b, uint16_t type, uint32_t form)
 {
-	if (grow((void **)&b->tforms, &b->cap_tforms, b->nr_tforms + 1, sizeof(*b->tforms)))
+	if (grow(b, (void **)&b->tforms, &b->cap_tforms, b->nr_tforms + 1, sizeof(*b->tforms)))
 		return -ENOMEM;
 	b->tforms[b->nr_tforms].type = type;
 	b->tforms[b->nr_tforms].pad = 0;
@@ -1096,18 +1307,15 @@ static void set_err(struct xst_zone_error *err, const struct xst_zone *z, unsign
 
 static void builder_free(struct builder *b)
 {
-	size_t i, j;
-
-	for (i = 0; i < b->nr; i++) {
-		for (j = 0; j < b->nodes[i].nr_sets; j++)
-			free(b->nodes[i].sets[j].rrs);
-		free(b->nodes[i].sets);
-	}
+	free(b->setpool);
+	free(b->rrpool);
 	free(b->nodes);
 	free(b->slots);
 	free(b->names);
 	free(b->zones);
 	free(b->ans);
+	free(b->ans_dflt);
+	free(b->fcache);
 	free(b->forms);
 	free(b->tforms);
 	free(b->buf);
@@ -1119,9 +1327,20 @@ static void builder_free(struct builder *b)
 static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t nr,
 		      struct xst_zone_error *err)
 {
-	size_t i, j, k;
-	int ret;
+	const struct xst_rr **rr_of = NULL;
+	uint16_t *zone_of = NULL;
+	uint32_t *rnode = NULL;
+	size_t i, j, k, total = 0, g = 0;
+	int ret = -ENOMEM;
 
+	for (i = 0; i < nr; i++)
+		total += zones[i]->nr_rrs;
+	b->todo = total;
+	rr_of = xst_loadmem_alloc(&b->mem, total * sizeof(*rr_of));
+	zone_of = xst_loadmem_alloc(&b->mem, total * sizeof(*zone_of));
+	rnode = xst_loadmem_alloc(&b->mem, total * sizeof(*rnode));
+	if (!rr_of || !zone_of || !rnode)
+		goto out;
 	for (i = 0; i < nr; i++) {
 		const struct xst_zone *z = zones[i];
 		uint32_t apex;
@@ -1135,11 +1354,13 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 				snprintf(r, sizeof(r), "zone '%.100s' loaded twice (also from %.100s)", t,
 					 zones[j]->path ? zones[j]->path : "?");
 				set_err(err, z, 0, r);
-				return -EINVAL;
+				ret = -EINVAL;
+				goto out;
 			}
 		if (!z->apex_len || xst_name_len(z->apex, z->apex_len) != z->apex_len) {
 			set_err(err, z, 0, "bad zone apex");
-			return -EINVAL;
+			ret = -EINVAL;
+			goto out;
 		}
 		{
 			uint8_t l[XST_DNAME_MAX];
@@ -1147,8 +1368,9 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 			lower_name(l, z->apex, z->apex_len);
 			apex = bget(b, l, z->apex_len);
 		}
+		ret = -ENOMEM;
 		if (apex == XST_DNS_NONE)
-			return -ENOMEM;
+			goto out;
 		b->nodes[apex].apex_of = (int)i;
 		b->zones[i].z = z;
 		b->zones[i].apex = apex;
@@ -1157,28 +1379,42 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 
 			if (rr->rclass != XST_C_IN)
 				continue;
-			ret = add_rr(b, (unsigned int)i, rr);
-			if (ret == -EINVAL) {
+			b->done = g;
+			/* The parser shares one copy of an owner written again. */
+			ret = 0;
+			if (g && rr_of[g - 1]->owner == rr->owner && zone_of[g - 1] == i)
+				rnode[g] = rnode[g - 1];
+			else
+				ret = owner_node(b, rr, &rnode[g]);
+			if (ret == -EINVAL)
 				set_err(err, z, rr->line, "bad owner name");
-				return ret;
-			}
 			if (ret)
-				return ret;
+				goto out;
+			rr_of[g] = rr;
+			zone_of[g++] = (uint16_t)i;
 		}
-		/* Ancestors of the apex too (add_rr makes them for owners). */
+		/* Ancestors of the apex too (owner_node() makes them for owners). */
 		{
 			uint8_t l[XST_DNAME_MAX];
 			size_t off;
 
 			lower_name(l, z->apex, z->apex_len);
+			ret = -ENOMEM;
 			for (off = 0; off < z->apex_len && l[off]; off += l[off] + 1u)
 				if (bget(b, l + off + l[off] + 1, z->apex_len - off - l[off] - 1) ==
 				    XST_DNS_NONE)
-					return -ENOMEM;
+					goto out;
 			b->zones[i].apex = bfind(b, l, z->apex_len);
 		}
 	}
 	b->nr_zones = nr;
+	ret = carve_sets(b, rr_of, zone_of, rnode, g);
+out:
+	xst_loadmem_free(&b->mem, rr_of, total * sizeof(*rr_of));
+	xst_loadmem_free(&b->mem, zone_of, total * sizeof(*zone_of));
+	xst_loadmem_free(&b->mem, rnode, total * sizeof(*rnode));
+	if (ret)
+		return ret;
 
 	/* Deepest zone of every node: the first apex met walking up. */
 	for (i = 0; i < b->nr; i++) {
@@ -1251,6 +1487,56 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 	return 0;
 }
 
+/*
+ * The answer a as the node's default answer, to compare the answers of its
+ * other qtypes with (same_ans()). 0 when it cannot be kept: an owner made
+ * up in a->synth, which the next resolve() overwrites.
+ */
+static int keep_dflt(struct builder *b, const struct ans *a)
+{
+	const uint8_t *lo = (const uint8_t *)a->synth, *hi = lo + sizeof(a->synth);
+	struct ans *d = b->ans_dflt;
+	int k;
+
+	for (k = 0; k < a->n; k++)
+		if ((a->it[k].owner >= lo && a->it[k].owner < hi) ||
+		    (a->it[k].ident >= lo && a->it[k].ident < hi))
+			return 0;
+	memcpy(d->it, a->it, (size_t)a->n * sizeof(a->it[0]));
+	d->n = a->n;
+	d->rcode = a->rcode;
+	d->aa = a->aa;
+	d->aa_any = a->aa_any;
+	d->referral = a->referral;
+	return 1;
+}
+
+/*
+ * Whether a encodes to the same form as the kept default answer: encode()
+ * reads only these fields (and the node's name, the same for both). Most
+ * qtypes of most names (DS, CNAME and every type a name lacks) answer
+ * NODATA like the default: their encoding is skipped.
+ */
+static int same_ans(const struct builder *b, const struct ans *a)
+{
+	const struct ans *d = b->ans_dflt;
+	int k;
+
+	if (a->n != d->n || a->rcode != d->rcode || a->aa != d->aa || a->aa_any != d->aa_any ||
+	    a->referral != d->referral)
+		return 0;
+	for (k = 0; k < a->n; k++) {
+		const struct item *x = &a->it[k], *y = &d->it[k];
+
+		if (x->set != y->set || x->section != y->section || x->flags != y->flags ||
+		    x->neg != y->neg || x->owner_len != y->owner_len ||
+		    x->ident_len != y->ident_len || memcmp(x->owner, y->owner, x->owner_len) ||
+		    memcmp(x->ident, y->ident, x->ident_len))
+			return 0;
+	}
+	return 1;
+}
+
 /* A wildcard that owns NS (not at an apex): a cut for its own name and
  * those below it, data for the names it matches (lookup_as_wild()). */
 static int wild_cut(const struct builder *b, size_t i)
@@ -1274,7 +1560,7 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 	const struct bnode *n = &b->nodes[i];
 	const uint8_t *name = node_name(b, n);
 	uint16_t types[MAX_TYPES];
-	int nr_types = 0, wild = n->len >= 2 && name[0] == 1 && name[1] == '*', k;
+	int nr_types = 0, wild = n->len >= 2 && name[0] == 1 && name[1] == '*', k, kept;
 	size_t guar = wild ? n->len - 2u : n->len, t;
 	uint32_t dflt;
 
@@ -1294,6 +1580,7 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 	dflt = encode(b, a, name, n->len, guar, wild, -1);
 	if (dflt == XST_DNS_NONE)
 		return -ENOMEM;
+	kept = keep_dflt(b, a);
 	out->dflt = dflt;
 	count_big(b, dflt, (uint32_t)i, 0);
 
@@ -1323,6 +1610,8 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 
 		a->as_wild = as_wild;
 		resolve(b, a, name, n->len, types[k]);
+		if (kept && same_ans(b, a))
+			continue;	/* the default form: no entry */
 		f = encode(b, a, name, n->len, guar, wild, -1);
 		if (f == XST_DNS_NONE)
 			return -ENOMEM;
@@ -1398,9 +1687,13 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 		if (b->zones[i].nxdomain == XST_DNS_NONE)
 			return -ENOMEM;
 	}
-	for (i = 0; i < b->nr; i++)
+	b->phase = 1;
+	b->todo = b->nr;
+	for (i = 0; i < b->nr; i++) {
+		b->done = i;
 		if (node_forms(b, db, &db->nodes[i], i, 0))
 			return -ENOMEM;
+	}
 	wild_below = malloc((b->nr ? b->nr : 1) * sizeof(*wild_below));
 	if (!wild_below)
 		return -ENOMEM;
@@ -1475,23 +1768,66 @@ static void big_example(const struct xst_dns_db *db, uint32_t node, uint16_t qty
 
 #define HUGE_PAGE	(2u << 20)
 
+#define MOVE_STEP	(8u << 20)
+
 /*
  * Moves a large table to memory the kernel may back with 2 MiB pages: a
  * million-name database is hundreds of MiB read at random, one TLB miss
  * or more per query on 4 KiB pages. Best effort: on failure the table
- * stays where it is. free() releases either.
+ * stays where it is. free() releases either. The old copy's pages go back
+ * to the kernel step by step as they are copied, so that the move costs
+ * MOVE_STEP bytes more than the table, not the table twice (the peak of
+ * a load).
  */
 static void huge(void *pp, size_t len)
 {
+	uintptr_t page = 4096;
 	void **p = pp;
-	void *q;
+	uint8_t *q, *src = *p;
+	size_t off;
 
-	if (len < HUGE_PAGE || posix_memalign(&q, HUGE_PAGE, len))
+	if (len < HUGE_PAGE || posix_memalign((void **)&q, HUGE_PAGE, len))
 		return;
 	madvise(q, len, MADV_HUGEPAGE);
-	memcpy(q, *p, len);
-	free(*p);
+	for (off = 0; off < len; off += MOVE_STEP) {
+		size_t n = len - off < MOVE_STEP ? len - off : MOVE_STEP;
+		uintptr_t a = ((uintptr_t)src + off + page - 1) & ~(page - 1);
+		uintptr_t e = ((uintptr_t)src + off + n) & ~(page - 1);
+
+		memcpy(q + off, src + off, n);
+		/* Whole pages inside what was just copied: never the allocator's
+		 * chunk header (before src) nor what follows the table. */
+		if (e > a)
+			madvise((void *)a, e - a, MADV_DONTNEED);
+	}
+	free(src);
 	*p = q;
+}
+
+/*
+ * The reason of a build that ran out of memory: what the load held (the
+ * parsed zones and the builder) and about how much it needs, extrapolated
+ * from the progress of the phase that failed. While nodes and RRsets are
+ * made the forms are still to come: counted as twice the parsed zones, the
+ * ratio of the benchmark zones (tools/bench/bench-load.sh).
+ */
+static void nomem_reason(const struct builder *b, struct xst_zone *const *zones, size_t nr,
+			 struct xst_zone_error *err)
+{
+	size_t zbytes = 0, held, need, i;
+	char r[sizeof(err->reason)];
+
+	for (i = 0; i < nr; i++)
+		zbytes += zones[i]->bytes;
+	held = zbytes + b->mem.held;
+	need = b->mem.held + b->mem.failed;
+	if (b->done && b->done < b->todo)
+		need = (size_t)((double)need * (double)b->todo / (double)b->done);
+	if (!b->phase)
+		need += 2 * zbytes;
+	need += zbytes;
+	xst_loadmem_reason(r, sizeof(r), held, need);
+	set_err(err, NULL, 0, r);
 }
 
 int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, size_t nr,
@@ -1512,12 +1848,16 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	ret = -ENOMEM;
 	b.zones = calloc(nr ? nr : 1, sizeof(*b.zones));
 	b.ans = calloc(1, sizeof(*b.ans));
+	b.ans_dflt = calloc(1, sizeof(*b.ans_dflt));
+	b.fcache = calloc(FCACHE, sizeof(*b.fcache));
+	b.fresh = XST_DNS_NONE;
 	b.buf = malloc(BUF_SIZE);
 	b.ptrs = calloc(MAX_PTRS, sizeof(*b.ptrs));
 	b.sets = calloc(MAX_SETS, sizeof(*b.sets));
 	b.dict = calloc(MAX_DICT, sizeof(*b.dict));
 	db = calloc(1, sizeof(*db));
-	if (!b.zones || !b.ans || !b.buf || !b.ptrs || !b.sets || !b.dict || !db)
+	if (!b.zones || !b.ans || !b.ans_dflt || !b.fcache || !b.buf || !b.ptrs || !b.sets ||
+	    !b.dict || !db)
 		goto err_free;
 	{
 		/* A freed db's memory can come back for the next one: what caches
@@ -1536,7 +1876,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 
 		for (k = 0; k < b.nr; k++)
 			extra += (size_t)wild_cut(&b, k);
-		db->nodes = calloc(b.nr + extra ? b.nr + extra : 1, sizeof(*db->nodes));
+		db->nodes = xst_loadmem_zalloc(&b.mem, (b.nr + extra) * sizeof(*db->nodes));
 		if (!db->nodes)
 			goto err_free;
 		db->nr_nodes = b.nr + extra;
@@ -1549,7 +1889,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	ret = -ENOMEM;
 	for (nslots = 16; nslots < b.nr * 2; nslots *= 2)
 		;
-	db->slots = calloc(nslots, sizeof(*db->slots));
+	db->slots = xst_loadmem_zalloc(&b.mem, nslots * sizeof(*db->slots));
 	if (!db->slots)
 		goto err_free;
 	db->mask = (uint32_t)nslots - 1;
@@ -1606,6 +1946,8 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	return 0;
 
 err_free:
+	if (ret == -ENOMEM && err)
+		nomem_reason(&b, zones, nr, err);
 	builder_free(&b);
 	xst_dns_db_destroy(db);
 	if (ret == -ENOMEM && err && !err->reason[0])

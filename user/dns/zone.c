@@ -22,6 +22,7 @@
 
 #include <linux/magic.h>
 
+#include "dns/loadmem.h"
 #include "dns/wire.h"
 #include "dns/zone_priv.h"
 
@@ -40,17 +41,18 @@ struct blk {
 
 struct arena {
 	struct blk *head;
+	struct xst_loadmem *mem;	/* the parse's account (NULL once it is done) */
 };
 
+/* Byte strings only (names, RDATA, paths): packed, no alignment. */
 static void *arena_alloc(struct arena *a, size_t n)
 {
 	struct blk *b = a->head;
 
-	n = (n + 7) & ~(size_t)7;
 	if (!b || b->cap - b->used < n) {
 		size_t cap = n > BLOCK ? n : BLOCK;
 
-		b = malloc(sizeof(*b) + cap);
+		b = xst_loadmem_alloc(a->mem, sizeof(*b) + cap);
 		if (!b)
 			return NULL;
 		b->cap = cap;
@@ -80,6 +82,8 @@ static void arena_free(struct arena *a)
 struct parser {
 	struct xst_zone *z;
 	struct arena *ar;
+	struct xst_loadmem mem;	/* what the parse holds, for an out-of-memory report */
+	size_t parsed;		/* bytes of the zone's own file read when the parse stopped */
 	struct xst_zone_error *err;
 	size_t cap_rrs;
 	uint8_t origin[XST_DNAME_MAX];	/* current $ORIGIN, wire form */
@@ -213,7 +217,8 @@ static int add_rr(struct parser *p, const char *file, uint32_t line, const uint8
 
 	if (z->nr_rrs == p->cap_rrs) {
 		size_t cap = p->cap_rrs ? p->cap_rrs * 2 : 256;
-		struct xst_rr *n = realloc(z->rrs, cap * sizeof(*n));
+		struct xst_rr *n = xst_loadmem_realloc(&p->mem, z->rrs, p->cap_rrs * sizeof(*n),
+						       cap * sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;
@@ -597,10 +602,12 @@ static int include(struct parser *p, const char *file, const char *dir, const st
 	if (err)
 		return perr(p, file, e->line, "cannot read included file '%s': %s", path,
 			    why ? why : strerror(-err));
+	p->mem.held += len;	/* the included text, while it is parsed */
 	name = arena_strdup(p, path);
 	ndir = dir_of(p, path);
 	if (!name || !ndir) {
 		free(text);
+		p->mem.held -= len;
 		return -ENOMEM;
 	}
 	memcpy(saved, p->origin, saved_len);
@@ -612,6 +619,7 @@ static int include(struct parser *p, const char *file, const char *dir, const st
 	err = parse_text(p, text, len, name, ndir);
 	p->depth--;
 	free(text);
+	p->mem.held -= len;
 	/* RFC 1035 5.1: the included file does not change the origin here. */
 	memcpy(p->origin, saved, saved_len);
 	p->origin_len = saved_len;
@@ -691,6 +699,8 @@ static int parse_text(struct parser *p, const char *text, size_t len, const char
 			break;
 	}
 	xst_zentry_fini(&e);
+	if (!p->depth)
+		p->parsed = lx.pos;
 	return ret;
 }
 
@@ -808,15 +818,16 @@ static int check_and_dedup(struct parser *p, const char *file)
 	size_t nslots = 16, i, out = 0;
 	uint32_t *oslot = NULL, *rslot = NULL, *ohash = NULL, mask;
 	uint8_t *oflags = NULL;
+	size_t nr = z->nr_rrs;
 	int ret = -ENOMEM;
 
 	while (nslots < z->nr_rrs * 2)
 		nslots *= 2;
 	mask = (uint32_t)nslots - 1;
-	oslot = calloc(nslots, sizeof(*oslot));	/* owner -> first rr index + 1 */
-	rslot = calloc(nslots, sizeof(*rslot));	/* rr -> kept rr index + 1 */
-	ohash = calloc(z->nr_rrs ? z->nr_rrs : 1, sizeof(*ohash));
-	oflags = calloc(z->nr_rrs ? z->nr_rrs : 1, 1);	/* per owner's first rr: 1 CNAME, 2 other */
+	oslot = xst_loadmem_zalloc(&p->mem, nslots * sizeof(*oslot));	/* owner -> first rr + 1 */
+	rslot = xst_loadmem_zalloc(&p->mem, nslots * sizeof(*rslot));	/* rr -> kept rr + 1 */
+	ohash = xst_loadmem_zalloc(&p->mem, nr * sizeof(*ohash));
+	oflags = xst_loadmem_zalloc(&p->mem, nr);	/* per owner's first rr: 1 CNAME, 2 other */
 	if (!oslot || !rslot || !ohash || !oflags)
 		goto out;
 
@@ -878,10 +889,10 @@ static int check_and_dedup(struct parser *p, const char *file)
 	ret = 0;
 out:
 	(void)file;
-	free(oslot);
-	free(rslot);
-	free(ohash);
-	free(oflags);
+	xst_loadmem_free(&p->mem, oslot, nslots * sizeof(*oslot));
+	xst_loadmem_free(&p->mem, rslot, nslots * sizeof(*rslot));
+	xst_loadmem_free(&p->mem, ohash, nr * sizeof(*ohash));
+	xst_loadmem_free(&p->mem, oflags, nr);
 	return ret;
 }
 
@@ -1001,13 +1012,16 @@ static int load(struct xst_zone **out, const char *text, size_t len, const char 
 	memset(&p, 0, sizeof(p));
 	p.err = err;
 	p.default_ttl = DEFAULT_TTL;
-	z = calloc(1, sizeof(*z));
-	p.ar = calloc(1, sizeof(*p.ar));
-	p.rdata = malloc(XST_ZONE_RDATA_MAX);
+	/* The text is memory of the load too (the caller's copy of the file). */
+	p.mem.held = len;
+	z = xst_loadmem_zalloc(&p.mem, sizeof(*z));
+	p.ar = xst_loadmem_zalloc(&p.mem, sizeof(*p.ar));
+	p.rdata = xst_loadmem_alloc(&p.mem, XST_ZONE_RDATA_MAX);
 	if (!z || !p.ar || !p.rdata) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
+	p.ar->mem = &p.mem;
 	z->arena = p.ar;
 	p.z = z;
 	z->path = arena_strdup(&p, name);
@@ -1051,12 +1065,26 @@ static int load(struct xst_zone **out, const char *text, size_t len, const char 
 	if (ret)
 		goto err_free;
 	free(p.rdata);
+	p.ar->mem = NULL;
+	z->bytes = p.mem.held - len - XST_ZONE_RDATA_MAX;
 	*out = z;
 	return 0;
 
 err_free:
-	if (ret == -ENOMEM && err)
-		perr(&p, name, 0, "out of memory");
+	if (ret == -ENOMEM && err) {
+		/* Extrapolated from the part of the file read: records take
+		 * memory in proportion to the text they come from, the text
+		 * itself is there from the start. At least what was asked. */
+		size_t need = p.mem.held;
+
+		if (p.parsed && p.parsed < len && need > len)
+			need = len + (size_t)((double)(need - len) * (double)len / (double)p.parsed);
+		if (need < p.mem.held + p.mem.failed)
+			need = p.mem.held + p.mem.failed;
+		xst_loadmem_reason(err->reason, sizeof(err->reason), p.mem.held, need);
+		snprintf(err->file, sizeof(err->file), "%s", name);
+		err->line = 0;
+	}
 	free(p.rdata);
 	if (z) {
 		free(z->rrs);

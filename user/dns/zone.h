@@ -32,6 +32,7 @@ struct xst_zone {
 	char *path;		/* file given to xst_zone_load() */
 	struct xst_rr *rrs;	/* in file order */
 	size_t nr_rrs;
+	size_t bytes;		/* memory the parsed zone holds (for out-of-memory reports) */
 	void *arena;		/* private: storage for names and rdata */
 };
 
