@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Regenerates the signed fixtures from unsigned.test.zone.in (new keys each
+# time; signatures expire 2037-12-31, which ldns still writes correctly):
+#   nsec.zone    NSEC
+#   nsec3.zone   NSEC3, salt abcd, 2 iterations
+#   optout.zone  NSEC3 with opt-out, salt 01, 1 iteration
+# and their *.3597.zone twins with RRSIG, NSEC, NSEC3 and NSEC3PARAM in RFC
+# 3597 form (\# hex), for a zone parser without their text forms.
+set -e
+cd "$(dirname "$0")"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+k=$(cd "$tmp" && ldns-keygen -a ECDSAP256SHA256 -k signed.test)
+z=$(cd "$tmp" && ldns-keygen -a ECDSAP256SHA256 signed.test)
+e=20371231000000
+ldns-signzone -e $e -o signed.test -f nsec.zone unsigned.test.zone.in "$tmp/$k" "$tmp/$z"
+ldns-signzone -e $e -n -s abcd -t 2 -o signed.test -f nsec3.zone unsigned.test.zone.in "$tmp/$k" "$tmp/$z"
+ldns-signzone -e $e -n -p -s 01 -t 1 -o signed.test -f optout.zone unsigned.test.zone.in "$tmp/$k" "$tmp/$z"
+for f in nsec nsec3 optout; do
+	ldns-read-zone -u RRSIG -u NSEC -u NSEC3 -u NSEC3PARAM $f.zone > $f.3597.zone
+done
