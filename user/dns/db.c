@@ -1982,7 +1982,38 @@ static int do_forms(struct builder *b, struct xst_dns_db *db, uint32_t node, uin
 	return 0;
 }
 
-/* Pre-encoded chain entries: the NSEC/NSEC3 RRset and its RRSIGs, names whole. */
+/* Appends one RR to a chunk's RRs at rr_out[pos..): the owner a pointer to
+ * the first RR's owner (offset 0), or for the first its labels above the
+ * apex, then the apex as a pointer for the responder to aim at the apex in
+ * the question; the pointer's place goes into the table. */
+static size_t chunk_rr(uint8_t *table, uint8_t *rr_out, size_t pos, const uint8_t *owner,
+		       size_t owner_len, size_t apex_len, const struct xst_rr *rr, uint32_t ttl,
+		       uint16_t *nr_ptr)
+{
+	if (*nr_ptr) {
+		xst_put_be16(table + 2 * *nr_ptr, (uint16_t)pos);
+		xst_put_be16(rr_out + pos, 0xc000);
+	} else {
+		memcpy(rr_out + pos, owner, owner_len - apex_len);
+		pos += owner_len - apex_len;
+		xst_put_be16(table, (uint16_t)pos);
+		xst_put_be16(rr_out + pos, XST_DINS_APEX);
+	}
+	pos += 2;
+	(*nr_ptr)++;
+	xst_put_be16(rr_out + pos, rr->type);
+	xst_put_be16(rr_out + pos + 2, XST_C_IN);
+	xst_put_be32(rr_out + pos + 4, ttl);
+	xst_put_be16(rr_out + pos + 8, rr->rdlen);
+	memcpy(rr_out + pos + 10, rr->rdata, rr->rdlen);
+	return pos + 10 + rr->rdlen;
+}
+
+/*
+ * Pre-encoded chain entries (format in db_priv.h): the NSEC/NSEC3 RRset
+ * and its RRSIGs, compressed as NSD would against the apex in the question
+ * (always there: the qname is in the zone) and the entry's own owner.
+ */
 static int encode_chunks(struct builder *b, struct xst_dns_dsec *d)
 {
 	size_t cap = 0, e;
@@ -1994,33 +2025,45 @@ static int encode_chunks(struct builder *b, struct xst_dns_dsec *d)
 		unsigned int zone;
 		const struct bnode *n = &b->nodes[b->chain_node[e]];
 		const struct bset *set, *sig;
-		uint32_t j, nr = 0;
+		uint32_t j, nr, nsig = 0;
+		uint16_t nr_ptr = 0;
+		size_t apex_len, pos = 0, size, hdr;
+		uint8_t *o;
 
 		for (zone = 0; zone < b->nr_zones; zone++)
 			if (e >= b->zones[zone].chain_first &&
 			    e < b->zones[zone].chain_first + b->zones[zone].chain_nr)
 				break;
+		apex_len = b->nodes[b->zones[zone].apex].len;
 		set = bset_find(n, zone, b->zones[zone].nsec3 ? XST_TD_NSEC3 : XST_TD_NSEC);
 		sig = set && b->zones[zone].secure ? sig_of(b, set) : NULL;
-		b->nocompress = 1;
-		b->pos = 4;
-		b->ref_qend = 0;
-		b->nr_ptrs = b->nr_dict = 0;
-		for (j = 0; set && j < set->nr && b->pos < 16384; j++, nr++)
-			put_rr(b, set->rrs[0]->owner, n->len, set->rrs[j], set->rrs[j]->ttl);
-		for (j = 0; sig && j < sig->nr && b->pos < 16384; j++)
-			if (sig_covered(sig->rrs[j]) == set->type) {
-				put_rr(b, set->rrs[0]->owner, n->len, sig->rrs[j], sig->rrs[j]->ttl);
-				nr++;
-			}
-		b->nocompress = 0;
-		xst_put_be16(b->buf, (uint16_t)(b->pos - 4));
-		xst_put_be16(b->buf + 2, (uint16_t)nr);
-		if (grow((void **)&d->chunks, &cap, d->chunks_len + b->pos, 1))
+		nr = set ? set->nr : 0;
+		for (j = 0; sig && j < sig->nr; j++)
+			nsig += sig_covered(sig->rrs[j]) == set->type;
+		size = 0;
+		for (j = 0; j < nr; j++)
+			size += n->len + 10u + set->rrs[j]->rdlen;
+		for (j = 0; sig && j < sig->nr; j++)
+			size += n->len + 10u + sig->rrs[j]->rdlen;
+		if (size > 16384)	/* not a sane denial RRset: left out */
+			nr = nsig = 0;
+		hdr = XST_DINS_CHUNK_HDR + 2 * (nr + nsig);
+		if (grow((void **)&d->chunks, &cap, d->chunks_len + hdr + size, 1))
 			return -ENOMEM;
+		o = d->chunks + d->chunks_len;
+		for (j = 0; j < nr; j++)
+			pos = chunk_rr(o + XST_DINS_CHUNK_HDR, o + hdr, pos, set->rrs[0]->owner,
+				       n->len, apex_len, set->rrs[j], set->rrs[j]->ttl, &nr_ptr);
+		for (j = 0; nr && sig && j < sig->nr; j++)
+			if (sig_covered(sig->rrs[j]) == set->type)
+				pos = chunk_rr(o + XST_DINS_CHUNK_HDR, o + hdr, pos,
+					       set->rrs[0]->owner, n->len, apex_len, sig->rrs[j],
+					       sig->rrs[j]->ttl, &nr_ptr);
+		xst_put_be16(o, (uint16_t)pos);
+		xst_put_be16(o + 2, (uint16_t)(nr + nsig));
+		xst_put_be16(o + 4, nr_ptr);
 		d->chunk[e] = (uint32_t)d->chunks_len;
-		memcpy(d->chunks + d->chunks_len, b->buf, b->pos);
-		d->chunks_len += b->pos;
+		d->chunks_len += hdr + pos;
 	}
 	return 0;
 }

@@ -129,6 +129,8 @@ enum xst_dins_how {
 };
 
 #define XST_DINS_HAVE	4
+#define XST_DINS_CHUNK_HDR	6
+#define XST_DINS_APEX	0xffffu
 
 struct xst_dns_dins {
 	uint32_t form;		/* the form, without the qname's denial RRset */
@@ -169,7 +171,10 @@ struct xst_dns_dsec {
 	struct xst_dns_dzone *zones;
 	/* chain entry e: NSEC owner = node key[e] (sorted canonically), or
 	 * NSEC3 hash at hash + 20 * e (sorted); its RRset with RRSIGs
-	 * pre-encoded at chunks + chunk[e]: u16 length, u16 RR count, bytes */
+	 * pre-encoded at chunks + chunk[e]: u16 RR bytes, u16 RR count,
+	 * u16 nr_ptr, u16 ptr[nr_ptr] (offsets in the RR bytes of the owner
+	 * pointers), the RR bytes. A pointer reads XST_DINS_APEX: aim it at the
+	 * zone apex in the question; else 0xc000 | offset in the RR bytes. */
 	uint32_t *key;
 	uint8_t *hash;
 	uint32_t *chunk;

@@ -132,16 +132,16 @@ emit_slow(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 
 
 /*
- * DNSSEC: a form with the query name's denial RRset (chunk: u16 length,
- * u16 RR count, then the RRs with names written whole) inserted before
- * RRset ins->set, at body offset ins->at. Copied RRset by RRset as
- * emit_slow() does, with the chunk one more authority RRset; pointers are
- * moved to where their targets went.
+ * DNSSEC: a form with the query name's denial RRset (a chunk, db_priv.h)
+ * inserted before RRset ins->set. Copied RRset by RRset as emit_slow()
+ * does, with the chunk one more authority RRset; pointers are moved to
+ * where their targets went, the chunk's aimed at the apex in the question
+ * (apex_len bytes before its end) and at the chunk's first owner.
  */
 static __attribute__((noinline)) size_t
 emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
-	 const struct xst_dns_dins *ins, const uint8_t *chunk, int class_any, uint16_t *counts,
-	 int *tc)
+	 const struct xst_dns_dins *ins, const uint8_t *chunk, size_t apex_len, int class_any,
+	 uint16_t *counts, int *tc)
 {
 	const struct xst_dns_fset *s = xst_form_sets(f);
 	const uint16_t *ptr = xst_form_ptrs(f);
@@ -161,11 +161,21 @@ emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 
 		if (i == ins->set) {
 			/* the chunk: mandatory, in the authority section */
-			if (pos + clen > limit) {
+			size_t nptr = xst_get_be16(chunk + 4), hdr = XST_DINS_CHUNK_HDR + 2 * nptr, p;
+
+			if (pos + clen > limit || pos > 0x3fff) {
 				*tc = 1;
 				break;
 			}
-			memcpy(msg + pos, chunk + 4, clen);
+			memcpy(msg + pos, chunk + hdr, clen);
+			for (p = 0; p < nptr; p++) {
+				uint8_t *slot = msg + pos + xst_get_be16(chunk + XST_DINS_CHUNK_HDR + 2 * p);
+				unsigned int v = xst_get_be16(slot);
+
+				v = v == XST_DINS_APEX ? (unsigned int)(qend - 4 - apex_len) :
+							  (unsigned int)pos + (v & 0x3fff);
+				xst_put_be16(slot, (uint16_t)(0xc000 | v));
+			}
 			pos += clen;
 			counts[1] += xst_get_be16(chunk + 2);
 		}
@@ -251,7 +261,8 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	limit -= optlen;
 
 	if (ins) {
-		pos = emit_ins(msg, limit, qend, f, ins, chunk, class_any, counts, &tc);
+		pos = emit_ins(msg, limit, qend, f, ins, chunk,
+			       db->nodes[db->apex[ins->zone]].name_len, class_any, counts, &tc);
 	} else if (qend + f->body_len <= limit && !(class_any | f->over)) {
 		uint8_t *out = msg + qend;
 		long delta = (long)qend - (long)f->ref_qend;
