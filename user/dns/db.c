@@ -78,6 +78,7 @@ struct item {
 				 * the owner, except for a shortened synthesised one */
 	const struct bset *set;	/* NULL: the place of the qname's denial RRset (DNSSEC) */
 	const struct bset *sig;	/* RRSIGs of the owner, those covering set->type go along */
+	uint8_t literal;	/* the owner is itself, never the qname (a "*" NSEC) */
 };
 
 struct ans {
@@ -138,6 +139,7 @@ struct builder {
 	size_t nr_dict;
 	int cur_section, cur_set;
 	int nocompress;		/* chunks: names written whole */
+	int p12, literal;	/* encoding a wildcard form; an item with a literal owner */
 	long ins_at;		/* body offset of the denial placeholder, or -1 */
 	size_t ins_set;
 
@@ -478,6 +480,7 @@ static int add_rrset_as(struct builder *b, struct ans *a, int section, const uin
 	it->ident = ident;
 	it->ident_len = (uint8_t)ident_len;
 	it->set = set;
+	it->literal = 0;
 	it->sig = a->dnssec && b->zones[zone].secure && set->type != XST_TD_RRSIG ?
 		  sig_of(b, set) : NULL;
 
@@ -734,7 +737,10 @@ static void add_chain(struct builder *b, struct ans *a, uint32_t e, unsigned int
 	set = bset_find(n, zone, b->zones[zone].nsec3 ? XST_TD_NSEC3 : XST_TD_NSEC);
 	if (!set)
 		return;
-	add_rrset(b, a, XST_SEC_AUTHORITY, set->rrs[0]->owner, n->len, set, zone, 0);
+	if (add_rrset(b, a, XST_SEC_AUTHORITY, set->rrs[0]->owner, n->len, set, zone, 0))
+		for (i = 0; i < a->n; i++)
+			if (a->it[i].set == set)
+				a->it[i].literal = 1;
 	for (i = 0; i < a->nr_have; i++)
 		if (a->have[i] == e)
 			return;
@@ -993,6 +999,10 @@ static const struct dent *dict_find(const struct builder *b, const uint8_t *name
 
 		if (d->len != len || !xst_name_eq(d->name, name, len))
 			continue;
+		/* In a wildcard's form the "*" name stands for the qname at
+		 * offset 12: a name that is literally "*" must not point there. */
+		if (b->literal && b->p12 && d->section < 0 && d->off == XST_DNS_HDR)
+			continue;
 		/* Optional RRsets may be dropped one by one when the reply is
 		 * truncated: another optional RRset of the same section must
 		 * not point into one of them. */
@@ -1131,6 +1141,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 	b->cur_set = -1;
 	b->ins_at = -1;
 	b->ins_set = 0;
+	b->p12 = p12;
 	for (off = 0; off < ref_len; off += ref[off] + 1u) {
 		if (ref_len - off <= guar || (off == 0 && p12))
 			dict_add(b, ref + off, ref_len - off, XST_DNS_HDR + off, -1, -1);
@@ -1154,6 +1165,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 			}
 			b->cur_section = sec;
 			b->cur_set = (int)b->nr_sets;
+			b->literal = it->literal;
 			for (j = 0; j < it->set->nr && b->pos <= XST_DNS_MSG_MAX; j++) {
 				const struct xst_rr *rr = it->set->rrs[j];
 
