@@ -1737,7 +1737,8 @@ static int n3_chain(struct builder *b, unsigned int zi)
 			memset(e[nr].hash, 0, sizeof(e[nr].hash));
 		e[nr++].node = k;
 	}
-	qsort(e, nr, sizeof(*e), cmp_n3ent);
+	if (nr)
+		qsort(e, nr, sizeof(*e), cmp_n3ent);
 	z->chain_first = (uint32_t)b->nr_chain;
 	for (i = 0; i < nr; i++)
 		if (chain_push(b, e[i].node, e[i].hash)) {
@@ -1861,8 +1862,9 @@ static int dnssec_prepare(struct builder *b)
 					return -ENOMEM;
 			z->chain_nr = (uint32_t)(b->nr_chain - z->chain_first);
 			sort_b = b;
-			qsort(b->chain_node + z->chain_first, z->chain_nr, sizeof(uint32_t),
-			      cmp_canon_node);
+			if (z->chain_nr)
+				qsort(b->chain_node + z->chain_first, z->chain_nr,
+				      sizeof(uint32_t), cmp_canon_node);
 		}
 		b->any_dnssec |= z->secure || z->nsec3;
 	}
@@ -1895,7 +1897,8 @@ static int dnssec_prepare(struct builder *b)
 			b->sigmap[b->nr_sigmap++].sig = sig;
 		}
 	}
-	qsort(b->sigmap, b->nr_sigmap, sizeof(*b->sigmap), cmp_sigmap);
+	if (b->nr_sigmap)
+		qsort(b->sigmap, b->nr_sigmap, sizeof(*b->sigmap), cmp_sigmap);
 	return 0;
 }
 
@@ -2104,8 +2107,10 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 	d->hash = malloc((b->nr_chain ? b->nr_chain : 1) * XST_NSEC3_HASH_LEN);
 	if (!d->nodes || !d->zones || !d->key || !d->hash)
 		return -ENOMEM;
-	memcpy(d->key, b->chain_node, b->nr_chain * sizeof(*d->key));
-	memcpy(d->hash, b->chain_hash, b->nr_chain * XST_NSEC3_HASH_LEN);
+	if (b->nr_chain)
+		memcpy(d->key, b->chain_node, b->nr_chain * sizeof(*d->key));
+	if (b->nr_chain)
+		memcpy(d->hash, b->chain_hash, b->nr_chain * XST_NSEC3_HASH_LEN);
 	d->nr_chain = b->nr_chain;
 	for (i = 0; i < b->nr_zones; i++) {
 		const struct bzone *z = &b->zones[i];
