@@ -1642,6 +1642,22 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 
 /* ---- DNSSEC: load-time tables and the DO=1 forms --------------------------- */
 
+/* A node owning NSEC or NSEC3 in a zone: the chains are built from these. */
+struct cand {
+	uint32_t node;
+	uint16_t zone;
+	uint16_t type;
+};
+
+static int cmp_cand(const void *x, const void *y)
+{
+	const struct cand *a = x, *c = y;
+
+	if (a->zone != c->zone)
+		return a->zone < c->zone ? -1 : 1;
+	return a->node < c->node ? -1 : a->node > c->node;
+}
+
 struct n3ent {
 	uint8_t hash[XST_NSEC3_HASH_LEN];
 	uint32_t node;
@@ -1709,7 +1725,7 @@ static int n3_has_soa(const struct xst_rr *rr)
 
 /* NSD nsec3 chain of zone z with its current parameters; 0 and the chain
  * kept when hash(apex) has an NSEC3 with SOA (check_apex_soa()), else 1. */
-static int n3_chain(struct builder *b, unsigned int zi)
+static int n3_chain(struct builder *b, unsigned int zi, const struct cand *c, size_t nc)
 {
 	struct bzone *z = &b->zones[zi];
 	struct n3ent *e = NULL;
@@ -1717,12 +1733,18 @@ static int n3_chain(struct builder *b, unsigned int zi)
 	uint32_t k, apex_e;
 	int ret = 1, exact;
 
-	for (k = 0; k < b->nr; k++) {
-		const struct bnode *n = &b->nodes[k];
-		const struct bset *s = bset_find(n, zi, XST_TD_NSEC3);
-		const uint8_t *nm = node_name(b, n);
+	for (i = 0; i < nc; i++) {
+		const struct bnode *n;
+		const struct bset *s;
+		const uint8_t *nm;
 		uint32_t j;
 
+		if (c[i].type != XST_TD_NSEC3)
+			continue;
+		k = c[i].node;
+		n = &b->nodes[k];
+		s = bset_find(n, zi, XST_TD_NSEC3);
+		nm = node_name(b, n);
 		if (!s)
 			continue;
 		for (j = 0; j < s->nr && !n3_uses(z, s->rrs[j]); j++)
@@ -1762,21 +1784,21 @@ static int n3_chain(struct builder *b, unsigned int zi)
 	return ret;
 }
 
-/* NSD nsec3_precompile_domain() and _ds() for the names of zone zi. */
-static void n3_precompile(struct builder *b, unsigned int zi)
+/* NSD nsec3_precompile_domain() and _ds() for the names of NSEC3 zones. */
+static void n3_precompile(struct builder *b)
 {
-	const struct bzone *z = &b->zones[zi];
 	uint32_t k;
 
 	for (k = 0; k < b->nr; k++) {
 		const struct bnode *n = &b->nodes[k];
 		const uint8_t *nm = node_name(b, n);
 		uint32_t par, e;
+		unsigned int zi = n->zone;
 		int exact;
 
-		if (b->only3[k])
+		if (b->only3[k] || zi == XST_DNS_NOZONE)
 			continue;
-		if (n->zone == zi && find_cut(b, nm, n->len, zi) == XST_DNS_NONE) {
+		if (b->zones[zi].nsec3 && find_cut(b, nm, n->len, zi) == XST_DNS_NONE) {
 			e = n3_hash_find(b, zi, nm, n->len, &exact);
 			b->n3c[k] = e;
 			if (exact)
@@ -1790,10 +1812,11 @@ static void n3_precompile(struct builder *b, unsigned int zi)
 				b->n3w[k] = n3_hash_find(b, zi, w, n->len + 2u, &exact);
 			}
 		}
-		if (k == z->apex || (!bset_find(n, zi, XST_T_DS) && !bset_find(n, zi, XST_T_NS)))
-			continue;
+		/* a delegation (DS or NS) of the zone above, NSEC3-signed */
 		par = parent_of(b, k);
-		if (par == XST_DNS_NONE || b->nodes[par].zone != zi)
+		if (par == XST_DNS_NONE || (zi = b->nodes[par].zone) == XST_DNS_NOZONE ||
+		    !b->zones[zi].nsec3 || k == b->zones[zi].apex ||
+		    (!bset_find(n, zi, XST_T_DS) && !bset_find(n, zi, XST_T_NS)))
 			continue;
 		b->n3d[k] = n3_hash_find(b, zi, nm, n->len, &exact);
 		if (exact)
@@ -1809,7 +1832,8 @@ static void n3_precompile(struct builder *b, unsigned int zi)
  */
 static int dnssec_prepare(struct builder *b)
 {
-	size_t i, k, cap = 0;
+	struct cand *c = NULL;
+	size_t i, k, cap = 0, nc = 0, capc = 0, ci = 0;
 	int ret;
 
 	b->only3 = calloc(b->nr ? b->nr : 1, 1);
@@ -1821,6 +1845,15 @@ static int dnssec_prepare(struct builder *b)
 		uint32_t j;
 
 		for (j = 0; j < n->nr_sets; j++) {
+			if (n->sets[j].type == XST_TD_NSEC || n->sets[j].type == XST_TD_NSEC3) {
+				if (grow((void **)&c, &capc, nc + 1, sizeof(*c))) {
+					free(c);
+					return -ENOMEM;
+				}
+				c[nc].node = (uint32_t)k;
+				c[nc].zone = n->sets[j].zone;
+				c[nc++].type = n->sets[j].type;
+			}
 			if (n->sets[j].zone != n->zone)
 				continue;
 			if (n->sets[j].type == XST_TD_NSEC3)
@@ -1830,12 +1863,19 @@ static int dnssec_prepare(struct builder *b)
 		}
 		b->only3[k] = (uint8_t)(has3 && !other);
 	}
+	if (nc)
+		qsort(c, nc, sizeof(*c), cmp_cand);
 	for (i = 0; i < b->nr_zones; i++) {
 		struct bzone *z = &b->zones[i];
 		const struct bnode *apex = &b->nodes[z->apex];
 		const struct bset *s = bset_find(apex, (unsigned int)i, XST_TD_RRSIG);
+		size_t c0, c1;
 		uint32_t j;
 
+		while (ci < nc && c[ci].zone < i)
+			ci++;
+		for (c0 = c1 = ci; c1 < nc && c[c1].zone == i; c1++)
+			;
 		for (j = 0; s && j < s->nr; j++)
 			if (sig_covered(s->rrs[j]) == XST_TD_DNSKEY)
 				z->secure = 1;
@@ -1849,17 +1889,20 @@ static int dnssec_prepare(struct builder *b)
 			z->iterations = xst_get_be16(rr->rdata + 2);
 			z->salt_len = rr->rdata[4];
 			memcpy(z->salt, rr->rdata + 5, z->salt_len);
-			ret = n3_chain(b, (unsigned int)i);
-			if (ret < 0)
+			ret = n3_chain(b, (unsigned int)i, c + c0, c1 - c0);
+			if (ret < 0) {
+				free(c);
 				return ret;
+			}
 			z->nsec3 = !ret;
 		}
 		if (!z->nsec3) {
 			z->chain_first = (uint32_t)b->nr_chain;
-			for (k = 0; k < b->nr; k++)
-				if (bset_find(&b->nodes[k], (unsigned int)i, XST_TD_NSEC) &&
-				    chain_push(b, (uint32_t)k, NULL))
+			for (k = c0; k < c1; k++)
+				if (c[k].type == XST_TD_NSEC && chain_push(b, c[k].node, NULL)) {
+					free(c);
 					return -ENOMEM;
+				}
 			z->chain_nr = (uint32_t)(b->nr_chain - z->chain_first);
 			sort_b = b;
 			if (z->chain_nr)
@@ -1868,6 +1911,7 @@ static int dnssec_prepare(struct builder *b)
 		}
 		b->any_dnssec |= z->secure || z->nsec3;
 	}
+	free(c);
 	if (!b->any_dnssec)
 		return 0;
 	b->n3c = malloc(b->nr * sizeof(uint32_t));
@@ -1878,9 +1922,7 @@ static int dnssec_prepare(struct builder *b)
 		return -ENOMEM;
 	for (k = 0; k < b->nr; k++)
 		b->n3c[k] = b->n3w[k] = b->n3d[k] = XST_DNS_NONE;
-	for (i = 0; i < b->nr_zones; i++)
-		if (b->zones[i].nsec3)
-			n3_precompile(b, (unsigned int)i);
+	n3_precompile(b);
 	for (k = 0; k < b->nr; k++) {
 		const struct bnode *n = &b->nodes[k];
 		uint32_t j;
