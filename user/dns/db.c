@@ -2180,7 +2180,8 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 		dn->dflt = out->dflt;
 		dn->below = out->below;
 		dn->wtypes = dn->wdflt = XST_DNS_NONE;
-		if (n->zone == XST_DNS_NOZONE ||
+		/* names that own only NSEC3 take their parent's forms (below) */
+		if (n->zone == XST_DNS_NOZONE || b->only3[i] ||
 		    !(b->zones[n->zone].secure || b->zones[n->zone].nsec3))
 			continue;
 		ret = do_forms(b, db, (uint32_t)i, XST_DNS_NONE, name, n->len,
