@@ -2180,9 +2180,12 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 		dn->dflt = out->dflt;
 		dn->below = out->below;
 		dn->wtypes = dn->wdflt = XST_DNS_NONE;
-		/* names that own only NSEC3 take their parent's forms (below) */
+		/* names that own only NSEC3 take their parent's forms (below); in
+		 * a zone without DNSSEC data only a CNAME can lead to RRSIGs (a
+		 * chain into a signed zone) */
 		if (n->zone == XST_DNS_NOZONE || b->only3[i] ||
-		    !(b->zones[n->zone].secure || b->zones[n->zone].nsec3))
+		    (!(b->zones[n->zone].secure || b->zones[n->zone].nsec3) &&
+		     !bset_find(n, n->zone, XST_T_CNAME)))
 			continue;
 		ret = do_forms(b, db, (uint32_t)i, XST_DNS_NONE, name, n->len,
 			       wild ? n->len - 2u : n->len, wild, &dn->dflt, &dn->types,
@@ -2200,9 +2203,9 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 			continue;
 		if (!(b->zones[n->zone].secure || b->zones[n->zone].nsec3)) {
 			if (out->wild != XST_DNS_NONE) {
-				dn->wdflt = db->nodes[out->wild].dflt;
-				dn->wtypes = db->nodes[out->wild].types;
-				dn->nr_wtypes = db->nodes[out->wild].nr_types;
+				dn->wdflt = d->nodes[out->wild].dflt;
+				dn->wtypes = d->nodes[out->wild].types;
+				dn->nr_wtypes = d->nodes[out->wild].nr_types;
 			}
 			continue;
 		}
@@ -2445,4 +2448,9 @@ void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messag
 		*bytes = db->forms_len + db->names_len + db->nr_nodes * sizeof(*db->nodes) +
 			 ((size_t)db->mask + 1) * sizeof(*db->slots) +
 			 db->nr_tforms * sizeof(*db->tforms);
+	if (bytes && db->dsec)
+		*bytes += db->nr_nodes * sizeof(*db->dsec->nodes) +
+			  db->dsec->nr_ins * sizeof(*db->dsec->ins) +
+			  db->dsec->nr_chain * (sizeof(uint32_t) * 2 + XST_NSEC3_HASH_LEN) +
+			  db->dsec->chunks_len;
 }
