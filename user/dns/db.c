@@ -140,6 +140,7 @@ struct builder {
 	int cur_section, cur_set;
 	int nocompress;		/* chunks: names written whole */
 	int p12, literal;	/* encoding a wildcard form; an item with a literal owner */
+	int no_dict;		/* a negative SOA: class ANY drops it, nothing may point into it */
 	long ins_at;		/* body offset of the denial placeholder, or -1 */
 	size_t ins_set;
 
@@ -1046,7 +1047,8 @@ static void put_name(struct builder *b, const uint8_t *name, size_t len, int com
 				b->pos += 2;
 				return;
 			}
-			dict_add(b, name + off, len - off, b->pos, b->cur_section, b->cur_set);
+			if (!b->no_dict)
+				dict_add(b, name + off, len - off, b->pos, b->cur_section, b->cur_set);
 		}
 		memcpy(b->buf + b->pos, name + off, name[off] + 1u);
 		b->pos += name[off] + 1u;
@@ -1166,6 +1168,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 			b->cur_section = sec;
 			b->cur_set = (int)b->nr_sets;
 			b->literal = it->literal;
+			b->no_dict = it->neg;
 			for (j = 0; j < it->set->nr && b->pos <= XST_DNS_MSG_MAX; j++) {
 				const struct xst_rr *rr = it->set->rrs[j];
 
@@ -1221,6 +1224,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 				ar += nr;
 		}
 	}
+	b->literal = b->no_dict = 0;
 	body_len = b->pos - b->ref_qend;
 
 	memset(&f, 0, sizeof(f));
