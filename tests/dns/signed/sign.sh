@@ -43,7 +43,8 @@ zone:
     dnssec-signing: on
     dnssec-policy: p
 CONF
-	kzonesign -c "$tmp/k$n3/knot.conf" -o "$tmp/k$n3/out" signed.test >/dev/null
+	# (it logs "no keys are available" before it makes them)
+	kzonesign -c "$tmp/k$n3/knot.conf" -o "$tmp/k$n3/out" signed.test >/dev/null 2>&1
 	cp "$tmp/k$n3/out/signed.test.zone" $f.zone
 done
 for f in nsec nsec3 optout knot-nsec knot-nsec3; do
