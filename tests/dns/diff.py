@@ -46,6 +46,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 #    pointers that point back (RFC 1035), which in a question can only be
 #    into the header; a forward one is FORMERR as in NSD (issue 11 item 8).
 KNOWN = {'compressed-question backward'}
+DO_ALL = False
 
 QTYPES = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'PTR', 'SRV', 'CAA', 'DS', 'ANY',
           'NAPTR', 'TYPE65280']
@@ -173,7 +174,9 @@ def build_queries(zones, seed, max_names=0, names_only=False):
     qs = []
     names = []
     for path, origin in zones:
-        z = read_zone(path, origin)
+        # a zone in RFC 3597 form for the servers: the names from its text twin
+        qpath = path.replace('.3597', '') if os.path.exists(path.replace('.3597', '')) else path
+        z = read_zone(qpath, origin)
         for name, node in z.nodes.items():
             types = set(dns.rdatatype.to_text(r.rdtype) for r in node.rdatasets)
             names.append((name, types, z.origin))
@@ -181,6 +184,12 @@ def build_queries(zones, seed, max_names=0, names_only=False):
         names = rnd.sample(names, max_names)
 
     def q(label, name, qtype, tcp=False, **kw):
+        if DO_ALL:
+            # --do: every query asks for DNSSEC records (EDNS, DO=1)
+            if kw.get('use_edns') is False:
+                kw['use_edns'] = 0
+            kw['want_dnssec'] = True
+            label += ' DO'
         m = dns.message.make_query(name, qtype, **kw)
         qs.append((label, m.to_wire(), tcp))
 
@@ -501,8 +510,11 @@ def main():
     ap.add_argument('--max-udp', type=int, default=0, metavar='BYTES',
                     help='skip UDP queries longer than BYTES (over a real link they would be '
                          'IP fragments, which the steering program leaves to the kernel)')
+    ap.add_argument('--do', action='store_true', help='set DO=1 (and EDNS) on every query')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
+    global DO_ALL
+    DO_ALL = args.do
     if args.big:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import genzone

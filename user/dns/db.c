@@ -19,6 +19,7 @@
 
 #include "dns/db_priv.h"
 #include "dns/loadmem.h"
+#include "dns/nsec3hash.h"
 #include "dns/wire.h"
 
 #define MAX_ITEMS	XST_FORM_MAX_SETS	/* RRsets in one answer (NSD: MAXRRSPP) */
@@ -61,6 +62,13 @@ struct bzone {
 	const struct bset *soa, *ns;
 	uint32_t neg_ttl;	/* min(SOA TTL, SOA MINIMUM) */
 	uint32_t nxdomain;	/* form */
+	/* DNSSEC (NSD zone_is_secure(), zone->nsec3_param) */
+	int secure;		/* an RRSIG over the apex DNSKEY: RRSIGs go with RRsets */
+	int nsec3;		/* a usable NSEC3PARAM: denial by NSEC3, else by NSEC */
+	uint8_t salt[255];
+	uint8_t salt_len;
+	uint16_t iterations;
+	uint32_t chain_first, chain_nr;	/* entries of b->chain_node */
 };
 
 struct item {
@@ -72,7 +80,9 @@ struct item {
 	const uint8_t *owner;	/* wire name written, any case; stable storage */
 	const uint8_t *ident;	/* name the RRset is added for (NSD's domain number):
 				 * the owner, except for a shortened synthesised one */
-	const struct bset *set;
+	const struct bset *set;	/* NULL: the place of the qname's denial RRset (DNSSEC) */
+	const struct bset *sig;	/* RRSIGs of the owner, those covering set->type go along */
+	uint8_t literal;	/* the owner is itself, never the qname (a "*" NSEC) */
 };
 
 struct ans {
@@ -92,6 +102,13 @@ struct ans {
 	const struct xst_rr *dsyn_ptr[MAX_DSYN];
 	uint8_t dsyn_name[MAX_DSYN][XST_DNAME_MAX];	/* each one's target */
 	int nr_dsyn;
+	/* DNSSEC */
+	int dnssec;		/* answering DO=1: RRSIGs and denial */
+	int absent;		/* the qname is an absent name below absent_ce */
+	uint32_t absent_ce;
+	int has_ph, ph_zone, ph_how;	/* the qname's denial is left to the responder */
+	uint32_t have[XST_DINS_HAVE];	/* chain entries in the answer (see xst_dns_dins) */
+	int nr_have;
 };
 
 struct dent {
@@ -145,6 +162,29 @@ struct builder {
 	struct dent *dict;
 	size_t nr_dict;
 	int cur_section, cur_set;
+	int nocompress;		/* chunks: names written whole */
+	int p12, literal;	/* encoding a wildcard form; an item with a literal owner */
+	int no_dict;		/* a negative SOA: class ANY drops it, nothing may point into it */
+	long ins_at;		/* body offset of the denial placeholder, or -1 */
+	size_t ins_set;
+
+	/* DNSSEC, load time (dnssec part below) */
+	int any_dnssec;
+	struct sigmap *sigmap;
+	size_t nr_sigmap;
+	uint32_t *chain_node;	/* chain entries: owner node, per zone sorted */
+	uint8_t *chain_hash;	/* NSEC3 zones: 20 bytes per entry */
+	size_t nr_chain, cap_chain;
+	uint32_t *n3c, *n3w, *n3d;	/* per node: NSEC3 covering/matching its hash,
+					 * that of "*.name", its DS-parent hash */
+	uint8_t *n3x;		/* per node: bit 0 n3c matches exactly, bit 1 n3d does */
+	uint8_t *only3;		/* per node: owns only NSEC3 (and RRSIG) */
+	struct xst_dns_dins *ins;
+	size_t nr_ins, cap_ins;
+};
+
+struct sigmap {
+	const struct bset *set, *sig;
 };
 
 static int grow(struct builder *b, void **p, size_t *cap, size_t need, size_t size)
@@ -421,6 +461,7 @@ static void touch(struct ans *a, uint32_t idx)
 static int add_rrset_as(struct builder *b, struct ans *a, int section, const uint8_t *owner,
 			size_t owner_len, const uint8_t *ident, size_t ident_len,
 			const struct bset *set, unsigned int zone, int flags);
+static const struct bset *sig_of(const struct builder *b, const struct bset *set);
 
 static int add_rrset(struct builder *b, struct ans *a, int section, const uint8_t *owner,
 		     size_t owner_len, const struct bset *set, unsigned int zone, int flags)
@@ -534,6 +575,9 @@ static int add_rrset_as(struct builder *b, struct ans *a, int section, const uin
 	it->ident = ident;
 	it->ident_len = (uint8_t)ident_len;
 	it->set = set;
+	it->literal = 0;
+	it->sig = a->dnssec && b->zones[zone].secure && set->type != XST_TD_RRSIG ?
+		  sig_of(b, set) : NULL;
 
 	switch (set->type) {
 	case XST_T_NS:
@@ -566,9 +610,14 @@ static void add_soa_neg(struct builder *b, struct ans *a, unsigned int zone)
 }
 
 static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t len);
+static void add_nodata(struct builder *b, struct ans *a, uint32_t original, unsigned int zone);
+static void deny_absent(struct builder *b, struct ans *a, const uint8_t *name, size_t len,
+			uint32_t ce, uint32_t match, unsigned int zone);
+static void deny_delegation(struct builder *b, struct ans *a, uint32_t cut, const uint8_t *owner,
+			    unsigned int zone);
 
 static void answer_domain(struct builder *b, struct ans *a, uint32_t match, const uint8_t *owner,
-			  size_t owner_len, unsigned int zone)
+			  size_t owner_len, unsigned int zone, uint32_t original)
 {
 	const struct bnode *n = &b->nodes[match];
 	const struct bzone *z = &b->zones[zone];
@@ -585,13 +634,15 @@ static void answer_domain(struct builder *b, struct ans *a, uint32_t match, cons
 		for (i = 0; i < n->nr_sets && !pick; i++) {
 			const struct bset *t = &n->sets[i];
 
-			if (t->zone != zone)
+			/* NSD leaves NSEC3 out, and RRSIG when it adds them to RRsets */
+			if (t->zone != zone || t->type == XST_TD_NSEC3 ||
+			    (t->type == XST_TD_RRSIG && a->dnssec && b->zones[zone].secure))
 				continue;
 			switch (t->type) {
 			case XST_T_A: case XST_T_AAAA: case XST_T_SOA: case XST_T_MX: case XST_T_PTR:
 				pick = t;
 				break;
-			case 48: case 46: case 47: case 50:
+			case XST_TD_DNSKEY: case XST_TD_RRSIG: case XST_TD_NSEC:
 				dnssec = t;
 				break;
 			default:
@@ -604,11 +655,15 @@ static void answer_domain(struct builder *b, struct ans *a, uint32_t match, cons
 		if (pick)
 			add_rrset(b, a, XST_SEC_ANSWER, owner, owner_len, pick, zone, 0);
 		else
-			add_soa_neg(b, a, zone);
+			add_nodata(b, a, original, zone);
 		return;
 	}
-	s = bset_find(n, zone, a->qtype);
-	if (s) {
+	s = a->qtype == XST_TD_NSEC3 ? NULL : bset_find(n, zone, a->qtype);
+	if (a->qtype == XST_TD_NSEC3) {
+		/* NSD: NSEC3 is never an answer */
+		add_nodata(b, a, original, zone);
+		return;
+	} else if (s) {
 		add_rrset(b, a, XST_SEC_ANSWER, owner, owner_len, s, zone, 0);
 	} else if ((s = bset_find(n, zone, XST_T_CNAME))) {
 		const struct xst_rr *rr = s->rrs[0];
@@ -625,7 +680,7 @@ static void answer_domain(struct builder *b, struct ans *a, uint32_t match, cons
 		lookup(b, a, rr->rdata, tlen);
 		return;
 	} else {
-		add_soa_neg(b, a, zone);
+		add_nodata(b, a, original, zone);
 		return;
 	}
 	/* NSD answer_needs_ns(): not for DS, DNSKEY (large RRsets) nor ANY (above) */
@@ -731,7 +786,7 @@ static void lookup_as_wild(struct builder *b, struct ans *a, const uint8_t *name
 	}
 	a->aa = 1;
 	a->aa_any = 0;
-	answer_domain(b, a, w, name, len, b->nodes[ce].zone);
+	answer_domain(b, a, w, name, len, b->nodes[ce].zone, w);
 }
 
 /* NSD answer_lookup_zone() for one name of the chain. */
@@ -746,7 +801,13 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 		lookup_as_wild(b, a, name, len);
 		return;
 	}
-	ce = closest_node(b, name, len, &exact);
+	if (a->absent && !a->cname_count) {
+		/* DNSSEC forms of absent names below a node: the query name */
+		ce = a->absent_ce;
+		exact = 0;
+	} else {
+		ce = closest_node(b, name, len, &exact);
+	}
 	if (ce == XST_DNS_NONE || b->nodes[ce].zone == XST_DNS_NOZONE) {
 		if (!a->cname_count)
 			a->rcode = XST_RCODE_REFUSED;
@@ -761,8 +822,9 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 	a->aa_any = 0;	/* NSD clears AA for class ANY in an authoritative lookup */
 	if (a->qtype == XST_T_DS && exact && b->nodes[ce].apex_of == (int)zone) {
 		/* NSD: DS at the apex of a zone whose parent is not ours is
-		 * NODATA, even when the zone has a DS RRset there */
-		add_soa_neg(b, a, zone);
+		 * NODATA, even when the zone has a DS RRset there (with DO=1
+		 * the proof of it) */
+		add_nodata(b, a, ce, zone);
 		return;
 	}
 
@@ -777,7 +839,16 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 		a->referral = !a->cname_count;
 		add_rrset(b, a, XST_SEC_AUTHORITY, name + coff, c->len,
 			  bset_find(c, zone, XST_T_NS), zone, 0);
+		deny_delegation(b, a, cut, name + coff, zone);
 		return;
+	}
+	/* RFC 5155 7.2.8, as NSD: a name that owns only NSEC3 does not exist */
+	if (exact && b->only3 && b->only3[ce] && b->nodes[ce].len > 1) {
+		const struct bnode *c = &b->nodes[ce];
+		const uint8_t *cn = node_name(b, c);
+
+		exact = 0;
+		ce = bfind(b, cn + cn[0] + 1, c->len - cn[0] - 1u);
 	}
 	if (!exact && bset_find(&b->nodes[ce], zone, T_DNAME)) {
 		dname_synth(b, a, name, len, ce, zone);
@@ -796,13 +867,14 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 			memcpy(w + 2, node_name(b, c), c->len);
 			match = bfind(b, w, (size_t)c->len + 2);
 		}
-		if (match == XST_DNS_NONE) {
-			a->rcode = XST_RCODE_NXDOMAIN;
-			add_soa_neg(b, a, zone);
-			return;
-		}
 	}
-	answer_domain(b, a, match, name, len, zone);
+	deny_absent(b, a, name, len, ce, exact ? ce : match, zone);
+	if (match == XST_DNS_NONE) {
+		a->rcode = XST_RCODE_NXDOMAIN;
+		add_soa_neg(b, a, zone);
+		return;
+	}
+	answer_domain(b, a, match, name, len, zone, match);
 }
 
 static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size_t qlen,
@@ -818,8 +890,316 @@ static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size
 	a->nr_touched = 0;
 	a->nr_synth = 0;
 	a->nr_dsyn = 0;
+	a->has_ph = 0;
+	a->nr_have = 0;
 	lookup(b, a, qname, qlen);
 	a->as_wild = 0;
+}
+
+
+/* ---- DNSSEC: RRSIGs and denial of existence, as NSD 4.6 (query.c, nsec3.c) - */
+
+static int cmp_sigmap(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)((const struct sigmap *)x)->set;
+	uintptr_t c = (uintptr_t)((const struct sigmap *)y)->set;
+
+	return a < c ? -1 : a > c;
+}
+
+/* The RRSIG RRset at the owner of set, in its zone (NSD packet_encode_rrset()). */
+static const struct bset *sig_of(const struct builder *b, const struct bset *set)
+{
+	size_t lo = 0, hi = b->nr_sigmap;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if ((uintptr_t)b->sigmap[mid].set < (uintptr_t)set)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->nr_sigmap && b->sigmap[lo].set == set ? b->sigmap[lo].sig : NULL;
+}
+
+static uint16_t sig_covered(const struct xst_rr *rr)
+{
+	return rr->rdlen >= 2 ? xst_get_be16(rr->rdata) : 0;
+}
+
+static int zsec(const struct builder *b, const struct ans *a, unsigned int zone)
+{
+	return a->dnssec && b->zones[zone].secure;
+}
+
+static int zn3(const struct builder *b, const struct ans *a, unsigned int zone)
+{
+	return a->dnssec && b->zones[zone].nsec3;
+}
+
+/* NSD add_rrset() of a chain entry's NSEC or NSEC3 RRset in the authority section. */
+static void add_chain(struct builder *b, struct ans *a, uint32_t e, unsigned int zone)
+{
+	const struct bnode *n;
+	const struct bset *set;
+	int i;
+
+	if (e == XST_DNS_NONE)
+		return;
+	n = &b->nodes[b->chain_node[e]];
+	set = bset_find(n, zone, b->zones[zone].nsec3 ? XST_TD_NSEC3 : XST_TD_NSEC);
+	if (!set)
+		return;
+	if (add_rrset(b, a, XST_SEC_AUTHORITY, set->rrs[0]->owner, n->len, set, zone, 0))
+		for (i = 0; i < a->n; i++)
+			if (a->it[i].set == set)
+				a->it[i].literal = 1;
+	for (i = 0; i < a->nr_have; i++)
+		if (a->have[i] == e)
+			return;
+	if (a->nr_have < XST_DINS_HAVE)
+		a->have[a->nr_have++] = e;
+}
+
+/* The query name's own denial RRset: picked per query by the responder. */
+static void add_placeholder(struct builder *b, struct ans *a, unsigned int zone)
+{
+	struct item *it;
+
+	if (a->has_ph || a->n >= MAX_ITEMS)
+		return;
+	it = &a->it[a->n++];
+	memset(it, 0, sizeof(*it));
+	it->section = XST_SEC_AUTHORITY;
+	a->has_ph = 1;
+	a->ph_zone = (int)zone;
+	a->ph_how = b->zones[zone].nsec3 ? XST_DINS_NSEC3 : XST_DINS_NSEC;
+}
+
+/* Load-time twin of nsec_cover() in dnssec.c, on the builder's names. */
+static uint32_t nsec_find(const struct builder *b, unsigned int zone, const uint8_t *lname,
+			  size_t len)
+{
+	const struct bzone *z = &b->zones[zone];
+	uint32_t lo = 0, hi = z->chain_nr;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct bnode *n = &b->nodes[b->chain_node[z->chain_first + mid]];
+
+		if (xst_dns_canon_cmp(node_name(b, n), n->len, lname, len) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? z->chain_first + lo - 1 : XST_DNS_NONE;
+}
+
+/* NSD nsec3_find_cover(): entry at or before hash (else the last); *exact. */
+static uint32_t n3_find(const struct builder *b, unsigned int zone, const uint8_t *h, int *exact)
+{
+	const struct bzone *z = &b->zones[zone];
+	uint32_t lo = 0, hi = z->chain_nr, e;
+
+	*exact = 0;
+	if (!z->chain_nr)
+		return XST_DNS_NONE;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(b->chain_hash + (size_t)(z->chain_first + mid) * XST_NSEC3_HASH_LEN, h,
+			   XST_NSEC3_HASH_LEN) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	e = z->chain_first + (lo ? lo - 1 : z->chain_nr - 1);
+	*exact = lo && !memcmp(b->chain_hash + (size_t)e * XST_NSEC3_HASH_LEN, h, XST_NSEC3_HASH_LEN);
+	return e;
+}
+
+static uint32_t n3_hash_find(const struct builder *b, unsigned int zone, const uint8_t *name,
+			     size_t len, int *exact)
+{
+	const struct bzone *z = &b->zones[zone];
+	uint8_t l[XST_DNAME_MAX], h[XST_NSEC3_HASH_LEN];
+
+	lower_name(l, name, len);
+	xst_nsec3_hash(l, len, z->salt, z->salt_len, z->iterations, h);
+	return n3_find(b, zone, h, exact);
+}
+
+static uint32_t parent_of(const struct builder *b, uint32_t idx)
+{
+	const struct bnode *n = &b->nodes[idx];
+	const uint8_t *nm = node_name(b, n);
+
+	if (n->len <= 1)
+		return XST_DNS_NONE;
+	return bfind(b, nm + nm[0] + 1, n->len - nm[0] - 1u);
+}
+
+static int is_wild(const struct builder *b, uint32_t idx)
+{
+	const uint8_t *nm = node_name(b, &b->nodes[idx]);
+
+	return nm[0] == 1 && nm[1] == '*';
+}
+
+#define N3_EXACT	1
+#define N3_DS_EXACT	2
+#define HAS_N3(b, i)	((b)->n3c[i] != XST_DNS_NONE || (b)->n3d[i] != XST_DNS_NONE)
+
+/* NSD nsec3_add_nonexist_proof(): the NSEC3 covering the next closer name
+ * of name below ce; the query name's is found per query. */
+static void n3_next_closer(struct builder *b, struct ans *a, const uint8_t *name, size_t len,
+			   uint32_t ce, unsigned int zone)
+{
+	size_t celen = b->nodes[ce].len, off = 0, prev = 0;
+	uint32_t e;
+	int exact;
+
+	if (a->absent && !a->cname_count) {
+		add_placeholder(b, a, zone);
+		return;
+	}
+	while (off < len && len - off > celen) {
+		prev = off;
+		off += name[off] + 1u;
+	}
+	e = n3_hash_find(b, zone, name + prev, len - prev, &exact);
+	if (!exact)	/* exact: a hash collision, NSD SERVFAILs; we leave it out */
+		add_chain(b, a, e, zone);
+}
+
+/* NSD nsec3_add_ds_proof(). */
+static void n3_ds_proof(struct builder *b, struct ans *a, uint32_t d, int delegpt, unsigned int zone)
+{
+	uint32_t par, prev = XST_DNS_NONE;
+
+	if (b->n3x[d] & N3_DS_EXACT) {
+		add_chain(b, a, b->n3d[d], zone);
+		return;
+	}
+	if (!delegpt && (b->n3x[d] & N3_EXACT)) {
+		add_chain(b, a, b->n3c[d], zone);
+		return;
+	}
+	for (par = parent_of(b, d); par != XST_DNS_NONE && !(b->n3x[par] & N3_EXACT);
+	     par = parent_of(b, par))
+		prev = par;
+	if (par == XST_DNS_NONE || !HAS_N3(b, par))
+		return;
+	add_chain(b, a, b->n3c[par], zone);
+	if (prev != XST_DNS_NONE && HAS_N3(b, prev))
+		add_chain(b, a, b->n3c[prev], zone);
+	else
+		add_chain(b, a, b->n3d[d], zone);
+}
+
+/* NSD nsec3_answer_nodata(). */
+static void n3_nodata(struct builder *b, struct ans *a, uint32_t o, unsigned int zone)
+{
+	uint32_t par = parent_of(b, o);
+
+	if (a->qtype == XST_T_DS) {
+		if (o == b->zones[zone].apex) {
+			if (b->n3x[o] & N3_EXACT)
+				add_chain(b, a, b->n3c[o], zone);
+			return;
+		}
+		n3_ds_proof(b, a, o, 0, zone);
+		if (is_wild(b, o) && par != XST_DNS_NONE && (b->n3x[par] & N3_EXACT))
+			add_chain(b, a, b->n3c[par], zone);
+	} else if (is_wild(b, o)) {
+		if (par != XST_DNS_NONE && (b->n3x[par] & N3_EXACT))
+			add_chain(b, a, b->n3c[par], zone);
+		add_chain(b, a, b->n3c[o], zone);
+	} else if (HAS_N3(b, o)) {
+		if (!(b->n3x[o] & N3_EXACT))
+			while ((par = parent_of(b, o)) != XST_DNS_NONE && HAS_N3(b, par) &&
+			       !(b->n3x[par] & N3_EXACT))
+				o = par;
+		add_chain(b, a, b->n3c[o], zone);
+		par = parent_of(b, o);
+		if (!(b->n3x[o] & N3_EXACT) && par != XST_DNS_NONE && (b->n3x[par] & N3_EXACT))
+			add_chain(b, a, b->n3c[par], zone);
+	}
+}
+
+/* NSD answer_nodata(): the SOA, and the proof that the type is absent. */
+static void add_nodata(struct builder *b, struct ans *a, uint32_t original, unsigned int zone)
+{
+	const struct bnode *n = &b->nodes[original];
+
+	add_soa_neg(b, a, zone);
+	if (zn3(b, a, zone))
+		n3_nodata(b, a, original, zone);
+	else if (zsec(b, a, zone))
+		add_chain(b, a, nsec_find(b, zone, node_name(b, n), n->len), zone);
+}
+
+/* The proofs of NSD answer_authoritative(): match is ce for an exact match,
+ * the "*" child for a wildcard answer, NONE for NXDOMAIN. */
+static void deny_absent(struct builder *b, struct ans *a, const uint8_t *name, size_t len,
+			uint32_t ce, uint32_t match, unsigned int zone)
+{
+	if (zn3(b, a, zone)) {
+		if (match != XST_DNS_NONE && match != ce)
+			n3_next_closer(b, a, name, len, ce, zone);	/* wildcard */
+		if (match != XST_DNS_NONE) {
+			const struct bnode *m = &b->nodes[match];
+			uint32_t i;
+
+			for (i = 0; i < m->nr_sets && m->sets[i].zone != zone; i++)
+				;
+			if (i == m->nr_sets)	/* empty non-terminal */
+				n3_nodata(b, a, match, zone);
+		} else {
+			n3_next_closer(b, a, name, len, ce, zone);
+			if (b->n3x[ce] & N3_EXACT)
+				add_chain(b, a, b->n3c[ce], zone);
+			add_chain(b, a, b->n3w[ce], zone);
+		}
+	} else if (zsec(b, a, zone)) {
+		if (match != ce) {
+			if (a->absent && !a->cname_count) {
+				add_placeholder(b, a, zone);
+			} else {
+				uint8_t l[XST_DNAME_MAX];
+
+				lower_name(l, name, len);
+				add_chain(b, a, nsec_find(b, zone, l, len), zone);
+			}
+		}
+		if (match == XST_DNS_NONE && b->nodes[ce].len + 2u <= XST_DNAME_MAX) {
+			/* NSEC covering the wildcard: at or before "*.ce" */
+			uint8_t w[XST_DNAME_MAX];
+
+			w[0] = 1;
+			w[1] = '*';
+			memcpy(w + 2, node_name(b, &b->nodes[ce]), b->nodes[ce].len);
+			add_chain(b, a, nsec_find(b, zone, w, b->nodes[ce].len + 2u), zone);
+		}
+	}
+}
+
+/* NSD answer_delegation(): DS of a signed child, else proof there is none. */
+static void deny_delegation(struct builder *b, struct ans *a, uint32_t cut, const uint8_t *owner,
+			    unsigned int zone)
+{
+	const struct bnode *c = &b->nodes[cut];
+	const struct bset *s;
+
+	if (!zsec(b, a, zone))
+		return;
+	if ((s = bset_find(c, zone, XST_T_DS)))
+		add_rrset(b, a, XST_SEC_AUTHORITY, owner, c->len, s, zone, 0);
+	else if (b->zones[zone].nsec3)
+		n3_ds_proof(b, a, cut, 1, zone);
+	else if ((s = bset_find(c, zone, XST_TD_NSEC)))
+		add_rrset(b, a, XST_SEC_AUTHORITY, owner, c->len, s, zone, 0);
 }
 
 /* ---- encoder --------------------------------------------------------------- */
@@ -832,6 +1212,10 @@ static const struct dent *dict_find(const struct builder *b, const uint8_t *name
 		const struct dent *d = &b->dict[i];
 
 		if (d->len != len || !xst_name_eq(d->name, name, len))
+			continue;
+		/* In a wildcard's form the "*" name stands for the qname at
+		 * offset 12: a name that is literally "*" must not point there. */
+		if (b->literal && b->p12 && d->section < 0 && d->off == XST_DNS_HDR)
 			continue;
 		/* Optional RRsets may be dropped one by one when the reply is
 		 * truncated: another optional RRset of the same section must
@@ -865,7 +1249,7 @@ static void put_name(struct builder *b, const uint8_t *name, size_t len, int com
 	size_t off = 0;
 
 	while (name[off]) {
-		if (compress) {
+		if (compress && !b->nocompress) {
 			const struct dent *d = dict_find(b, name + off, len - off);
 
 			/* A pointer the table cannot record could not be moved
@@ -876,7 +1260,8 @@ static void put_name(struct builder *b, const uint8_t *name, size_t len, int com
 				b->pos += 2;
 				return;
 			}
-			dict_add(b, name + off, len - off, b->pos, b->cur_section, b->cur_set);
+			if (!b->no_dict)
+				dict_add(b, name + off, len - off, b->pos, b->cur_section, b->cur_set);
 		}
 		memcpy(b->buf + b->pos, name + off, name[off] + 1u);
 		b->pos += name[off] + 1u;
@@ -1079,6 +1464,9 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 	b->over = 0;
 	b->cur_section = -1;
 	b->cur_set = -1;
+	b->ins_at = -1;
+	b->ins_set = 0;
+	b->p12 = p12;
 	for (off = 0; off < ref_len; off += ref[off] + 1u) {
 		if (ref_len - off <= guar || (off == 0 && p12))
 			dict_add(b, ref + off, ref_len - off, XST_DNS_HDR + off, -1, -1);
@@ -1090,12 +1478,20 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 			const struct item *it = &a->it[k];
 			size_t save_pos = b->pos, save_ptrs = b->nr_ptrs, save_dict = b->nr_dict;
 			struct xst_dns_fset *set = &b->sets[b->nr_sets];
-			uint32_t j, nr = 0, ttl;
+			uint32_t j, nr = 0, ttl, ttl0 = 0;
 
 			if (it->section != sec || b->nr_sets >= MAX_SETS)
 				continue;
+			if (!it->set) {
+				/* the qname's denial RRset goes here, per query */
+				b->ins_at = (long)(b->pos - b->ref_qend);
+				b->ins_set = b->nr_sets;
+				continue;
+			}
 			b->cur_section = sec;
 			b->cur_set = (int)b->nr_sets;
+			b->literal = it->literal;
+			b->no_dict = it->neg;
 			for (j = 0; j < it->set->nr && b->pos <= XST_DNS_MSG_MAX; j++) {
 				const struct xst_rr *rr = it->set->rrs[j];
 				size_t rr_pos = b->pos, rr_ptrs = b->nr_ptrs, rr_dict = b->nr_dict;
@@ -1115,6 +1511,19 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 					b->nr_dict = rr_dict;
 					break;
 				}
+				nr++;
+				if (!j)
+					ttl0 = ttl;
+			}
+			/* DNSSEC: the RRSIGs of the RRset travel with it (NSD
+			 * packet_encode_rrset(); over SOA with the SOA's TTL) */
+			for (j = 0; nr && it->sig && j < it->sig->nr && b->pos <= XST_DNS_MSG_MAX; j++) {
+				const struct xst_rr *rr = it->sig->rrs[j];
+
+				if (sig_covered(rr) != it->set->type)
+					continue;
+				put_rr(b, it->owner, it->owner_len, rr,
+				       it->set->type == XST_T_SOA ? ttl0 : rr->ttl);
 				nr++;
 			}
 			if (!nr)
@@ -1147,6 +1556,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 				ar += nr;
 		}
 	}
+	b->literal = b->no_dict = 0;
 	body_len = b->pos - b->ref_qend;
 
 	memset(&f, 0, sizeof(f));
@@ -1322,6 +1732,15 @@ static void builder_free(struct builder *b)
 	free(b->ptrs);
 	free(b->sets);
 	free(b->dict);
+	free(b->sigmap);
+	free(b->chain_node);
+	free(b->chain_hash);
+	free(b->n3c);
+	free(b->n3w);
+	free(b->n3d);
+	free(b->n3x);
+	free(b->only3);
+	free(b->ins);
 }
 
 static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t nr,
@@ -1754,6 +2173,620 @@ out:
 	return ret;
 }
 
+
+/* ---- DNSSEC: load-time tables and the DO=1 forms --------------------------- */
+
+/* A node owning NSEC or NSEC3 in a zone: the chains are built from these. */
+struct cand {
+	uint32_t node;
+	uint16_t zone;
+	uint16_t type;
+};
+
+static int cmp_cand(const void *x, const void *y)
+{
+	const struct cand *a = x, *c = y;
+
+	if (a->zone != c->zone)
+		return a->zone < c->zone ? -1 : 1;
+	return a->node < c->node ? -1 : a->node > c->node;
+}
+
+struct n3ent {
+	uint8_t hash[XST_NSEC3_HASH_LEN];
+	uint32_t node;
+};
+
+static int cmp_n3ent(const void *x, const void *y)
+{
+	return memcmp(((const struct n3ent *)x)->hash, ((const struct n3ent *)y)->hash,
+		      XST_NSEC3_HASH_LEN);
+}
+
+static const struct builder *sort_b;	/* qsort has no context argument: load time only */
+
+static int cmp_canon_node(const void *x, const void *y)
+{
+	const struct bnode *a = &sort_b->nodes[*(const uint32_t *)x];
+	const struct bnode *c = &sort_b->nodes[*(const uint32_t *)y];
+
+	return xst_dns_canon_cmp(node_name(sort_b, a), a->len, node_name(sort_b, c), c->len);
+}
+
+static int chain_push(struct builder *b, uint32_t node, const uint8_t *hash)
+{
+	if (grow(b, (void **)&b->chain_node, &b->cap_chain, b->nr_chain + 1, sizeof(*b->chain_node)))
+		return -ENOMEM;
+	{
+		void *q = realloc(b->chain_hash, b->cap_chain * XST_NSEC3_HASH_LEN);
+
+		if (!q)
+			return -ENOMEM;
+		b->chain_hash = q;
+	}
+	b->chain_node[b->nr_chain] = node;
+	if (hash)
+		memcpy(b->chain_hash + b->nr_chain * XST_NSEC3_HASH_LEN, hash, XST_NSEC3_HASH_LEN);
+	else
+		memset(b->chain_hash + b->nr_chain * XST_NSEC3_HASH_LEN, 0, XST_NSEC3_HASH_LEN);
+	b->nr_chain++;
+	return 0;
+}
+
+/* An NSEC3 RR made with the zone's parameters (NSD nsec3_rr_uses_params()). */
+static int n3_uses(const struct bzone *z, const struct xst_rr *rr)
+{
+	const uint8_t *r = rr->rdata;
+
+	return rr->rdlen >= 5 && r[0] == 1 && xst_get_be16(r + 2) == z->iterations &&
+	       r[4] == z->salt_len && rr->rdlen >= 5u + r[4] && !memcmp(r + 5, z->salt, r[4]);
+}
+
+/* The NSEC3 bitmap has SOA (NSD nsec3_has_soa()). */
+static int n3_has_soa(const struct xst_rr *rr)
+{
+	const uint8_t *r = rr->rdata;
+	size_t o;
+
+	if (rr->rdlen < 5 || rr->rdlen < 6u + r[4])
+		return 0;
+	o = 5u + r[4];			/* hash length */
+	if (rr->rdlen < o + 1 + r[o])
+		return 0;
+	o += 1u + r[o];			/* bitmap */
+	return rr->rdlen >= o + 3 && r[o] == 0 && (r[o + 2] & 0x02);
+}
+
+/* NSD nsec3 chain of zone z with its current parameters; 0 and the chain
+ * kept when hash(apex) has an NSEC3 with SOA (check_apex_soa()), else 1. */
+static int n3_chain(struct builder *b, unsigned int zi, const struct cand *c, size_t nc)
+{
+	struct bzone *z = &b->zones[zi];
+	struct n3ent *e = NULL;
+	size_t nr = 0, cap = 0, i;
+	uint32_t k, apex_e;
+	int ret = 1, exact;
+
+	for (i = 0; i < nc; i++) {
+		const struct bnode *n;
+		const struct bset *s;
+		const uint8_t *nm;
+		uint32_t j;
+
+		if (c[i].type != XST_TD_NSEC3)
+			continue;
+		k = c[i].node;
+		n = &b->nodes[k];
+		s = bset_find(n, zi, XST_TD_NSEC3);
+		nm = node_name(b, n);
+		if (!s)
+			continue;
+		for (j = 0; j < s->nr && !n3_uses(z, s->rrs[j]); j++)
+			;
+		if (j == s->nr)
+			continue;
+		if (grow(b, (void **)&e, &cap, nr + 1, sizeof(*e))) {
+			free(e);
+			return -ENOMEM;
+		}
+		if (xst_nsec3_unb32(nm + 1, nm[0], e[nr].hash))
+			memset(e[nr].hash, 0, sizeof(e[nr].hash));
+		e[nr++].node = k;
+	}
+	if (nr)
+		qsort(e, nr, sizeof(*e), cmp_n3ent);
+	z->chain_first = (uint32_t)b->nr_chain;
+	for (i = 0; i < nr; i++)
+		if (chain_push(b, e[i].node, e[i].hash)) {
+			free(e);
+			return -ENOMEM;
+		}
+	z->chain_nr = (uint32_t)nr;
+	free(e);
+	apex_e = n3_hash_find(b, zi, node_name(b, &b->nodes[z->apex]), b->nodes[z->apex].len, &exact);
+	if (apex_e != XST_DNS_NONE && exact) {
+		const struct bset *s = bset_find(&b->nodes[b->chain_node[apex_e]], zi, XST_TD_NSEC3);
+
+		for (k = 0; s && k < s->nr; k++)
+			if (n3_uses(z, s->rrs[k]) && n3_has_soa(s->rrs[k]))
+				ret = 0;
+	}
+	if (ret) {
+		b->nr_chain = z->chain_first;
+		z->chain_nr = 0;
+	}
+	return ret;
+}
+
+/* NSD nsec3_precompile_domain() and _ds() for the names of NSEC3 zones. */
+static void n3_precompile(struct builder *b)
+{
+	uint32_t k;
+
+	for (k = 0; k < b->nr; k++) {
+		const struct bnode *n = &b->nodes[k];
+		const uint8_t *nm = node_name(b, n);
+		uint32_t par, e;
+		unsigned int zi = n->zone;
+		int exact;
+
+		if (b->only3[k] || zi == XST_DNS_NOZONE)
+			continue;
+		if (b->zones[zi].nsec3 && find_cut(b, nm, n->len, zi) == XST_DNS_NONE) {
+			e = n3_hash_find(b, zi, nm, n->len, &exact);
+			b->n3c[k] = e;
+			if (exact)
+				b->n3x[k] |= N3_EXACT;
+			if (n->len + 2u <= XST_DNAME_MAX) {
+				uint8_t w[XST_DNAME_MAX];
+
+				w[0] = 1;
+				w[1] = '*';
+				memcpy(w + 2, nm, n->len);
+				b->n3w[k] = n3_hash_find(b, zi, w, n->len + 2u, &exact);
+			}
+		}
+		/* a delegation (DS or NS) of the zone above, NSEC3-signed */
+		par = parent_of(b, k);
+		if (par == XST_DNS_NONE || (zi = b->nodes[par].zone) == XST_DNS_NOZONE ||
+		    !b->zones[zi].nsec3 || k == b->zones[zi].apex ||
+		    (!bset_find(n, zi, XST_T_DS) && !bset_find(n, zi, XST_T_NS)))
+			continue;
+		b->n3d[k] = n3_hash_find(b, zi, nm, n->len, &exact);
+		if (exact)
+			b->n3x[k] |= N3_DS_EXACT;
+	}
+}
+
+/*
+ * What the DO=1 forms need, after the zones are loaded: which zones are
+ * signed (NSD: an RRSIG over the apex DNSKEY) and which deny with NSEC3
+ * (the first NSEC3PARAM with SHA-1 and no flags whose chain holds the apex),
+ * the chains sorted, each RRset's RRSIGs, and the names that own only NSEC3.
+ */
+static int dnssec_prepare(struct builder *b)
+{
+	struct cand *c = NULL;
+	size_t i, k, cap = 0, nc = 0, capc = 0, ci = 0;
+	int ret;
+
+	b->only3 = calloc(b->nr ? b->nr : 1, 1);
+	if (!b->only3)
+		return -ENOMEM;
+	for (k = 0; k < b->nr; k++) {
+		const struct bnode *n = &b->nodes[k];
+		int has3 = 0, other = 0;
+		uint32_t j;
+
+		for (j = 0; j < n->nr_sets; j++) {
+			if (n->sets[j].type == XST_TD_NSEC || n->sets[j].type == XST_TD_NSEC3) {
+				if (grow(b, (void **)&c, &capc, nc + 1, sizeof(*c))) {
+					free(c);
+					return -ENOMEM;
+				}
+				c[nc].node = (uint32_t)k;
+				c[nc].zone = n->sets[j].zone;
+				c[nc++].type = n->sets[j].type;
+			}
+			if (n->sets[j].zone != n->zone)
+				continue;
+			if (n->sets[j].type == XST_TD_NSEC3)
+				has3 = 1;
+			else if (n->sets[j].type != XST_TD_RRSIG)
+				other = 1;
+		}
+		b->only3[k] = (uint8_t)(has3 && !other);
+	}
+	if (nc)
+		qsort(c, nc, sizeof(*c), cmp_cand);
+	for (i = 0; i < b->nr_zones; i++) {
+		struct bzone *z = &b->zones[i];
+		const struct bnode *apex = &b->nodes[z->apex];
+		const struct bset *s = bset_find(apex, (unsigned int)i, XST_TD_RRSIG);
+		size_t c0, c1;
+		uint32_t j;
+
+		while (ci < nc && c[ci].zone < i)
+			ci++;
+		for (c0 = c1 = ci; c1 < nc && c[c1].zone == i; c1++)
+			;
+		for (j = 0; s && j < s->nr; j++)
+			if (sig_covered(s->rrs[j]) == XST_TD_DNSKEY)
+				z->secure = 1;
+		s = bset_find(apex, (unsigned int)i, XST_TD_NSEC3PARAM);
+		for (j = 0; s && j < s->nr && !z->nsec3; j++) {
+			const struct xst_rr *rr = s->rrs[j];
+
+			if (rr->rdlen < 5 || rr->rdata[0] != 1 || rr->rdata[1] != 0 ||
+			    rr->rdlen < 5u + rr->rdata[4])
+				continue;
+			z->iterations = xst_get_be16(rr->rdata + 2);
+			z->salt_len = rr->rdata[4];
+			memcpy(z->salt, rr->rdata + 5, z->salt_len);
+			ret = n3_chain(b, (unsigned int)i, c + c0, c1 - c0);
+			if (ret < 0) {
+				free(c);
+				return ret;
+			}
+			z->nsec3 = !ret;
+		}
+		if (!z->nsec3) {
+			z->chain_first = (uint32_t)b->nr_chain;
+			for (k = c0; k < c1; k++)
+				if (c[k].type == XST_TD_NSEC && chain_push(b, c[k].node, NULL)) {
+					free(c);
+					return -ENOMEM;
+				}
+			z->chain_nr = (uint32_t)(b->nr_chain - z->chain_first);
+			sort_b = b;
+			if (z->chain_nr)
+				qsort(b->chain_node + z->chain_first, z->chain_nr,
+				      sizeof(uint32_t), cmp_canon_node);
+		}
+		b->any_dnssec |= z->secure || z->nsec3;
+	}
+	free(c);
+	if (!b->any_dnssec)
+		return 0;
+	b->n3c = malloc(b->nr * sizeof(uint32_t));
+	b->n3w = malloc(b->nr * sizeof(uint32_t));
+	b->n3d = malloc(b->nr * sizeof(uint32_t));
+	b->n3x = calloc(b->nr, 1);
+	if (!b->n3c || !b->n3w || !b->n3d || !b->n3x)
+		return -ENOMEM;
+	for (k = 0; k < b->nr; k++)
+		b->n3c[k] = b->n3w[k] = b->n3d[k] = XST_DNS_NONE;
+	n3_precompile(b);
+	for (k = 0; k < b->nr; k++) {
+		const struct bnode *n = &b->nodes[k];
+		uint32_t j;
+
+		for (j = 0; j < n->nr_sets; j++) {
+			const struct bset *sig;
+
+			if (n->sets[j].type == XST_TD_RRSIG ||
+			    !(sig = bset_find(n, n->sets[j].zone, XST_TD_RRSIG)))
+				continue;
+			if (grow(b, (void **)&b->sigmap, &cap, b->nr_sigmap + 1, sizeof(*b->sigmap)))
+				return -ENOMEM;
+			b->sigmap[b->nr_sigmap].set = &n->sets[j];
+			b->sigmap[b->nr_sigmap++].sig = sig;
+		}
+	}
+	if (b->nr_sigmap)
+		qsort(b->sigmap, b->nr_sigmap, sizeof(*b->sigmap), cmp_sigmap);
+	return 0;
+}
+
+/* encode() for a DO=1 answer: a plain form, or an insertion record for the
+ * qname's denial RRset (XST_DO_INS | index). */
+static uint32_t do_encode(struct builder *b, const struct ans *a, const uint8_t *ref,
+			  size_t ref_len, size_t guar, int p12)
+{
+	uint32_t f = encode(b, a, ref, ref_len, guar, p12, -1);
+	struct xst_dns_dins *in;
+	int i;
+
+	if (f == XST_DNS_NONE || !a->has_ph || b->ins_at < 0)
+		return f;
+	if (grow(b, (void **)&b->ins, &b->cap_ins, b->nr_ins + 1, sizeof(*b->ins)))
+		return XST_DNS_NONE;
+	in = &b->ins[b->nr_ins];
+	memset(in, 0, sizeof(*in));
+	in->form = f;
+	in->at = (uint16_t)b->ins_at;
+	in->set = (uint16_t)b->ins_set;
+	in->zone = (uint16_t)a->ph_zone;
+	in->how = (uint8_t)a->ph_how;
+	for (i = 0; i < a->nr_have; i++)
+		if (b->chain_node && a->have[i] >= b->zones[a->ph_zone].chain_first &&
+		    a->have[i] < b->zones[a->ph_zone].chain_first + b->zones[a->ph_zone].chain_nr)
+			in->have[in->nr_have++] = a->have[i];
+	return XST_DO_INS | (uint32_t)b->nr_ins++;
+}
+
+/* The qtypes that can change the answer at a name: build_forms()'s rule. */
+static int answer_types(const struct builder *b, const struct ans *a, const struct xst_dns_db *db,
+			uint32_t node, uint16_t *types)
+{
+	int nr = 0, k, d;
+	uint32_t s, t;
+
+	types[nr++] = XST_T_DS;
+	types[nr++] = XST_T_ANY;
+	types[nr++] = XST_T_CNAME;
+	for (t = 0; node != XST_DNS_NONE && t < db->nodes[node].nr_types; t++) {
+		uint16_t ty = b->tforms[db->nodes[node].types + t].type;
+
+		for (d = 0; d < nr && types[d] != ty; d++)
+			;
+		if (d == nr && nr < MAX_TYPES)
+			types[nr++] = ty;
+	}
+	for (k = 0; k < a->nr_touched; k++) {
+		const struct bnode *tn = &b->nodes[a->touched[k]];
+
+		for (s = 0; s < tn->nr_sets; s++) {
+			for (d = 0; d < nr && types[d] != tn->sets[s].type; d++)
+				;
+			if (d == nr && nr < MAX_TYPES)
+				types[nr++] = tn->sets[s].type;
+		}
+	}
+	return nr;
+}
+
+/* The forms of one name for every qtype (into b->tforms from *first). */
+static int do_forms(struct builder *b, struct xst_dns_db *db, uint32_t node, uint32_t ce,
+		    const uint8_t *name, size_t len, size_t guar, int p12, uint32_t *dflt,
+		    uint32_t *first, uint16_t *nr)
+{
+	struct ans *a = b->ans;
+	uint16_t types[MAX_TYPES];
+	int nr_types, k;
+
+	a->dnssec = 1;
+	a->absent = ce != XST_DNS_NONE;
+	a->absent_ce = ce;
+	resolve(b, a, name, len, QTYPE_NONE);
+	*dflt = do_encode(b, a, name, len, guar, p12);
+	if (*dflt == XST_DNS_NONE)
+		return -ENOMEM;
+	nr_types = answer_types(b, a, db, node, types);
+	*first = (uint32_t)b->nr_tforms;
+	*nr = 0;
+	for (k = 0; k < nr_types; k++) {
+		uint32_t f;
+
+		resolve(b, a, name, len, types[k]);
+		f = do_encode(b, a, name, len, guar, p12);
+		if (f == XST_DNS_NONE)
+			return -ENOMEM;
+		if (!(f & XST_DO_INS) && !(*dflt & XST_DO_INS))
+			f = dedup_last(b, f, *dflt);
+		if (f == *dflt)
+			continue;
+		if (add_tform(b, types[k], f))
+			return -ENOMEM;
+		(*nr)++;
+	}
+	return 0;
+}
+
+/* Appends one RR to a chunk's RRs at rr_out[pos..): the owner a pointer to
+ * the first RR's owner (offset 0), or for the first its labels above the
+ * apex, then the apex as a pointer for the responder to aim at the apex in
+ * the question; the pointer's place goes into the table. */
+static size_t chunk_rr(uint8_t *table, uint8_t *rr_out, size_t pos, const uint8_t *owner,
+		       size_t owner_len, size_t apex_len, const struct xst_rr *rr, uint32_t ttl,
+		       uint16_t *nr_ptr)
+{
+	if (*nr_ptr) {
+		xst_put_be16(table + 2 * *nr_ptr, (uint16_t)pos);
+		xst_put_be16(rr_out + pos, 0xc000);
+	} else {
+		memcpy(rr_out + pos, owner, owner_len - apex_len);
+		pos += owner_len - apex_len;
+		xst_put_be16(table, (uint16_t)pos);
+		xst_put_be16(rr_out + pos, XST_DINS_APEX);
+	}
+	pos += 2;
+	(*nr_ptr)++;
+	xst_put_be16(rr_out + pos, rr->type);
+	xst_put_be16(rr_out + pos + 2, XST_C_IN);
+	xst_put_be32(rr_out + pos + 4, ttl);
+	xst_put_be16(rr_out + pos + 8, rr->rdlen);
+	memcpy(rr_out + pos + 10, rr->rdata, rr->rdlen);
+	return pos + 10 + rr->rdlen;
+}
+
+/*
+ * Pre-encoded chain entries (format in db_priv.h): the NSEC/NSEC3 RRset
+ * and its RRSIGs, compressed as NSD would against the apex in the question
+ * (always there: the qname is in the zone) and the entry's own owner.
+ */
+static int encode_chunks(struct builder *b, struct xst_dns_dsec *d)
+{
+	size_t cap = 0, e;
+
+	d->chunk = malloc((b->nr_chain ? b->nr_chain : 1) * sizeof(*d->chunk));
+	if (!d->chunk)
+		return -ENOMEM;
+	for (e = 0; e < b->nr_chain; e++) {
+		unsigned int zone;
+		const struct bnode *n = &b->nodes[b->chain_node[e]];
+		const struct bset *set, *sig;
+		uint32_t j, nr, nsig = 0;
+		uint16_t nr_ptr = 0;
+		size_t apex_len, pos = 0, size, hdr;
+		uint8_t *o;
+
+		for (zone = 0; zone < b->nr_zones; zone++)
+			if (e >= b->zones[zone].chain_first &&
+			    e < b->zones[zone].chain_first + b->zones[zone].chain_nr)
+				break;
+		apex_len = b->nodes[b->zones[zone].apex].len;
+		set = bset_find(n, zone, b->zones[zone].nsec3 ? XST_TD_NSEC3 : XST_TD_NSEC);
+		sig = set && b->zones[zone].secure ? sig_of(b, set) : NULL;
+		nr = set ? set->nr : 0;
+		for (j = 0; sig && j < sig->nr; j++)
+			nsig += sig_covered(sig->rrs[j]) == set->type;
+		size = 0;
+		for (j = 0; j < nr; j++)
+			size += n->len + 10u + set->rrs[j]->rdlen;
+		for (j = 0; sig && j < sig->nr; j++)
+			size += n->len + 10u + sig->rrs[j]->rdlen;
+		if (size > 16384)	/* not a sane denial RRset: left out */
+			nr = nsig = 0;
+		hdr = XST_DINS_CHUNK_HDR + 2 * (nr + nsig);
+		if (grow(b, (void **)&d->chunks, &cap, d->chunks_len + hdr + size, 1))
+			return -ENOMEM;
+		o = d->chunks + d->chunks_len;
+		for (j = 0; j < nr; j++)
+			pos = chunk_rr(o + XST_DINS_CHUNK_HDR, o + hdr, pos, set->rrs[0]->owner,
+				       n->len, apex_len, set->rrs[j], set->rrs[j]->ttl, &nr_ptr);
+		for (j = 0; nr && sig && j < sig->nr; j++)
+			if (sig_covered(sig->rrs[j]) == set->type)
+				pos = chunk_rr(o + XST_DINS_CHUNK_HDR, o + hdr, pos,
+					       set->rrs[0]->owner, n->len, apex_len, sig->rrs[j],
+					       sig->rrs[j]->ttl, &nr_ptr);
+		xst_put_be16(o, (uint16_t)pos);
+		xst_put_be16(o + 2, (uint16_t)(nr + nsig));
+		xst_put_be16(o + 4, nr_ptr);
+		d->chunk[e] = (uint32_t)d->chunks_len;
+		d->chunks_len += hdr + pos;
+	}
+	return 0;
+}
+
+/*
+ * The DO=1 forms (db->dsec), after build_forms(): for every name of a zone
+ * with DNSSEC data, its own forms, and those of absent names below it
+ * (NXDOMAIN or synthesised from its "*" child). Names of zones without it
+ * share their plain forms. Nothing when no zone has DNSSEC data.
+ */
+static int build_do(struct builder *b, struct xst_dns_db *db)
+{
+	struct xst_dns_dsec *d;
+	size_t i;
+	int ret;
+
+	if (!b->any_dnssec)
+		return 0;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	db->dsec = d;
+	/* every node, the wildcard-cut ones past b->nr included (they keep
+	 * their plain forms: see below) */
+	d->nodes = calloc(db->nr_nodes ? db->nr_nodes : 1, sizeof(*d->nodes));
+	d->zones = calloc(b->nr_zones ? b->nr_zones : 1, sizeof(*d->zones));
+	d->key = malloc((b->nr_chain ? b->nr_chain : 1) * sizeof(*d->key));
+	d->hash = malloc((b->nr_chain ? b->nr_chain : 1) * XST_NSEC3_HASH_LEN);
+	if (!d->nodes || !d->zones || !d->key || !d->hash)
+		return -ENOMEM;
+	if (b->nr_chain)
+		memcpy(d->key, b->chain_node, b->nr_chain * sizeof(*d->key));
+	if (b->nr_chain)
+		memcpy(d->hash, b->chain_hash, b->nr_chain * XST_NSEC3_HASH_LEN);
+	d->nr_chain = b->nr_chain;
+	for (i = 0; i < b->nr_zones; i++) {
+		const struct bzone *z = &b->zones[i];
+		struct xst_dns_dzone *o = &d->zones[i];
+
+		o->first = z->chain_first;
+		o->nr = z->chain_nr;
+		o->kind = z->nsec3 ? 2 : z->secure ? 1 : 0;
+		o->salt_len = z->salt_len;
+		o->iterations = z->iterations;
+		memcpy(o->salt, z->salt, z->salt_len);
+	}
+	ret = encode_chunks(b, d);
+	if (ret)
+		return ret;
+	for (i = 0; i < b->nr; i++) {
+		const struct bnode *n = &b->nodes[i];
+		const struct xst_dns_node *out = &db->nodes[i];
+		struct xst_dns_dnode *dn = &d->nodes[i];
+		const uint8_t *name = node_name(b, n);
+		int wild = n->len >= 2 && name[0] == 1 && name[1] == '*';
+
+		dn->types = out->types;
+		dn->nr_types = out->nr_types;
+		dn->dflt = out->dflt;
+		dn->below = out->below;
+		dn->wtypes = dn->wdflt = XST_DNS_NONE;
+		/* names that own only NSEC3 take their parent's forms (below); in
+		 * a zone without DNSSEC data only a CNAME can lead to RRSIGs (a
+		 * chain into a signed zone) */
+		if (n->zone == XST_DNS_NOZONE || b->only3[i] ||
+		    (!(b->zones[n->zone].secure || b->zones[n->zone].nsec3) &&
+		     !bset_find(n, n->zone, XST_T_CNAME)))
+			continue;
+		ret = do_forms(b, db, (uint32_t)i, XST_DNS_NONE, name, n->len,
+			       wild ? n->len - 2u : n->len, wild, &dn->dflt, &dn->types,
+			       &dn->nr_types);
+		if (ret)
+			return ret;
+	}
+	/* The forms a wildcard that owns NS serves for the names it matches
+	 * (nodes past b->nr, in no hash slot) stay the plain ones: no RRSIGs
+	 * there (left out, see ARCHITECTURE). */
+	for (i = b->nr; i < db->nr_nodes; i++) {
+		d->nodes[i].types = db->nodes[i].types;
+		d->nodes[i].nr_types = db->nodes[i].nr_types;
+		d->nodes[i].dflt = db->nodes[i].dflt;
+		d->nodes[i].below = db->nodes[i].below;
+		d->nodes[i].wtypes = d->nodes[i].wdflt = XST_DNS_NONE;
+	}
+	for (i = 0; i < b->nr; i++) {
+		const struct bnode *n = &b->nodes[i];
+		const struct xst_dns_node *out = &db->nodes[i];
+		struct xst_dns_dnode *dn = &d->nodes[i];
+		uint32_t cut;
+
+		if (n->zone == XST_DNS_NOZONE)
+			continue;
+		/* below a DNAME: dname.c answers from the plain forms */
+		if (out->wild == XST_DNS_DNAME)
+			continue;
+		if (!(b->zones[n->zone].secure || b->zones[n->zone].nsec3) ||
+		    (out->wild != XST_DNS_NONE && out->wild >= b->nr)) {
+			if (out->wild != XST_DNS_NONE) {
+				dn->wdflt = d->nodes[out->wild].dflt;
+				dn->wtypes = d->nodes[out->wild].types;
+				dn->nr_wtypes = d->nodes[out->wild].nr_types;
+			}
+			continue;
+		}
+		cut = find_cut(b, node_name(b, n), n->len, n->zone);
+		if (cut != XST_DNS_NONE) {
+			dn->below = d->nodes[cut].dflt;
+		} else if (out->wild != XST_DNS_NONE) {
+			const struct bnode *w = &b->nodes[out->wild];
+
+			ret = do_forms(b, db, out->wild, (uint32_t)i, node_name(b, w), w->len,
+				       w->len - 2u, 1, &dn->wdflt, &dn->wtypes, &dn->nr_wtypes);
+		} else {
+			struct ans *a = b->ans;
+
+			/* NXDOMAIN: the same for every qtype */
+			a->dnssec = 1;
+			a->absent = 1;
+			a->absent_ce = (uint32_t)i;
+			resolve(b, a, node_name(b, n), n->len, QTYPE_NONE);
+			dn->below = do_encode(b, a, node_name(b, n), n->len, n->len, 0);
+			ret = dn->below == XST_DNS_NONE ? -ENOMEM : 0;
+		}
+		if (ret)
+			return ret;
+	}
+	d->ins = b->ins;
+	b->ins = NULL;
+	d->nr_ins = b->nr_ins;
+	return 0;
+}
+
 /* "name TYPE" of a (node, qtype) for xst_dns_db_big(); db->names is set. */
 static void big_example(const struct xst_dns_db *db, uint32_t node, uint16_t qtype, char *out)
 {
@@ -1881,7 +2914,13 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 			goto err_free;
 		db->nr_nodes = b.nr + extra;
 	}
+	ret = dnssec_prepare(&b);
+	if (ret)
+		goto err_free;
 	ret = build_forms(&b, db);
+	if (ret)
+		goto err_free;
+	ret = build_do(&b, db);
 	if (ret)
 		goto err_free;
 
@@ -1898,6 +2937,13 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 
 		for (k = 0; k < b.nr; k++) {
 			uint32_t i = db->nodes[k].hash & db->mask;
+
+			/* RFC 5155 7.2.8, as NSD: a name that owns only NSEC3
+			 * does not exist; kept out of the table, a query finds
+			 * its parent as the closest encloser (wildcard, DNAME,
+			 * NXDOMAIN below it; DO=1 the same from db->dsec) */
+			if (b.only3 && b.only3[k])
+				continue;
 
 			while (db->slots[i])
 				i = (i + 1) & db->mask;
@@ -1965,6 +3011,16 @@ void xst_dns_db_destroy(struct xst_dns_db *db)
 	free(db->tforms);
 	free(db->forms);
 	free(db->apex);
+	if (db->dsec) {
+		free(db->dsec->nodes);
+		free(db->dsec->ins);
+		free(db->dsec->zones);
+		free(db->dsec->key);
+		free(db->dsec->hash);
+		free(db->dsec->chunk);
+		free(db->dsec->chunks);
+		free(db->dsec);
+	}
 	free(db);
 }
 
@@ -1988,4 +3044,9 @@ void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messag
 		*bytes = db->forms_len + db->names_len + db->nr_nodes * sizeof(*db->nodes) +
 			 ((size_t)db->mask + 1) * sizeof(*db->slots) +
 			 db->nr_tforms * sizeof(*db->tforms);
+	if (bytes && db->dsec)
+		*bytes += db->nr_nodes * sizeof(*db->dsec->nodes) +
+			  db->dsec->nr_ins * sizeof(*db->dsec->ins) +
+			  db->dsec->nr_chain * (sizeof(uint32_t) * 2 + XST_NSEC3_HASH_LEN) +
+			  db->dsec->chunks_len;
 }

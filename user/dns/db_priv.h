@@ -112,6 +112,90 @@ struct xst_dns_chaos_txt {
 	uint8_t rdata[256];
 };
 
+
+/*
+ * DNSSEC (db.c builds it, respond.c serves it): the forms for DO=1 queries.
+ * db->dsec is NULL when no zone holds DNSSEC data: DO=1 then gets the plain
+ * forms, at no cost. A DO form reference is a form offset, or with
+ * XST_DO_INS set the index of an insertion record: a form whose denial
+ * depends on the query name (the NSEC covering it, the NSEC3 covering its
+ * next closer name), with the place for that RRset left empty.
+ */
+#define XST_DO_INS	0x80000000u
+
+/* The DNSSEC types (RFC 4034, RFC 5155) the builder handles. */
+enum {
+	XST_TD_RRSIG = 46, XST_TD_NSEC = 47, XST_TD_DNSKEY = 48, XST_TD_NSEC3 = 50,
+	XST_TD_NSEC3PARAM = 51,
+};
+
+enum xst_dins_how {
+	XST_DINS_NSEC,		/* NSEC (RFC 4034 6.1 order) covering the qname */
+	XST_DINS_NSEC3,		/* NSEC3 covering the hash of the next closer name */
+};
+
+#define XST_DINS_HAVE	4
+#define XST_DINS_CHUNK_HDR	6
+#define XST_DINS_APEX	0xffffu
+
+struct xst_dns_dins {
+	uint32_t form;		/* the form, without the qname's denial RRset */
+	uint16_t at;		/* body offset where it goes (authority section) */
+	uint16_t set;		/* RRset table index it goes before */
+	uint16_t zone;
+	uint8_t how;		/* enum xst_dins_how */
+	uint8_t nr_have;
+	uint32_t have[XST_DINS_HAVE];	/* chain entries already in the form: then
+					 * nothing is inserted (NSD adds an RRset once) */
+};
+
+/* Per node: as struct xst_dns_node's forms, and those synthesised from its
+ * "*" child for absent names below it (wtypes/wdflt, NONE without one). */
+struct xst_dns_dnode {
+	uint32_t types;		/* first entry in db->tforms */
+	uint32_t dflt;
+	uint32_t below;
+	uint32_t wtypes;
+	uint32_t wdflt;
+	uint16_t nr_types;
+	uint16_t nr_wtypes;
+};
+
+/* A zone's denial chain: entries [first, first + nr) of the chain arrays. */
+struct xst_dns_dzone {
+	uint32_t first, nr;
+	uint8_t kind;		/* 0: none, 1: NSEC, 2: NSEC3 */
+	uint8_t salt_len;
+	uint16_t iterations;
+	uint8_t salt[255];
+};
+
+struct xst_dns_dsec {
+	struct xst_dns_dnode *nodes;	/* per node, as db->nodes */
+	struct xst_dns_dins *ins;
+	size_t nr_ins;
+	struct xst_dns_dzone *zones;
+	/* chain entry e: NSEC owner = node key[e] (sorted canonically), or
+	 * NSEC3 hash at hash + 20 * e (sorted); its RRset with RRSIGs
+	 * pre-encoded at chunks + chunk[e]: u16 RR bytes, u16 RR count,
+	 * u16 nr_ptr, u16 ptr[nr_ptr] (offsets in the RR bytes of the owner
+	 * pointers), the RR bytes. A pointer reads XST_DINS_APEX: aim it at the
+	 * zone apex in the question; else 0xc000 | offset in the RR bytes. */
+	uint32_t *key;
+	uint8_t *hash;
+	uint32_t *chunk;
+	uint8_t *chunks;
+	size_t nr_chain, chunks_len;
+};
+
+/* RFC 4034 6.1 order of two lower-cased wire names: <0, 0, >0. */
+int xst_dns_canon_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+
+/* Chain entry of zone z whose RRset denies lname (the NSEC covering it;
+ * for NSEC3 the one covering the hash of lname), or XST_DNS_NONE. */
+uint32_t xst_dns_dsec_cover(const struct xst_dns_db *db, unsigned int z, const uint8_t *lname,
+			    size_t len);
+
 struct xst_dns_db {
 	uint64_t serial;	/* unique per database built in this process (never reused) */
 	uint32_t *slots;	/* open addressing: node index + 1, 0 = empty */
@@ -130,6 +214,7 @@ struct xst_dns_db {
 	struct xst_dns_db_big big;
 	int ahead;		/* tables outgrow the caches: look ahead (ahead.c) */
 	struct xst_dns_chaos_txt chaos_id, chaos_version;	/* chaos.c */
+	struct xst_dns_dsec *dsec;	/* DO=1 forms, or NULL (no DNSSEC data) */
 };
 
 static inline const struct xst_dns_form *xst_db_form(const struct xst_dns_db *db, uint32_t off)

@@ -198,9 +198,113 @@ size_t xst_dns_emit(uint8_t *msg, size_t limit, size_t base, const struct xst_dn
 	return pos;
 }
 
+
+/*
+ * DNSSEC: a form with the query name's denial RRset (a chunk, db_priv.h)
+ * inserted before RRset ins->set. Copied RRset by RRset as emit_slow()
+ * does, with the chunk one more authority RRset; pointers are moved to
+ * where their targets went, the chunk's aimed at the apex in the question
+ * (apex_len bytes before its end) and at the chunk's first owner.
+ */
+static __attribute__((noinline)) size_t
+emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
+	 const struct xst_dns_dins *ins, const uint8_t *chunk, size_t apex_len, int class_any,
+	 uint16_t *counts, int *tc)
+{
+	const struct xst_dns_fset *s = xst_form_sets(f);
+	const uint16_t *ptr = xst_form_ptrs(f);
+	const uint8_t *body = xst_form_body(f);
+	uint16_t at[SLOW_SETS];		/* message offset each kept RRset went to */
+	uint8_t keep[SLOW_SETS];
+	size_t nsets = f->nr_set < SLOW_SETS ? f->nr_set : SLOW_SETS;
+	size_t clen = xst_get_be16(chunk), pos = qend, i, j;
+	long delta = (long)qend - (long)f->ref_qend;
+	int done = 0, cur = -1, stop = 0;
+
+	counts[0] = counts[1] = counts[2] = 0;
+	memset(keep, 0, nsets);
+	for (i = 0; i <= nsets && !stop; i++) {
+		size_t start, size;
+		int sec;
+
+		if (i == ins->set) {
+			/* the chunk: mandatory, in the authority section */
+			size_t nptr = xst_get_be16(chunk + 4), hdr = XST_DINS_CHUNK_HDR + 2 * nptr, p;
+
+			if (pos + clen > limit || pos > 0x3fff) {
+				*tc = 1;
+				break;
+			}
+			memcpy(msg + pos, chunk + hdr, clen);
+			for (p = 0; p < nptr; p++) {
+				uint8_t *slot = msg + pos + xst_get_be16(chunk + XST_DINS_CHUNK_HDR + 2 * p);
+				unsigned int v = xst_get_be16(slot);
+
+				v = v == XST_DINS_APEX ? (unsigned int)(qend - 4 - apex_len) :
+							  (unsigned int)pos + (v & 0x3fff);
+				xst_put_be16(slot, (uint16_t)(0xc000 | v));
+			}
+			pos += clen;
+			counts[1] += xst_get_be16(chunk + 2);
+		}
+		if (i == nsets)
+			break;
+		start = i ? s[i - 1].end : 0;
+		size = s[i].end - start;
+		sec = s[i].section;
+		if (sec != cur) {
+			if (done)
+				break;
+			cur = sec;
+		}
+		if (class_any && (sec == XST_SEC_OPT_AUTH || (s[i].flags & (XST_FSET_NS_ONLY | XST_FSET_NEG))))
+			continue;
+		if (pos + size > limit || (s[i].flags & XST_FSET_OVER)) {
+			if (sec <= XST_SEC_AUTHORITY) {
+				*tc = 1;
+				stop = 1;
+				break;
+			}
+			done = 1;
+			continue;
+		}
+		memcpy(msg + pos, body + start, size);
+		at[i] = (uint16_t)pos;
+		pos += size;
+		keep[i] = 1;
+		counts[sec == XST_SEC_ANSWER ? 0 : sec <= XST_SEC_OPT_AUTH ? 1 : 2] += s[i].nr_rr;
+	}
+
+	for (i = 0, j = 0; i < f->nr_ptr; i++) {
+		size_t p = ptr[i], np, v, k;
+
+		while (j < nsets && s[j].end <= p)
+			j++;
+		if (j >= nsets)
+			break;
+		if (!keep[j])
+			continue;
+		np = at[j] + p - (j ? s[j - 1].end : 0);
+		v = xst_get_be16(msg + np) & 0x3fff;
+		if (v == XST_DNS_HDR && f->p12_fixed)
+			continue;
+		if (v < f->ref_qend) {
+			v = (size_t)((long)v + delta);
+		} else {
+			k = set_of(s, nsets, v - f->ref_qend);
+			if (k >= nsets || !keep[k])
+				continue;
+			v = at[k] + (v - f->ref_qend) - (k ? s[k - 1].end : 0);
+		}
+		xst_put_be16(msg + np, (uint16_t)(0xc000 | (v & 0x3fff)));
+	}
+	return pos;
+}
+
 static inline __attribute__((always_inline)) size_t
 answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
-		     const struct xst_dnsmsg_query *q, uint32_t form, struct xst_dns_stats *st)
+		     const struct xst_dnsmsg_query *q, uint32_t form, const struct xst_dns_dins *ins,
+		     const uint8_t *chunk, struct xst_dns_stats *st)
 {
 	const struct xst_dns_form *f = xst_db_form(db, form);
 	size_t limit, optlen = q->edns ? XST_DNS_OPT_LEN : 0, pos, qend = xst_dnsmsg_qend(q);
@@ -214,7 +318,10 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	}
 	limit -= optlen;
 
-	if (qend + f->body_len <= limit && !(class_any | f->over)) {
+	if (ins) {
+		pos = emit_ins(msg, limit, qend, f, ins, chunk,
+			       db->nodes[db->apex[ins->zone]].name_len, class_any, counts, &tc);
+	} else if (qend + f->body_len <= limit && !(class_any | f->over)) {
 		uint8_t *out = msg + qend;
 		long delta = (long)qend - (long)f->ref_qend;
 
@@ -303,6 +410,78 @@ static size_t notify(const struct xst_dns_db *db, uint8_t *msg, size_t len, size
 	}
 }
 
+
+/* The DO=1 form n answers for qtype, from a per-node type list. */
+static uint32_t do_pick(const struct xst_dns_db *db, uint32_t types, unsigned int nr, uint32_t dflt,
+			uint16_t qtype)
+{
+	const struct xst_dns_tform *t = db->tforms + types;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (t[i].type == qtype)
+			return t[i].form;
+	return dflt;
+}
+
+/*
+ * respond() for DO=1 in a database with DNSSEC data: the same lookup, on
+ * the DO=1 forms; where the denial depends on the query name, the NSEC
+ * covering it or the NSEC3 covering its next closer name is found in the
+ * zone's chain and inserted into the form.
+ */
+static __attribute__((noinline)) size_t
+respond_do(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
+	   const struct xst_dnsmsg_query *q, struct xst_dns_stats *st)
+{
+	const struct xst_dns_dsec *d = db->dsec;
+	const struct xst_dns_node *n;
+	const struct xst_dns_dnode *dn;
+	const struct xst_dns_dins *ins;
+	const uint8_t *lname = q->lname, *chunk;
+	size_t lp = q->qname_len, off = 0, prev = 0;
+	uint32_t form = XST_DNS_NONE, e;
+	unsigned int k;
+
+	n = xst_db_find(db, lname, lp, q->hash);
+	if (n) {
+		dn = &d->nodes[n - db->nodes];
+		if (n->zone != XST_DNS_NOZONE)
+			form = do_pick(db, dn->types, dn->nr_types, dn->dflt, q->qtype);
+	} else {
+		while (lname[off]) {
+			prev = off;
+			off += lname[off] + 1u;
+			n = xst_db_find(db, lname + off, lp - off, xst_name_hash(lname + off, lp - off));
+			if (n)
+				break;
+		}
+		if (n && n->wild == XST_DNS_DNAME)	/* from the plain forms: no RRSIGs */
+			return xst_dns_dname_answer(db, msg, cap, transport, q, n->below, st);
+		if (n && n->zone != XST_DNS_NOZONE) {
+			dn = &d->nodes[n - db->nodes];
+			form = dn->wdflt != XST_DNS_NONE ?
+			       do_pick(db, dn->wtypes, dn->nr_wtypes, dn->wdflt, q->qtype) : dn->below;
+		}
+	}
+	if (form == XST_DNS_NONE)
+		return fixed(xst_dnsmsg_refused(msg, cap, q, XST_EDE_NOT_AUTH), &st->refused, st);
+	if (!(form & XST_DO_INS))
+		return answer(db, msg, cap, transport, q, form, NULL, NULL, st);
+	ins = &d->ins[form & ~XST_DO_INS];
+	if (ins->how == XST_DINS_NSEC3)
+		e = xst_dns_dsec_cover(db, ins->zone, lname + prev, lp - prev);
+	else
+		e = xst_dns_dsec_cover(db, ins->zone, lname, lp);
+	for (k = 0; k < ins->nr_have; k++)
+		if (ins->have[k] == e)
+			e = XST_DNS_NONE;
+	if (e == XST_DNS_NONE)
+		return answer(db, msg, cap, transport, q, ins->form, NULL, NULL, st);
+	chunk = d->chunks + d->chunk[e];
+	return answer(db, msg, cap, transport, q, ins->form, ins, chunk, st);
+}
+
 /* Both entry points, inlined into each: one call less per query. */
 static inline __attribute__((always_inline)) size_t
 respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int transport,
@@ -361,12 +540,14 @@ respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int t
 			     st);
 	}
 
+	if (__builtin_expect(q->dnssec_ok && db->dsec != NULL, 0))
+		return respond_do(db, msg, cap, transport, q, st);
 	form = xst_db_lookup(db, q->lname, q->qname_len, q->hash, q->qtype, &dname);
 	if (form == XST_DNS_NONE)
 		return fixed(xst_dnsmsg_refused(msg, cap, q, XST_EDE_NOT_AUTH), &st->refused, st);
 	if (__builtin_expect(dname, 0))
 		return xst_dns_dname_answer(db, msg, cap, transport, q, form, st);
-	return answer(db, msg, cap, transport, q, form, st);
+	return answer(db, msg, cap, transport, q, form, NULL, NULL, st);
 }
 
 size_t xst_dns_respond_parsed(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap,

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DNSSEC for pre-signed zones (user/dns/db.c, dnssec.c, respond.c): SHA-1
+ * and the NSEC3 hash against their reference vectors (FIPS 180 examples,
+ * RFC 5155 appendix A), and the sections of the replies, with DO=1 and
+ * DO=0, on the signed fixtures of tests/dns/signed (NSEC, NSEC3, NSEC3
+ * opt-out). The expected sections were checked against NSD 4.6.1 serving
+ * the same zones (tests/dns/diff.py --do).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sha1.h"
+#include "dns/db.h"
+#include "dns/db_priv.h"
+#include "dns/nsec3hash.h"
+#include "dns/wire.h"
+#include "dns/zone.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void hex(const uint8_t *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+}
+
+START_TEST(test_sha1_vectors)
+{
+	static const struct { const char *in; const char *out; } v[] = {
+		{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
+		{ "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+	};
+	uint8_t h[XST_SHA1_LEN];
+	char t[41];
+	struct xst_sha1 s;
+	static char a[1000];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		xst_sha1(v[i].in, strlen(v[i].in), h);
+		hex(h, sizeof(h), t);
+		ck_assert_str_eq(t, v[i].out);
+	}
+	/* a million 'a', fed in pieces that straddle the 64-byte blocks */
+	memset(a, 'a', sizeof(a));
+	xst_sha1_init(&s);
+	for (i = 0; i < 1000; i++)
+		xst_sha1_update(&s, a, 1000);
+	xst_sha1_final(&s, h);
+	hex(h, sizeof(h), t);
+	ck_assert_str_eq(t, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+}
+END_TEST
+
+static size_t text_to_wire(const char *text, uint8_t *out)
+{
+	size_t o = 0;
+
+	while (*text && strcmp(text, ".")) {
+		const char *dot = strchr(text, '.');
+		size_t l = dot ? (size_t)(dot - text) : strlen(text);
+		size_t k;
+
+		out[o++] = (uint8_t)l;
+		for (k = 0; k < l; k++)
+			out[o++] = (uint8_t)(text[k] >= 'A' && text[k] <= 'Z' ? text[k] + 32 : text[k]);
+		text += l + (dot ? 1 : 0);
+	}
+	out[o++] = 0;
+	return o;
+}
+
+START_TEST(test_nsec3_hash_rfc5155)
+{
+	/* RFC 5155 appendix A: salt aabbccdd, 12 iterations */
+	static const struct { const char *name; const char *hash; } v[] = {
+		{ "example", "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom" },
+		{ "a.example", "35mthgpgcu1qg68fab165klnsnk3dpvl" },
+		{ "ai.example", "gjeqe526plbf1g8mklp59enfd789njgi" },
+		{ "ns1.example", "2t7b4g4vsa5smi47k61mv5bv1a22bojr" },
+		{ "w.example", "k8udemvp1j2f7eg6jebps17vp3n8i58h" },
+		{ "*.w.example", "r53bq7cc2uvmubfu5ocmm6pers9tk9en" },
+		{ "x.w.example", "b4um86eghhds6nea196smvmlo4ors995" },
+		{ "xx.example", "t644ebqk9bibcna874givr6joj62mlhv" },
+		{ "A.EXAMPLE", "35mthgpgcu1qg68fab165klnsnk3dpvl" },	/* lower-cased first */
+	};
+	static const uint8_t salt[] = { 0xaa, 0xbb, 0xcc, 0xdd };
+	uint8_t w[256], h[XST_NSEC3_HASH_LEN], back[XST_NSEC3_HASH_LEN];
+	char b32[33];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		size_t len = text_to_wire(v[i].name, w);
+
+		xst_nsec3_hash(w, len, salt, sizeof(salt), 12, h);
+		xst_nsec3_b32(h, b32);
+		b32[32] = 0;
+		ck_assert_str_eq(b32, v[i].hash);
+		ck_assert_int_eq(xst_nsec3_unb32((const uint8_t *)v[i].hash, 32, back), 0);
+		ck_assert_mem_eq(back, h, sizeof(h));
+	}
+	ck_assert_int_eq(xst_nsec3_unb32((const uint8_t *)"0p9mhaveqvm6t7vbl5lop2u3t2rp3toz", 32, back),
+			 -22);
+	ck_assert_int_eq(xst_nsec3_unb32((const uint8_t *)"0p9m", 4, back), -22);
+}
+END_TEST
+
+START_TEST(test_canon_order)
+{
+	/* RFC 4034 6.1's example, in order */
+	static const char *const names[] = {
+		"example", "a.example", "yljkjljk.a.example", "Z.a.example", "zABC.a.EXAMPLE",
+		"z.example", "\\001.z.example", "*.z.example", "\\200.z.example",
+	};
+	uint8_t a[256], b[256];
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		for (j = 0; j < ARRAY_SIZE(names); j++) {
+			size_t la, lb;
+			int c;
+
+			/* \DDD escapes by hand: one byte */
+			la = text_to_wire(names[i], a);
+			lb = text_to_wire(names[j], b);
+			if (names[i][0] == '\\') {
+				a[1] = (uint8_t)strtol(names[i] + 1, NULL, 10);
+				memmove(a + 2, a + 5, la - 5);
+				a[0] = 1;
+				la -= 3;
+			}
+			if (names[j][0] == '\\') {
+				b[1] = (uint8_t)strtol(names[j] + 1, NULL, 10);
+				memmove(b + 2, b + 5, lb - 5);
+				b[0] = 1;
+				lb -= 3;
+			}
+			c = xst_dns_canon_cmp(a, la, b, lb);
+			ck_assert_msg((i < j && c < 0) || (i == j && c == 0) || (i > j && c > 0),
+				      "%s vs %s: %d", names[i], names[j], c);
+		}
+}
+END_TEST
+
+/* ---- replies on the signed fixtures ----------------------------------------- */
+
+static const char *const fixtures[] = {
+	"tests/dns/signed/nsec.3597.zone",
+	"tests/dns/signed/nsec3.3597.zone",
+	"tests/dns/signed/optout.3597.zone",
+};
+
+static struct xst_zone *fz[3];
+static struct xst_dns_db *fdb[3];
+
+static void setup(void)
+{
+	struct xst_zone_error err;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fixtures); i++) {
+		ck_assert_msg(xst_zone_load(&fz[i], fixtures[i], "signed.test.", &err) == 0,
+			      "%s:%u: %s", err.file, err.line, err.reason);
+		ck_assert_int_eq(xst_dns_db_create(&fdb[i], &fz[i], 1, &err), 0);
+	}
+}
+
+static void teardown(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fixtures); i++) {
+		xst_dns_db_destroy(fdb[i]);
+		xst_zone_destroy(fz[i]);
+		fdb[i] = NULL;
+		fz[i] = NULL;
+	}
+}
+
+static size_t mkquery(uint8_t *m, const char *qname, uint16_t qtype, int dnssec_ok)
+{
+	size_t o = 12;
+
+	memset(m, 0, 12);
+	m[0] = 0x12;
+	m[1] = 0x34;
+	xst_put_be16(m + 4, 1);
+	xst_put_be16(m + 10, 1);
+	o += text_to_wire(qname, m + o);
+	xst_put_be16(m + o, qtype);
+	xst_put_be16(m + o + 2, XST_C_IN);
+	o += 4;
+	m[o] = 0;
+	xst_put_be16(m + o + 1, XST_T_OPT);
+	xst_put_be16(m + o + 3, 4096);
+	m[o + 5] = 0;
+	m[o + 6] = 0;
+	xst_put_be16(m + o + 7, dnssec_ok ? 0x8000 : 0);
+	xst_put_be16(m + o + 9, 0);
+	return o + 11;
+}
+
+static int skip_name(const uint8_t *m, size_t len, size_t *off, char *out, size_t cap)
+{
+	size_t o = *off, w = 0;
+	int jumped = 0, hops = 0;
+
+	for (;;) {
+		uint8_t l;
+
+		if (o >= len)
+			return -1;
+		l = m[o];
+		if ((l & 0xc0) == 0xc0) {
+			if (o + 1 >= len || ++hops > 64)
+				return -1;
+			if (!jumped)
+				*off = o + 2;
+			jumped = 1;
+			o = (size_t)(l & 0x3f) << 8 | m[o + 1];
+			continue;
+		}
+		if (!l)
+			break;
+		if (o + 1 + l > len || w + l + 2 > cap)
+			return -1;
+		memcpy(out + w, m + o + 1, l);
+		w += l;
+		out[w++] = '.';
+		o += l + 1u;
+	}
+	if (!w)
+		out[w++] = '.';
+	out[w] = 0;
+	if (!jumped)
+		*off = o + 1;
+	return 0;
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/*
+ * "rcode|answer types|authority types|additional types|denial owners": the
+ * types of each section sorted (numbers), the owners of the authority's
+ * NSEC/NSEC3 RRs as their first 4 characters, sorted.
+ */
+static void summarize(const uint8_t *m, size_t len, char *out, size_t cap)
+{
+	uint16_t cnt[3], types[3][64];
+	char owners[16][8];
+	size_t off = 12, o = 0, s, i, nr_own = 0;
+	char name[300];
+
+	ck_assert_uint_ge(len, 12);
+	cnt[0] = xst_get_be16(m + 6);
+	cnt[1] = xst_get_be16(m + 8);
+	cnt[2] = xst_get_be16(m + 10);
+	ck_assert_int_eq(skip_name(m, len, &off, name, sizeof(name)), 0);
+	off += 4;
+	o += (size_t)snprintf(out + o, cap - o, "%u%s", m[3] & 0xf, m[2] & 0x02 ? " TC" : "");
+	for (s = 0; s < 3; s++) {
+		size_t n = 0;
+
+		for (i = 0; i < cnt[s]; i++) {
+			uint16_t t;
+
+			ck_assert_int_eq(skip_name(m, len, &off, name, sizeof(name)), 0);
+			ck_assert_uint_le(off + 10, len);
+			t = xst_get_be16(m + off);
+			if (t != XST_T_OPT && n < 64)
+				types[s][n++] = t;
+			if (s == 1 && (t == 47 || t == 50) && nr_own < 16) {
+				memcpy(owners[nr_own], name, 4);
+				owners[nr_own++][4] = 0;
+			}
+			off += 10u + xst_get_be16(m + off + 8);
+			ck_assert_uint_le(off, len);
+		}
+		qsort(types[s], n, sizeof(uint16_t), cmp_u16);
+		o += (size_t)snprintf(out + o, cap - o, "|");
+		for (i = 0; i < n; i++)
+			o += (size_t)snprintf(out + o, cap - o, "%s%u", i ? "," : "", types[s][i]);
+	}
+	ck_assert_uint_eq(off, len);
+	qsort(owners, nr_own, sizeof(owners[0]), (int (*)(const void *, const void *))strcmp);
+	o += (size_t)snprintf(out + o, cap - o, "|");
+	for (i = 0; i < nr_own; i++)
+		o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? "," : "", owners[i]);
+}
+
+static void ask(unsigned int z, const char *qname, uint16_t qtype, int dnssec_ok, char *out,
+		size_t cap)
+{
+	uint8_t buf[65535];
+	struct xst_dns_stats st;
+	size_t qlen, len;
+
+	memset(&st, 0, sizeof(st));
+	qlen = mkquery(buf, qname, qtype, dnssec_ok);
+	len = xst_dns_respond(fdb[z], buf, qlen, sizeof(buf), XST_DNS_TCP, &st);
+	ck_assert_uint_gt(len, 0);
+	/* the OPT echoes DO */
+	ck_assert_uint_eq(buf[len - 4] & 0x80, dnssec_ok ? 0x80 : 0);
+	summarize(buf, len, out, cap);
+}
+
+struct dcase {
+	const char *what, *qname;
+	uint16_t qtype;
+	const char *nodo[3];		/* DO=0: NSEC, NSEC3, NSEC3 opt-out */
+	const char *want[3];		/* DO=1 */
+};
+
+#include "test_dnssec_cases.h"
+
+/* "@apexhash": the NSEC3 owner of the apex in fixture z (NSEC: some absent name). */
+static const char *case_name(unsigned int z, const char *qname, char *buf)
+{
+	const struct xst_dns_dzone *dz;
+	uint8_t w[256], h[XST_NSEC3_HASH_LEN];
+	size_t len;
+
+	if (strcmp(qname, "@apexhash"))
+		return qname;
+	dz = &fdb[z]->dsec->zones[0];
+	len = text_to_wire("signed.test", w);
+	xst_nsec3_hash(w, len, dz->salt, dz->salt_len, dz->iterations, h);
+	xst_nsec3_b32(h, buf);
+	strcpy(buf + 32, ".signed.test");
+	return buf;
+}
+
+START_TEST(test_dnssec_cases)
+{
+	char got[1024], nb[64];
+	size_t i, z;
+	int dump = getenv("DNSSEC_DUMP") != NULL;
+
+	for (i = 0; i < ARRAY_SIZE(dcases); i++) {
+		const struct dcase *c = &dcases[i];
+
+		if (dump) {
+			int d;
+
+			printf("\t{ \"%s\", \"%s\", %u,\n", c->what, c->qname, c->qtype);
+			for (d = 0; d < 2; d++)
+				for (z = 0; z < ARRAY_SIZE(fixtures); z++) {
+					ask((unsigned int)z, case_name((unsigned int)z, c->qname, nb),
+					    c->qtype, d, got, sizeof(got));
+					printf("\t  %s\"%s\"%s\n", z ? "  " : "{ ", got,
+					       z < 2 ? "," : d ? " } }," : " },");
+				}
+			continue;
+		}
+		for (z = 0; z < ARRAY_SIZE(fixtures); z++) {
+			const char *qn = case_name((unsigned int)z, c->qname, nb);
+
+			ask((unsigned int)z, qn, c->qtype, 0, got, sizeof(got));
+			ck_assert_msg(!strcmp(got, c->nodo[z]), "%s (%s) DO=0 %s: got \"%s\" want \"%s\"",
+				      c->what, c->qname, fixtures[z], got, c->nodo[z]);
+			ask((unsigned int)z, qn, c->qtype, 1, got, sizeof(got));
+			ck_assert_msg(!strcmp(got, c->want[z]), "%s (%s) DO=1 %s: got \"%s\" want \"%s\"",
+				      c->what, c->qname, fixtures[z], got, c->want[z]);
+		}
+	}
+}
+END_TEST
+
+/* A database without DNSSEC data has no DO forms: DO=1 is served the plain ones. */
+START_TEST(test_dnssec_unsigned_free)
+{
+	static const char text[] = "$ORIGIN u.test.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
+	struct xst_zone_error err;
+	struct xst_zone *z;
+	struct xst_dns_db *d;
+
+	ck_assert_int_eq(xst_zone_parse_string(&z, text, "u.test", "u.test.", &err), 0);
+	ck_assert_int_eq(xst_dns_db_create(&d, &z, 1, &err), 0);
+	ck_assert_ptr_null(d->dsec);
+	xst_dns_db_destroy(d);
+	xst_zone_destroy(z);
+}
+END_TEST
+
+Suite *dnssec_suite(void)
+{
+	Suite *s = suite_create("dnssec");
+	TCase *t = tcase_create("hash");
+	TCase *r = tcase_create("replies");
+
+	tcase_add_test(t, test_sha1_vectors);
+	tcase_add_test(t, test_nsec3_hash_rfc5155);
+	tcase_add_test(t, test_canon_order);
+	tcase_add_test(t, test_dnssec_unsigned_free);
+	suite_add_tcase(s, t);
+	tcase_add_checked_fixture(r, setup, teardown);
+	tcase_add_test(r, test_dnssec_cases);
+	tcase_set_timeout(r, 30);
+	suite_add_tcase(s, r);
+	return s;
+}
