@@ -86,6 +86,10 @@ def free_port():
     raise SystemExit('no free port for UDP and TCP')
 
 
+class StartError(Exception):
+    """A server under test that exited before answering; text: its log."""
+
+
 def wait_port(port, proc, what, secs=10, log=None):
     end = time.time() + secs
     q = dns.message.make_query('.', 'SOA').to_wire()
@@ -95,7 +99,7 @@ def wait_port(port, proc, what, secs=10, log=None):
             if log and os.path.exists(log):
                 with open(log) as f:
                     tail = ''.join(f.readlines()[-5:])
-            raise SystemExit('%s exited early (rc %s)\n%s' % (what, proc.returncode, tail))
+            raise StartError('%s exited early (rc %s)\n%s' % (what, proc.returncode, tail))
         try:
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.settimeout(0.2)
@@ -108,8 +112,13 @@ def wait_port(port, proc, what, secs=10, log=None):
     raise SystemExit('%s did not answer on port %d' % (what, port))
 
 
-def start_nsd(zones, tmp):
+def start_nsd(zones, tmp, xfr=False, name='nsd'):
+    """NSD serving zones on a free port; xfr: allow AXFR from 127.0.0.1
+    (only the throwaway NSD that reads zones back, never the one compared:
+    it would change the answers to AXFR over UDP)."""
     port = free_port()
+    tmp = os.path.join(tmp, name)
+    os.makedirs(tmp, exist_ok=True)
     conf = os.path.join(tmp, 'nsd.conf')
     with open(conf, 'w') as f:
         f.write('server:\n\tip-address: 127.0.0.1@%d\n\trrl-ratelimit: 0\n' % port)
@@ -118,10 +127,12 @@ def start_nsd(zones, tmp):
         f.write('\tverbosity: 0\n\treuseport: no\nremote-control:\n\tcontrol-enable: no\n')
         for path, origin in zones:
             f.write('zone:\n\tname: "%s"\n\tzonefile: "%s"\n' % (origin, path))
+            if xfr:
+                f.write('\tprovide-xfr: 127.0.0.1 NOKEY\n')
     log = open(os.path.join(tmp, 'nsd.log'), 'w')
     p = subprocess.Popen([shutil.which('nsd') or '/usr/sbin/nsd', '-d', '-c', conf],
                          stdout=log, stderr=log)
-    wait_port(port, p, 'nsd', log=log.name)
+    wait_port(port, p, name, log=log.name)
     return p, port
 
 
