@@ -19,6 +19,7 @@ import argparse
 import glob
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -36,6 +37,11 @@ import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
 import dns.zone
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dnssecq  # noqa: E402
+import dnswire  # noqa: E402
+import sign  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
@@ -397,11 +403,8 @@ def summarize(r):
     try:
         m = dns.message.from_wire(r, question_only=False, ignore_trailing=False)
     except Exception as e:  # noqa: BLE001 - any parse failure is a result
-        d['parse'] = type(e).__name__
         d['header_rcode'] = flags & 15
-        # what dnspython will not read (a TSIG it has no key for): every byte
-        d['raw'] = r[2:].hex()
-        return d
+        return summarize_wire(r, d, type(e).__name__)
     d['rcode'] = dns.rcode.to_text(m.rcode())
     d['question'] = [(q.name.to_wire(), q.rdtype, q.rdclass) for q in m.question]
     d['edns'] = m.edns
@@ -415,6 +418,28 @@ def summarize(r):
             rrsets.add((rs.name.to_text().lower(), dns.rdatatype.to_text(rs.rdtype),
                         dns.rdataclass.to_text(rs.rdclass), rs.ttl,
                         tuple(sorted(rd.to_text().lower() for rd in rs))))
+        d[sec] = rrsets
+    return d
+
+
+def summarize_wire(r, d, why):
+    """summarize() by tests/dns/dnswire.py, for a reply dnspython will not
+    read (a TSIG it has no key for, RDATA it knows a stricter form of)."""
+    try:
+        m = dnswire.parse(r)
+    except dnswire.WireError as e:
+        d['parse'] = '%s, %s' % (why, e)
+        d['raw'] = r[2:].hex()  # every byte
+        return d
+    d['parse'] = 'dnswire'
+    d['question'] = [(dnswire.name_wire(lb).lower(), t, c) for lb, t, c in m['question']]
+    for sec in ('answer', 'authority', 'additional'):
+        rrsets = set()
+        for lb, t, c, ttl, rd in m[sec]:
+            if t == 41:
+                d['opt'] = (c, ttl, rd)
+                continue
+            rrsets.add((dnswire.name_text(lb).lower(), t, c, ttl, rd.hex()))
         d[sec] = rrsets
     return d
 
@@ -449,6 +474,12 @@ def main():
     ap.add_argument('--max-udp', type=int, default=0, metavar='BYTES',
                     help='skip UDP queries longer than BYTES (over a real link they would be '
                          'IP fragments, which the steering program leaves to the kernel)')
+    ap.add_argument('--set', choices=['types'] + sorted(sign.SETS),
+                    help='instead of --zone: the zones of tests/dns/zones/types/, unsigned (types) '
+                         'or signed (tests/dns/sign.py), and the DNSSEC query set (dnssecq.py)')
+    ap.add_argument('--nsd-b', action='store_true',
+                    help='server B is a second NSD (checks the harness: expect 0 failures)')
+    ap.add_argument('--keep', action='store_true', help='--set: keep the signed zones if anything failed')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
     if args.big:
@@ -484,31 +515,132 @@ def main():
             else:
                 shutil.rmtree(d, ignore_errors=True)
         return rc
+    if args.set:
+        return run_set(args)
     specs = args.zone or sorted(glob.glob(os.path.join(ROOT, 'tests', 'dns', 'zones', '*.zone')))
-    zones = zone_args(specs)
-    procs = []
     tmp = tempfile.mkdtemp(prefix='dnsdiff.')
     try:
-        if args.server_a:
-            h, _, p = args.server_a.rpartition(':')
-            a = (h.strip('[]'), int(p))
+        return run_diff(zone_args(specs), lambda zs: build_queries(zs, args.seed, args.max_names),
+                        args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --set NAME: the zones of tests/dns/zones/types/, as they are ('types') or
+# signed by tests/dns/sign.py; the query set of tests/dns/dnssecq.py
+SET_DIR = os.path.join(ROOT, 'tests', 'dns', 'zones', 'types')
+SET_ZONES = {
+    'types': ['types.test', 'edge.test', 'tree.test', 'child.tree.test', 'unsigned.tree.test',
+              'dname.test'],
+    'signed': ['types.test', 'tree.test', 'child.tree.test', 'unsigned.tree.test', 'dname.test'],
+}
+SET_UNSIGNED = {'unsigned.tree.test.'}  # stays unsigned in the signed sets
+
+
+def run_set(args):
+    names = SET_ZONES['types' if args.set == 'types' else 'signed']
+    zones = zone_args([os.path.join(SET_DIR, n + '.zone') for n in names])
+    tmp = tempfile.mkdtemp(prefix='dnsdiff-%s.' % args.set)
+    keep = False
+    try:
+        if args.set != 'types':
+            try:
+                zones = sign.sign_set(args.set, zones, SET_UNSIGNED, tmp, start_nsd)
+            except sign.SignError as e:
+                print('FAIL signing the %s set: %s' % (args.set, e))
+                keep = True
+                return 1
+        recs = sign.records(zones, tmp, start_nsd)
+
+        def queries(zs):
+            return dnssecq.build({o: recs[o] for _, o in zs}, args.seed, args.max_names)
+        r = run_diff(zones, queries, args, tmp)
+        keep = bool(r) and args.keep
+        return r
+    finally:
+        if keep:
+            print('  zones kept in %s' % tmp)
         else:
-            p, port = start_nsd(zones, tmp)
-            procs.append(p)
-            a = ('127.0.0.1', port)
-        if args.server_b:
-            h, _, p = args.server_b.rpartition(':')
-            b = (h.strip('[]'), int(p))
-        else:
-            p, port = start_sock(zones, tmp, args.dns_sock)
-            procs.append(p)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def refused_zone(err, zones):
+    """(message, zone) when dns-sock's start failed on one of zones."""
+    for line in str(err).splitlines():
+        m = re.match(r'dns-sock: (.+?):(\d+): (.*)$', line)
+        if m:
+            for z in zones:
+                if os.path.abspath(m.group(1)) == z[0]:
+                    return '%s:%s: %s' % (m.group(1), m.group(2), m.group(3)), z
+            return line, None
+    return None, None
+
+
+def stop(procs):
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    del procs[:]
+
+
+def run_diff(zones, queries, args, tmp):
+    """Start the servers on zones (a zone dns-sock refuses is reported, as
+    one failure, and left out of both), send queries(zones) to both and
+    compare. Returns the exit code."""
+    procs = []
+    failed = refused = 0
+    try:
+        while True:
+            if args.server_a:
+                h, _, p = args.server_a.rpartition(':')
+                a = (h.strip('[]'), int(p))
+            else:
+                p, port = start_nsd(zones, tmp)
+                procs.append(p)
+                a = ('127.0.0.1', port)
+            bproc = None
+            if args.server_b:
+                h, _, p = args.server_b.rpartition(':')
+                b = (h.strip('[]'), int(p))
+                break
+            try:
+                if args.nsd_b:
+                    bproc, port = start_nsd(zones, tmp, name='nsd-b')
+                else:
+                    bproc, port = start_sock(zones, tmp, args.dns_sock)
+            except StartError as e:
+                stop(procs)
+                msg, z = refused_zone(e, zones)
+                if not msg:
+                    raise SystemExit(str(e))
+                print('FAIL zone refused by xdpstorm: %s' % msg, flush=True)
+                failed += 1
+                refused += 1
+                if z is None or len(zones) == 1:
+                    print('dnsdiff: 0 passed, %d failed (0 known differences), %d zones refused'
+                          % (failed, refused))
+                    return 1
+                zones = [x for x in zones if x != z]
+                continue
+            procs.append(bproc)
             b = ('127.0.0.1', port)
-        passed = failed = known = skipped = 0
-        for label, wire, tcp in build_queries(zones, args.seed, args.max_names):
+            break
+        passed = known = skipped = silent = 0
+        qs = queries(zones)
+        for i, (label, wire, tcp) in enumerate(qs):
             if args.max_udp and not tcp and len(wire) > args.max_udp:
                 skipped += 1
                 continue
             ra, rb = ask(a, wire, tcp), ask(b, wire, tcp)
+            silent += ra is None
+            if rb is None and bproc is not None and bproc.poll() is not None:
+                print('FAIL %s: server B exited (rc %s); %d queries not sent'
+                      % (label, bproc.returncode, len(qs) - i))
+                failed += len(qs) - i
+                break
             diffs = compare(summarize(ra), summarize(rb))
             if not diffs:
                 passed += 1
@@ -523,16 +655,12 @@ def main():
                 print('FAIL %s%s: %s' % (label, ' (tcp)' if tcp else '', '; '.join(diffs)))
         if skipped:
             print('dnsdiff: %d UDP queries longer than %d bytes skipped' % (skipped, args.max_udp))
-        print('dnsdiff: %d passed, %d failed (%d known differences)' % (passed, failed, known))
+        print('dnsdiff: %d passed, %d failed (%d known differences)%s%s'
+              % (passed, failed, known, ', %d zones refused' % refused if refused else '',
+                 ', %d queries A did not answer' % silent if silent else ''))
         return 1 if failed else 0
     finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+        stop(procs)
 
 
 if __name__ == '__main__':
