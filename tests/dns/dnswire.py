@@ -11,6 +11,7 @@ MINFO, MX), so two servers that compress differently read the same; any
 other RDATA is kept as bytes."""
 import socket
 import struct
+import time
 
 import dns.name
 
@@ -126,11 +127,14 @@ def axfr(host, port, zone, timeout=5.0):
     s = socket.create_connection((host, port), timeout)
     rrs = []
     soas = 0
+    deadline = time.time() + 60
     try:
         s.sendall(struct.pack('!H', len(q)) + q)
         buf = b''
         while soas < 2:
             while len(buf) < 2 or len(buf) < 2 + struct.unpack('!H', buf[:2])[0]:
+                if time.time() > deadline:
+                    raise WireError('AXFR of %s: no end after 60 s' % zone)
                 c = s.recv(65536)
                 if not c:
                     raise WireError('AXFR of %s: connection closed after %d records' % (zone, len(rrs)))
