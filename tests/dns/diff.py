@@ -130,7 +130,13 @@ def wait_port(port, proc, what, secs=10, log=None):
     raise SystemExit('%s did not answer on port %d' % (what, port))
 
 
-def start_nsd(zones, tmp, xfr=False, name='nsd'):
+# The CHAOS identity both servers are given (NSD's identity:/version:, and
+# dns-sock's --identity/--version-string where it has them), and --hide.
+IDENTITY = 'dnsdiff.identity'
+VERSION = 'dnsdiff version 1'
+
+
+def start_nsd(zones, tmp, xfr=False, name='nsd', hide=()):
     """NSD serving zones on a free port; xfr: allow AXFR from 127.0.0.1
     (only the throwaway NSD that reads zones back, never the one compared:
     it would change the answers to AXFR over UDP)."""
@@ -140,6 +146,9 @@ def start_nsd(zones, tmp, xfr=False, name='nsd'):
     conf = os.path.join(tmp, 'nsd.conf')
     with open(conf, 'w') as f:
         f.write('server:\n\tip-address: 127.0.0.1@%d\n\trrl-ratelimit: 0\n' % port)
+        f.write('\tidentity: "%s"\n\tversion: "%s"\n' % (IDENTITY, VERSION))
+        for h in hide:
+            f.write('\thide-%s: yes\n' % h)
         f.write('\tzonesdir: "%s"\n\tpidfile: ""\n\tusername: ""\n\tdatabase: ""\n' % tmp)
         f.write('\txfrdfile: "%s/xfrd.state"\n\tzonelistfile: "%s/zone.list"\n' % (tmp, tmp))
         f.write('\tverbosity: 0\n\treuseport: no\nremote-control:\n\tcontrol-enable: no\n')
@@ -154,9 +163,14 @@ def start_nsd(zones, tmp, xfr=False, name='nsd'):
     return p, port
 
 
-def start_sock(zones, tmp, binary):
+def start_sock(zones, tmp, binary, hide=()):
     port = free_port()
     args = [binary]
+    usage = subprocess.run([binary, '--help'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True).stdout
+    if '--identity' in usage:
+        args += ['--identity', IDENTITY, '--version-string', VERSION]
+        args += ['--hide-%s' % h for h in hide]
     for path, origin in zones:
         args += ['--origin', origin, '--zone', path]
     args += ['--listen', '127.0.0.1', '--port', str(port)]
@@ -491,6 +505,9 @@ def main():
                          'or signed (tests/dns/sign.py), and the DNSSEC query set (dnssecq.py)')
     ap.add_argument('--nsd-b', action='store_true',
                     help='server B is a second NSD (checks the harness: expect 0 failures)')
+    ap.add_argument('--hide', default='', metavar='WHAT',
+                    help='identity, version or both (comma-separated): both servers hide them '
+                         '(NSD hide-identity/hide-version, --hide-identity/--hide-version)')
     ap.add_argument('--keep', action='store_true', help='--set: keep the signed zones if anything failed')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
@@ -609,13 +626,14 @@ def run_diff(zones, queries, args, tmp):
     compare. Returns the exit code."""
     procs = []
     failed = refused = 0
+    hide = [h for h in args.hide.split(',') if h]
     try:
         while True:
             if args.server_a:
                 h, _, p = args.server_a.rpartition(':')
                 a = (h.strip('[]'), int(p))
             else:
-                p, port = start_nsd(zones, tmp)
+                p, port = start_nsd(zones, tmp, hide=hide)
                 procs.append(p)
                 a = ('127.0.0.1', port)
             bproc = None
@@ -625,9 +643,9 @@ def run_diff(zones, queries, args, tmp):
                 break
             try:
                 if args.nsd_b:
-                    bproc, port = start_nsd(zones, tmp, name='nsd-b')
+                    bproc, port = start_nsd(zones, tmp, name='nsd-b', hide=hide)
                 else:
-                    bproc, port = start_sock(zones, tmp, args.dns_sock)
+                    bproc, port = start_sock(zones, tmp, args.dns_sock, hide)
             except StartError as e:
                 stop(procs)
                 msg, z = refused_zone(e, zones)
