@@ -577,6 +577,12 @@ def run_set(args):
         with open(sized, 'w') as f:
             f.write(genzone.sized(over=args.set != 'knot'))
         zones += zone_args([sized])
+        for path, origin in zones:
+            r = subprocess.run(['nsd-checkzone', origin, path], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            if r.returncode:
+                print('FAIL nsd-checkzone refuses %s: %s' % (path, r.stdout.strip()[-300:]))
+                return 1
         if args.set != 'types':
             try:
                 zones = sign.sign_set(args.set, zones, SET_UNSIGNED, tmp, start_nsd)
