@@ -685,6 +685,11 @@ def run_diff(zones, queries, args, tmp):
                       % (label, bproc.returncode, len(qs) - i))
                 failed += len(qs) - i
                 break
+            if b_quiet >= 50:
+                print('FAIL %s: server B did not answer 50 queries in a row; %d queries not sent'
+                      % (label, len(qs) - i - 1))
+                failed += len(qs) - i
+                break
             diffs = compare(summarize(ra), summarize(rb))
             if not diffs:
                 passed += 1
