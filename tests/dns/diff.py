@@ -585,7 +585,13 @@ def run_set(args):
                 return 1
         if args.set != 'types':
             try:
-                zones = sign.sign_set(args.set, zones, SET_UNSIGNED, tmp, start_nsd)
+                signed = sign.sign_set(args.set, zones, SET_UNSIGNED, tmp, start_nsd)
+                for (path, _), (spath, _) in zip(zones, signed):
+                    if path != spath:
+                        was = os.path.relpath(path, ROOT) if path.startswith(ROOT + '/') else \
+                            '%s from genzone.py' % os.path.basename(path)
+                        ORIGINAL[spath] = '%s signed for set %s' % (was, args.set)
+                zones = signed
             except sign.SignError as e:
                 print('FAIL signing the %s set: %s' % (args.set, e))
                 keep = True
@@ -604,6 +610,10 @@ def run_set(args):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+# signed zone file -> what it was made from, for the messages
+ORIGINAL = {}
+
+
 def refused_zone(err, zones):
     """(message, zone) when dns-sock's start failed on one of zones."""
     for line in str(err).splitlines():
@@ -611,7 +621,9 @@ def refused_zone(err, zones):
         if m:
             for z in zones:
                 if os.path.abspath(m.group(1)) == z[0]:
-                    return '%s:%s: %s' % (m.group(1), m.group(2), m.group(3)), z
+                    was = ORIGINAL.get(z[0])
+                    return '%s:%s: %s%s' % (m.group(1), m.group(2), m.group(3),
+                                            ' (%s)' % was if was else ''), z
             return line, None
     return None, None
 
