@@ -95,7 +95,7 @@ help:
 	@echo '  test-unit    check unit tests under ASan/UBSan'
 	@echo '  test-bpf     BPF_PROG_TEST_RUN tests of the steering program (root)'
 	@echo '  test-net     network-namespace integration tests (root)'
-	@echo '  test-dns-diff answers compared with NSD on loopback (sample + DNS_DIFF_RANDOM random zones)'
+	@echo '  test-dns-diff answers compared with NSD on loopback (sample, DNS_DIFF_RANDOM random zones, DNS_DIFF_SETS every-type/DNSSEC sets)'
 	@echo '  test-fuzz    each libFuzzer target for FUZZ_SECONDS (default 20) seconds'
 	@echo '  fuzz         each libFuzzer target for FUZZ_LONG_SECONDS (default 300) seconds'
 	@echo '  demo         deps, all, then the demo on a throw-away netns testbed'
@@ -198,7 +198,8 @@ test-net: all
 	$(Q)tests/net/run.sh
 
 # The answers of xst_dns_respond() (behind kernel sockets: build/tools/dns-sock)
-# against NSD's on loopback: the sample zones, then DNS_DIFF_RANDOM random zones.
+# against NSD's on loopback: the sample zones, DNS_DIFF_RANDOM random zones, then
+# the every-type and DNSSEC sets (DNS_DIFF_SETS, default all: tests/dns/run.sh).
 DNS_DIFF_RANDOM ?= 10
 test-dns-diff: all
 	$(Q)tests/dns/run.sh $(DNS_DIFF_RANDOM)

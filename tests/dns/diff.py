@@ -10,15 +10,28 @@ a section is ignored; TTLs and RDATA compared).
 
   tests/dns/diff.py [--zone FILE[:ORIGIN]]... [--server-a HOST:PORT --server-b HOST:PORT]
 
+  tests/dns/diff.py --set types|nsec|nsec3|optout|knot [--nsd-b]
+
 Without --zone it uses tests/dns/zones/*.zone. With --server-a/--server-b it
-starts nothing and compares the two given servers (A is the reference).
-Prints one line per difference and "dnsdiff: N passed, M failed"; exit 1 if
-anything failed.
+starts nothing and compares the two given servers (A is the reference);
+--nsd-b starts a second NSD as B, to check the harness (0 failures).
+
+--set: the zones of tests/dns/zones/types/ (every type NSD reads, DNAME,
+wildcards, cuts) and genzone.sized(), unsigned ('types') or signed in a
+temporary directory by tests/dns/sign.py (ldns NSEC, NSEC3, NSEC3 opt-out;
+kzonesign NSEC3), queried as tests/dns/dnssecq.py says (DO=0 and DO=1).
+
+A zone dns-sock refuses is reported as one failure, "zone refused by
+xdpstorm: FILE:LINE: reason", and left out of both servers; the rest is
+compared. Replies dnspython will not read are compared field by field
+(tests/dns/dnswire.py). Prints one line per difference and "dnsdiff: N
+passed, M failed"; exit 1 if anything failed.
 """
 import argparse
 import glob
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -36,6 +49,11 @@ import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
 import dns.zone
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dnssecq  # noqa: E402
+import dnswire  # noqa: E402
+import sign  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
@@ -87,6 +105,10 @@ def free_port():
     raise SystemExit('no free port for UDP and TCP')
 
 
+class StartError(Exception):
+    """A server under test that exited before answering; text: its log."""
+
+
 def wait_port(port, proc, what, secs=10, log=None):
     end = time.time() + secs
     q = dns.message.make_query('.', 'SOA').to_wire()
@@ -96,7 +118,7 @@ def wait_port(port, proc, what, secs=10, log=None):
             if log and os.path.exists(log):
                 with open(log) as f:
                     tail = ''.join(f.readlines()[-5:])
-            raise SystemExit('%s exited early (rc %s)\n%s' % (what, proc.returncode, tail))
+            raise StartError('%s exited early (rc %s)\n%s' % (what, proc.returncode, tail))
         try:
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.settimeout(0.2)
@@ -110,13 +132,18 @@ def wait_port(port, proc, what, secs=10, log=None):
 
 
 # The CHAOS identity both servers are given (NSD's identity:/version:, and
-# --identity/--version-string), and which of them are hidden.
+# dns-sock's --identity/--version-string where it has them), and --hide.
 IDENTITY = 'dnsdiff.identity'
 VERSION = 'dnsdiff version 1'
 
 
-def start_nsd(zones, tmp, hide=()):
+def start_nsd(zones, tmp, xfr=False, name='nsd', hide=()):
+    """NSD serving zones on a free port; xfr: allow AXFR from 127.0.0.1
+    (only the throwaway NSD that reads zones back, never the one compared:
+    it would change the answers to AXFR over UDP)."""
     port = free_port()
+    tmp = os.path.join(tmp, name)
+    os.makedirs(tmp, exist_ok=True)
     conf = os.path.join(tmp, 'nsd.conf')
     with open(conf, 'w') as f:
         f.write('server:\n\tip-address: 127.0.0.1@%d\n\trrl-ratelimit: 0\n' % port)
@@ -128,17 +155,23 @@ def start_nsd(zones, tmp, hide=()):
         f.write('\tverbosity: 0\n\treuseport: no\nremote-control:\n\tcontrol-enable: no\n')
         for path, origin in zones:
             f.write('zone:\n\tname: "%s"\n\tzonefile: "%s"\n' % (origin, path))
+            if xfr:
+                f.write('\tprovide-xfr: 127.0.0.1 NOKEY\n')
     log = open(os.path.join(tmp, 'nsd.log'), 'w')
     p = subprocess.Popen([shutil.which('nsd') or '/usr/sbin/nsd', '-d', '-c', conf],
                          stdout=log, stderr=log)
-    wait_port(port, p, 'nsd', log=log.name)
+    wait_port(port, p, name, log=log.name)
     return p, port
 
 
 def start_sock(zones, tmp, binary, hide=()):
     port = free_port()
-    args = [binary, '--identity', IDENTITY, '--version-string', VERSION]
-    args += ['--hide-%s' % h for h in hide]
+    args = [binary]
+    usage = subprocess.run([binary, '--help'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True).stdout
+    if '--identity' in usage:
+        args += ['--identity', IDENTITY, '--version-string', VERSION]
+        args += ['--hide-%s' % h for h in hide]
     for path, origin in zones:
         args += ['--origin', origin, '--zone', path]
     args += ['--listen', '127.0.0.1', '--port', str(port)]
@@ -452,11 +485,8 @@ def summarize(r):
     try:
         m = dns.message.from_wire(r, question_only=False, ignore_trailing=False)
     except Exception as e:  # noqa: BLE001 - any parse failure is a result
-        d['parse'] = type(e).__name__
         d['header_rcode'] = flags & 15
-        # what dnspython will not read (a TSIG it has no key for): every byte
-        d['raw'] = r[2:].hex()
-        return d
+        return summarize_wire(r, d, type(e).__name__)
     d['rcode'] = dns.rcode.to_text(m.rcode())
     d['question'] = [(q.name.to_wire(), q.rdtype, q.rdclass) for q in m.question]
     d['edns'] = m.edns
@@ -470,6 +500,28 @@ def summarize(r):
             rrsets.add((rs.name.to_text().lower(), dns.rdatatype.to_text(rs.rdtype),
                         dns.rdataclass.to_text(rs.rdclass), rs.ttl,
                         tuple(sorted(rd.to_text().lower() for rd in rs))))
+        d[sec] = rrsets
+    return d
+
+
+def summarize_wire(r, d, why):
+    """summarize() by tests/dns/dnswire.py, for a reply dnspython will not
+    read (a TSIG it has no key for, RDATA it knows a stricter form of)."""
+    try:
+        m = dnswire.parse(r)
+    except dnswire.WireError as e:
+        d['parse'] = '%s, %s' % (why, e)
+        d['raw'] = r[2:].hex()  # every byte
+        return d
+    d['parse'] = 'dnswire'
+    d['question'] = [(dnswire.name_wire(lb).lower(), t, c) for lb, t, c in m['question']]
+    for sec in ('answer', 'authority', 'additional'):
+        rrsets = set()
+        for lb, t, c, ttl, rd in m[sec]:
+            if t == 41:
+                d['opt'] = (c, ttl, rd)
+                continue
+            rrsets.add((dnswire.name_text(lb).lower(), t, c, ttl, rd.hex()))
         d[sec] = rrsets
     return d
 
@@ -511,6 +563,12 @@ def main():
                     help='skip UDP queries longer than BYTES (over a real link they would be '
                          'IP fragments, which the steering program leaves to the kernel)')
     ap.add_argument('--do', action='store_true', help='set DO=1 (and EDNS) on every query')
+    ap.add_argument('--set', choices=['types'] + sorted(sign.SETS),
+                    help='instead of --zone: the zones of tests/dns/zones/types/, unsigned (types) '
+                         'or signed (tests/dns/sign.py), and the DNSSEC query set (dnssecq.py)')
+    ap.add_argument('--nsd-b', action='store_true',
+                    help='server B is a second NSD (checks the harness: expect 0 failures)')
+    ap.add_argument('--keep', action='store_true', help='--set: keep the signed zones if anything failed')
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
     global DO_ALL
@@ -548,32 +606,164 @@ def main():
             else:
                 shutil.rmtree(d, ignore_errors=True)
         return rc
+    if args.set:
+        return run_set(args)
     specs = args.zone or sorted(glob.glob(os.path.join(ROOT, 'tests', 'dns', 'zones', '*.zone')))
-    zones = zone_args(specs)
-    hide = [h for h in args.hide.split(',') if h]
-    procs = []
     tmp = tempfile.mkdtemp(prefix='dnsdiff.')
     try:
-        if args.server_a:
-            h, _, p = args.server_a.rpartition(':')
-            a = (h.strip('[]'), int(p))
+        return run_diff(zone_args(specs), lambda zs: build_queries(zs, args.seed, args.max_names, args.names_only),
+                        args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --set NAME: the zones of tests/dns/zones/types/, as they are ('types') or
+# signed by tests/dns/sign.py; the query set of tests/dns/dnssecq.py
+SET_DIR = os.path.join(ROOT, 'tests', 'dns', 'zones', 'types')
+SET_ZONES = {
+    'types': ['types.test', 'edge.test', 'tree.test', 'child.tree.test', 'unsigned.tree.test',
+              'dname.test'],
+    'signed': ['types.test', 'tree.test', 'child.tree.test', 'unsigned.tree.test', 'dname.test'],
+}
+SET_UNSIGNED = {'unsigned.tree.test.'}  # stays unsigned in the signed sets
+
+
+def run_set(args):
+    names = SET_ZONES['types' if args.set == 'types' else 'signed']
+    zones = zone_args([os.path.join(SET_DIR, n + '.zone') for n in names])
+    tmp = tempfile.mkdtemp(prefix='dnsdiff-%s.' % args.set)
+    keep = False
+    try:
+        import genzone
+        sized = os.path.join(tmp, 'sized.test.zone')
+        with open(sized, 'w') as f:
+            f.write(genzone.sized(over=args.set != 'knot'))
+        zones += zone_args([sized])
+        for path, origin in zones:
+            r = subprocess.run(['nsd-checkzone', origin, path], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+            if r.returncode:
+                print('FAIL nsd-checkzone refuses %s: %s' % (path, r.stdout.strip()[-300:]))
+                return 1
+        if args.set != 'types':
+            try:
+                signed = sign.sign_set(args.set, zones, SET_UNSIGNED, tmp, start_nsd)
+                for (path, _), (spath, _) in zip(zones, signed):
+                    if path != spath:
+                        was = os.path.relpath(path, ROOT) if path.startswith(ROOT + '/') else \
+                            '%s from genzone.py' % os.path.basename(path)
+                        ORIGINAL[spath] = '%s signed for set %s' % (was, args.set)
+                zones = signed
+            except sign.SignError as e:
+                print('FAIL signing the %s set: %s' % (args.set, e))
+                keep = True
+                return 1
+        recs = sign.records(zones, tmp, start_nsd)
+
+        def queries(zs):
+            return dnssecq.build({o: recs[o] for _, o in zs}, args.seed, args.max_names)
+        r = run_diff(zones, queries, args, tmp)
+        keep = bool(r) and args.keep
+        return r
+    finally:
+        if keep:
+            print('  zones kept in %s' % tmp)
         else:
-            p, port = start_nsd(zones, tmp, hide)
-            procs.append(p)
-            a = ('127.0.0.1', port)
-        if args.server_b:
-            h, _, p = args.server_b.rpartition(':')
-            b = (h.strip('[]'), int(p))
-        else:
-            p, port = start_sock(zones, tmp, args.dns_sock, hide)
-            procs.append(p)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# signed zone file -> what it was made from, for the messages
+ORIGINAL = {}
+
+
+def refused_zone(err, zones):
+    """(message, zone) when dns-sock's start failed on one of zones."""
+    for line in str(err).splitlines():
+        m = re.match(r'dns-sock: (.+?):(\d+): (.*)$', line)
+        if m:
+            for z in zones:
+                if os.path.abspath(m.group(1)) == z[0]:
+                    was = ORIGINAL.get(z[0])
+                    return '%s:%s: %s%s' % (m.group(1), m.group(2), m.group(3),
+                                            ' (%s)' % was if was else ''), z
+            return line, None
+    return None, None
+
+
+def stop(procs):
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    del procs[:]
+
+
+def run_diff(zones, queries, args, tmp):
+    """Start the servers on zones (a zone dns-sock refuses is reported, as
+    one failure, and left out of both), send queries(zones) to both and
+    compare. Returns the exit code."""
+    procs = []
+    failed = refused = 0
+    hide = [h for h in args.hide.split(',') if h]
+    try:
+        while True:
+            if args.server_a:
+                h, _, p = args.server_a.rpartition(':')
+                a = (h.strip('[]'), int(p))
+            else:
+                p, port = start_nsd(zones, tmp, hide=hide)
+                procs.append(p)
+                a = ('127.0.0.1', port)
+            bproc = None
+            if args.server_b:
+                h, _, p = args.server_b.rpartition(':')
+                b = (h.strip('[]'), int(p))
+                break
+            try:
+                if args.nsd_b:
+                    bproc, port = start_nsd(zones, tmp, name='nsd-b', hide=hide)
+                else:
+                    bproc, port = start_sock(zones, tmp, args.dns_sock, hide)
+            except StartError as e:
+                stop(procs)
+                msg, z = refused_zone(e, zones)
+                if not msg:
+                    raise SystemExit(str(e))
+                print('FAIL zone refused by xdpstorm: %s' % msg, flush=True)
+                failed += 1
+                refused += 1
+                if z is None or len(zones) == 1:
+                    print('dnsdiff: 0 passed, %d failed (0 known differences), %d zones refused'
+                          % (failed, refused))
+                    return 1
+                zones = [x for x in zones if x != z]
+                continue
+            procs.append(bproc)
             b = ('127.0.0.1', port)
-        passed = failed = known = skipped = 0
-        for label, wire, tcp in build_queries(zones, args.seed, args.max_names, args.names_only):
+            break
+        passed = known = skipped = silent = b_quiet = 0
+        qs = queries(zones)
+        for i, (label, wire, tcp) in enumerate(qs):
             if args.max_udp and not tcp and len(wire) > args.max_udp:
                 skipped += 1
                 continue
-            ra, rb = ask(a, wire, tcp), ask(b, wire, tcp)
+            # a server under test that stops answering costs 0.3 s a query,
+            # not 2 s, once it has been silent 10 times in a row
+            ra, rb = ask(a, wire, tcp), ask(b, wire, tcp, 2.0 if b_quiet < 10 else 0.3)
+            b_quiet = b_quiet + 1 if rb is None else 0
+            silent += ra is None
+            if rb is None and bproc is not None and bproc.poll() is not None:
+                print('FAIL %s: server B exited (rc %s); %d queries not sent'
+                      % (label, bproc.returncode, len(qs) - i))
+                failed += len(qs) - i
+                break
+            if b_quiet >= 50:
+                print('FAIL %s: server B did not answer 50 queries in a row; %d queries not sent'
+                      % (label, len(qs) - i - 1))
+                failed += len(qs) - i
+                break
             diffs = compare(summarize(ra), summarize(rb))
             if not diffs:
                 passed += 1
@@ -588,16 +778,12 @@ def main():
                 print('FAIL %s%s: %s' % (label, ' (tcp)' if tcp else '', '; '.join(diffs)))
         if skipped:
             print('dnsdiff: %d UDP queries longer than %d bytes skipped' % (skipped, args.max_udp))
-        print('dnsdiff: %d passed, %d failed (%d known differences)' % (passed, failed, known))
+        print('dnsdiff: %d passed, %d failed (%d known differences)%s%s'
+              % (passed, failed, known, ', %d zones refused' % refused if refused else '',
+                 ', %d queries A did not answer' % silent if silent else ''))
         return 1 if failed else 0
     finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
+        stop(procs)
 
 
 if __name__ == '__main__':

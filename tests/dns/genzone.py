@@ -110,3 +110,26 @@ def big(origin='big.test.'):
     deep = '.'.join(['l%02d' % i + 'y' * 56 for i in range(3)])
     lines.append('%s TXT %s' % (deep, txt(65000, 'd')))    # a long owner name
     return '\n'.join(lines) + '\n'
+
+
+def sized(origin='sized.test.', over=True):
+    """RRsets around the UDP sizes and the 65,535-byte TCP limit, made of
+    records that each fit a message (so that AXFR, and so the signers, can
+    carry them), for the DNSSEC sets (diff.py --set): with DO their RRSIGs
+    and proofs push them over. over=False keeps every RRset under 64 kB in
+    its signed (owner-repeating) form: Knot 3.2 signs no larger one ("not
+    enough space provided")."""
+    def txts(owner, n, size):
+        return ['%s TXT "%s"' % (owner, ('%s-%04d-' % (owner[:4], i) + 'x' * size)[:size]) for i in range(n)]
+    lines = ['$ORIGIN ' + origin, '$TTL 3600', '@ SOA ns1 hostmaster 1 7200 3600 1209600 300',
+             '@ NS ns1', 'ns1 A 192.0.2.1']
+    lines += txts('k1', 4, 200)        # about 820 bytes: over 512
+    lines += txts('k4', 18, 200)       # about 3.7 kB: over 1232, under 4096 without DO
+    lines += txts('k10', 50, 200)      # over 4096: TC over UDP, whole over TCP
+    lines += txts('k60', 290 if over else 200, 210)  # 62 kB (or 43): whole over TCP, just
+    if over:
+        lines += txts('k70', 330, 210)  # about 70 kB: TC over TCP too
+    lines += txts('*.w20', 100, 200)   # a wildcard's 20 kB
+    lines += ['a2000 A 10.%d.%d.%d' % (i >> 16, (i >> 8) & 255, i & 255) for i in range(2000)]
+    lines += ['alias CNAME k10', 'alias70 CNAME k%d' % (70 if over else 60)]
+    return '\n'.join(lines) + '\n'

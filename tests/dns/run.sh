@@ -5,10 +5,15 @@
 # build/tools/dns-sock serve the same zones and every answer is compared
 # (tests/dns/diff.py): first the sample zones of tests/dns/zones/, then a
 # zone of very large RRsets (genzone.big()), then N random zones (default
-# 10) from tests/dns/genzone.py, then the third-party zone corpus
-# (tests/dns/thirdparty.py: accept/reject as nsd-checkzone, answers);
-# last, a zone load that runs out of memory (prlimit --as) must say how
-# much it needed.
+# 10) from tests/dns/genzone.py, then the every-type and DNSSEC sets
+# (diff.py --set, DNS_DIFF_SETS: default all): the zones of
+# tests/dns/zones/types/ unsigned, and signed in the test with NSEC, NSEC3,
+# NSEC3 opt-out (ldns-signzone) and by kzonesign, each with DO=0 and DO=1;
+# one summary line per set (the first DNS_DIFF_SHOW differences shown;
+# DNS_DIFF_ARGS=--nsd-b compares NSD with NSD, to check the harness); then
+# the third-party zone corpus (tests/dns/thirdparty.py: accept/reject as
+# nsd-checkzone, answers); last, a zone load that runs out of memory
+# (prlimit --as) must say how much it needed.
 set -u
 cd "$(dirname "$0")/../.."
 n=${1:-10}
@@ -33,6 +38,31 @@ if [ "$n" -gt 0 ]; then
 	echo "random zones: $(grep -c ', 0 failed' "${TMPDIR:-/tmp}/dnsdiff.$$") of $n without a difference"
 	rm -f "${TMPDIR:-/tmp}/dnsdiff.$$"
 fi
+sets=${DNS_DIFF_SETS:-types nsec nsec3 optout knot}
+show=${DNS_DIFF_SHOW:-10}
+for set in $sets; do
+	case $set in
+	types) need=nsd-checkzone ;;
+	knot) need=kzonesign ;;
+	*) need=ldns-signzone ;;
+	esac
+	if ! command -v $need >/dev/null || ! command -v ldns-keygen >/dev/null; then
+		echo "=== dnsdiff set $set: skipped: '$need' or ldns-keygen not installed (make deps)"
+		continue
+	fi
+	echo "=== dnsdiff set $set"
+	out="${TMPDIR:-/tmp}/dnsdiff-set.$$"
+	# shellcheck disable=SC2086 # DNS_DIFF_ARGS: e.g. --nsd-b (NSD against NSD)
+	timeout 600 "$PY" tests/dns/diff.py --set "$set" ${DNS_DIFF_ARGS:-} >"$out" 2>&1 || fail=1
+	grep '^FAIL zone refused\|^FAIL signing' "$out"
+	grep '^FAIL' "$out" | grep -v '^FAIL zone refused\|^FAIL signing' | head -n "$show" | cut -c1-400
+	n=$(grep -c '^FAIL' "$out")
+	[ "$n" -gt "$show" ] && echo "  ... $n FAIL lines in all"
+	sum=$(grep '^dnsdiff:' "$out" | tail -1)
+	echo "set $set: ${sum#dnsdiff: }"
+	[ -n "$sum" ] || tail -5 "$out"
+	rm -f "$out"
+done
 echo "=== dnsdiff: third-party zones"
 timeout 400 "$PY" tests/dns/thirdparty.py || fail=1
 # A load that cannot fit says how much it needed: a real malloc failure
