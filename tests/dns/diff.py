@@ -64,6 +64,30 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 #    pointers that point back (RFC 1035), which in a question can only be
 #    into the header; a forward one is FORMERR as in NSD (issue 11 item 8).
 KNOWN = {'compressed-question backward'}
+# Left out in issue 10, and said so in docs/ARCHITECTURE.md: with DO=1, DNAME
+# answers carry no RRSIGs (dname.c answers from the plain forms), nor do the
+# names a wildcard that owns NS matches (their forms are the plain ones).
+# Queries are labelled "name/TYPE do ...": known when the name is below such
+# a DNAME or wildcard of the test zones (tests/dns/zones/types/).
+KNOWN_DO_BELOW = ('dname.test.', '.nsw.tree.test.', '.nsw2.tree.test.', 'cn-dn.tree.test.',
+                  '.cwdn.tree.test.')
+
+
+# Also left out: with DO=1, a wildcard answer that only just fits (the 20 kB
+# one over TCP, wildcard NODATA at EDNS 512) is cut at another RRset than
+# NSD cuts it (NSD keeps the proof RRset it writes first).
+KNOWN_DO_CUT = ('w20.sized.test.', '.cwx.tree.test.')
+
+
+def is_known(label):
+    if label in KNOWN:
+        return True
+    name, _, rest = label.partition('/')
+    if ' do' not in rest:
+        return False
+    if any(name.endswith(s) for s in KNOWN_DO_BELOW):
+        return True
+    return ('(tcp)' in rest or 'edns 512' in rest) and any(name.endswith(s) for s in KNOWN_DO_CUT)
 DO_ALL = False
 
 QTYPES = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'PTR', 'SRV', 'CAA', 'DS', 'ANY',
@@ -769,7 +793,7 @@ def run_diff(zones, queries, args, tmp):
                 passed += 1
                 if args.verbose:
                     print('ok   %s%s' % (label, ' (tcp)' if tcp else ''))
-            elif label in KNOWN:
+            elif is_known(label + (' (tcp)' if tcp else '')):
                 known += 1
                 if args.show_known:
                     print('KNOWN %s: %s' % (label, '; '.join(diffs)))

@@ -523,7 +523,8 @@ static void add_additional(struct builder *b, struct ans *a, const struct bset *
 			 * uncompressed (RFC 2782), so a target two or more labels
 			 * below the encloser comes out shortened. Do as NSD does,
 			 * so that answers compare equal. */
-			if (master->type == XST_T_SRV && tlen != l1 + ce->len &&
+			if ((master->type == XST_T_SRV || master->type == 36 || master->type == 21) &&
+			    tlen != l1 + ce->len &&
 			    a->nr_synth < MAX_SYNTH &&
 			    l1 + ce->len <= XST_DNAME_MAX) {
 				uint8_t *o = a->synth[a->nr_synth++];
@@ -583,7 +584,12 @@ static int add_rrset_as(struct builder *b, struct ans *a, int section, const uin
 	case XST_T_NS:
 		add_additional(b, a, set, 0, 1, zone, flags);
 		break;
+	case XST_T_MB:
+		add_additional(b, a, set, 0, 0, zone, flags);
+		break;
 	case XST_T_MX:
+	case 36:	/* KX */
+	case 21:	/* RT (NSD adds X25 and ISDN too: left out) */
 		add_additional(b, a, set, 2, 0, zone, flags);
 		break;
 	case XST_T_SRV:
@@ -1296,7 +1302,7 @@ static void put_rr(struct builder *b, const uint8_t *owner, size_t owner_len,
 	rdpos = b->pos + 8;
 	b->pos += 10;
 	switch (rr->type) {
-	case XST_T_NS: case XST_T_MD: case XST_T_MF: case XST_T_CNAME:
+	case XST_T_NS: case XST_T_CNAME:	/* NSD does not compress MD, MF */
 	case XST_T_MB: case XST_T_MG: case XST_T_MR: case XST_T_PTR:
 		nnames = 1;
 		break;
@@ -2167,6 +2173,27 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 			}
 		}
 	}
+	/* RFC 5155 7.2.8, as NSD: a name that owns only NSEC3 does not exist,
+	 * it answers as an absent name below its parent (a DNAME's owner
+	 * excepted: its plain DNAME form needs dname.c, left out). */
+	for (i = 0; i < b->nr; i++) {
+		struct xst_dns_node *out = &db->nodes[i];
+		uint32_t p;
+
+		if (!b->only3[i] || (p = parent_of(b, (uint32_t)i)) == XST_DNS_NONE ||
+		    db->nodes[p].zone == XST_DNS_NOZONE || db->nodes[p].wild == XST_DNS_DNAME)
+			continue;
+		if (db->nodes[p].wild != XST_DNS_NONE) {
+			const struct xst_dns_node *w = &db->nodes[db->nodes[p].wild];
+
+			out->dflt = w->dflt;
+			out->types = w->types;
+			out->nr_types = w->nr_types;
+		} else {
+			out->dflt = db->nodes[p].below;
+			out->nr_types = 0;
+		}
+	}
 	ret = 0;
 out:
 	free(wild_below);
@@ -2515,6 +2542,7 @@ static int answer_types(const struct builder *b, const struct ans *a, const stru
 	types[nr++] = XST_T_DS;
 	types[nr++] = XST_T_ANY;
 	types[nr++] = XST_T_CNAME;
+	types[nr++] = XST_TD_NSEC3;	/* never an answer: NODATA, not the CNAME (NSD) */
 	for (t = 0; node != XST_DNS_NONE && t < db->nodes[node].nr_types; t++) {
 		uint16_t ty = b->tforms[db->nodes[node].types + t].type;
 
@@ -2534,6 +2562,18 @@ static int answer_types(const struct builder *b, const struct ans *a, const stru
 		}
 	}
 	return nr;
+}
+
+/* The apex of an unsigned zone whose parent zone is signed: its DS is the
+ * parent's (lookup()), denied there with DO=1 by the parent's chain. */
+static int apex_below_signed(const struct builder *b, const struct bnode *n)
+{
+	const struct bzone *p;
+
+	if (n->apex_of < 0 || b->zones[n->apex_of].parent < 0)
+		return 0;
+	p = &b->zones[b->zones[n->apex_of].parent];
+	return p->secure || p->nsec3;
 }
 
 /* The forms of one name for every qtype (into b->tforms from *first). */
@@ -2721,7 +2761,7 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 		 * chain into a signed zone) */
 		if (n->zone == XST_DNS_NOZONE || b->only3[i] ||
 		    (!(b->zones[n->zone].secure || b->zones[n->zone].nsec3) &&
-		     !bset_find(n, n->zone, XST_T_CNAME)))
+		     !bset_find(n, n->zone, XST_T_CNAME) && !apex_below_signed(b, n)))
 			continue;
 		ret = do_forms(b, db, (uint32_t)i, XST_DNS_NONE, name, n->len,
 			       wild ? n->len - 2u : n->len, wild, &dn->dflt, &dn->types,
@@ -2780,6 +2820,23 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 		}
 		if (ret)
 			return ret;
+	}
+	for (i = 0; i < b->nr; i++) {
+		struct xst_dns_dnode *dn = &d->nodes[i], *dp;
+		uint32_t p;
+
+		if (!b->only3[i] || (p = parent_of(b, (uint32_t)i)) == XST_DNS_NONE ||
+		    db->nodes[p].zone == XST_DNS_NOZONE || db->nodes[p].wild == XST_DNS_DNAME)
+			continue;
+		dp = &d->nodes[p];
+		if (dp->wdflt != XST_DNS_NONE) {
+			dn->dflt = dp->wdflt;
+			dn->types = dp->wtypes;
+			dn->nr_types = dp->nr_wtypes;
+		} else {
+			dn->dflt = dp->below;
+			dn->nr_types = 0;
+		}
 	}
 	d->ins = b->ins;
 	b->ins = NULL;
@@ -2938,12 +2995,6 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 		for (k = 0; k < b.nr; k++) {
 			uint32_t i = db->nodes[k].hash & db->mask;
 
-			/* RFC 5155 7.2.8, as NSD: a name that owns only NSEC3
-			 * does not exist; kept out of the table, a query finds
-			 * its parent as the closest encloser (wildcard, DNAME,
-			 * NXDOMAIN below it; DO=1 the same from db->dsec) */
-			if (b.only3 && b.only3[k])
-				continue;
 
 			while (db->slots[i])
 				i = (i + 1) & db->mask;

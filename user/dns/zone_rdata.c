@@ -392,6 +392,43 @@ int xst_zclass(const struct xst_ztok *t)
 }
 
 /* An unsigned decimal field of at most max. */
+/*
+ * An 8- or 16-bit field as NSD 4.6.1 reads it (zonec.c zparser_conv_byte /
+ * _short): strtol() in base 10, the whole token consumed, then cast to the
+ * field's width. So "-1" is 255 / 65535, 65536 is 0, a number past the range
+ * of a long saturates, and "" is 0. NSD loads such zones: so do we.
+ */
+static int wrapped(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t *out,
+		   struct xst_zfail *f)
+{
+	uint64_t v = 0, lim = (uint64_t)INT64_MAX;
+	size_t i = 0;
+	int neg = 0, over = 0;
+
+	if (t->len && (t->s[0] == '-' || t->s[0] == '+')) {
+		neg = t->s[0] == '-';
+		i = 1;
+		if (t->len == 1)
+			goto bad;
+	}
+	for (; i < t->len; i++) {
+		if (t->s[i] < '0' || t->s[i] > '9')
+			goto bad;
+		if (v > (lim - (uint64_t)(t->s[i] - '0')) / 10)
+			over = 1;
+		else
+			v = v * 10 + (uint64_t)(t->s[i] - '0');
+	}
+	if (over)	/* strtol: LONG_MAX, or LONG_MIN for a negative one */
+		v = neg ? 0 : lim;
+	else if (neg)
+		v = (uint64_t)0 - v;
+	*out = (uint32_t)(v & max);
+	return 0;
+bad:
+	return xst_zerr(f, t, "%s: expected a number, found '%s'", what, XST_ZSHOW(t));
+}
+
 int xst_znum(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t *out,
 	       struct xst_zfail *f)
 {
@@ -400,6 +437,8 @@ int xst_znum(const struct xst_ztok *t, uint32_t max, const char *what, uint32_t 
 
 	/* A quoted number is a number: NSD's grammar takes a quoted string
 	 * wherever it takes a word ("10" as an MX preference). */
+	if (max == 0xff || max == 0xffff)
+		return wrapped(t, max, what, out, f);
 	if (!t->len || t->len > 10)
 		goto bad;
 	for (i = 0; i < t->len; i++) {
@@ -707,24 +746,13 @@ static int f_caa(struct xst_zrd *r)
 /* RFC 3597: "\# <length> <hex>...". */
 static int generic(struct xst_zrd *r)
 {
-	const struct xst_ztok *t;
-	uint32_t len;
-	int err;
-
+	/* NSD 4.6.1 (zparser.y rdata_unknown) reads the length word and ignores
+	 * it ("currently ignored"): the data is the hex that follows, checked
+	 * against the type's wire format after. A zone NSD loads must load. */
 	r->i = 1;
-	t = xst_zfield(r, "RFC 3597 data length");
-	if (!t)
+	if (!xst_zfield(r, "RFC 3597 data length"))
 		return -EINVAL;
-	err = xst_znum(t, XST_ZONE_RDATA_MAX, "RFC 3597 data length", &len, r->f);
-	if (err)
-		return err;
-	err = xst_zf_hex_rest(r, "RFC 3597 data", len == 0);
-	if (err)
-		return err;
-	if (r->o.n != len)
-		return xst_zerr(r->f, t, "RFC 3597 length %u does not match the %zu bytes of data", len,
-			    r->o.n);
-	return 0;
+	return xst_zf_hex_rest(r, "RFC 3597 data", 1);
 }
 
 /* A known type written in RFC 3597 form must still be that type's wire format. */
