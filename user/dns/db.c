@@ -2014,6 +2014,7 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 	types[nr_types++] = XST_T_DS;
 	types[nr_types++] = XST_T_ANY;
 	types[nr_types++] = XST_T_CNAME;
+	types[nr_types++] = XST_TD_NSEC3;	/* NODATA, even at a CNAME (NSD) */
 	if (as_wild)	/* the NS the wildcard owns answer NS */
 		types[nr_types++] = XST_T_NS;
 	for (k = 0; k < a->nr_touched; k++) {
