@@ -259,7 +259,12 @@ emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 		}
 		if (class_any && (sec == XST_SEC_OPT_AUTH || (s[i].flags & (XST_FSET_NS_ONLY | XST_FSET_NEG))))
 			continue;
-		if (pos + size > limit || (s[i].flags & XST_FSET_OVER)) {
+		/* An RRset after the chunk moves by its length: a pointer into
+		 * it must still reach it (14 bits), so it ends below 0x3fff or
+		 * counts as not fitting (the builder kept targets below 0x3eff
+		 * for the qname's growth only). */
+		if (pos + size > (i >= ins->set && limit > 0x3fff ? 0x3fff : limit) ||
+		    (s[i].flags & XST_FSET_OVER)) {
 			if (sec <= XST_SEC_AUTHORITY) {
 				*tc = 1;
 				stop = 1;
