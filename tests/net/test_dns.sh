@@ -82,14 +82,16 @@ zone_args() {
 # code 10 with 4 bytes, which RFC 7873 makes a FORMERR), and the load tests
 # send 5k queries/s from one address, over the per-address token bucket by
 # design. The XDP filter stage itself stays on (rule udp/53 filter); the
-# flood defence has its own suite (test_flood.sh).
+# flood defence has its own suite (test_flood.sh). --identity and
+# --version-string: the CHAOS answers diff.py gives NSD (IDENTITY, VERSION).
 start_daemon() {
 	local zones
 
 	zones=$(zone_args)
 	case " $* " in *" --zone "*) zones="" ;; esac
 	# shellcheck disable=SC2086 # word splitting of the zone list is wanted
-	net_daemon_start 10 $zones --no-rrl --no-rate --no-cookies "$@"
+	net_daemon_start 10 $zones --no-rrl --no-rate --no-cookies \
+		--identity dnsdiff.identity --version-string "dnsdiff version 1" "$@"
 }
 
 # stop_daemon: SIGTERM, exit status 0 within 10 s.
