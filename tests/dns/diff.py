@@ -79,7 +79,8 @@ KNOWN_DO_BELOW = ('dname.test.', '.nsw.tree.test.', '.nsw2.tree.test.', 'cn-dn.t
 # the next closer name). Which names it hits depends on the NSEC3 hashes:
 # kzonesign picks a new salt every run, so every wildcard of the test zones.
 KNOWN_DO_CUT = ('w20.sized.test.', '.cwx.tree.test.', '.wild.child.tree.test.',
-                '.z.ent.tree.test.', '.cw.tree.test.', '.cwdn.tree.test.')
+                '.z.ent.tree.test.', '.cw.tree.test.', '.cwdn.tree.test.', '.w.tree.test.',
+                '.mxw.tree.test.')
 
 
 def is_known(label):
