@@ -14,6 +14,7 @@
 #include "dns/db_priv.h"
 #include "dns/zone.h"
 #include "dns/wire.h"
+#include "../lib/dns_text.h"
 #include "../lib/guard.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -203,44 +204,6 @@ struct reply {
 	unsigned int nr;
 };
 
-/* Decompresses the name at *off into text ("a.b."); -1 if malformed. */
-static int read_name(const uint8_t *m, size_t len, size_t *off, char *out)
-{
-	size_t o = *off, w = 0, hops = 0;
-	int jumped = 0;
-
-	for (;;) {
-		uint8_t l;
-
-		if (o >= len)
-			return -1;
-		l = m[o];
-		if ((l & 0xc0) == 0xc0) {
-			if (o + 1 >= len || ++hops > 64)
-				return -1;
-			if (!jumped)
-				*off = o + 2;
-			jumped = 1;
-			o = (size_t)(l & 0x3f) << 8 | m[o + 1];
-			continue;
-		}
-		if (!l)
-			break;
-		if (o + 1 + l > len || w + l + 2 > 290)
-			return -1;
-		memcpy(out + w, m + o + 1, l);
-		w += l;
-		out[w++] = '.';
-		o += l + 1u;
-	}
-	if (!w)
-		out[w++] = '.';
-	out[w] = 0;
-	if (!jumped)
-		*off = o + 1;
-	return 0;
-}
-
 static void parse_reply(const uint8_t *m, size_t len, struct reply *r)
 {
 	size_t off = 12;
@@ -256,7 +219,7 @@ static void parse_reply(const uint8_t *m, size_t len, struct reply *r)
 	r->ar = xst_get_be16(m + 10);
 	r->rcode = r->flags & 0xf;
 	for (i = 0; i < r->qd; i++) {
-		ck_assert_int_eq(read_name(m, len, &off, tmp), 0);
+		ck_assert_int_eq(test_read_name(m, len, &off, tmp, sizeof(tmp)), 0);
 		off += 4;
 	}
 	total = r->an + r->ns + r->ar;
@@ -264,7 +227,7 @@ static void parse_reply(const uint8_t *m, size_t len, struct reply *r)
 	for (i = 0; i < total; i++) {
 		struct rrv *v = &r->rr[i];
 
-		ck_assert_int_eq(read_name(m, len, &off, v->owner), 0);
+		ck_assert_int_eq(test_read_name(m, len, &off, v->owner, sizeof(v->owner)), 0);
 		ck_assert_uint_le(off + 10, len);
 		v->type = xst_get_be16(m + off);
 		v->rclass = xst_get_be16(m + off + 2);

@@ -8,6 +8,8 @@
  * the same zones (tests/dns/diff.py --do).
  */
 #include <check.h>
+
+#include "../lib/dns_text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,43 +209,6 @@ static size_t mkquery(uint8_t *m, const char *qname, uint16_t qtype, int dnssec_
 	return o + 11;
 }
 
-static int skip_name(const uint8_t *m, size_t len, size_t *off, char *out, size_t cap)
-{
-	size_t o = *off, w = 0;
-	int jumped = 0, hops = 0;
-
-	for (;;) {
-		uint8_t l;
-
-		if (o >= len)
-			return -1;
-		l = m[o];
-		if ((l & 0xc0) == 0xc0) {
-			if (o + 1 >= len || ++hops > 64)
-				return -1;
-			if (!jumped)
-				*off = o + 2;
-			jumped = 1;
-			o = (size_t)(l & 0x3f) << 8 | m[o + 1];
-			continue;
-		}
-		if (!l)
-			break;
-		if (o + 1 + l > len || w + l + 2 > cap)
-			return -1;
-		memcpy(out + w, m + o + 1, l);
-		w += l;
-		out[w++] = '.';
-		o += l + 1u;
-	}
-	if (!w)
-		out[w++] = '.';
-	out[w] = 0;
-	if (!jumped)
-		*off = o + 1;
-	return 0;
-}
-
 static int cmp_u16(const void *a, const void *b)
 {
 	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
@@ -265,7 +230,7 @@ static void summarize(const uint8_t *m, size_t len, char *out, size_t cap)
 	cnt[0] = xst_get_be16(m + 6);
 	cnt[1] = xst_get_be16(m + 8);
 	cnt[2] = xst_get_be16(m + 10);
-	ck_assert_int_eq(skip_name(m, len, &off, name, sizeof(name)), 0);
+	ck_assert_int_eq(test_read_name(m, len, &off, name, sizeof(name)), 0);
 	off += 4;
 	o += (size_t)snprintf(out + o, cap - o, "%u%s", m[3] & 0xf, m[2] & 0x02 ? " TC" : "");
 	for (s = 0; s < 3; s++) {
@@ -274,7 +239,7 @@ static void summarize(const uint8_t *m, size_t len, char *out, size_t cap)
 		for (i = 0; i < cnt[s]; i++) {
 			uint16_t t;
 
-			ck_assert_int_eq(skip_name(m, len, &off, name, sizeof(name)), 0);
+			ck_assert_int_eq(test_read_name(m, len, &off, name, sizeof(name)), 0);
 			ck_assert_uint_le(off + 10, len);
 			t = xst_get_be16(m + off);
 			if (t != XST_T_OPT && n < 64)

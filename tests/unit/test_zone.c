@@ -15,22 +15,10 @@
 
 #include "dns/zone.h"
 #include "dns/wire.h"
+#include "../lib/dns_text.h"
 #include "../lib/guard.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* "owner ttl TYPE hex-rdata" of record i, owner in text form. */
-static void rr_line(const struct xst_zone *z, size_t i, char *buf, size_t cap)
-{
-	const struct xst_rr *rr = &z->rrs[i];
-	char owner[1024], tb[12];
-	size_t o, k;
-
-	ck_assert_int_ge(xst_dname_to_text(rr->owner, rr->owner_len, owner, sizeof(owner)), 1);
-	o = (size_t)snprintf(buf, cap, "%s %u %s ", owner, rr->ttl, xst_rrtype_to_text(rr->type, tb));
-	for (k = 0; k < rr->rdlen && o + 3 < cap; k++)
-		o += (size_t)snprintf(buf + o, cap - o, "%02x", rr->rdata[k]);
-}
 
 struct valid_case {
 	const char *name;
@@ -164,7 +152,7 @@ START_TEST(test_zone_valid)
 	while (c->want[n])
 		n++;
 	for (i = 0; i < z->nr_rrs && i < n; i++) {
-		rr_line(z, i, line, sizeof(line));
+		test_rr_line(z, i, line, sizeof(line));
 		ck_assert_msg(!strcmp(line, c->want[i]), "%s: record %zu is\n  '%s', want\n  '%s'",
 			      c->name, i, line, c->want[i]);
 		ck_assert_int_eq(z->rrs[i].rclass, XST_C_IN);
@@ -340,7 +328,7 @@ START_TEST(test_zone_include)
 		      err.reason);
 	ck_assert_uint_eq(z->nr_rrs, ARRAY_SIZE(want));
 	for (i = 0; i < z->nr_rrs; i++) {
-		rr_line(z, i, line, sizeof(line));
+		test_rr_line(z, i, line, sizeof(line));
 		ck_assert_msg(!strcmp(line, want[i]), "record %zu '%s', want '%s'", i, line, want[i]);
 	}
 	/* Records remember the file they came from, for the db's messages. */

@@ -6,6 +6,8 @@
  * load to the same records, what it refuses we refuse (file:line: reason).
  */
 #include <check.h>
+
+#include "../lib/dns_text.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,19 +17,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SOA_T "@ SOA ns h 1 2 3 4 5\n"
-
-/* "owner ttl TYPE hex-rdata" of record i. */
-static void rr_line(const struct xst_zone *z, size_t i, char *buf, size_t cap)
-{
-	const struct xst_rr *rr = &z->rrs[i];
-	char owner[1024], tb[12];
-	size_t o, k;
-
-	ck_assert_int_ge(xst_dname_to_text(rr->owner, rr->owner_len, owner, sizeof(owner)), 1);
-	o = (size_t)snprintf(buf, cap, "%s %u %s ", owner, rr->ttl, xst_rrtype_to_text(rr->type, tb));
-	for (k = 0; k < rr->rdlen && o + 3 < cap; k++)
-		o += (size_t)snprintf(buf + o, cap - o, "%02x", rr->rdata[k]);
-}
 
 struct ok_case {
 	const char *name;
@@ -88,7 +77,7 @@ START_TEST(test_zone_nsd_ok)
 		if (z->rrs[i].type == XST_T_SOA)
 			continue;
 		ck_assert_msg(k < n, "%s: more records than %zu", c->name, n);
-		rr_line(z, i, line, sizeof(line));
+		test_rr_line(z, i, line, sizeof(line));
 		ck_assert_msg(!strcmp(line, c->want[k]), "%s: record '%s', want '%s'", c->name, line,
 			      c->want[k]);
 		k++;

@@ -883,12 +883,12 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 	answer_domain(b, a, match, name, len, zone, match);
 }
 
-static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size_t qlen,
-		    uint16_t qtype)
+/* An empty answer for qtype (the DO mode, absent name and as_wild stay as set). */
+static void ans_reset(struct ans *a, uint16_t qtype, int rcode, int aa)
 {
 	a->n = 0;
-	a->rcode = XST_RCODE_NOERROR;
-	a->aa = 0;
+	a->rcode = rcode;
+	a->aa = aa;
 	a->aa_any = 0;
 	a->referral = 0;
 	a->cname_count = 0;
@@ -898,6 +898,12 @@ static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size
 	a->nr_dsyn = 0;
 	a->has_ph = 0;
 	a->nr_have = 0;
+}
+
+static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size_t qlen,
+		    uint16_t qtype)
+{
+	ans_reset(a, qtype, XST_RCODE_NOERROR, 0);
 	lookup(b, a, qname, qlen);
 	a->as_wild = 0;
 }
@@ -2065,16 +2071,7 @@ static uint32_t dname_form(struct builder *b, uint32_t idx)
 	const struct bnode *n = &b->nodes[idx];
 	const struct bset *d = bset_find(n, n->zone, T_DNAME);
 
-	a->n = 0;
-	a->nr_synth = 0;
-	a->nr_dsyn = 0;
-	a->nr_touched = 0;
-	a->rcode = XST_RCODE_NOERROR;
-	a->aa = 1;
-	a->aa_any = 0;
-	a->referral = 0;
-	a->cname_count = 0;
-	a->qtype = QTYPE_NONE;
+	ans_reset(a, QTYPE_NONE, XST_RCODE_NOERROR, 1);
 	add_rrset(b, a, XST_SEC_ANSWER, d->rrs[0]->owner, n->len, d, n->zone, 0);
 	return encode(b, a, node_name(b, n), n->len, n->len, 0, XST_KIND_ANSWER);
 }
@@ -2100,13 +2097,7 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 		const struct bzone *z = &b->zones[i];
 		const struct bnode *apex = &b->nodes[z->apex];
 
-		a->n = 0;
-		a->nr_synth = 0;
-		a->rcode = XST_RCODE_NXDOMAIN;
-		a->aa = 1;
-		a->aa_any = 0;
-		a->referral = 0;
-		a->qtype = QTYPE_NONE;
+		ans_reset(a, QTYPE_NONE, XST_RCODE_NXDOMAIN, 1);
 		add_soa_neg(b, a, (unsigned int)i);
 		b->zones[i].nxdomain = encode(b, a, node_name(b, apex), apex->len, apex->len, 0,
 					      XST_KIND_NXDOMAIN);
