@@ -158,6 +158,7 @@ struct builder {
 	uint16_t *ptrs;
 	size_t nr_ptrs;
 	struct xst_dns_fset *sets;
+	const struct bset **set_src;	/* the RRset each of sets[] was made from */
 	size_t nr_sets;
 	struct dent *dict;
 	size_t nr_dict;
@@ -1554,11 +1555,13 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 				set->nr_rr = (uint16_t)(it->set->nr < 0xffff ? it->set->nr : 0xffff);
 				set->end = (uint16_t)(b->pos - b->ref_qend);
 				b->over = 1;
+				b->set_src[b->nr_sets] = it->set;
 				b->nr_sets++;
 				continue;
 			}
 			set->end = (uint16_t)(b->pos - b->ref_qend);
 			set->nr_rr = (uint16_t)nr;
+			b->set_src[b->nr_sets] = it->set;
 			b->nr_sets++;
 			if (sec == XST_SEC_ANSWER)
 				an += nr;
@@ -1743,6 +1746,7 @@ static void builder_free(struct builder *b)
 	free(b->buf);
 	free(b->ptrs);
 	free(b->sets);
+	free(b->set_src);
 	free(b->dict);
 	free(b->sigmap);
 	free(b->chain_node);
@@ -2497,6 +2501,23 @@ static int dnssec_prepare(struct builder *b)
 	return 0;
 }
 
+/* The RRset table index, in the form encode() just made, of chain entry
+ * e's RRset when it comes after the placeholder (NSD keeps an RRset where
+ * it was first added: the responder moves it there when the query name's
+ * denial is e), else XST_DINS_STAY. */
+static uint16_t have_set(const struct builder *b, uint32_t e, int zone)
+{
+	const struct bset *set = bset_find(&b->nodes[b->chain_node[e]], (unsigned int)zone,
+					   b->zones[zone].nsec3 ? XST_TD_NSEC3 : XST_TD_NSEC);
+	size_t i;
+
+	for (i = b->ins_set; set && i < b->nr_sets; i++)
+		if (b->set_src[i] == set && b->sets[i].section == XST_SEC_AUTHORITY &&
+		    !(b->sets[i].flags & XST_FSET_OVER))
+			return (uint16_t)i;
+	return XST_DINS_STAY;
+}
+
 /* encode() for a DO=1 answer: a plain form, or an insertion record for the
  * qname's denial RRset (XST_DO_INS | index). */
 static uint32_t do_encode(struct builder *b, const struct ans *a, const uint8_t *ref,
@@ -2519,8 +2540,10 @@ static uint32_t do_encode(struct builder *b, const struct ans *a, const uint8_t 
 	in->how = (uint8_t)a->ph_how;
 	for (i = 0; i < a->nr_have; i++)
 		if (b->chain_node && a->have[i] >= b->zones[a->ph_zone].chain_first &&
-		    a->have[i] < b->zones[a->ph_zone].chain_first + b->zones[a->ph_zone].chain_nr)
+		    a->have[i] < b->zones[a->ph_zone].chain_first + b->zones[a->ph_zone].chain_nr) {
+			in->have_set[in->nr_have] = have_set(b, a->have[i], a->ph_zone);
 			in->have[in->nr_have++] = a->have[i];
+		}
 	return XST_DO_INS | (uint32_t)b->nr_ins++;
 }
 
@@ -2936,10 +2959,11 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	b.buf = malloc(BUF_SIZE);
 	b.ptrs = calloc(MAX_PTRS, sizeof(*b.ptrs));
 	b.sets = calloc(MAX_SETS, sizeof(*b.sets));
+	b.set_src = calloc(MAX_SETS, sizeof(*b.set_src));
 	b.dict = calloc(MAX_DICT, sizeof(*b.dict));
 	db = calloc(1, sizeof(*db));
 	if (!b.zones || !b.ans || !b.ans_dflt || !b.fcache || !b.buf || !b.ptrs || !b.sets ||
-	    !b.dict || !db)
+	    !b.set_src || !b.dict || !db)
 		goto err_free;
 	{
 		/* A freed db's memory can come back for the next one: what caches

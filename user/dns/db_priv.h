@@ -137,6 +137,7 @@ enum xst_dins_how {
 #define XST_DINS_HAVE	4
 #define XST_DINS_CHUNK_HDR	6
 #define XST_DINS_APEX	0xffffu
+#define XST_DINS_STAY	0xffffu	/* have_set[]: the RRset stays where it is */
 
 struct xst_dns_dins {
 	uint32_t form;		/* the form, without the qname's denial RRset */
@@ -147,6 +148,10 @@ struct xst_dns_dins {
 	uint8_t nr_have;
 	uint32_t have[XST_DINS_HAVE];	/* chain entries already in the form: then
 					 * nothing is inserted (NSD adds an RRset once) */
+	uint16_t have_set[XST_DINS_HAVE];	/* have[k]'s RRset table index when it
+						 * comes after the place (set): NSD has it
+						 * there, the responder moves it; else
+						 * XST_DINS_STAY */
 };
 
 /* Per node: as struct xst_dns_node's forms, and those synthesised from its

@@ -13,6 +13,7 @@
 #include "dns/db.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "dns/db_priv.h"
@@ -200,16 +201,91 @@ size_t xst_dns_emit(uint8_t *msg, size_t limit, size_t base, const struct xst_dn
 
 
 /*
+ * Writes a denial chunk's RRs at msg + pos (msg NULL: only measures) and
+ * returns their length. Owner pointers are aimed at the apex in the
+ * question (apex_at) and at the chunk's first owner; one that would point
+ * past 0x3fff (14 bits) is written as NSD writes a name past the pointer
+ * reach: the first owner in full, its labels then the apex pointer.
+ */
+static size_t put_chunk(uint8_t *msg, size_t pos, const uint8_t *chunk, size_t apex_at)
+{
+	size_t clen = xst_get_be16(chunk), nptr = xst_get_be16(chunk + 4), p, from = 0, out = pos;
+	const uint8_t *rr = chunk + XST_DINS_CHUNK_HDR + 2 * nptr;
+	size_t slot0 = nptr ? xst_get_be16(chunk + XST_DINS_CHUNK_HDR) : 0;
+
+	for (p = 0; p < nptr; p++) {
+		size_t at = xst_get_be16(chunk + XST_DINS_CHUNK_HDR + 2 * p);
+		unsigned int v = xst_get_be16(rr + at);
+
+		if (msg)
+			memcpy(msg + out, rr + from, at - from);
+		out += at - from;
+		from = at + 2;
+		if (v != XST_DINS_APEX && pos + (v & 0x3fff) > 0x3fff) {
+			/* chunk_rr() aims every such pointer at offset 0 */
+			if (msg)
+				memcpy(msg + out, rr, slot0);
+			out += slot0;
+			v = XST_DINS_APEX;
+		}
+		if (msg)
+			xst_put_be16(msg + out, (uint16_t)(0xc000 | (v == XST_DINS_APEX ? apex_at :
+								     pos + (v & 0x3fff))));
+		out += 2;
+	}
+	if (msg)
+		memcpy(msg + out, rr + from, clen - from);
+	return out + clen - from - pos;
+}
+
+/*
+ * Whether every compression pointer of RRset i (its pointers from ptr[pi])
+ * still reaches its target when the RRset goes to message offset pos
+ * after the chunk (at cpos, standing in for RRset skip): a target that
+ * moved past 0x3fff, or was left out, cannot be pointed at.
+ */
+static int set_reaches(const struct xst_dns_form *f, size_t i, size_t pi, size_t pos,
+		       const uint16_t *at, const uint8_t *keep, size_t skip, size_t cpos)
+{
+	const struct xst_dns_fset *s = xst_form_sets(f);
+	const uint16_t *ptr = xst_form_ptrs(f);
+	const uint8_t *body = xst_form_body(f);
+	size_t start = i ? s[i - 1].end : 0;
+
+	for (; pi < f->nr_ptr && ptr[pi] < s[i].end; pi++) {
+		size_t v = xst_get_be16(body + ptr[pi]) & 0x3fff, k, to;
+
+		if (v < f->ref_qend)
+			continue;
+		v -= f->ref_qend;
+		k = set_of(s, i + 1, v);
+		if (k == i)
+			to = pos + (v - start);
+		else if (k == skip)
+			to = cpos + (v - (k ? s[k - 1].end : 0));
+		else if (k < i && keep[k])
+			to = at[k] + (v - (k ? s[k - 1].end : 0));
+		else
+			return 0;
+		if (to > 0x3fff)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * DNSSEC: a form with the query name's denial RRset (a chunk, db_priv.h)
  * inserted before RRset ins->set. Copied RRset by RRset as emit_slow()
  * does, with the chunk one more authority RRset; pointers are moved to
  * where their targets went, the chunk's aimed at the apex in the question
- * (apex_len bytes before its end) and at the chunk's first owner.
+ * (apex_len bytes before its end) and at the chunk's first owner. skip:
+ * the form's own copy of that RRset, after the place (NSD keeps an RRset
+ * where it was first added: the chunk stands in for it), or SIZE_MAX.
  */
 static __attribute__((noinline)) size_t
 emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
-	 const struct xst_dns_dins *ins, const uint8_t *chunk, size_t apex_len, int class_any,
-	 uint16_t *counts, int *tc)
+	 const struct xst_dns_dins *ins, const uint8_t *chunk, size_t apex_len, size_t skip,
+	 int class_any, uint16_t *counts, int *tc)
 {
 	const struct xst_dns_fset *s = xst_form_sets(f);
 	const uint16_t *ptr = xst_form_ptrs(f);
@@ -217,7 +293,7 @@ emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 	uint16_t at[SLOW_SETS];		/* message offset each kept RRset went to */
 	uint8_t keep[SLOW_SETS];
 	size_t nsets = f->nr_set < SLOW_SETS ? f->nr_set : SLOW_SETS;
-	size_t clen = xst_get_be16(chunk), pos = qend, i, j;
+	size_t pos = qend, cpos = 0, i, j, pi = 0;
 	long delta = (long)qend - (long)f->ref_qend;
 	int done = 0, cur = -1, stop = 0;
 
@@ -229,21 +305,14 @@ emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 
 		if (i == ins->set) {
 			/* the chunk: mandatory, in the authority section */
-			size_t nptr = xst_get_be16(chunk + 4), hdr = XST_DINS_CHUNK_HDR + 2 * nptr, p;
+			size_t clen = put_chunk(NULL, pos, chunk, qend - 4 - apex_len);
 
-			if (pos + clen > limit || pos > 0x3fff) {
+			if (pos + clen > limit) {
 				*tc = 1;
 				break;
 			}
-			memcpy(msg + pos, chunk + hdr, clen);
-			for (p = 0; p < nptr; p++) {
-				uint8_t *slot = msg + pos + xst_get_be16(chunk + XST_DINS_CHUNK_HDR + 2 * p);
-				unsigned int v = xst_get_be16(slot);
-
-				v = v == XST_DINS_APEX ? (unsigned int)(qend - 4 - apex_len) :
-							  (unsigned int)pos + (v & 0x3fff);
-				xst_put_be16(slot, (uint16_t)(0xc000 | v));
-			}
+			put_chunk(msg, pos, chunk, qend - 4 - apex_len);
+			cpos = pos;
 			pos += clen;
 			counts[1] += xst_get_be16(chunk + 2);
 		}
@@ -257,14 +326,19 @@ emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 				break;
 			cur = sec;
 		}
+		while (pi < f->nr_ptr && ptr[pi] < start)
+			pi++;
+		if (i == skip)
+			continue;
 		if (class_any && (sec == XST_SEC_OPT_AUTH || (s[i].flags & (XST_FSET_NS_ONLY | XST_FSET_NEG))))
 			continue;
-		/* An RRset after the chunk moves by its length: a pointer into
-		 * it must still reach it (14 bits), so it ends below 0x3fff or
-		 * counts as not fitting (the builder kept targets below 0x3eff
-		 * for the qname's growth only). */
-		if (pos + size > (i >= ins->set && limit > 0x3fff ? 0x3fff : limit) ||
-		    (s[i].flags & XST_FSET_OVER)) {
+		/* An RRset after the chunk moves by its length: its pointers
+		 * must still reach their targets (14 bits), or it counts as
+		 * not fitting (the builder kept targets below 0x3eff for the
+		 * qname's growth only). */
+		if (pos + size > limit || (s[i].flags & XST_FSET_OVER) ||
+		    (i >= ins->set && pos + size > 0x3fff &&
+		     !set_reaches(f, i, pi, pos, at, keep, skip, cpos))) {
 			if (sec <= XST_SEC_AUTHORITY) {
 				*tc = 1;
 				stop = 1;
@@ -297,9 +371,12 @@ emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 			v = (size_t)((long)v + delta);
 		} else {
 			k = set_of(s, nsets, v - f->ref_qend);
-			if (k >= nsets || !keep[k])
+			if (k == skip)
+				v = cpos + (v - f->ref_qend) - (k ? s[k - 1].end : 0);
+			else if (k >= nsets || !keep[k])
 				continue;
-			v = at[k] + (v - f->ref_qend) - (k ? s[k - 1].end : 0);
+			else
+				v = at[k] + (v - f->ref_qend) - (k ? s[k - 1].end : 0);
 		}
 		xst_put_be16(msg + np, (uint16_t)(0xc000 | (v & 0x3fff)));
 	}
@@ -309,7 +386,7 @@ emit_ins(uint8_t *msg, size_t limit, size_t qend, const struct xst_dns_form *f,
 static inline __attribute__((always_inline)) size_t
 answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 		     const struct xst_dnsmsg_query *q, uint32_t form, const struct xst_dns_dins *ins,
-		     const uint8_t *chunk, struct xst_dns_stats *st)
+		     const uint8_t *chunk, size_t skip, struct xst_dns_stats *st)
 {
 	const struct xst_dns_form *f = xst_db_form(db, form);
 	size_t limit, optlen = q->edns ? XST_DNS_OPT_LEN : 0, pos, qend = xst_dnsmsg_qend(q);
@@ -325,7 +402,7 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 
 	if (ins) {
 		pos = emit_ins(msg, limit, qend, f, ins, chunk,
-			       db->nodes[db->apex[ins->zone]].name_len, class_any, counts, &tc);
+			       db->nodes[db->apex[ins->zone]].name_len, skip, class_any, counts, &tc);
 	} else if (qend + f->body_len <= limit && !(class_any | f->over)) {
 		uint8_t *out = msg + qend;
 		long delta = (long)qend - (long)f->ref_qend;
@@ -444,7 +521,7 @@ respond_do(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	const struct xst_dns_dnode *dn;
 	const struct xst_dns_dins *ins;
 	const uint8_t *lname = q->lname, *chunk;
-	size_t lp = q->qname_len, off = 0, prev = 0;
+	size_t lp = q->qname_len, off = 0, prev = 0, skip = SIZE_MAX;
 	uint32_t form = XST_DNS_NONE, e;
 	unsigned int k;
 
@@ -472,19 +549,25 @@ respond_do(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	if (form == XST_DNS_NONE)
 		return fixed(xst_dnsmsg_refused(msg, cap, q, XST_EDE_NOT_AUTH), &st->refused, st);
 	if (!(form & XST_DO_INS))
-		return answer(db, msg, cap, transport, q, form, NULL, NULL, st);
+		return answer(db, msg, cap, transport, q, form, NULL, NULL, SIZE_MAX, st);
 	ins = &d->ins[form & ~XST_DO_INS];
 	if (ins->how == XST_DINS_NSEC3)
 		e = xst_dns_dsec_cover(db, ins->zone, lname + prev, lp - prev);
 	else
 		e = xst_dns_dsec_cover(db, ins->zone, lname, lp);
-	for (k = 0; k < ins->nr_have; k++)
-		if (ins->have[k] == e)
-			e = XST_DNS_NONE;
 	if (e == XST_DNS_NONE)
-		return answer(db, msg, cap, transport, q, ins->form, NULL, NULL, st);
+		return answer(db, msg, cap, transport, q, ins->form, NULL, NULL, SIZE_MAX, st);
+	/* Already in the form: it stays there, or when it comes after the
+	 * place, NSD has it at the place (added there first) */
+	for (k = 0; k < ins->nr_have; k++)
+		if (ins->have[k] == e) {
+			if (ins->have_set[k] == XST_DINS_STAY)
+				return answer(db, msg, cap, transport, q, ins->form, NULL, NULL,
+					      SIZE_MAX, st);
+			skip = ins->have_set[k];
+		}
 	chunk = d->chunks + d->chunk[e];
-	return answer(db, msg, cap, transport, q, ins->form, ins, chunk, st);
+	return answer(db, msg, cap, transport, q, ins->form, ins, chunk, skip, st);
 }
 
 /* Both entry points, inlined into each: one call less per query. */
@@ -552,7 +635,7 @@ respond(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap, int t
 		return fixed(xst_dnsmsg_refused(msg, cap, q, XST_EDE_NOT_AUTH), &st->refused, st);
 	if (__builtin_expect(dname, 0))
 		return xst_dns_dname_answer(db, msg, cap, transport, q, form, st);
-	return answer(db, msg, cap, transport, q, form, NULL, NULL, st);
+	return answer(db, msg, cap, transport, q, form, NULL, NULL, SIZE_MAX, st);
 }
 
 size_t xst_dns_respond_parsed(const struct xst_dns_db *db, uint8_t *msg, size_t len, size_t cap,
