@@ -73,27 +73,13 @@ KNOWN_DO_BELOW = ('dname.test.', '.nsw.tree.test.', '.nsw2.tree.test.', 'cn-dn.t
                   '.cwdn.tree.test.')
 
 
-# Also left out: with DO=1, a wildcard answer that only just fits (the 20 kB
-# one over TCP, wildcard NODATA at EDNS 512) is cut at another RRset than
-# NSD cuts it (NSD keeps the NSEC3 matching the wildcard, we the one covering
-# the next closer name). Which names it hits depends on the NSEC3 hashes:
-# kzonesign picks a new salt every run, so every wildcard of the test zones.
-KNOWN_DO_CUT = ('w20.sized.test.', '.cwx.tree.test.', '.wild.child.tree.test.',
-                '.z.ent.tree.test.', '.cw.tree.test.', '.cwdn.tree.test.', '.w.tree.test.',
-                '.mxw.tree.test.')
-
-
 def is_known(label):
     if label in KNOWN:
         return True
     name, _, rest = label.partition('/')
     if ' do' not in rest:
         return False
-    if any(name.endswith(s) for s in KNOWN_DO_BELOW):
-        return True
-    if "(tcp)" in rest:  # only the 20 kB wildcard answer is cut over TCP
-        return name.endswith('w20.sized.test.')
-    return 'edns 512' in rest and any(name.endswith(s) for s in KNOWN_DO_CUT)
+    return any(name.endswith(s) for s in KNOWN_DO_BELOW)
 DO_ALL = False
 
 QTYPES = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'PTR', 'SRV', 'CAA', 'DS', 'ANY',

@@ -131,6 +131,11 @@ def build(recs, seed, max_names=0):
                     q(m, t)
                 q(m, 'MX', do=True, payload=512)
                 q(m, 'ANY', do=True, tcp=True)
+            # three 60-byte labels: a big wildcard answer's proof lands past
+            # the 16 kB compression pointer reach
+            long = child('.'.join(['x' * 60] * 3), parent)
+            if long:
+                q(long, 'TXT', do=True, tcp=True)
         for c in sorted(z['cuts']):
             for t in ('DS', 'NS', 'A', 'ANY', 'DNSKEY'):
                 q(c, t)

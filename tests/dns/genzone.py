@@ -130,6 +130,7 @@ def sized(origin='sized.test.', over=True):
     if over:
         lines += txts('k70', 330, 210)  # about 70 kB: TC over TCP too
     lines += txts('*.w20', 100, 200)   # a wildcard's 20 kB
+    lines += txts('*.w16', 74, 200)    # 15.8 kB: with a long qname and DO, the proof past 16 kB
     lines += ['a2000 A 10.%d.%d.%d' % (i >> 16, (i >> 8) & 255, i & 255) for i in range(2000)]
     lines += ['alias CNAME k10', 'alias70 CNAME k%d' % (70 if over else 60)]
     return '\n'.join(lines) + '\n'
