@@ -357,6 +357,154 @@ START_TEST(test_dnssec_unsigned_free)
 }
 END_TEST
 
+/* ---- names past the 16 kB pointer reach ------------------------------------- */
+
+/*
+ * Name at m[*off]: every compression pointer aims inside the message,
+ * at or after the question's name and before itself; the name it leads to
+ * is well formed in turn. *off moves past the name as written.
+ */
+static void check_name(const uint8_t *m, size_t len, size_t *off, const char *what)
+{
+	size_t o = *off, hops = 0, total = 0;
+	int first = 1;
+
+	for (;;) {
+		uint8_t l;
+
+		ck_assert_msg(o < len, "%s: name runs past the message at %zu", what, o);
+		l = m[o];
+		if ((l & 0xc0) == 0xc0) {
+			size_t t;
+
+			ck_assert_msg(o + 2 <= len, "%s: cut pointer at %zu", what, o);
+			t = ((size_t)(l & 0x3f) << 8) | m[o + 1];
+			ck_assert_msg(t >= 12 && t < o && t < len,
+				      "%s: pointer at %zu aims at %zu (message of %zu)", what, o, t, len);
+			if (first)
+				*off = o + 2;
+			first = 0;
+			o = t;
+			ck_assert_uint_lt(++hops, 128);
+			continue;
+		}
+		ck_assert_msg(!(l & 0xc0), "%s: label type 0x%02x at %zu", what, l, o);
+		total += l + 1u;
+		ck_assert_msg(total <= 255, "%s: name longer than 255 bytes", what);
+		if (!l) {
+			if (first)
+				*off = o + 1;
+			return;
+		}
+		o += l + 1u;
+	}
+}
+
+/* Every name of reply m (owners; NS, CNAME, PTR, MX and SOA rdata). */
+static void check_pointers(const uint8_t *m, size_t len, const char *what)
+{
+	size_t off = 12, i, nr = (size_t)xst_get_be16(m + 6) + xst_get_be16(m + 8) +
+				 xst_get_be16(m + 10);
+
+	ck_assert_uint_eq(xst_get_be16(m + 4), 1);
+	check_name(m, len, &off, what);
+	off += 4;
+	for (i = 0; i < nr; i++) {
+		size_t rd, end;
+		uint16_t t;
+
+		check_name(m, len, &off, what);
+		ck_assert_uint_le(off + 10, len);
+		t = xst_get_be16(m + off);
+		rd = off + 10;
+		end = rd + xst_get_be16(m + off + 8);
+		ck_assert_uint_le(end, len);
+		if (t == XST_T_NS || t == XST_T_CNAME || t == XST_T_PTR || t == XST_T_SOA) {
+			check_name(m, len, &rd, what);
+			if (t == XST_T_SOA)
+				check_name(m, len, &rd, what);
+		} else if (t == XST_T_MX) {
+			rd += 2;
+			check_name(m, len, &rd, what);
+		}
+		off = end;
+	}
+	ck_assert_uint_eq(off, len);
+}
+
+static size_t ask_wide(const struct xst_dns_db *db, uint8_t *buf, size_t cap, const char *qname,
+		       uint16_t qtype, int dnssec_ok, int transport, uint16_t udp)
+{
+	struct xst_dns_stats st;
+	size_t qlen = mkquery(buf, qname, qtype, dnssec_ok);
+
+	memset(&st, 0, sizeof(st));
+	xst_put_be16(buf + qlen - 11 + 3, udp);
+	return xst_dns_respond(db, buf, qlen, cap, transport, &st);
+}
+
+/*
+ * tests/dns/signed/wide.*.zone (sign-wide.sh): a 15.8 kB wildcard TXT
+ * RRset. Asked for with a 180-byte name (three labels of 60), DO=1, over
+ * TCP, the proof of the wildcard answer starts past 0x3fff: NSD writes its
+ * owners uncompressed (the hashed label, a pointer to the apex) and sends
+ * it all, TC=0. Every reply around it must keep every pointer in reach.
+ */
+START_TEST(test_dnssec_pointer_reach)
+{
+	static const char *const files[] = {
+		"tests/dns/signed/wide.nsec3.zone", "tests/dns/signed/wide.nsec.zone",
+	};
+	static const uint16_t qtypes[] = { XST_T_TXT, XST_T_ANY, XST_T_MX, XST_T_A, XST_T_NS };
+	static const int transports[] = { XST_DNS_TCP, XST_DNS_UDP, XST_DNS_UDP };
+	static const uint16_t sizes[] = { 0, 4096, 512 };
+	static uint8_t buf[65535];
+	char qn[300], what[400];
+	size_t f;
+
+	for (f = 0; f < ARRAY_SIZE(files); f++) {
+		struct xst_zone_error err;
+		struct xst_zone *z;
+		struct xst_dns_db *db;
+		size_t k, t, x, len, o;
+		int d;
+
+		ck_assert_msg(xst_zone_load(&z, files[f], "wide.test.", &err) == 0, "%s:%u: %s",
+			      err.file, err.line, err.reason);
+		ck_assert_int_eq(xst_dns_db_create(&db, &z, 1, &err), 0);
+		for (k = 0; k <= 3; k++) {
+			o = 0;
+			for (x = 0; x < k; x++)
+				o += (size_t)snprintf(qn + o, sizeof(qn) - o, "%.60s.",
+						      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123456789" + x);
+			snprintf(qn + o, sizeof(qn) - o, "%sw.wide.test", k ? "" : "q.");
+			for (t = 0; t < ARRAY_SIZE(qtypes); t++)
+				for (x = 0; x < ARRAY_SIZE(transports); x++)
+					for (d = 0; d < 2; d++) {
+						len = ask_wide(db, buf, sizeof(buf), qn, qtypes[t], d,
+							       transports[x], sizes[x] ? sizes[x] : 4096);
+						snprintf(what, sizeof(what), "%s %s/%u do=%d %s %u", files[f],
+							 qn, qtypes[t], d,
+							 transports[x] == XST_DNS_TCP ? "tcp" : "udp",
+							 sizes[x]);
+						ck_assert_msg(len > 12, "%s: no reply", what);
+						check_pointers(buf, len, what);
+					}
+		}
+		/* the fixture's case: whole, TC=0, the proof past 0x3fff */
+		len = ask_wide(db, buf, sizeof(buf), qn, XST_T_TXT, 1, XST_DNS_TCP, 4096);
+		ck_assert_uint_gt(len, 0x4000);
+		ck_assert_msg(!(buf[2] & 0x02), "%s: TC set", files[f]);
+		ck_assert_uint_eq(xst_get_be16(buf + 6), 75);	/* 74 TXT, their RRSIG */
+		/* the proof (NSEC3 or NSEC, RRSIG), the apex NS and its RRSIG */
+		ck_assert_uint_eq(xst_get_be16(buf + 8), 4);
+		ck_assert_uint_eq(xst_get_be16(buf + 10), 3);	/* ns1 A, RRSIG, OPT */
+		xst_dns_db_destroy(db);
+		xst_zone_destroy(z);
+	}
+}
+END_TEST
+
 Suite *dnssec_suite(void)
 {
 	Suite *s = suite_create("dnssec");
@@ -370,6 +518,7 @@ Suite *dnssec_suite(void)
 	suite_add_tcase(s, t);
 	tcase_add_checked_fixture(r, setup, teardown);
 	tcase_add_test(r, test_dnssec_cases);
+	tcase_add_test(r, test_dnssec_pointer_reach);
 	tcase_set_timeout(r, 30);
 	suite_add_tcase(s, r);
 	return s;
