@@ -17,11 +17,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/log.h"
 #include "dns/db_priv.h"
 #include "dns/loadmem.h"
 #include "dns/nsec3hash.h"
 #include "dns/wire.h"
-#include "core/log.h"
 
 #define MAX_ITEMS	XST_FORM_MAX_SETS	/* RRsets in one answer (NSD: MAXRRSPP) */
 #define MAX_CNAME	16	/* CNAME chain length followed (loops stop earlier) */
@@ -2383,14 +2383,9 @@ static void n3_precompile(struct builder *b)
 }
 
 /*
- * What the DO=1 forms need, after the zones are loaded: which zones are
- * signed (NSD: an RRSIG over the apex DNSKEY) and which deny with NSEC3
- * (the first NSEC3PARAM with SHA-1 and no flags whose chain holds the apex),
- * the chains sorted, each RRset's RRSIGs, and the names that own only NSEC3.
- */
-/*
  * RFC 9276: every DO=1 query whose proof depends on the query name hashes
- * a name iterations + 1 times (per query: 65535 is about 20 ms of SHA-1).
+ * a name iterations + 1 times (per query: 65535 took 0.14 s of SHA-1 on the
+ * 2-core test VM, under load).
  * NSD 4.6.1 loads and serves any count without a word; we do too (the same
  * answers), and say so once per zone at the NSEC3PARAM in use.
  */
@@ -2405,6 +2400,12 @@ static void n3_iter_warn(const struct xst_rr *rr, unsigned int iterations)
 				   "(RFC 9276 3.2)" : "");
 }
 
+/*
+ * What the DO=1 forms need, after the zones are loaded: which zones are
+ * signed (NSD: an RRSIG over the apex DNSKEY) and which deny with NSEC3
+ * (the first NSEC3PARAM with SHA-1 and no flags whose chain holds the apex),
+ * the chains sorted, each RRset's RRSIGs, and the names that own only NSEC3.
+ */
 static int dnssec_prepare(struct builder *b)
 {
 	struct cand *c = NULL;
