@@ -4,7 +4,9 @@
  * the per-query NSEC/NSEC3 lookup and the insertion of its chunk). The
  * database holds a signed fixture of tests/dns/signed (run.sh runs from
  * the repository root): NSEC3, or NSEC with FUZZ_DNSSEC_NSEC set (the
- * fixtures share their apex, so one per process). Each input runs as a raw
+ * fixtures share their apex, so one per process), or with FUZZ_DNSSEC_WIDE
+ * wide.nsec3.zone and names under its 15.8 kB wildcard w.wide.test (proofs
+ * past the 16 kB pointer reach over TCP). Each input runs as a raw
  * message, then as the query it describes: byte 0 picks zone, transport
  * and DO, bytes 1-2 the qtype, 3-4 the EDNS size, the rest the labels of a
  * name under the zone's apex (so that most queries reach the zone), answered
@@ -20,6 +22,7 @@
 #include "dns/zone.h"
 
 static struct xst_dns_db *db;
+static int wide;	/* FUZZ_DNSSEC_WIDE: the wide.test fixture */
 
 static const char *const fx[] = {
 	"tests/dns/signed/nsec.3597.zone",
@@ -33,7 +36,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (xst_zone_load(&z, fx[getenv("FUZZ_DNSSEC_NSEC") ? 0 : 1], "signed.test.", &err)) {
+	wide = getenv("FUZZ_DNSSEC_WIDE") != NULL;
+	if (xst_zone_load(&z, wide ? "tests/dns/signed/wide.nsec3.zone" :
+			  fx[getenv("FUZZ_DNSSEC_NSEC") ? 0 : 1], wide ? "wide.test." : "signed.test.",
+			  &err)) {
 		fprintf(stderr, "%s:%u: %s\n", err.file, err.line, err.reason);
 		abort();
 	}
@@ -67,8 +73,13 @@ static size_t build(uint8_t *m, const uint8_t *data, size_t size, int *tcp)
 		i += l;
 		nlab++;
 	}
-	memcpy(m + o, "\6signed\4test", 13);
-	o += 13;
+	if (wide) {
+		memcpy(m + o, "\1w\4wide\4test", 13);
+		o += 13;
+	} else {
+		memcpy(m + o, "\6signed\4test", 13);
+		o += 13;
+	}
 	xst_put_be16(m + o, (uint16_t)(data[1] << 8 | data[2]));
 	xst_put_be16(m + o + 2, sel & 0x40 ? XST_C_ANY : XST_C_IN);
 	o += 4;
