@@ -1242,7 +1242,8 @@ static const struct dent *dict_find(const struct builder *b, const uint8_t *name
 	for (i = 0; i < b->nr_dict; i++) {
 		const struct dent *d = &b->dict[i];
 
-		if (d->len != len || !xst_name_eq(d->name, name, len))
+		/* The same storage is the common case (an RRset's owner, once per RR) */
+		if (d->len != len || (d->name != name && !xst_name_eq(d->name, name, len)))
 			continue;
 		/* In a wildcard's form the "*" name stands for the qname at
 		 * offset 12: a name that is literally "*" must not point there. */
