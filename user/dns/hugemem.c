@@ -52,8 +52,11 @@ void *xst_huge_resize(void *p, size_t old, size_t n)
 		return p;
 	} else {
 		/* In place if the addresses after it are free (or shrinking),
-		 * else moved onto a fresh aligned range. */
-		q = mremap(p, ol, nl, 0);
+		 * and it is aligned already or stays small; else moved onto a
+		 * fresh aligned range (a small table growing past 2 MiB). */
+		q = MAP_FAILED;
+		if (nl < HUGE_PAGE || !((uintptr_t)p & (HUGE_PAGE - 1)))
+			q = mremap(p, ol, nl, 0);
 		if (q == MAP_FAILED) {
 			void *t = map_aligned(nl, PROT_NONE);
 
