@@ -13,7 +13,7 @@
 	X(netwatch_suite) X(dns_tcp_suite) X(http_request_suite) X(http_site_suite) \
 	X(http_segment_suite) X(tcp_suite) X(http_serve_suite) X(http_client_suite) X(cookie_suite) \
 	X(guard_suite) X(detect_suite) X(budget_suite) X(dns_filter_suite) X(passback_suite) X(flood_suite) X(rrl_suite) \
-	X(daemon_cookies_suite) X(dns_answers_suite) X(zone_nsd_suite) X(loadmem_suite) X(dnssec_suite)
+	X(daemon_cookies_suite) X(dns_answers_suite) X(zone_nsd_suite) X(loadmem_suite) X(dnssec_suite) X(hugemem_suite)
 
 #define DECLARE(name) Suite *name(void) __attribute__((weak));
 SUITES(DECLARE)

@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/log.h"
 #include "dns/db_priv.h"
+#include "dns/hugemem.h"
 #include "dns/loadmem.h"
 #include "dns/nsec3hash.h"
 #include "dns/wire.h"
@@ -206,6 +206,25 @@ static int grow(struct builder *b, void **p, size_t *cap, size_t need, size_t si
 	return 0;
 }
 
+/* grow() for the tables the database keeps (names, forms, tforms): built in
+ * place in hugepage-advised memory (dns/hugemem.h), never copied after. */
+static int grow_huge(struct builder *b, void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 1;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = xst_loadmem_huge(&b->mem, *p, *cap * size, n * size);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
 static const uint8_t *node_name(const struct builder *b, const struct bnode *n)
 {
 	return b->names + n->name;
@@ -267,7 +286,7 @@ static uint32_t bget(struct builder *b, const uint8_t *lname, size_t len)
 	if (idx != XST_DNS_NONE)
 		return idx;
 	if (grow(b, (void **)&b->nodes, &b->cap, b->nr + 1, sizeof(*b->nodes)) ||
-	    grow(b, (void **)&b->names, &b->names_cap, b->names_len + len, 1))
+	    grow_huge(b, (void **)&b->names, &b->names_cap, b->names_len + len, 1))
 		return XST_DNS_NONE;
 	if (!b->slots || (b->nr + 1) * 2 > (size_t)b->mask + 1) {
 		if (rehash(b, b->slots ? (b->mask + 1) * 2 : 1024))
@@ -1225,7 +1244,8 @@ static const struct dent *dict_find(const struct builder *b, const uint8_t *name
 	for (i = 0; i < b->nr_dict; i++) {
 		const struct dent *d = &b->dict[i];
 
-		if (d->len != len || !xst_name_eq(d->name, name, len))
+		/* The same storage is the common case (an RRset's owner, once per RR) */
+		if (d->len != len || (d->name != name && !xst_name_eq(d->name, name, len)))
 			continue;
 		/* In a wildcard's form the "*" name stands for the qname at
 		 * offset 12: a name that is literally "*" must not point there. */
@@ -1600,7 +1620,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 
 	need = sizeof(f) + b->nr_ptrs * 2 + b->nr_sets * sizeof(struct xst_dns_fset) + body_len;
 	need = (need + 3) & ~(size_t)3;
-	if (grow(b, (void **)&b->forms, &b->forms_cap, b->forms_len + need, 1))
+	if (grow_huge(b, (void **)&b->forms, &b->forms_cap, b->forms_len + need, 1))
 		return XST_DNS_NONE;
 	at = (uint32_t)b->forms_len;
 	i = b->forms_len;
@@ -1692,7 +1712,7 @@ static uint32_t dedup_last(struct builder *b, uint32_t last, uint32_t off)
 
 static int add_tform(struct builder *b, uint16_t type, uint32_t form)
 {
-	if (grow(b, (void **)&b->tforms, &b->cap_tforms, b->nr_tforms + 1, sizeof(*b->tforms)))
+	if (grow_huge(b, (void **)&b->tforms, &b->cap_tforms, b->nr_tforms + 1, sizeof(*b->tforms)))
 		return -ENOMEM;
 	b->tforms[b->nr_tforms].type = type;
 	b->tforms[b->nr_tforms].pad = 0;
@@ -1737,13 +1757,13 @@ static void builder_free(struct builder *b)
 	free(b->rrpool);
 	free(b->nodes);
 	free(b->slots);
-	free(b->names);
+	xst_huge_free(b->names, b->names_cap);
 	free(b->zones);
 	free(b->ans);
 	free(b->ans_dflt);
 	free(b->fcache);
-	free(b->forms);
-	free(b->tforms);
+	xst_huge_free(b->forms, b->forms_cap);
+	xst_huge_free(b->tforms, b->cap_tforms * sizeof(*b->tforms));
 	free(b->buf);
 	free(b->ptrs);
 	free(b->sets);
@@ -2892,42 +2912,13 @@ static void big_example(const struct xst_dns_db *db, uint32_t node, uint16_t qty
 		 qtype ? xst_rrtype_to_text(qtype, tb) : "(any type)");
 }
 
-#define HUGE_PAGE	(2u << 20)
-
-#define MOVE_STEP	(8u << 20)
-
-/*
- * Moves a large table to memory the kernel may back with 2 MiB pages: a
- * million-name database is hundreds of MiB read at random, one TLB miss
- * or more per query on 4 KiB pages. Best effort: on failure the table
- * stays where it is. free() releases either. The old copy's pages go back
- * to the kernel step by step as they are copied, so that the move costs
- * MOVE_STEP bytes more than the table, not the table twice (the peak of
- * a load).
- */
-static void huge(void *pp, size_t len)
+/* Gives back the unused end of a table grown by grow_huge(): its mapping
+ * is then what xst_dns_db_destroy() unmaps (xst_huge_len(len)). */
+static void *trim_huge(void *p, size_t cap, size_t len)
 {
-	uintptr_t page = 4096;
-	void **p = pp;
-	uint8_t *q, *src = *p;
-	size_t off;
+	void *q = p ? xst_huge_resize(p, cap, len) : NULL;
 
-	if (len < HUGE_PAGE || posix_memalign((void **)&q, HUGE_PAGE, len))
-		return;
-	madvise(q, len, MADV_HUGEPAGE);
-	for (off = 0; off < len; off += MOVE_STEP) {
-		size_t n = len - off < MOVE_STEP ? len - off : MOVE_STEP;
-		uintptr_t a = ((uintptr_t)src + off + page - 1) & ~(page - 1);
-		uintptr_t e = ((uintptr_t)src + off + n) & ~(page - 1);
-
-		memcpy(q + off, src + off, n);
-		/* Whole pages inside what was just copied: never the allocator's
-		 * chunk header (before src) nor what follows the table. */
-		if (e > a)
-			madvise((void *)a, e - a, MADV_DONTNEED);
-	}
-	free(src);
-	*p = q;
+	return q ? q : p;	/* shrinking in place does not fail */
 }
 
 /*
@@ -3003,7 +2994,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 
 		for (k = 0; k < b.nr; k++)
 			extra += (size_t)wild_cut(&b, k);
-		db->nodes = xst_loadmem_zalloc(&b.mem, (b.nr + extra) * sizeof(*db->nodes));
+		db->nodes = xst_loadmem_huge(&b.mem, NULL, 0, (b.nr + extra) * sizeof(*db->nodes));
 		if (!db->nodes)
 			goto err_free;
 		db->nr_nodes = b.nr + extra;
@@ -3022,7 +3013,7 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	ret = -ENOMEM;
 	for (nslots = 16; nslots < b.nr * 2; nslots *= 2)
 		;
-	db->slots = xst_loadmem_zalloc(&b.mem, nslots * sizeof(*db->slots));
+	db->slots = xst_loadmem_huge(&b.mem, NULL, 0, nslots * sizeof(*db->slots));
 	if (!db->slots)
 		goto err_free;
 	db->mask = (uint32_t)nslots - 1;
@@ -3038,14 +3029,15 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 			db->slots[i] = (uint32_t)k + 1;
 		}
 	}
-	db->names = b.names;
+	db->names = trim_huge(b.names, b.names_cap, b.names_len);
 	b.names = NULL;
 	db->names_len = b.names_len;
-	db->forms = b.forms;
+	db->forms = trim_huge(b.forms, b.forms_cap, b.forms_len);
 	b.forms = NULL;
 	db->forms_len = b.forms_len;
 	db->nr_forms = b.nr_forms;
-	db->tforms = b.tforms;
+	db->tforms = trim_huge(b.tforms, b.cap_tforms * sizeof(*b.tforms),
+			       b.nr_tforms * sizeof(*b.tforms));
 	b.tforms = NULL;
 	db->nr_tforms = b.nr_tforms;
 	db->nr_zones = nr;
@@ -3065,11 +3057,6 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 	}
 	builder_free(&b);
 	xst_dns_db_set_identity(db, NULL);
-	huge(&db->forms, db->forms_len);
-	huge((void **)&db->nodes, db->nr_nodes * sizeof(*db->nodes));
-	huge((void **)&db->slots, ((size_t)db->mask + 1) * sizeof(*db->slots));
-	huge((void **)&db->names, db->names_len);
-	huge((void **)&db->tforms, db->nr_tforms * sizeof(*db->tforms));
 	{
 		size_t bytes;
 
@@ -3093,11 +3080,13 @@ void xst_dns_db_destroy(struct xst_dns_db *db)
 {
 	if (!db)
 		return;
-	free(db->slots);
-	free(db->nodes);
-	free(db->names);
-	free(db->tforms);
-	free(db->forms);
+	/* the big tables: dns/hugemem.h, sized as xst_dns_db_create() left them */
+	if (db->slots)
+		xst_huge_free(db->slots, ((size_t)db->mask + 1) * sizeof(*db->slots));
+	xst_huge_free(db->nodes, db->nr_nodes * sizeof(*db->nodes));
+	xst_huge_free(db->names, db->names_len);
+	xst_huge_free(db->tforms, db->nr_tforms * sizeof(*db->tforms));
+	xst_huge_free(db->forms, db->forms_len);
 	free(db->apex);
 	if (db->dsec) {
 		free(db->dsec->nodes);

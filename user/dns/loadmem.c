@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/hugemem.h"
+
 static _Atomic size_t test_limit;
 
 void xst_loadmem_test_limit(size_t limit)
@@ -64,6 +66,27 @@ void *xst_loadmem_realloc(struct xst_loadmem *m, void *p, size_t old, size_t n)
 		m->failed = n > old ? n - old : 1;
 	}
 	return q;
+}
+
+void *xst_loadmem_huge(struct xst_loadmem *m, void *p, size_t old, size_t n)
+{
+	void *q = (n <= old || room(m, n - old)) ? xst_huge_resize(p, old, n) : NULL;
+
+	if (q) {
+		m->held += n;
+		m->held -= old;
+	} else {
+		m->failed = n > old ? n - old : 1;
+	}
+	return q;
+}
+
+void xst_loadmem_huge_free(struct xst_loadmem *m, void *p, size_t n)
+{
+	if (!p)
+		return;
+	xst_huge_free(p, n);
+	m->held -= n < m->held ? n : m->held;
 }
 
 void xst_loadmem_free(struct xst_loadmem *m, void *p, size_t n)

@@ -19,6 +19,10 @@ void *xst_loadmem_alloc(struct xst_loadmem *m, size_t n);
 void *xst_loadmem_zalloc(struct xst_loadmem *m, size_t n);
 void *xst_loadmem_realloc(struct xst_loadmem *m, void *p, size_t old, size_t n);
 void xst_loadmem_free(struct xst_loadmem *m, void *p, size_t n);
+/* The same for the database's big tables (dns/hugemem.h): old and n are the
+ * sizes asked, p is NULL or what an earlier call returned. */
+void *xst_loadmem_huge(struct xst_loadmem *m, void *p, size_t old, size_t n);
+void xst_loadmem_huge_free(struct xst_loadmem *m, void *p, size_t n);
 
 /*
  * The reason of a load that ran out of memory: "out of memory: the zones
