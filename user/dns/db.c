@@ -107,9 +107,11 @@ struct ans {
 	int absent;		/* the qname is an absent name below absent_ce */
 	uint32_t absent_ce;
 	int has_ph, ph_zone, ph_how;	/* the qname's denial is left to the responder */
-	int dname_next;		/* the next lookup is of a name a DNAME made: NSD's
-				 * closest match is then a temporary domain, and
-				 * its NSEC the one at or before the encloser */
+	int dname_next;		/* the next lookup is of a name a DNAME made: the
+				 * length of the DNAME's target, else 0 (NSD's
+				 * closest match is then a temporary domain whose
+				 * parent is the deepest name of its table, the
+				 * target included: the NSEC at or before that) */
 	uint32_t have[XST_DINS_HAVE];	/* chain entries in the answer (see xst_dns_dins) */
 	int nr_have;
 };
@@ -769,7 +771,7 @@ static void dname_synth(struct builder *b, struct ans *a, const uint8_t *name, s
 	if (!add_rrset(b, a, XST_SEC_ANSWER, name, len, set, zone, 0) || a->qtype == XST_T_CNAME ||
 	    a->cname_count >= MAX_CNAME)
 		return;
-	a->dname_next = 1;
+	a->dname_next = (int)tlen;
 	lookup(b, a, target, plen + tlen);
 }
 
@@ -1190,8 +1192,16 @@ static void deny_absent(struct builder *b, struct ans *a, const uint8_t *name, s
 				add_placeholder(b, a, zone);
 			} else if (a->dname_next) {
 				const struct bnode *c = &b->nodes[ce];
+				size_t t = (size_t)a->dname_next;
+				uint8_t l[XST_DNAME_MAX];
 
-				add_chain(b, a, nsec_find(b, zone, node_name(b, c), c->len), zone);
+				if (t > c->len && t <= len) {
+					lower_name(l, name + len - t, t);
+					add_chain(b, a, nsec_find(b, zone, l, t), zone);
+				} else {
+					add_chain(b, a, nsec_find(b, zone, node_name(b, c), c->len),
+						  zone);
+				}
 			} else {
 				uint8_t l[XST_DNAME_MAX];
 

@@ -354,7 +354,7 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 		const struct xst_dns_form *f = xst_db_form(db, form);
 		const uint8_t *body = xst_form_body(f), *tname;
 		size_t olen = f->ref_qend - XST_DNS_HDR - 4u;	/* the DNAME's owner */
-		size_t o = skip_name(body, 0), rd, tlen, plen, nlen, own, wlen, at = 0;
+		size_t o = skip_name(body, 0), rd, tlen, plen, nlen, own, wlen, at = 0, olab;
 		uint8_t *next = names[step];
 		uint32_t ttl = xst_get_be32(body + o + 4), h;
 		int k, again = 0, dn = 0;
@@ -413,15 +413,23 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 		xst_lower_copy(next + plen, tname, tlen);
 		/* the CNAME: owner the current name; rdata the new name,
 		 * compressed where NSD's table has a suffix of it */
-		own = xst_qmap_pos(&m, 0);
+		/* its owner: the query name (NSD's temporary domain for it is
+		 * number 0, the question); after a CNAME, the labels above the
+		 * DNAME's owner in full (new temporary domains) and a pointer
+		 * to that owner */
+		olab = step ? plen : 0;
+		own = xst_qmap_pos(&m, olab);
 		wlen = compress_at(known, nknown, next, nlen, &at);
 		/* the new name's labels must be reachable by the pointers of
 		 * what follows */
-		if (pos + 12 + wlen + 2 > limit || own > PTR_MAX || pos + 12 + wlen > PTR_MAX) {
+		if (pos + olab + 12 + wlen + 2 > limit || own > PTR_MAX ||
+		    pos + olab + 12 + wlen > PTR_MAX) {
 			tc = 1;
 			rcode = chain_rcode(db, q->qtype, cur, clen, form, XST_DNS_DNAME_CHAIN - step);
 			break;
 		}
+		memcpy(msg + pos, cur, olab);
+		pos += olab;
 		xst_put_be16(msg + pos, (uint16_t)(0xc000 | own));
 		xst_put_be16(msg + pos + 2, XST_T_CNAME);
 		xst_put_be16(msg + pos + 4, XST_C_IN);
@@ -462,7 +470,8 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 		if (form & XST_DO_INS) {
 			/* NSD's closest match for a name a DNAME made is a
 			 * temporary domain: its NSEC is the one at or before
-			 * the closest encloser, not the one covering the name */
+			 * its parent, the deepest name of NSD's table (the
+			 * DNAME's target is one), not the one covering the name */
 			const struct xst_dns_dsec *d = db->dsec;
 			uint32_t e;
 
@@ -470,6 +479,8 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 			form = ins->form;
 			if (ins->how == XST_DINS_NSEC3)
 				e = xst_dns_dsec_cover(db, ins->zone, cur + nc, clen - nc);
+			else if (enc > plen)
+				e = xst_dns_dsec_cover(db, ins->zone, cur + plen, clen - plen);
 			else
 				e = xst_dns_dsec_cover(db, ins->zone, cur + enc, clen - enc);
 			for (k = 0; k < ins->nr_have; k++)
