@@ -83,6 +83,9 @@ struct item {
 	const struct bset *set;	/* NULL: the place of the qname's denial RRset (DNSSEC) */
 	const struct bset *sig;	/* RRSIGs of the owner, those covering set->type go along */
 	uint8_t literal;	/* the owner is itself, never the qname (a "*" NSEC) */
+	uint8_t raw_lead;	/* owner bytes written whole before compression is
+				 * tried (a CNAME made from a DNAME after a CNAME:
+				 * NSD's new temporary domains) */
 };
 
 struct ans {
@@ -169,6 +172,7 @@ struct builder {
 	int cur_section, cur_set;
 	int nocompress;		/* chunks: names written whole */
 	int p12, literal;	/* encoding a wildcard form; an item with a literal owner */
+	size_t raw_lead;	/* the item's raw_lead, for its owner names */
 	int no_dict;		/* a negative SOA: class ANY drops it, nothing may point into it */
 	long ins_at;		/* body offset of the denial placeholder, or -1 */
 	size_t ins_set;
@@ -582,6 +586,7 @@ static int add_rrset_as(struct builder *b, struct ans *a, int section, const uin
 	it->ident_len = (uint8_t)ident_len;
 	it->set = set;
 	it->literal = 0;
+	it->raw_lead = 0;
 	it->sig = a->dnssec && b->zones[zone].secure && set->type != XST_TD_RRSIG ?
 		  sig_of(b, set) : NULL;
 
@@ -768,8 +773,13 @@ static void dname_synth(struct builder *b, struct ans *a, const uint8_t *name, s
 	set->nr = set->cap = 1;
 	set->rrs = &a->dsyn_ptr[a->nr_dsyn];
 	a->nr_dsyn++;
-	if (!add_rrset(b, a, XST_SEC_ANSWER, name, len, set, zone, 0) || a->qtype == XST_T_CNAME ||
-	    a->cname_count >= MAX_CNAME)
+	if (!add_rrset(b, a, XST_SEC_ANSWER, name, len, set, zone, 0))
+		return;
+	/* NSD: the query name's temporary domain is the question; after a
+	 * CNAME the labels above the DNAME's owner are new ones, written whole */
+	if (a->cname_count > 1)
+		a->it[a->n - 1].raw_lead = (uint8_t)plen;
+	if (a->qtype == XST_T_CNAME || a->cname_count >= MAX_CNAME)
 		return;
 	a->dname_next = (int)tlen;
 	lookup(b, a, target, plen + tlen);
@@ -1286,7 +1296,8 @@ static void put_name(struct builder *b, const uint8_t *name, size_t len, int com
 
 	while (name[off]) {
 		if (compress && !b->nocompress) {
-			const struct dent *d = dict_find(b, name + off, len - off);
+			const struct dent *d = off < b->raw_lead ? NULL :
+					       dict_find(b, name + off, len - off);
 
 			/* A pointer the table cannot record could not be moved
 			 * for a longer qname: written out instead. */
@@ -1326,6 +1337,7 @@ static void put_rr(struct builder *b, const uint8_t *owner, size_t owner_len,
 	/* The caller stops once pos is past a message; compression never
 	 * grows a name, so BUF_SIZE holds this RR uncompressed. */
 	put_name(b, owner, owner_len, 1);
+	b->raw_lead = 0;	/* the owner's only: the encoder sets it per RR */
 	xst_put_be16(b->buf + b->pos, rr->type);
 	xst_put_be16(b->buf + b->pos + 2, XST_C_IN);
 	xst_put_be32(b->buf + b->pos + 4, ttl);
@@ -1538,6 +1550,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 
 					ttl = ttl < min ? ttl : min;
 				}
+				b->raw_lead = it->raw_lead;
 				put_rr(b, it->owner, it->owner_len, rr, ttl);
 				if (b->pos > XST_DNS_MSG_MAX && sec > XST_SEC_AUTHORITY) {
 					/* An optional RRset keeps the RRs that fit: NSD
