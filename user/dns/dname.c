@@ -171,16 +171,55 @@ static uint32_t do_lookup(const struct xst_dns_db *db, const uint8_t *name, size
 }
 
 /*
+ * NSEC3 only: the RRset of form f after RRset ins->set that holds the
+ * chain entry of chunk (the same hash label), when nothing but its own RRs
+ * points into it; else nr_set. NSD adds the NSEC3 covering the next
+ * closer name first: when it is also one the form holds (the wildcard's),
+ * it goes to the insertion place and the form's copy is left out, so that
+ * a reply cut short keeps the RRsets NSD keeps.
+ */
+static size_t held_set(const struct xst_dns_form *f, const struct xst_dns_dins *ins,
+		       const uint8_t *chunk)
+{
+	const struct xst_dns_fset *s = xst_form_sets(f);
+	const uint16_t *ptr = xst_form_ptrs(f);
+	const uint8_t *body = xst_form_body(f);
+	const uint8_t *rr = chunk + XST_DINS_CHUNK_HDR + 2 * xst_get_be16(chunk + 4);
+	size_t i, k, n = f->nr_set < XST_FORM_MAX_SETS ? f->nr_set : XST_FORM_MAX_SETS;
+
+	if (ins->how != XST_DINS_NSEC3 || !rr[0] || (rr[0] & 0xc0) ||
+	    xst_get_be16(chunk) < rr[0] + 1u)
+		return f->nr_set;
+	for (i = ins->set; i < n; i++) {
+		size_t start = i ? s[i - 1].end : 0;
+
+		if (s[i].section != XST_SEC_AUTHORITY || s[i].end - start < rr[0] + 1u ||
+		    memcmp(body + start, rr, rr[0] + 1u))
+			continue;
+		for (k = 0; k < f->nr_ptr; k++) {
+			unsigned int v = xst_get_be16(body + ptr[k]) & 0x3fff;
+
+			if ((ptr[k] < start || ptr[k] >= s[i].end) && v >= f->ref_qend &&
+			    v - f->ref_qend >= start && v - f->ref_qend < s[i].end)
+				return f->nr_set;
+		}
+		return i;
+	}
+	return f->nr_set;
+}
+
+/*
  * xst_dns_emit() of an insertion record's form with the chain entry's
  * chunk (mandatory, in the authority section) before RRset ins->set, as
  * respond.c's emit_ins() writes it after a question; here after what the
  * DNAMEs wrote, the form's pointers into its question placed by m, the
- * chunk's apex pointer at apex_at. The caller keeps every pointer target
- * below 0x4000.
+ * chunk's apex pointer at apex_at, RRset skip (held_set()) left out. The
+ * caller keeps every pointer target below 0x4000.
  */
 static size_t emit_chunk(uint8_t *msg, size_t limit, size_t base, const struct xst_dns_form *f,
 			 const struct xst_dns_dins *ins, const uint8_t *chunk, size_t apex_at,
-			 const struct xst_dns_qmap *m, int class_any, uint16_t *counts, int *tc)
+			 size_t skip, const struct xst_dns_qmap *m, int class_any, uint16_t *counts,
+			 int *tc)
 {
 	const struct xst_dns_fset *s = xst_form_sets(f);
 	const uint16_t *ptr = xst_form_ptrs(f);
@@ -228,8 +267,8 @@ static size_t emit_chunk(uint8_t *msg, size_t limit, size_t base, const struct x
 				break;
 			cur = sec;
 		}
-		if (class_any && (sec == XST_SEC_OPT_AUTH ||
-				  (s[i].flags & (XST_FSET_NS_ONLY | XST_FSET_NEG))))
+		if (i == skip || (class_any && (sec == XST_SEC_OPT_AUTH ||
+				  (s[i].flags & (XST_FSET_NS_ONLY | XST_FSET_NEG)))))
 			continue;
 		if (pos + size > limit || (s[i].flags & XST_FSET_OVER)) {
 			if (sec <= XST_SEC_AUTHORITY) {
@@ -360,7 +399,7 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 		int k, again = 0, dn = 0;
 		const struct xst_dns_dins *ins = NULL;
 		const uint8_t *chunk = NULL;
-		size_t enc = 0, nc = 0, clen_ins;
+		size_t enc = 0, nc = 0, clen_ins, skip = 0;
 
 		tname = body + o + 10;
 		tlen = xst_name_len(tname, f->body_len - (o + 10));
@@ -483,12 +522,16 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 				e = xst_dns_dsec_cover(db, ins->zone, cur + plen, clen - plen);
 			else
 				e = xst_dns_dsec_cover(db, ins->zone, cur + enc, clen - enc);
-			for (k = 0; k < ins->nr_have; k++)
-				if (ins->have[k] == e)
-					e = XST_DNS_NONE;
-			if (e != XST_DNS_NONE)
-				chunk = d->chunks + d->chunk[e];
-			else
+			f = xst_db_form(db, form);
+			skip = f->nr_set;
+			chunk = e != XST_DNS_NONE ? d->chunks + d->chunk[e] : NULL;
+			for (k = 0; chunk && k < ins->nr_have; k++)
+				if (ins->have[k] == e) {
+					skip = held_set(f, ins, chunk);
+					if (skip == f->nr_set)
+						chunk = NULL;
+				}
+			if (!chunk)
 				ins = NULL;
 		}
 		f = xst_db_form(db, form);
@@ -503,7 +546,7 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 			size_t alen = db->nodes[db->apex[ins->zone]].name_len;
 
 			pos = emit_chunk(msg, limit, pos, f, ins, chunk,
-					 xst_qmap_pos(&m, clen - alen), &m, class_any, c, &tc);
+					 xst_qmap_pos(&m, clen - alen), skip, &m, class_any, c, &tc);
 		} else {
 			pos = xst_dns_emit(msg, limit, pos, f, &m, class_any, tcp, c, &tc);
 		}
