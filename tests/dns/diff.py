@@ -64,13 +64,6 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 #    pointers that point back (RFC 1035), which in a question can only be
 #    into the header; a forward one is FORMERR as in NSD (issue 11 item 8).
 KNOWN = {'compressed-question backward'}
-# Left out in issue 10, and said so in docs/ARCHITECTURE.md: with DO=1, DNAME
-# answers carry no RRSIGs (dname.c answers from the plain forms), nor do the
-# names a wildcard that owns NS matches (their forms are the plain ones).
-# Queries are labelled "name/TYPE do ...": known when the name is below such
-# a DNAME or wildcard of the test zones (tests/dns/zones/types/).
-KNOWN_DO_BELOW = ()  # TMP
-
 
 # Also left out: with DO=1, a wildcard answer that only just fits (the 20 kB
 # one over TCP, wildcard NODATA at EDNS 512) is cut at another RRset than
@@ -88,8 +81,6 @@ def is_known(label):
     name, _, rest = label.partition('/')
     if ' do' not in rest:
         return False
-    if any(name.endswith(s) for s in KNOWN_DO_BELOW):
-        return True
     if "(tcp)" in rest:  # only the 20 kB wildcard answer is cut over TCP
         return name.endswith('w20.sized.test.')
     return 'edns 512' in rest and any(name.endswith(s) for s in KNOWN_DO_CUT)
