@@ -72,7 +72,7 @@ KNOWN = {'compressed-question backward'}
 # kzonesign picks a new salt every run, so every wildcard of the test zones.
 KNOWN_DO_CUT = ('w20.sized.test.', '.cwx.tree.test.', '.wild.child.tree.test.',
                 '.z.ent.tree.test.', '.cw.tree.test.', '.cwdn.tree.test.', '.w.tree.test.',
-                '.mxw.tree.test.')
+                '.mxw.tree.test.', '.w.target.dname.test.')
 
 
 def is_known(label):
