@@ -64,22 +64,13 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 #    pointers that point back (RFC 1035), which in a question can only be
 #    into the header; a forward one is FORMERR as in NSD (issue 11 item 8).
 KNOWN = {'compressed-question backward'}
-# Left out in issue 10, and said so in docs/ARCHITECTURE.md: with DO=1, DNAME
-# answers carry no RRSIGs (dname.c answers from the plain forms), nor do the
-# names a wildcard that owns NS matches (their forms are the plain ones).
-# Queries are labelled "name/TYPE do ...": known when the name is below such
-# a DNAME or wildcard of the test zones (tests/dns/zones/types/).
-KNOWN_DO_BELOW = ('dname.test.', '.nsw.tree.test.', '.nsw2.tree.test.', 'cn-dn.tree.test.',
-                  '.cwdn.tree.test.')
+
 
 
 def is_known(label):
-    if label in KNOWN:
-        return True
-    name, _, rest = label.partition('/')
-    if ' do' not in rest:
-        return False
-    return any(name.endswith(s) for s in KNOWN_DO_BELOW)
+    return label in KNOWN
+
+
 DO_ALL = False
 
 QTYPES = ['A', 'AAAA', 'NS', 'SOA', 'MX', 'TXT', 'CNAME', 'PTR', 'SRV', 'CAA', 'DS', 'ANY',

@@ -11,6 +11,10 @@
  * and DO, bytes 1-2 the qtype, 3-4 the EDNS size, the rest the labels of a
  * name under the zone's apex (so that most queries reach the zone), answered
  * in a buffer of exactly the allowed size (ASan catches any overrun).
+ * Beside it, a zone d.signed.test with a DNAME at its apex to signed.test
+ * (signatures are placeholders: nothing checks them), so that names ending
+ * in the label "d" take the DO=1 DNAME path into the fixture's forms
+ * (with FUZZ_DNSSEC_WIDE its target is not loaded: the path to no zone).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,23 +33,34 @@ static const char *const fx[] = {
 	"tests/dns/signed/nsec3.3597.zone",
 };
 
+#define SIG	" 13 3 300 20371231000000 20240101000000 1 d.signed.test. AAAA\n"
+static const char dname_zone[] =
+	"$ORIGIN d.signed.test.\n$TTL 300\n"
+	"@ SOA ns.signed.test. h 1 2 3 4 5\n@ RRSIG SOA" SIG
+	"@ NS ns.signed.test.\n@ RRSIG NS" SIG
+	"@ DNSKEY 257 3 13 AAAA\n@ RRSIG DNSKEY" SIG
+	"@ DNAME signed.test.\n@ RRSIG DNAME" SIG
+	"@ NSEC d.signed.test. SOA NS DNSKEY DNAME RRSIG NSEC\n@ RRSIG NSEC" SIG;
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct xst_zone_error err;
-	struct xst_zone *z;
+	struct xst_zone *z[2];
 
 	(void)argc;
 	(void)argv;
 	wide = getenv("FUZZ_DNSSEC_WIDE") != NULL;
-	if (xst_zone_load(&z, wide ? "tests/dns/signed/wide.nsec3.zone" :
+	if (xst_zone_load(&z[0], wide ? "tests/dns/signed/wide.nsec3.zone" :
 			  fx[getenv("FUZZ_DNSSEC_NSEC") ? 0 : 1], wide ? "wide.test." : "signed.test.",
-			  &err)) {
+			  &err) ||
+	    xst_zone_parse_string(&z[1], dname_zone, "d.signed.test", "d.signed.test.", &err)) {
 		fprintf(stderr, "%s:%u: %s\n", err.file, err.line, err.reason);
 		abort();
 	}
-	if (xst_dns_db_create(&db, &z, 1, &err))
+	if (xst_dns_db_create(&db, z, 2, &err))
 		abort();
-	xst_zone_destroy(z);
+	xst_zone_destroy(z[0]);
+	xst_zone_destroy(z[1]);
 	return 0;
 }
 

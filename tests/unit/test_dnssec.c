@@ -341,6 +341,94 @@ START_TEST(test_dnssec_cases)
 }
 END_TEST
 
+/*
+ * DNAME and a wildcard that owns NS with DO=1, on a small zone with NSEC
+ * (signatures are not checked: placeholders), the expected replies those
+ * NSD 4.6.1 gives (checked with tests/dns/diff.py --do on this zone): the
+ * DNAME with its RRSIG, the CNAME unsigned, the new name's DO=1 answer and
+ * denial (the NSEC at or before the DNAME's target for an absent one);
+ * names the wildcard matches answer from it with the wildcard proof, names
+ * below it are referred to its cut with the NSEC proof of no DS.
+ */
+static const char dname_zone[] =
+	"$ORIGIN d.test.\n"
+	"$TTL 300\n"
+	"@\tSOA\tns hostmaster 1 7200 3600 1209600 60\n"
+	"@\tRRSIG\tSOA 13 2 300 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"@\tNS\tns\n"
+	"@\tRRSIG\tNS 13 2 300 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"@\tDNSKEY\t257 3 13 AAAA\n"
+	"@\tRRSIG\tDNSKEY 13 2 300 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"@\tNSEC\tdn NS SOA RRSIG NSEC DNSKEY\n"
+	"@\tRRSIG\tNSEC 13 2 60 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"dn\tDNAME\tt\n"
+	"dn\tRRSIG\tDNAME 13 3 300 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"dn\tNSEC\tns DNAME RRSIG NSEC\n"
+	"dn\tRRSIG\tNSEC 13 3 60 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"ns\tA\t192.0.2.1\n"
+	"ns\tRRSIG\tA 13 3 300 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"ns\tNSEC\t*.nsw A RRSIG NSEC\n"
+	"ns\tRRSIG\tNSEC 13 3 60 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"*.nsw\tNS\tns\n"
+	"*.nsw\tNSEC\tt NS RRSIG NSEC\n"
+	"*.nsw\tRRSIG\tNSEC 13 3 60 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"t\tA\t192.0.2.2\n"
+	"t\tRRSIG\tA 13 3 300 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"t\tNSEC\twww.t A RRSIG NSEC\n"
+	"t\tRRSIG\tNSEC 13 3 60 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"www.t\tA\t192.0.2.3\n"
+	"www.t\tRRSIG\tA 13 4 300 20371231000000 20240101000000 1 d.test. AAAA\n"
+	"www.t\tNSEC\td.test. A RRSIG NSEC\n"
+	"www.t\tRRSIG\tNSEC 13 4 60 20371231000000 20240101000000 1 d.test. AAAA\n"
+;
+
+START_TEST(test_dnssec_dname)
+{
+	static const struct {
+		const char *qname;
+		uint16_t qtype;
+		const char *want;
+	} cases[] = {
+		{ "www.dn.d.test", XST_T_A, "0|1,5,39,46,46|2,46|1,46|" },
+		{ "t.dn.d.test", XST_T_TXT, "3|5,39,46|6,46,46,47||t.d." },
+		{ "nx.dn.d.test", XST_T_A, "3|5,39,46|6,46,46,47||t.d." },
+		{ "a.b.dn.d.test", XST_T_A, "3|5,39,46|6,46,46,47||t.d." },
+		{ "www.dn.d.test", XST_T_CNAME, "0|5,39,46|||" },
+		{ "x.nsw.d.test", XST_T_A, "0||6,46,46,47||*.ns" },
+		{ "x.nsw.d.test", XST_T_NS, "0|2|2,46,46,47|1,46|*.ns" },
+		{ "a.*.nsw.d.test", XST_T_A, "0||2,46,47|1,46|*.ns" },
+		{ "a.*.nsw.d.test", XST_T_DS, "0||2,46,47|1,46|*.ns" },
+	};
+	struct xst_zone_error err;
+	struct xst_zone *z;
+	struct xst_dns_db *d;
+	uint8_t buf[65535];
+	char got[1024];
+	size_t i;
+
+	ck_assert_int_eq(xst_zone_parse_string(&z, dname_zone, "d.test", "d.test.", &err), 0);
+	ck_assert_int_eq(xst_dns_db_create(&d, &z, 1, &err), 0);
+	ck_assert_ptr_nonnull(d->dsec);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct xst_dns_stats st;
+		size_t qlen = mkquery(buf, cases[i].qname, cases[i].qtype, 1), len;
+
+		memset(&st, 0, sizeof(st));
+		len = xst_dns_respond(d, buf, qlen, sizeof(buf), XST_DNS_UDP, &st);
+		ck_assert_uint_gt(len, 0);
+		ck_assert_uint_eq(buf[len - 4] & 0x80, 0x80);
+		summarize(buf, len, got, sizeof(got));
+		if (getenv("DNSSEC_DUMP"))
+			printf("\t\t{ \"%s\", %u, \"%s\" },\n", cases[i].qname, cases[i].qtype, got);
+		else
+			ck_assert_msg(!strcmp(got, cases[i].want), "%s/%u: got \"%s\" want \"%s\"",
+				      cases[i].qname, cases[i].qtype, got, cases[i].want);
+	}
+	xst_dns_db_destroy(d);
+	xst_zone_destroy(z);
+}
+END_TEST
+
 /* A database without DNSSEC data has no DO forms: DO=1 is served the plain ones. */
 START_TEST(test_dnssec_unsigned_free)
 {
@@ -515,6 +603,7 @@ Suite *dnssec_suite(void)
 	tcase_add_test(t, test_nsec3_hash_rfc5155);
 	tcase_add_test(t, test_canon_order);
 	tcase_add_test(t, test_dnssec_unsigned_free);
+	tcase_add_test(t, test_dnssec_dname);
 	suite_add_tcase(s, t);
 	tcase_add_checked_fixture(r, setup, teardown);
 	tcase_add_test(r, test_dnssec_cases);

@@ -84,6 +84,9 @@ struct item {
 	const struct bset *set;	/* NULL: the place of the qname's denial RRset (DNSSEC) */
 	const struct bset *sig;	/* RRSIGs of the owner, those covering set->type go along */
 	uint8_t literal;	/* the owner is itself, never the qname (a "*" NSEC) */
+	uint8_t raw_lead;	/* owner bytes written whole before compression is
+				 * tried (a CNAME made from a DNAME after a CNAME:
+				 * NSD's new temporary domains) */
 };
 
 struct ans {
@@ -108,6 +111,11 @@ struct ans {
 	int absent;		/* the qname is an absent name below absent_ce */
 	uint32_t absent_ce;
 	int has_ph, ph_zone, ph_how;	/* the qname's denial is left to the responder */
+	int dname_next;		/* the next lookup is of a name a DNAME made: the
+				 * length of the DNAME's target, else 0 (NSD's
+				 * closest match is then a temporary domain whose
+				 * parent is the deepest name of its table, the
+				 * target included: the NSEC at or before that) */
 	uint32_t have[XST_DINS_HAVE];	/* chain entries in the answer (see xst_dns_dins) */
 	int nr_have;
 };
@@ -166,6 +174,7 @@ struct builder {
 	int cur_section, cur_set;
 	int nocompress;		/* chunks: names written whole */
 	int p12, literal;	/* encoding a wildcard form; an item with a literal owner */
+	size_t raw_lead;	/* the item's raw_lead, for its owner names */
 	int no_dict;		/* a negative SOA: class ANY drops it, nothing may point into it */
 	long ins_at;		/* body offset of the denial placeholder, or -1 */
 	size_t ins_set;
@@ -598,6 +607,7 @@ static int add_rrset_as(struct builder *b, struct ans *a, int section, const uin
 	it->ident_len = (uint8_t)ident_len;
 	it->set = set;
 	it->literal = 0;
+	it->raw_lead = 0;
 	it->sig = a->dnssec && b->zones[zone].secure && set->type != XST_TD_RRSIG ?
 		  sig_of(b, set) : NULL;
 
@@ -784,9 +794,15 @@ static void dname_synth(struct builder *b, struct ans *a, const uint8_t *name, s
 	set->nr = set->cap = 1;
 	set->rrs = &a->dsyn_ptr[a->nr_dsyn];
 	a->nr_dsyn++;
-	if (!add_rrset(b, a, XST_SEC_ANSWER, name, len, set, zone, 0) || a->qtype == XST_T_CNAME ||
-	    a->cname_count >= MAX_CNAME)
+	if (!add_rrset(b, a, XST_SEC_ANSWER, name, len, set, zone, 0))
 		return;
+	/* NSD: the query name's temporary domain is the question; after a
+	 * CNAME the labels above the DNAME's owner are new ones, written whole */
+	if (a->cname_count > 1)
+		a->it[a->n - 1].raw_lead = (uint8_t)plen;
+	if (a->qtype == XST_T_CNAME || a->cname_count >= MAX_CNAME)
+		return;
+	a->dname_next = (int)tlen;
 	lookup(b, a, target, plen + tlen);
 }
 
@@ -813,6 +829,8 @@ static void lookup_as_wild(struct builder *b, struct ans *a, const uint8_t *name
 	}
 	a->aa = 1;
 	a->aa_any = 0;
+	/* DO=1: the proofs of a wildcard answer (nothing without DNSSEC) */
+	deny_absent(b, a, name, len, ce, w, b->nodes[ce].zone);
 	answer_domain(b, a, w, name, len, b->nodes[ce].zone, w);
 }
 
@@ -821,8 +839,9 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 {
 	uint32_t ce, cut, match;
 	unsigned int zone;
-	int exact = 0;
+	int exact = 0, via_dname = a->dname_next;
 
+	a->dname_next = 0;
 	if (a->as_wild) {
 		a->as_wild = 0;
 		lookup_as_wild(b, a, name, len);
@@ -895,7 +914,9 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 			match = bfind(b, w, (size_t)c->len + 2);
 		}
 	}
+	a->dname_next = via_dname;
 	deny_absent(b, a, name, len, ce, exact ? ce : match, zone);
+	a->dname_next = 0;
 	if (match == XST_DNS_NONE) {
 		a->rcode = XST_RCODE_NXDOMAIN;
 		add_soa_neg(b, a, zone);
@@ -919,6 +940,7 @@ static void ans_reset(struct ans *a, uint16_t qtype, int rcode, int aa)
 	a->nr_dsyn = 0;
 	a->has_ph = 0;
 	a->nr_have = 0;
+	a->dname_next = 0;
 }
 
 static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size_t qlen,
@@ -1199,6 +1221,18 @@ static void deny_absent(struct builder *b, struct ans *a, const uint8_t *name, s
 		if (match != ce) {
 			if (a->absent && !a->cname_count) {
 				add_placeholder(b, a, zone);
+			} else if (a->dname_next) {
+				const struct bnode *c = &b->nodes[ce];
+				size_t t = (size_t)a->dname_next;
+				uint8_t l[XST_DNAME_MAX];
+
+				if (t > c->len && t <= len) {
+					lower_name(l, name + len - t, t);
+					add_chain(b, a, nsec_find(b, zone, l, t), zone);
+				} else {
+					add_chain(b, a, nsec_find(b, zone, node_name(b, c), c->len),
+						  zone);
+				}
 			} else {
 				uint8_t l[XST_DNAME_MAX];
 
@@ -1284,7 +1318,8 @@ static void put_name(struct builder *b, const uint8_t *name, size_t len, int com
 
 	while (name[off]) {
 		if (compress && !b->nocompress) {
-			const struct dent *d = dict_find(b, name + off, len - off);
+			const struct dent *d = off < b->raw_lead ? NULL :
+					       dict_find(b, name + off, len - off);
 
 			/* A pointer the table cannot record could not be moved
 			 * for a longer qname: written out instead. */
@@ -1324,6 +1359,7 @@ static void put_rr(struct builder *b, const uint8_t *owner, size_t owner_len,
 	/* The caller stops once pos is past a message; compression never
 	 * grows a name, so BUF_SIZE holds this RR uncompressed. */
 	put_name(b, owner, owner_len, 1);
+	b->raw_lead = 0;	/* the owner's only: the encoder sets it per RR */
 	xst_put_be16(b->buf + b->pos, rr->type);
 	xst_put_be16(b->buf + b->pos + 2, XST_C_IN);
 	xst_put_be32(b->buf + b->pos + 4, ttl);
@@ -1536,6 +1572,7 @@ static uint32_t encode(struct builder *b, const struct ans *a, const uint8_t *re
 
 					ttl = ttl < min ? ttl : min;
 				}
+				b->raw_lead = it->raw_lead;
 				put_rr(b, it->owner, it->owner_len, rr, ttl);
 				if (b->pos > XST_DNS_MSG_MAX && sec > XST_SEC_AUTHORITY) {
 					/* An optional RRset keeps the RRs that fit: NSD
@@ -2755,6 +2792,106 @@ static int encode_chunks(struct builder *b, struct xst_dns_dsec *d)
 	return 0;
 }
 
+/* ---- DO=1 forms of DNAMEs and of wildcards that own NS ----------------------- */
+
+static int zone_signed(const struct builder *b, unsigned int zone)
+{
+	return b->zones[zone].secure || b->zones[zone].nsec3;
+}
+
+/* dname_form() with DO=1 (NSD add_rrset() of the DNAME: its RRSIGs go
+ * along; the CNAME dname.c makes is unsigned): into dn->below. */
+static int dname_do_form(struct builder *b, struct xst_dns_dnode *dn, uint32_t idx)
+{
+	struct ans *a = b->ans;
+	const struct bnode *n = &b->nodes[idx];
+	const struct bset *d = bset_find(n, n->zone, T_DNAME);
+	uint32_t f;
+
+	if (!zone_signed(b, n->zone))
+		return 0;	/* the plain form, already there */
+	a->dnssec = 1;
+	a->absent = 0;
+	ans_reset(a, QTYPE_NONE, XST_RCODE_NOERROR, 1);
+	add_rrset(b, a, XST_SEC_ANSWER, d->rrs[0]->owner, n->len, d, n->zone, 0);
+	f = encode(b, a, node_name(b, n), n->len, n->len, 0, XST_KIND_ANSWER);
+	if (f == XST_DNS_NONE)
+		return -ENOMEM;
+	dn->below = f;
+	return 0;
+}
+
+/* wild_cut_referral() with DO=1: the DS, or the proof there is none, of
+ * the cut at the wildcard's own name, as any referral (NSD). */
+static uint32_t wild_cut_do_referral(struct builder *b, uint32_t cut)
+{
+	struct ans *a = b->ans;
+	const struct bnode *c = &b->nodes[cut];
+
+	a->dnssec = 1;
+	a->absent = 0;
+	resolve(b, a, node_name(b, c), c->len, QTYPE_NONE);
+	return do_encode(b, a, node_name(b, c), c->len, c->len, 0);
+}
+
+/*
+ * The DO=1 forms a wildcard that owns NS serves for the names it matches
+ * (node i past b->nr, made by build_forms()): as its plain ones there
+ * (lookup_as_wild(): the NS are data), with the RRSIGs and the wildcard
+ * proofs of deny_absent(), the query name's own denial left to the
+ * responder as for any wildcard answer. A zone without DNSSEC data keeps
+ * the plain forms.
+ */
+static int wild_cut_do_forms(struct builder *b, struct xst_dns_db *db, size_t i)
+{
+	const struct xst_dns_node *out = &db->nodes[i];
+	struct xst_dns_dnode *dn = &db->dsec->nodes[i];
+	struct ans *a = b->ans;
+	const uint8_t *name = b->names + out->name;
+	size_t len = out->name_len;
+	uint16_t types[MAX_TYPES];
+	uint32_t w, ce;
+	int nr_types, k;
+
+	dn->types = out->types;
+	dn->nr_types = out->nr_types;
+	dn->dflt = out->dflt;
+	dn->below = out->below;
+	dn->wtypes = dn->wdflt = XST_DNS_NONE;
+	w = bfind(b, name, len);
+	if (out->zone == XST_DNS_NOZONE || !zone_signed(b, out->zone) || w == XST_DNS_NONE ||
+	    (ce = parent_of(b, w)) == XST_DNS_NONE)
+		return 0;
+	a->dnssec = 1;
+	a->absent = 1;
+	a->absent_ce = ce;
+	a->as_wild = 1;
+	resolve(b, a, name, len, QTYPE_NONE);
+	dn->dflt = do_encode(b, a, name, len, len - 2u, 1);
+	if (dn->dflt == XST_DNS_NONE)
+		return -ENOMEM;
+	nr_types = answer_types(b, a, db, (uint32_t)i, types);
+	dn->types = (uint32_t)b->nr_tforms;
+	dn->nr_types = 0;
+	for (k = 0; k < nr_types; k++) {
+		uint32_t f;
+
+		a->as_wild = 1;
+		resolve(b, a, name, len, types[k]);
+		f = do_encode(b, a, name, len, len - 2u, 1);
+		if (f == XST_DNS_NONE)
+			return -ENOMEM;
+		if (!(f & XST_DO_INS) && !(dn->dflt & XST_DO_INS))
+			f = dedup_last(b, f, dn->dflt);
+		if (f == dn->dflt)
+			continue;
+		if (add_tform(b, types[k], f))
+			return -ENOMEM;
+		dn->nr_types++;
+	}
+	return 0;
+}
+
 /*
  * The DO=1 forms (db->dsec), after build_forms(): for every name of a zone
  * with DNSSEC data, its own forms, and those of absent names below it
@@ -2826,15 +2963,10 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 			return ret;
 	}
 	/* The forms a wildcard that owns NS serves for the names it matches
-	 * (nodes past b->nr, in no hash slot) stay the plain ones: no RRSIGs
-	 * there (left out, see ARCHITECTURE). */
-	for (i = b->nr; i < db->nr_nodes; i++) {
-		d->nodes[i].types = db->nodes[i].types;
-		d->nodes[i].nr_types = db->nodes[i].nr_types;
-		d->nodes[i].dflt = db->nodes[i].dflt;
-		d->nodes[i].below = db->nodes[i].below;
-		d->nodes[i].wtypes = d->nodes[i].wdflt = XST_DNS_NONE;
-	}
+	 * (nodes past b->nr, in no hash slot). */
+	for (i = b->nr; i < db->nr_nodes; i++)
+		if ((ret = wild_cut_do_forms(b, db, i)))
+			return ret;
 	for (i = 0; i < b->nr; i++) {
 		const struct bnode *n = &b->nodes[i];
 		const struct xst_dns_node *out = &db->nodes[i];
@@ -2843,9 +2975,12 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 
 		if (n->zone == XST_DNS_NOZONE)
 			continue;
-		/* below a DNAME: dname.c answers from the plain forms */
-		if (out->wild == XST_DNS_DNAME)
+		/* below a DNAME: the DNAME and its RRSIGs, dname.c the rest */
+		if (out->wild == XST_DNS_DNAME) {
+			if ((ret = dname_do_form(b, dn, (uint32_t)i)))
+				return ret;
 			continue;
+		}
 		if (!(b->zones[n->zone].secure || b->zones[n->zone].nsec3) ||
 		    (out->wild != XST_DNS_NONE && out->wild >= b->nr)) {
 			if (out->wild != XST_DNS_NONE) {
@@ -2857,7 +2992,8 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 		}
 		cut = find_cut(b, node_name(b, n), n->len, n->zone);
 		if (cut != XST_DNS_NONE) {
-			dn->below = d->nodes[cut].dflt;
+			dn->below = wild_cut(b, cut) ? wild_cut_do_referral(b, cut) : d->nodes[cut].dflt;
+			ret = dn->below == XST_DNS_NONE ? -ENOMEM : 0;
 		} else if (out->wild != XST_DNS_NONE) {
 			const struct bnode *w = &b->nodes[out->wild];
 

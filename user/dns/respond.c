@@ -538,8 +538,9 @@ respond_do(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 			if (n)
 				break;
 		}
-		if (n && n->wild == XST_DNS_DNAME)	/* from the plain forms: no RRSIGs */
-			return xst_dns_dname_answer(db, msg, cap, transport, q, n->below, st);
+		if (n && n->wild == XST_DNS_DNAME)	/* the DNAME with its RRSIGs */
+			return xst_dns_dname_answer(db, msg, cap, transport, q,
+						    d->nodes[n - db->nodes].below, st);
 		if (n && n->zone != XST_DNS_NOZONE) {
 			dn = &d->nodes[n - db->nodes];
 			form = dn->wdflt != XST_DNS_NONE ?
