@@ -89,6 +89,11 @@ static const struct valid_case valid[] = {
 	  "a A 1.2.3.4\na A 1.2.3.4\nA A 1.2.3.4\nn NS x\nN NS X\nb A 1.2.3.4\n", NULL, "t.",
 	  { "t. 3600 SOA " SOA_RD, "a.t. 3600 A 01020304", "n.t. 3600 NS 01780174" "00",
 	    "b.t. 3600 A 01020304" } },
+	{ "duplicates of an owner met again in a later run (not next to each other)",
+	  "$ORIGIN t.\n" SOA_T "a A 1.2.3.4\nb A 1.2.3.4\na A 1.2.3.4\nA A 5.6.7.8\nb A 5.6.7.8\n"
+	  "a A 5.6.7.8\nb A 1.2.3.4\n", NULL, "t.",
+	  { "t. 3600 SOA " SOA_RD, "a.t. 3600 A 01020304", "b.t. 3600 A 01020304",
+	    "A.t. 3600 A 05060708", "b.t. 3600 A 05060708" } },
 	{ "only the names of an RDATA fold for duplicates: MX 65 and MX 97 are two records (NSD)",
 	  "$ORIGIN t.\n" SOA_T "m MX 65 x\nm MX 97 x\nm MX 65 X\ns SRV 65 1 2 x\ns SRV 97 1 2 x\n",
 	  NULL, "t.",
@@ -182,6 +187,8 @@ static const struct bad_case bad[] = {
 	{ "other data then CNAME", "$ORIGIN t.\n" SOA_T "c A 1.2.3.4\nc CNAME a\n", 4,
 	  "CNAME and other data" },
 	{ "two CNAMEs", "$ORIGIN t.\n" SOA_T "c CNAME a\nC CNAME b\n", 4, "multiple CNAMEs" },
+	{ "CNAME, then other data at its name after another owner", "$ORIGIN t.\n" SOA_T
+	  "c CNAME a\nd A 1.2.3.4\nc A 1.2.3.4\n", 5, "CNAME and other data" },
 	{ "unknown type", "$ORIGIN t.\n" SOA_T "a FOO 1\n", 3, "unknown RR type 'FOO'" },
 	{ "missing type", "$ORIGIN t.\n" SOA_T "a 60 IN\n", 3, "missing RR type" },
 	{ "bad IPv4", "$ORIGIN t.\n" SOA_T "a A 1.2.3\n", 3, "bad IPv4 address '1.2.3'" },
@@ -489,6 +496,45 @@ START_TEST(test_zone_many)
 }
 END_TEST
 
+/*
+ * Duplicates among many records of one owner (more than the dedup compares
+ * one by one within a run), in its first run and in a later one.
+ */
+START_TEST(test_zone_dedup_long_run)
+{
+	size_t cap = 64 * 1024, o = 0, i;
+	char *text = malloc(cap);
+	struct xst_zone_error err;
+	struct xst_zone *z = NULL;
+	int r;
+
+	ck_assert_ptr_nonnull(text);
+	o += (size_t)snprintf(text + o, cap - o, "$ORIGIN t.\n" SOA_T);
+	for (i = 0; i < 40; i++)	/* 40 records, each also written right after it */
+		o += (size_t)snprintf(text + o, cap - o, "a A 10.0.0.%zu\na A 10.0.0.%zu\n", i, i);
+	o += (size_t)snprintf(text + o, cap - o, "b A 10.0.0.1\n");
+	for (i = 0; i < 45; i++)	/* again, and 5 new ones at the end */
+		o += (size_t)snprintf(text + o, cap - o, "a A 10.0.0.%zu\n", i);
+	for (i = 0; i < 20; i++)	/* a long run of a third owner, repeated */
+		o += (size_t)snprintf(text + o, cap - o, "c A 10.0.1.%zu\n", i % 18);
+	r = xst_zone_parse_string(&z, text, "test.zone", NULL, &err);
+	ck_assert_msg(r == 0, "%s:%u: %s", err.file, err.line, err.reason);
+	ck_assert_uint_eq(z->nr_rrs, 1 + 40 + 1 + 5 + 18);
+	for (i = 0; i < 45; i++) {
+		const struct xst_rr *rr = &z->rrs[i < 40 ? 1 + i : 2 + i];
+
+		ck_assert_uint_eq(rr->rdlen, 4);
+		ck_assert_uint_eq(rr->rdata[3], i);
+		ck_assert_uint_eq(rr->owner[1], 'a');
+	}
+	ck_assert_uint_eq(z->rrs[41].owner[1], 'b');
+	for (i = 0; i < 18; i++)
+		ck_assert_uint_eq(z->rrs[47 + i].rdata[3], i);
+	xst_zone_destroy(z);
+	free(text);
+}
+END_TEST
+
 Suite *zone_suite(void)
 {
 	Suite *s = suite_create("zone");
@@ -498,6 +544,7 @@ Suite *zone_suite(void)
 	tcase_add_loop_test(tc, test_zone_valid, 0, ARRAY_SIZE(valid));
 	tcase_add_loop_test(tc, test_zone_bad, 0, ARRAY_SIZE(bad));
 	tcase_add_test(tc, test_zone_helpers);
+	tcase_add_test(tc, test_zone_dedup_long_run);
 	tcase_add_test(tc, test_zone_many);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tf, files_setup, files_teardown);

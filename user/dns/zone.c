@@ -288,7 +288,8 @@ static int dollar_word(const struct xst_ztok *t)
 {
 	uint32_t i;
 
-	if (t->quoted)
+	/* Most tokens have no '$' at all: one memchr() instead of the walk. */
+	if (t->quoted || !memchr(t->s, '$', t->len))
 		return 0;
 	for (i = 0; i < t->len; i++) {
 		if (t->s[i] == '\\') {
@@ -807,16 +808,37 @@ static int cname_may_share(uint16_t type)
 	return type == 46 || type == 47 || type == 50 || type == 24 || type == 30;
 }
 
+/* A kept record into the duplicate table (records known distinct: no compare). */
+static void rslot_put(uint32_t *rslot, uint32_t mask, const struct xst_rr *rr, uint32_t oh,
+		      uint32_t idx)
+{
+	uint32_t s;
+
+	for (s = rr_hash(rr, oh) & mask; rslot[s]; s = (s + 1) & mask)
+		;
+	rslot[s] = idx + 1;
+}
+
+#define RUN_SCAN	16	/* kept records of one owner compared one by one, at most */
+#define O_HASHED	8	/* oflags: the owner's records are in the duplicate table */
+
 /*
  * Drops exact duplicates (NSD ignores them) and refuses a CNAME beside
  * other data or a second CNAME at one name; the DNSSEC records of
  * cname_may_share() may sit beside a CNAME.
+ *
+ * Records come in runs of one owner, and most owners have one run: the
+ * owner is looked up once a run, and a record is compared with the few
+ * kept before it in its run. Only an owner met again in a later run, or
+ * with more than RUN_SCAN records, has its records put in the duplicate
+ * hash table (a random access per record, the cost this avoids).
  */
 static int check_and_dedup(struct parser *p, const char *file)
 {
 	struct xst_zone *z = p->z;
 	size_t nslots = 16, i, out = 0;
-	uint32_t *oslot = NULL, *rslot = NULL, *ohash = NULL, mask;
+	uint32_t *oslot = NULL, *rslot = NULL, *cnt = NULL, mask, h = 0, first = 0;
+	const uint8_t *run_owner = NULL;
 	uint8_t *oflags = NULL;
 	size_t nr = z->nr_rrs;
 	int ret = -ENOMEM;
@@ -826,39 +848,62 @@ static int check_and_dedup(struct parser *p, const char *file)
 	mask = (uint32_t)nslots - 1;
 	oslot = xst_loadmem_zalloc(&p->mem, nslots * sizeof(*oslot));	/* owner -> first rr + 1 */
 	rslot = xst_loadmem_zalloc(&p->mem, nslots * sizeof(*rslot));	/* rr -> kept rr + 1 */
-	ohash = xst_loadmem_zalloc(&p->mem, nr * sizeof(*ohash));
-	oflags = xst_loadmem_zalloc(&p->mem, nr);	/* per owner's first rr: 1 CNAME, 2 other */
-	if (!oslot || !rslot || !ohash || !oflags)
+	cnt = xst_loadmem_zalloc(&p->mem, nr * sizeof(*cnt));	/* per owner's first rr: kept, unhashed */
+	oflags = xst_loadmem_zalloc(&p->mem, nr);	/* per owner's first rr: 1 CNAME, 2 other, 4 DNAME, 8 hashed */
+	if (!oslot || !rslot || !cnt || !oflags)
 		goto out;
 
 	for (i = 0; i < z->nr_rrs; i++) {
 		struct xst_rr *rr = &z->rrs[i];
-		uint32_t h, s, first;
+		uint32_t s, k;
 		int dup = 0;
 
-		h = (i && rr->owner == z->rrs[i - 1].owner) ? ohash[i - 1] :
-							     owner_hash(rr->owner, rr->owner_len);
-		ohash[i] = h;
-		/* Duplicate of a record kept earlier? */
-		for (s = rr_hash(rr, h) & mask; rslot[s]; s = (s + 1) & mask)
-			if (same_rr(&z->rrs[rslot[s] - 1], rr)) {
-				dup = 1;
-				break;
+		if (!run_owner || rr->owner != run_owner) {
+			/* A new run: its owner met before, or new (first is this record). */
+			run_owner = rr->owner;
+			h = owner_hash(rr->owner, rr->owner_len);
+			for (s = h & mask; oslot[s]; s = (s + 1) & mask) {
+				const struct xst_rr *o = &z->rrs[oslot[s] - 1];
+
+				if (o->owner_len == rr->owner_len &&
+				    xst_name_eq(o->owner, rr->owner, rr->owner_len))
+					break;
 			}
+			if (!oslot[s]) {
+				oslot[s] = (uint32_t)out + 1;
+			} else if (!(oflags[oslot[s] - 1] & O_HASHED)) {
+				/* Met again: its first run's records go in the table. */
+				first = oslot[s] - 1;
+				for (k = 0; k < cnt[first]; k++)
+					rslot_put(rslot, mask, &z->rrs[first + k], h, first + k);
+				oflags[first] |= O_HASHED;
+			}
+			first = oslot[s] - 1;
+		}
+		if (!(oflags[first] & O_HASHED) && cnt[first] >= RUN_SCAN) {
+			for (k = 0; k < cnt[first]; k++)
+				rslot_put(rslot, mask, &z->rrs[first + k], h, first + k);
+			oflags[first] |= O_HASHED;
+		}
+		/* Duplicate of a record kept earlier? */
+		if (oflags[first] & O_HASHED) {
+			for (s = rr_hash(rr, h) & mask; rslot[s]; s = (s + 1) & mask)
+				if (same_rr(&z->rrs[rslot[s] - 1], rr)) {
+					dup = 1;
+					break;
+				}
+		} else {
+			/* Not hashed: all the owner's kept records are first.. out. */
+			for (k = 0; k < cnt[first] && !dup; k++)
+				dup = same_rr(&z->rrs[first + k], rr);
+		}
 		if (dup)
 			continue;
-		rslot[s] = (uint32_t)out + 1;
+		if (oflags[first] & O_HASHED)
+			rslot[s] = (uint32_t)out + 1;
+		else
+			cnt[first]++;
 
-		for (s = h & mask; oslot[s]; s = (s + 1) & mask) {
-			const struct xst_rr *o = &z->rrs[oslot[s] - 1];
-
-			if (o->owner_len == rr->owner_len &&
-			    xst_name_eq(o->owner, rr->owner, rr->owner_len))
-				break;
-		}
-		if (!oslot[s])
-			oslot[s] = (uint32_t)out + 1;
-		first = oslot[s] - 1;
 		if (rr->type == XST_T_CNAME) {
 			if (oflags[first] & 1) {
 				ret = perr(p, rr->file, rr->line, "multiple CNAMEs at the same name");
@@ -891,7 +936,7 @@ out:
 	(void)file;
 	xst_loadmem_free(&p->mem, oslot, nslots * sizeof(*oslot));
 	xst_loadmem_free(&p->mem, rslot, nslots * sizeof(*rslot));
-	xst_loadmem_free(&p->mem, ohash, nr * sizeof(*ohash));
+	xst_loadmem_free(&p->mem, cnt, nr * sizeof(*cnt));
 	xst_loadmem_free(&p->mem, oflags, nr);
 	return ret;
 }

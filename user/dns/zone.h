@@ -15,15 +15,17 @@
 /* One resource record. Names (owner and those inside rdata) are absolute,
  * uncompressed wire format, in the letter case written in the file. */
 struct xst_rr {
+	/* Pointers first, then the 32-, 16- and 8-bit fields: 40 bytes, not
+	 * the 48 of declaration order with padding (a zone holds one a record). */
 	const uint8_t *owner;	/* wire-format name */
-	uint8_t owner_len;	/* bytes of owner, root label included */
+	const uint8_t *rdata;	/* rdlen bytes, wire form */
+	const char *file;	/* file the record came from ($INCLUDE may differ from the zone's) */
+	uint32_t ttl;		/* host order, seconds */
+	uint32_t line;		/* line in the file where the record starts */
 	uint16_t type;		/* host order */
 	uint16_t rclass;	/* host order; always 1 (IN) after a successful parse */
-	uint32_t ttl;		/* host order, seconds */
 	uint16_t rdlen;		/* host order */
-	const uint8_t *rdata;	/* rdlen bytes, wire form */
-	uint32_t line;		/* line in the file where the record starts */
-	const char *file;	/* file the record came from ($INCLUDE may differ from the zone's) */
+	uint8_t owner_len;	/* bytes of owner, root label included */
 };
 
 struct xst_zone {

@@ -89,8 +89,11 @@ int xst_rrtype_from_text(const char *s, size_t len)
 {
 	size_t i;
 
+	/* The first letter first: most entries differ there, and it spares
+	 * the strlen() and strncasecmp() calls of a record's type. */
 	for (i = 0; i < NR_TYPES; i++)
-		if (strlen(types[i].name) == len && !strncasecmp(types[i].name, s, len))
+		if (len && (types[i].name[0] | 0x20) == (s[0] | 0x20) &&
+		    strlen(types[i].name) == len && !strncasecmp(types[i].name, s, len))
 			return types[i].type;
 	/* TYPEnnn as NSD reads it: leading zeros are fine, TYPE0 is no type. */
 	if (len > 4 && !strncasecmp(s, "TYPE", 4)) {
@@ -373,8 +376,11 @@ int xst_zclass(const struct xst_ztok *t)
 	size_t i;
 	unsigned long v = 0;
 
-	if (xst_ztok_is(t, "IN"))
+	/* IN first and without a call: almost every record that names a class. */
+	if (!t->quoted && t->len == 2 && (t->s[0] | 0x20) == 'i' && (t->s[1] | 0x20) == 'n')
 		return XST_C_IN;
+	if (t->quoted || !t->len || ((t->s[0] | 0x20) != 'c' && (t->s[0] | 0x20) != 'h'))
+		return -1;
 	if (xst_ztok_is(t, "CH") || xst_ztok_is(t, "CHAOS"))
 		return XST_C_CH;
 	if (xst_ztok_is(t, "HS") || xst_ztok_is(t, "HESIOD"))
