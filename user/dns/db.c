@@ -2519,10 +2519,12 @@ static unsigned int chain_zone(const struct builder *b, uint32_t e)
  * from its chunk (XST_DINS_FIXED) rather than the form holding it: the
  * chunk holds the same bytes (owner: hash label, pointer to the apex in
  * the question; then its RRSIGs). Then the forms of many names are one
- * (NODATA: SOA, its RRSIG, the place of the name's NSEC3). -1 if none.
+ * (NODATA: SOA, its RRSIG, the place of the name's NSEC3). Only for a zone
+ * whose apex ends every qname the form serves (the last guar bytes of
+ * ref): not one a CNAME led to. -1 if none.
  */
-static int fixed_item(const struct builder *b, const struct ans *a, uint32_t *entry,
-		      unsigned int *zone)
+static int fixed_item(const struct builder *b, const struct ans *a, const uint8_t *ref,
+		      size_t ref_len, size_t guar, uint32_t *entry, unsigned int *zone)
 {
 	int k;
 
@@ -2536,6 +2538,9 @@ static int fixed_item(const struct builder *b, const struct ans *a, uint32_t *en
 			continue;
 		z = chain_zone(b, e);
 		if (z >= b->nr_zones || !b->zones[z].nsec3 ||
+		    !name_under(ref, ref_len, node_name(b, &b->nodes[b->zones[z].apex]),
+				b->nodes[b->zones[z].apex].len) ||
+		    b->nodes[b->zones[z].apex].len > guar ||
 		    !xst_get_be16(b->dsec->chunks + b->dsec->chunk[e] + 2))
 			continue;	/* an NSEC3 RRset too big for a chunk: in the form */
 		*entry = e;
@@ -2555,7 +2560,7 @@ static uint32_t do_encode(struct builder *b, struct ans *a, const uint8_t *ref,
 	struct xst_dns_dins *in;
 	uint32_t f, e = XST_DNS_NONE;
 	unsigned int zone = 0;
-	int i, fx = fixed_item(b, a, &e, &zone);
+	int i, fx = fixed_item(b, a, ref, ref_len, guar, &e, &zone);
 
 	if (fx >= 0) {
 		/* encode() leaves the place of an item without RRset empty */
