@@ -429,6 +429,38 @@ START_TEST(test_dnssec_dname)
 }
 END_TEST
 
+/* An NSEC3 zone's NODATA forms hold no NSEC3 of their own: each name's
+ * record (XST_DINS_FIXED) names its chain entry, and many names share
+ * one form (db.c fixed_item()). The replies are test_dnssec_cases'. */
+START_TEST(test_dnssec_fixed_shared)
+{
+	const struct xst_dns_dsec *d = fdb[1]->dsec;
+	uint32_t forms[64];
+	size_t i, k, nr_fixed = 0, nr_forms = 0;
+
+	ck_assert_ptr_nonnull(d);
+	for (i = 0; i < d->nr_ins; i++) {
+		const struct xst_dns_dins *in = &d->ins[i];
+
+		if (in->how != XST_DINS_FIXED)
+			continue;
+		nr_fixed++;
+		ck_assert_uint_eq(in->nr_have, 0);
+		ck_assert_uint_lt(in->have[0], d->nr_chain);
+		ck_assert_uint_eq(d->zones[in->zone].kind, 2);
+		for (k = 0; k < nr_forms && forms[k] != in->form; k++)
+			;
+		if (k == nr_forms && nr_forms < ARRAY_SIZE(forms))
+			forms[nr_forms++] = in->form;
+	}
+	ck_assert_uint_ge(nr_fixed, 4);
+	ck_assert_uint_lt(nr_forms, nr_fixed);
+	/* the NSEC fixture has no such records (its NSEC owner is the qname) */
+	for (i = 0; i < fdb[0]->dsec->nr_ins; i++)
+		ck_assert_uint_ne(fdb[0]->dsec->ins[i].how, XST_DINS_FIXED);
+}
+END_TEST
+
 /* A database without DNSSEC data has no DO forms: DO=1 is served the plain ones. */
 START_TEST(test_dnssec_unsigned_free)
 {
@@ -608,6 +640,7 @@ Suite *dnssec_suite(void)
 	tcase_add_checked_fixture(r, setup, teardown);
 	tcase_add_test(r, test_dnssec_cases);
 	tcase_add_test(r, test_dnssec_pointer_reach);
+	tcase_add_test(r, test_dnssec_fixed_shared);
 	tcase_set_timeout(r, 30);
 	suite_add_tcase(s, r);
 	return s;

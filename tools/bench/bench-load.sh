@@ -14,6 +14,9 @@
 #             first answer, and the memory once it answers, as PSS summed
 #             over the server's processes (NSD forks: pages shared after
 #             the fork count once). One run per size.
+# Then one DNSSEC-signed zone (BENCH_LOAD_SIGNED names, the same mix),
+# signed here with ldns-signzone -n (NSEC3, fixed salt and validity, new
+# ECDSAP256SHA256 keys: about 25 s for 100k names), measured the same way.
 # No namespaces, no XDP: the load is what is measured. Results go to
 # $O/bench/load-results.csv, the table to docs/BENCHMARKS.md (its "Zone
 # load" section, tools/bench/bench_load_report.py).
@@ -22,6 +25,7 @@
 #   BENCH_LOAD_SIZES  zone sizes in host names [BENCH_SIZES and 500000]
 #   BENCH_SIZES       as bench-dns.sh [10 10000 1000000]
 #   BENCH_LOAD_ROUNDS runs of each check [3]
+#   BENCH_LOAD_SIGNED names of the NSEC3-signed zone [100000]; empty: none
 #   BENCH_DOCS        where BENCHMARKS.md is [docs]; empty: no report
 #   O                 build directory [build]
 set -eu
@@ -34,6 +38,7 @@ BENCH_SIZES=${BENCH_SIZES:-10 10000 1000000}
 # shellcheck disable=SC2086 # a word list
 BENCH_LOAD_SIZES=${BENCH_LOAD_SIZES:-$(printf '%s\n' $BENCH_SIZES 500000 | sort -n | uniq | tr '\n' ' ')}
 BENCH_LOAD_ROUNDS=${BENCH_LOAD_ROUNDS:-3}
+BENCH_LOAD_SIGNED=${BENCH_LOAD_SIGNED-100000}
 BENCH_DOCS=${BENCH_DOCS-docs}
 READY_TIMEOUT=${BENCH_READY_TIMEOUT:-600}
 
@@ -58,10 +63,10 @@ TMP=$(mktemp -d /tmp/xst-bench-load.XXXXXX)
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
-for n in $BENCH_LOAD_SIZES $BENCH_LOAD_ROUNDS $READY_TIMEOUT; do
+for n in $BENCH_LOAD_SIZES $BENCH_LOAD_ROUNDS $READY_TIMEOUT $BENCH_LOAD_SIGNED; do
 	case $n in ''|*[!0-9]*) die "'$n' is not a number" ;; esac
 done
-for tool in nsd nsd-checkzone dig /usr/bin/time; do
+for tool in nsd nsd-checkzone dig /usr/bin/time ${BENCH_LOAD_SIGNED:+ldns-keygen ldns-signzone}; do
 	command -v "$tool" >/dev/null || die "'$tool' not installed (make deps)"
 done
 [ -x "$DAEMON" ] && [ -x "$SOCK" ] || die "$DAEMON or $SOCK missing (make all)"
@@ -198,12 +203,12 @@ serve_nsd() {
 	stop_srv "$pid"
 }
 
-echo "names,records,round,xst_check_s,xst_check_cpu_s,xst_check_kib,nsd_check_s,nsd_check_cpu_s,nsd_check_kib,xst_ready_s,xst_serve_kib,nsd_ready_s,nsd_serve_kib" >"$CSV"
-log "sizes: $BENCH_LOAD_SIZES; $BENCH_LOAD_ROUNDS check runs each"
-for size in $BENCH_LOAD_SIZES; do
-	zone=$ZONES/load-$size.zone
-	"$PY" "$ROOT/tools/bench/bench_zone.py" --names "$size" --zone "$zone" --queries /dev/null \
-		--lines 1 --mix load
+echo "zone,names,records,round,xst_check_s,xst_check_cpu_s,xst_check_kib,nsd_check_s,nsd_check_cpu_s,nsd_check_kib,xst_ready_s,xst_serve_kib,nsd_ready_s,nsd_serve_kib" >"$CSV"
+
+# The check and serving runs of ZONE (KIND, SIZE names) into the CSV.
+measure() {
+	local kind=$1 size=$2 zone=$3 records round xc_s xc_c xc_k nc_s nc_c nc_k xr xs nr ns
+
 	records=$(grep -cv '^\$' "$zone")
 	for round in $(seq 1 "$BENCH_LOAD_ROUNDS"); do
 		# shellcheck disable=SC2046 # two fields
@@ -215,10 +220,34 @@ for size in $BENCH_LOAD_SIZES; do
 			set -- $(serve_xst "$zone") $(serve_nsd "$zone")
 			xr=$1 xs=$2 nr=$3 ns=$4
 		fi
-		echo "$size,$records,$round,$xc_s,$xc_c,$xc_k,$nc_s,$nc_c,$nc_k,$xr,$xs,$nr,$ns" >>"$CSV"
-		log "$size names, round $round: check $xc_s s ($xc_c s CPU) / $((xc_k / 1024)) MiB (nsd-checkzone $nc_s s ($nc_c s CPU) / $((nc_k / 1024)) MiB)${xs:+; serving $xr s to ready, $((xs / 1024)) MiB (nsd $nr s, $((ns / 1024)) MiB)}"
+		echo "$kind,$size,$records,$round,$xc_s,$xc_c,$xc_k,$nc_s,$nc_c,$nc_k,$xr,$xs,$nr,$ns" >>"$CSV"
+		log "$kind $size names, round $round: check $xc_s s ($xc_c s CPU) / $((xc_k / 1024)) MiB (nsd-checkzone $nc_s s ($nc_c s CPU) / $((nc_k / 1024)) MiB)${xs:+; serving $xr s to ready, $((xs / 1024)) MiB (nsd $nr s, $((ns / 1024)) MiB)}"
 	done
+}
+
+log "sizes: $BENCH_LOAD_SIZES; $BENCH_LOAD_ROUNDS check runs each${BENCH_LOAD_SIGNED:+; NSEC3-signed: $BENCH_LOAD_SIGNED}"
+for size in $BENCH_LOAD_SIZES; do
+	zone=$ZONES/load-$size.zone
+	"$PY" "$ROOT/tools/bench/bench_zone.py" --names "$size" --zone "$zone" --queries /dev/null \
+		--lines 1 --mix load
+	measure plain "$size" "$zone"
 done
+
+if [ -n "$BENCH_LOAD_SIGNED" ]; then
+	size=$BENCH_LOAD_SIGNED
+	zone=$ZONES/load-$size.nsec3.zone
+	"$PY" "$ROOT/tools/bench/bench_zone.py" --names "$size" --zone "$TMP/unsigned.zone" \
+		--queries /dev/null --lines 1 --mix load
+	# as tests/dns/sign.py signs: ECDSA keys (fast), fixed salt and times
+	ksk=$(cd "$TMP" && ldns-keygen -a ECDSAP256SHA256 -k "$ORIGIN")
+	zsk=$(cd "$TMP" && ldns-keygen -a ECDSAP256SHA256 "$ORIGIN")
+	log "signing the $size-name zone (ldns-signzone -n)"
+	(cd "$TMP" && ldns-signzone -n -s beef1234 -t 0 -i 20240101000000 -e 20371231000000 \
+		-o "$ORIGIN" -f "$zone" unsigned.zone "$ksk" "$zsk") >>"$LOG" 2>&1 ||
+		die "ldns-signzone failed; see $LOG"
+	rm -f "$TMP/unsigned.zone"
+	measure nsec3 "$size" "$zone"
+fi
 
 if [ -n "$BENCH_DOCS" ]; then
 	"$PY" "$ROOT/tools/bench/bench_load_report.py" --csv "$CSV" --md "$ROOT/$BENCH_DOCS/BENCHMARKS.md"

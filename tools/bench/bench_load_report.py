@@ -43,18 +43,23 @@ def pair(ours, theirs, fmt, unit=''):
     return ('%s / %s%s (%.2fx)%s' % (fmt % ours, fmt % theirs, unit, ratio, mark))
 
 
+def kind(r):
+    """The zone's kind: plain, or nsec3 (signed); plain in older results."""
+    return r.get('zone') or 'plain'
+
+
 def table(rows):
-    sizes = sorted({int(r['names']) for r in rows})
+    keys = sorted({(kind(r) != 'plain', kind(r), int(r['names'])) for r in rows})
     out = ['| names | records | check CPU time, s | check wall time, s | check peak RSS, MiB '
            '| start to first answer, s | serving memory (PSS), MiB |',
            '|---:|---:|---|---|---|---|---|']
-    for s in sizes:
-        rs = [r for r in rows if int(r['names']) == s]
+    for _, k, s in keys:
+        rs = [r for r in rows if int(r['names']) == s and kind(r) == k]
         kib = 1024.0
         xck, nck = med(rs, 'xst_check_kib'), med(rs, 'nsd_check_kib')
         xsv, nsv = med(rs, 'xst_serve_kib'), med(rs, 'nsd_serve_kib')
         out.append('| %s | %s | %s | %s | %s | %s | %s |' % (
-            names(s), rs[0]['records'],
+            names(s) + ('' if k == 'plain' else ', %s-signed' % k.upper()), rs[0]['records'],
             pair(med(rs, 'xst_check_cpu_s'), med(rs, 'nsd_check_cpu_s'), '%.2f'),
             pair(med(rs, 'xst_check_s'), med(rs, 'nsd_check_s'), '%.2f'),
             pair(xck / kib if xck else None, nck / kib if nck else None, '%.0f'),
@@ -80,6 +85,8 @@ def section(rows, rounds):
         'the time from start to the first answer, and the memory once answering as PSS',
         'summed over the server\'s processes (NSD forks a server child; pages shared after',
         'the fork count once). One run. The machine is shared: times vary by +-20%.',
+        'The NSEC3-signed row: the same mix signed by the bench with `ldns-signzone -n`',
+        '(ECDSAP256SHA256 keys; BENCH_LOAD_SIGNED names, default 100000).',
         '',
         table(rows),
         END])

@@ -117,6 +117,7 @@ struct ans {
 				 * parent is the deepest name of its table, the
 				 * target included: the NSEC at or before that) */
 	uint32_t have[XST_DINS_HAVE];	/* chain entries in the answer (see xst_dns_dins) */
+	int have_it[XST_DINS_HAVE];	/* the item each one added, or -1 (there before) */
 	int nr_have;
 };
 
@@ -192,6 +193,7 @@ struct builder {
 	uint8_t *only3;		/* per node: owns only NSEC3 (and RRSIG) */
 	struct xst_dns_dins *ins;
 	size_t nr_ins, cap_ins;
+	const struct xst_dns_dsec *dsec;	/* its chunks, once encode_chunks() made them */
 };
 
 struct sigmap {
@@ -998,7 +1000,7 @@ static void add_chain(struct builder *b, struct ans *a, uint32_t e, unsigned int
 {
 	const struct bnode *n;
 	const struct bset *set;
-	int i;
+	int i, item = -1;
 
 	if (e == XST_DNS_NONE)
 		return;
@@ -1008,13 +1010,17 @@ static void add_chain(struct builder *b, struct ans *a, uint32_t e, unsigned int
 		return;
 	if (add_rrset(b, a, XST_SEC_AUTHORITY, set->rrs[0]->owner, n->len, set, zone, 0))
 		for (i = 0; i < a->n; i++)
-			if (a->it[i].set == set)
+			if (a->it[i].set == set) {
 				a->it[i].literal = 1;
+				item = i;
+			}
 	for (i = 0; i < a->nr_have; i++)
 		if (a->have[i] == e)
 			return;
-	if (a->nr_have < XST_DINS_HAVE)
+	if (a->nr_have < XST_DINS_HAVE) {
+		a->have_it[a->nr_have] = item;
 		a->have[a->nr_have++] = e;
+	}
 }
 
 /* The query name's own denial RRset: picked per query by the responder. */
@@ -2596,16 +2602,80 @@ static uint16_t have_set(const struct builder *b, uint32_t e, int zone)
 	return XST_DINS_STAY;
 }
 
+/* Zone of chain entry e. */
+static unsigned int chain_zone(const struct builder *b, uint32_t e)
+{
+	unsigned int z;
+
+	for (z = 0; z < b->nr_zones; z++)
+		if (e >= b->zones[z].chain_first && e < b->zones[z].chain_first + b->zones[z].chain_nr)
+			break;
+	return z;
+}
+
+/*
+ * Item of a, an NSEC3 RRset of the chain, that the responder can insert
+ * from its chunk (XST_DINS_FIXED) rather than the form holding it: the
+ * chunk holds the same bytes (owner: hash label, pointer to the apex in
+ * the question; then its RRSIGs). Then the forms of many names are one
+ * (NODATA: SOA, its RRSIG, the place of the name's NSEC3). Only for a zone
+ * whose apex ends every qname the form serves (the last guar bytes of
+ * ref): not one a CNAME led to. -1 if none.
+ */
+static int fixed_item(const struct builder *b, const struct ans *a, const uint8_t *ref,
+		      size_t ref_len, size_t guar, uint32_t *entry, unsigned int *zone)
+{
+	int k;
+
+	if (a->has_ph || !b->dsec)
+		return -1;
+	for (k = 0; k < a->nr_have; k++) {
+		uint32_t e = a->have[k];
+		unsigned int z;
+
+		if (a->have_it[k] < 0 || e >= b->nr_chain)
+			continue;
+		z = chain_zone(b, e);
+		if (z >= b->nr_zones || !b->zones[z].nsec3 ||
+		    !name_under(ref, ref_len, node_name(b, &b->nodes[b->zones[z].apex]),
+				b->nodes[b->zones[z].apex].len) ||
+		    b->nodes[b->zones[z].apex].len > guar ||
+		    !xst_get_be16(b->dsec->chunks + b->dsec->chunk[e] + 2))
+			continue;	/* an NSEC3 RRset too big for a chunk: in the form */
+		*entry = e;
+		*zone = z;
+		return a->have_it[k];
+	}
+	return -1;
+}
+
 /* encode() for a DO=1 answer: a plain form, or an insertion record for the
- * qname's denial RRset (XST_DO_INS | index). */
-static uint32_t do_encode(struct builder *b, const struct ans *a, const uint8_t *ref,
+ * qname's denial RRset (XST_DO_INS | index), or for a chain entry taken
+ * out of the form (fixed_item()). */
+static uint32_t do_encode(struct builder *b, struct ans *a, const uint8_t *ref,
 			  size_t ref_len, size_t guar, int p12)
 {
-	uint32_t f = encode(b, a, ref, ref_len, guar, p12, -1);
+	const struct bset *held = NULL;
 	struct xst_dns_dins *in;
-	int i;
+	uint32_t f, e = XST_DNS_NONE;
+	unsigned int zone = 0;
+	int i, fx = fixed_item(b, a, ref, ref_len, guar, &e, &zone);
 
-	if (f == XST_DNS_NONE || !a->has_ph || b->ins_at < 0)
+	if (fx >= 0) {
+		/* encode() leaves the place of an item without RRset empty */
+		held = a->it[fx].set;
+		a->it[fx].set = NULL;
+	}
+	f = encode(b, a, ref, ref_len, guar, p12, -1);
+	if (fx >= 0)
+		a->it[fx].set = held;
+	if (fx >= 0 && f != XST_DNS_NONE && b->ins_at < 0) {
+		/* the place was not written (a form of MAX_SETS RRsets): the
+		 * RRset stays in the form */
+		fx = -1;
+		f = encode(b, a, ref, ref_len, guar, p12, -1);
+	}
+	if (f == XST_DNS_NONE || (!a->has_ph && fx < 0) || b->ins_at < 0)
 		return f;
 	if (grow(b, (void **)&b->ins, &b->cap_ins, b->nr_ins + 1, sizeof(*b->ins)))
 		return XST_DNS_NONE;
@@ -2614,14 +2684,25 @@ static uint32_t do_encode(struct builder *b, const struct ans *a, const uint8_t 
 	in->form = f;
 	in->at = (uint16_t)b->ins_at;
 	in->set = (uint16_t)b->ins_set;
-	in->zone = (uint16_t)a->ph_zone;
-	in->how = (uint8_t)a->ph_how;
-	for (i = 0; i < a->nr_have; i++)
-		if (b->chain_node && a->have[i] >= b->zones[a->ph_zone].chain_first &&
-		    a->have[i] < b->zones[a->ph_zone].chain_first + b->zones[a->ph_zone].chain_nr) {
-			in->have_set[in->nr_have] = have_set(b, a->have[i], a->ph_zone);
-			in->have[in->nr_have++] = a->have[i];
-		}
+	if (fx >= 0) {
+		in->zone = (uint16_t)zone;
+		in->how = XST_DINS_FIXED;
+		in->have[0] = e;
+	} else {
+		in->zone = (uint16_t)a->ph_zone;
+		in->how = (uint8_t)a->ph_how;
+		for (i = 0; i < a->nr_have; i++)
+			if (b->chain_node && a->have[i] >= b->zones[a->ph_zone].chain_first &&
+			    a->have[i] < b->zones[a->ph_zone].chain_first +
+					 b->zones[a->ph_zone].chain_nr) {
+				in->have_set[in->nr_have] = have_set(b, a->have[i], a->ph_zone);
+				in->have[in->nr_have++] = a->have[i];
+			}
+	}
+	/* the same record as the last one (a name's qtypes that answer alike):
+	 * records are never changed, so one serves both */
+	if (b->nr_ins && !memcmp(in - 1, in, sizeof(*in)))
+		return XST_DO_INS | (uint32_t)(b->nr_ins - 1);
 	return XST_DO_INS | (uint32_t)b->nr_ins++;
 }
 
@@ -2669,6 +2750,30 @@ static int apex_below_signed(const struct builder *b, const struct bnode *n)
 	return p->secure || p->nsec3;
 }
 
+/* same_ans() for DO=1 answers, where the place of the qname's denial is an
+ * item without owner: also the RRSIGs each RRset carries and whether its
+ * owner is written as itself. */
+static int do_same(const struct builder *b, const struct ans *a)
+{
+	const struct ans *d = b->ans_dflt;
+	int k;
+
+	if (a->n != d->n || a->rcode != d->rcode || a->aa != d->aa || a->aa_any != d->aa_any ||
+	    a->referral != d->referral)
+		return 0;
+	for (k = 0; k < a->n; k++) {
+		const struct item *x = &a->it[k], *y = &d->it[k];
+
+		if (x->set != y->set || x->sig != y->sig || x->literal != y->literal ||
+		    x->section != y->section || x->flags != y->flags || x->neg != y->neg ||
+		    x->owner_len != y->owner_len || x->ident_len != y->ident_len ||
+		    (x->owner_len && memcmp(x->owner, y->owner, x->owner_len)) ||
+		    (x->ident_len && memcmp(x->ident, y->ident, x->ident_len)))
+			return 0;
+	}
+	return 1;
+}
+
 /* The forms of one name for every qtype (into b->tforms from *first). */
 static int do_forms(struct builder *b, struct xst_dns_db *db, uint32_t node, uint32_t ce,
 		    const uint8_t *name, size_t len, size_t guar, int p12, uint32_t *dflt,
@@ -2676,7 +2781,7 @@ static int do_forms(struct builder *b, struct xst_dns_db *db, uint32_t node, uin
 {
 	struct ans *a = b->ans;
 	uint16_t types[MAX_TYPES];
-	int nr_types, k;
+	int nr_types, k, kept;
 
 	a->dnssec = 1;
 	a->absent = ce != XST_DNS_NONE;
@@ -2685,6 +2790,7 @@ static int do_forms(struct builder *b, struct xst_dns_db *db, uint32_t node, uin
 	*dflt = do_encode(b, a, name, len, guar, p12);
 	if (*dflt == XST_DNS_NONE)
 		return -ENOMEM;
+	kept = keep_dflt(b, a);
 	nr_types = answer_types(b, a, db, node, types);
 	*first = (uint32_t)b->nr_tforms;
 	*nr = 0;
@@ -2692,11 +2798,20 @@ static int do_forms(struct builder *b, struct xst_dns_db *db, uint32_t node, uin
 		uint32_t f;
 
 		resolve(b, a, name, len, types[k]);
+		if (kept && do_same(b, a))
+			continue;	/* answers as the default: not encoded */
 		f = do_encode(b, a, name, len, guar, p12);
 		if (f == XST_DNS_NONE)
 			return -ENOMEM;
 		if (!(f & XST_DO_INS) && !(*dflt & XST_DO_INS))
 			f = dedup_last(b, f, *dflt);
+		else if ((f & XST_DO_INS) && (*dflt & XST_DO_INS) &&
+			 !memcmp(&b->ins[f & ~XST_DO_INS], &b->ins[*dflt & ~XST_DO_INS],
+				 sizeof(*b->ins))) {
+			if ((f & ~XST_DO_INS) == b->nr_ins - 1 && f != *dflt)
+				b->nr_ins--;
+			f = *dflt;
+		}
 		if (f == *dflt)
 			continue;
 		if (add_tform(b, types[k], f))
@@ -2937,6 +3052,7 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 	ret = encode_chunks(b, d);
 	if (ret)
 		return ret;
+	b->dsec = d;	/* do_encode() takes chain entries from the chunks */
 	for (i = 0; i < b->nr; i++) {
 		const struct bnode *n = &b->nodes[i];
 		const struct xst_dns_node *out = &db->nodes[i];

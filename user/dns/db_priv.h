@@ -132,6 +132,9 @@ enum {
 enum xst_dins_how {
 	XST_DINS_NSEC,		/* NSEC (RFC 4034 6.1 order) covering the qname */
 	XST_DINS_NSEC3,		/* NSEC3 covering the hash of the next closer name */
+	XST_DINS_FIXED,		/* chain entry have[0], the same for every qname the
+				 * form serves (nr_have 0): the form without it is
+				 * shared by many names (NSEC3 NODATA: one per zone) */
 };
 
 #define XST_DINS_HAVE	4

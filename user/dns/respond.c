@@ -552,7 +552,9 @@ respond_do(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	if (!(form & XST_DO_INS))
 		return answer(db, msg, cap, transport, q, form, NULL, NULL, SIZE_MAX, st);
 	ins = &d->ins[form & ~XST_DO_INS];
-	if (ins->how == XST_DINS_NSEC3)
+	if (ins->how == XST_DINS_FIXED)
+		e = ins->have[0];
+	else if (ins->how == XST_DINS_NSEC3)
 		e = xst_dns_dsec_cover(db, ins->zone, lname + prev, lp - prev);
 	else
 		e = xst_dns_dsec_cover(db, ins->zone, lname, lp);
