@@ -2086,6 +2086,22 @@ static uint32_t wild_cut_referral(struct builder *b, uint32_t cut)
 	return encode(b, b->ans, node_name(b, c), c->len, c->len, 0, -1);
 }
 
+/*
+ * The referral for absent names below node i, which is at or below a cut:
+ * its own default form (the referral, encoded against its own name) rather
+ * than the cut's. NSD puts the closest encloser and its parents in the
+ * compression table (answer_query()), so a name of the referral that is the
+ * closest encloser or ends in it (a glue name, "a.b.ns1.sub" -> "ns1.sub")
+ * points into the question: up to a label shorter per name, and an NS set
+ * or glue record that fits where the cut's form would not. No new form: the
+ * node's own is reused. A wildcard's own form has the "*" name fixed at
+ * offset 12 (the qname it matched): that one keeps the cut's.
+ */
+static uint32_t below_cut(const struct builder *b, uint32_t cut_form, uint32_t own, size_t i)
+{
+	return is_wild(b, (uint32_t)i) || own == XST_DNS_NONE ? cut_form : own;
+}
+
 static int build_forms(struct builder *b, struct xst_dns_db *db)
 {
 	struct ans *a = b->ans;
@@ -2134,7 +2150,7 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 					goto out;
 				out->below = wild_below[cut];
 			} else {
-				out->below = db->nodes[cut].dflt;
+				out->below = below_cut(b, db->nodes[cut].dflt, out->dflt, i);
 			}
 			continue;
 		}
@@ -2793,7 +2809,7 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 		}
 		cut = find_cut(b, node_name(b, n), n->len, n->zone);
 		if (cut != XST_DNS_NONE) {
-			dn->below = d->nodes[cut].dflt;
+			dn->below = below_cut(b, d->nodes[cut].dflt, dn->dflt, i);
 		} else if (out->wild != XST_DNS_NONE) {
 			const struct bnode *w = &b->nodes[out->wild];
 
