@@ -2096,10 +2096,10 @@ static uint32_t do_encode(struct builder *b, const struct ans *a, const uint8_t 
  * (answer_query()), so a name of the referral that is the closest encloser
  * or ends in it (glue "ns1.sub" in the referral for "a.b.ns1.sub") points
  * into the question: a label shorter per name, and an NS set or a glue
- * record that fits where the cut's form would not. That is
- * node i's own default form (own), with no new form, except for a "*"
- * node: its own has the "*" name fixed at offset 12 (the qname it matched),
- * so one is encoded for it (dnssec: the DO=1 one). XST_DNS_NONE: ENOMEM.
+ * record that fits where the cut's form would not. That is node i's own
+ * default form (own), no new form, except for a "*" node: its own has the
+ * "*" name fixed at offset 12 (the qname it matched), so one is encoded
+ * for it (dnssec: the DO=1 one). XST_DNS_NONE: ENOMEM.
  */
 static uint32_t below_cut(struct builder *b, size_t i, uint32_t cut, uint32_t cut_form,
 			  uint32_t own, int dnssec)
