@@ -2,10 +2,11 @@
 /*
  * Answers third-party zones showed to differ from NSD (issue 10): DNAME
  * (user/dns/dname.c and the builder), answers near the 65,535-byte limit,
- * a wildcard that owns NS, DNSKEY and DS at the apex, and the CHAOS
- * identity answers. Expected values checked against NSD 4.6.1 serving the
- * same zones (tests/dns/zones/dname.test.zone, wildns.test.zone and
- * genzone.big() cover the same cases in the differential test).
+ * a wildcard that owns NS, DNSKEY and DS at the apex, the CHAOS identity
+ * answers, and referrals below a glue name. Expected values checked
+ * against NSD 4.6.1 serving the same zones (tests/dns/zones/dname.test.zone,
+ * wildns.test.zone and genzone.big() cover the same cases in the
+ * differential test).
  */
 #include <check.h>
 
@@ -534,6 +535,120 @@ START_TEST(test_big_a)
 }
 END_TEST
 
+/* ---- Referrals below a glue name: compressed as NSD does ----------------------- */
+
+/*
+ * BIND's glue system-test zone (tc-test-unsigned, crafted for sizes near
+ * 512) and its nsprocessinglimit one, shortened: NSD compresses a referral
+ * against the closest encloser in the question, so below a glue name the
+ * NS set fits where the cut's own encoding does not (TC with empty
+ * sections), and one more glue record fits. Sizes are NSD 4.6.1's.
+ */
+static struct xst_zone *ref_zone;
+static struct xst_dns_db *ref_db;
+
+static void ref_setup(void)
+{
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyz";
+	static const char *const subs[2][3] = { { "subdomain-a", "A", "10.53.0.1" },
+						{ "subdomain-aaaa", "AAAA", "fd92::1" } };
+	struct xst_zone_error err;
+	size_t cap = 16384, o = 0;
+	char *z = malloc(cap);
+	int s, i;
+
+	ck_assert_ptr_nonnull(z);
+	o += (size_t)snprintf(z + o, cap - o, "$ORIGIN tc-test-unsigned.\n$TTL 300\n"
+			      "@ SOA ns hostmaster 1 3600 1800 1814400 3600\n@ NS ns\n"
+			      "ns A 10.53.0.1\n");
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < 13; i++)
+			o += (size_t)snprintf(z + o, cap - o, "%s NS %s.%s\n", subs[s][0], abc + i,
+					      subs[s][0]);
+		for (i = 0; i < 13; i++)
+			o += (size_t)snprintf(z + o, cap - o, "%s.%s %s %s\n", abc + i, subs[s][0],
+					      subs[s][1], subs[s][2]);
+	}
+	for (i = 1; i <= 20; i++)
+		o += (size_t)snprintf(z + o, cap - o, "sub NS ns%02d.sub\n", i);
+	for (i = 1; i <= 20; i++)
+		o += (size_t)snprintf(z + o, cap - o, "ns%02d.sub A 127.0.0.%d\n", i, i);
+	o += (size_t)snprintf(z + o, cap - o, "sub NS *.w.sub\n*.w.sub A 127.0.0.99\n"
+			      "x.*.w.sub A 127.0.0.98\n");
+	ck_assert_uint_lt(o, cap);
+	ck_assert_msg(xst_zone_parse_string(&ref_zone, z, "ref.zone", NULL, &err) == 0,
+		      "%s:%u: %s", err.file, err.line, err.reason);
+	ck_assert_int_eq(xst_dns_db_create(&ref_db, &ref_zone, 1, &err), 0);
+	free(z);
+}
+
+static void ref_teardown(void)
+{
+	xst_dns_db_destroy(ref_db);
+	ref_db = NULL;
+	xst_zone_destroy(ref_zone);
+	ref_zone = NULL;
+}
+
+/* One UDP query without EDNS: the reply's length, TC, ns and ar as NSD's. */
+static void ref_check(const char *qname, size_t want_len, int want_tc, unsigned int want_ns,
+		      unsigned int want_ar)
+{
+	uint8_t buf[4096];
+	struct reply r;
+	size_t len = ask(ref_db, qname, XST_T_A, XST_C_IN, 0, buf, sizeof(buf), &r);
+
+	ck_assert_msg(len == want_len, "%s: %zu bytes, NSD %zu", qname, len, want_len);
+	ck_assert_msg(!!(r.flags & XST_DNS_F_TC) == want_tc, "%s: TC", qname);
+	ck_assert_msg(r.an == 0 && r.ns == want_ns && r.ar == want_ar, "%s: %u/%u/%u", qname,
+		      r.an, r.ns, r.ar);
+	if (want_ns)
+		ck_assert_uint_eq(r.rr[0].type, XST_T_NS);
+	free(r.rr);
+}
+
+START_TEST(test_referral_below_glue)
+{
+	uint8_t buf[4096];
+	struct reply r;
+
+	/* at the glue name and below it: the 13 NS fit (no address: TC, as NSD) */
+	ref_check("abcdefghijklmnopqrstuvwxyz.subdomain-a.tc-test-unsigned", 501, 1, 13, 0);
+	ref_check("a.b.c.abcdefghijklmnopqrstuvwxyz.subdomain-a.tc-test-unsigned", 507, 1, 13, 0);
+	ref_check("a.b.c.mnopqrstuvwxyz.subdomain-a.tc-test-unsigned", 507, 1, 13, 0);
+	ref_check("nx.bcdefghijklmnopqrstuvwxyz.subdomain-aaaa.tc-test-unsigned", 507, 0, 13, 0);
+	/* one more glue A than with the cut's encoding */
+	ref_check("nx.ns01.sub.tc-test-unsigned", 503, 0, 21, 4);
+	ref_check("nx.ns20.sub.tc-test-unsigned", 503, 0, 21, 4);
+	/* an empty non-terminal below the cut, and "*" names there (no wildcard
+	 * matching below a cut; the "*" name in the NS set points into the
+	 * question only where the question holds it) */
+	ref_check("q.w.sub.tc-test-unsigned", 502, 0, 21, 4);
+	ref_check("*.w.sub.tc-test-unsigned", 500, 0, 21, 4);
+	ref_check("z.*.w.sub.tc-test-unsigned", 502, 0, 21, 4);
+	ref_check("x.*.w.sub.tc-test-unsigned", 502, 0, 21, 4);
+	ref_check("y.x.*.w.sub.tc-test-unsigned", 504, 0, 21, 4);
+
+	/* the names read back whole; those pointing into the question in its
+	 * letter case, as NSD's do */
+	ask(ref_db, "A.B.NS07.Sub.tc-test-unsigned", XST_T_A, XST_C_IN, 0, buf, sizeof(buf), &r);
+	ck_assert_uint_eq(r.ns, 21);
+	ck_assert_str_eq(r.rr[0].owner, "Sub.tc-test-unsigned.");
+	ck_assert_str_eq(r.rr[6].name, "NS07.Sub.tc-test-unsigned.");
+	ck_assert_str_eq(r.rr[20].name, "*.w.Sub.tc-test-unsigned.");
+	ck_assert_str_eq(r.rr[21].owner, "ns01.Sub.tc-test-unsigned.");
+	free(r.rr);
+	/* over TCP: everything, no TC */
+	ask(ref_db, "a.b.c.abcdefghijklmnopqrstuvwxyz.subdomain-a.tc-test-unsigned", XST_T_A,
+	    XST_C_IN, Q_TCP, buf, sizeof(buf), &r);
+	ck_assert(!(r.flags & XST_DNS_F_TC));
+	ck_assert_uint_eq(r.ns, 13);
+	ck_assert_uint_eq(r.ar, 13);
+	ck_assert_str_eq(r.rr[13].owner, "abcdefghijklmnopqrstuvwxyz.subdomain-a.tc-test-unsigned.");
+	free(r.rr);
+}
+END_TEST
+
 Suite *dns_answers_suite(void)
 {
 	Suite *s = suite_create("dns_answers");
@@ -554,6 +669,11 @@ Suite *dns_answers_suite(void)
 	tcase_add_checked_fixture(tc, big_setup, big_teardown);
 	tcase_add_test(tc, test_big_a);
 	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("referral");
+	tcase_add_checked_fixture(tc, ref_setup, ref_teardown);
+	tcase_add_test(tc, test_referral_below_glue);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2154,6 +2154,40 @@ static uint32_t wild_cut_referral(struct builder *b, uint32_t cut)
 	return encode(b, b->ans, node_name(b, c), c->len, c->len, 0, -1);
 }
 
+static uint32_t do_encode(struct builder *b, struct ans *a, const uint8_t *ref,
+			  size_t ref_len, size_t guar, int p12);
+
+/*
+ * The referral for absent names below node i, which is at or below node
+ * cut (cut_form: the cut's own): one encoded against node i's name. NSD puts
+ * the closest encloser and its parents in the compression table
+ * (answer_query()), so a name of the referral that is the closest encloser
+ * or ends in it (glue "ns1.sub" in the referral for "a.b.ns1.sub") points
+ * into the question: a label shorter per name, and an NS set or a glue
+ * record that fits where the cut's form would not. That is node i's own
+ * default form (own), no new form, except for a "*" node: its own has the
+ * "*" name fixed at offset 12 (the qname it matched), so one is encoded
+ * for it (dnssec: the DO=1 one). XST_DNS_NONE: ENOMEM.
+ */
+static uint32_t below_cut(struct builder *b, size_t i, uint32_t cut, uint32_t cut_form,
+			  uint32_t own, int dnssec)
+{
+	const struct bnode *n = &b->nodes[i];
+	struct ans *a = b->ans;
+
+	if (own == XST_DNS_NONE || (uint32_t)i == cut)
+		return cut_form;
+	if (!is_wild(b, (uint32_t)i))
+		return own;
+	a->dnssec = dnssec;
+	a->absent = 0;
+	a->absent_ce = XST_DNS_NONE;
+	resolve(b, a, node_name(b, n), n->len, QTYPE_NONE);
+	if (dnssec)
+		return do_encode(b, a, node_name(b, n), n->len, n->len, 0);
+	return encode(b, a, node_name(b, n), n->len, n->len, 0, -1);
+}
+
 static int build_forms(struct builder *b, struct xst_dns_db *db)
 {
 	struct ans *a = b->ans;
@@ -2202,7 +2236,9 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 					goto out;
 				out->below = wild_below[cut];
 			} else {
-				out->below = db->nodes[cut].dflt;
+				out->below = below_cut(b, i, cut, db->nodes[cut].dflt, out->dflt, 0);
+				if (out->below == XST_DNS_NONE)
+					goto out;
 			}
 			continue;
 		}
@@ -3108,7 +3144,8 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 		}
 		cut = find_cut(b, node_name(b, n), n->len, n->zone);
 		if (cut != XST_DNS_NONE) {
-			dn->below = wild_cut(b, cut) ? wild_cut_do_referral(b, cut) : d->nodes[cut].dflt;
+			dn->below = wild_cut(b, cut) ? wild_cut_do_referral(b, cut) :
+				    below_cut(b, i, cut, d->nodes[cut].dflt, dn->dflt, 1);
 			ret = dn->below == XST_DNS_NONE ? -ENOMEM : 0;
 		} else if (out->wild != XST_DNS_NONE) {
 			const struct bnode *w = &b->nodes[out->wild];
