@@ -139,6 +139,7 @@ struct builder {
 	size_t nr_rrpool;
 	uint64_t *slots;	/* hash << 32 | node + 1: probes compare the hash in place */
 	uint32_t mask;
+	uint32_t last_owner;	/* node of the last owner_node() */
 	uint32_t *tnode;	/* per b->rrpool record: its target's closest node (target_node()) */
 	uint8_t *names;
 	size_t names_len, names_cap;
@@ -337,10 +338,20 @@ static int owner_node(struct builder *b, const struct xst_rr *rr, uint32_t *idx)
 	 * first, its ancestors after its zone's records): the walk stops at
 	 * the first other node found. Each node links to its parent. */
 	for (off = 0; off < len; off += l[off] + 1) {
-		uint32_t h = xst_name_hash(l + off, len - off);
+		uint32_t h = 0;
 		int found;
 
-		k = bfind_h(b, l + off, len - off, h);
+		/* Files list names in order: an ancestor of the last owner is
+		 * most often this one's parent, found without a hash lookup
+		 * (last_owner is 0 before the first: a node, or none yet). */
+		for (k = b->nr ? b->last_owner : XST_DNS_NONE;
+		     k != XST_DNS_NONE && b->nodes[k].len > len - off; k = b->nodes[k].parent)
+			;
+		if (k == XST_DNS_NONE || b->nodes[k].len != len - off ||
+		    memcmp(node_name(b, &b->nodes[k]), l + off, len - off)) {
+			h = xst_name_hash(l + off, len - off);
+			k = bfind_h(b, l + off, len - off, h);
+		}
 		found = k != XST_DNS_NONE;
 		if (!found)
 			k = bnew(b, l + off, len - off, h);
@@ -354,6 +365,7 @@ static int owner_node(struct builder *b, const struct xst_rr *rr, uint32_t *idx)
 			break;
 		prev = k;
 	}
+	b->last_owner = *idx;
 	return 0;
 }
 
