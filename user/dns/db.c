@@ -140,6 +140,7 @@ struct builder {
 	uint64_t *slots;	/* hash << 32 | node + 1: probes compare the hash in place */
 	uint32_t mask;
 	uint32_t last_owner;	/* node of the last owner_node() */
+	uint32_t *wchild;	/* per node: its "*" child, or NONE (node_zones()) */
 	uint32_t *tnode;	/* per b->rrpool record: its target's closest node (target_node()) */
 	uint8_t *names;
 	size_t names_len, names_cap;
@@ -577,16 +578,10 @@ static void add_additional(struct builder *b, struct ans *a, const struct bset *
 		if (!exact) {
 			/* A target that does not exist is synthesised from the
 			 * wildcard child of its closest encloser, if any. */
-			uint8_t w[XST_DNAME_MAX + 2];
 			const struct bnode *ce = &b->nodes[match];
 			size_t l1 = (size_t)target[0] + 1;
 
-			if ((size_t)ce->len + 2 > XST_DNAME_MAX)
-				continue;
-			w[0] = 1;
-			w[1] = '*';
-			memcpy(w + 2, node_name(b, ce), ce->len);
-			match = bfind(b, w, (size_t)ce->len + 2);
+			match = b->wchild[match];
 			if (match == XST_DNS_NONE)
 				continue;
 			/* NSD 4.6 writes the synthesised owner label by label
@@ -948,20 +943,7 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 		dname_synth(b, a, name, len, ce, zone);
 		return;
 	}
-	if (exact) {
-		match = ce;
-	} else {
-		uint8_t w[XST_DNAME_MAX + 2];
-		const struct bnode *c = &b->nodes[ce];
-
-		match = XST_DNS_NONE;
-		if ((size_t)c->len + 2 <= XST_DNAME_MAX) {
-			w[0] = 1;
-			w[1] = '*';
-			memcpy(w + 2, node_name(b, c), c->len);
-			match = bfind(b, w, (size_t)c->len + 2);
-		}
-	}
+	match = exact ? ce : b->wchild[ce];
 	deny_absent(b, a, name, len, ce, exact ? ce : match, zone);
 	if (match == XST_DNS_NONE) {
 		a->rcode = XST_RCODE_NXDOMAIN;
@@ -1830,6 +1812,7 @@ static void builder_free(struct builder *b)
 	free(b->nodes);
 	free(b->slots);
 	free(b->tnode);
+	free(b->wchild);
 	free(b->names);
 	free(b->zones);
 	free(b->ans);
@@ -1855,7 +1838,8 @@ static void builder_free(struct builder *b)
 /*
  * Every node's deepest zone (the first apex met walking up) and its cut
  * in that zone (find_cut()), parents before children: a parent's name is
- * shorter, so nodes are taken by name length (a counting sort).
+ * shorter, so nodes are taken by name length (a counting sort). And each
+ * node's "*" child, which absent names below it look for.
  */
 static int node_zones(struct builder *b)
 {
@@ -1870,6 +1854,20 @@ static int node_zones(struct builder *b)
 		start[i] += start[i - 1];
 	for (i = 0; i < b->nr; i++)
 		order[start[b->nodes[i].len]++] = (uint32_t)i;
+	b->wchild = xst_loadmem_alloc(&b->mem, (b->nr ? b->nr : 1) * sizeof(*b->wchild));
+	if (!b->wchild) {
+		xst_loadmem_free(&b->mem, order, (b->nr ? b->nr : 1) * sizeof(*order));
+		return -ENOMEM;
+	}
+	for (i = 0; i < b->nr; i++)
+		b->wchild[i] = XST_DNS_NONE;
+	for (i = 0; i < b->nr; i++) {
+		const struct bnode *n = &b->nodes[i];
+		const uint8_t *nm = node_name(b, n);
+
+		if (n->len >= 2 && nm[0] == 1 && nm[1] == '*' && n->parent != XST_DNS_NONE)
+			b->wchild[n->parent] = (uint32_t)i;
+	}
 	for (i = 0; i < b->nr; i++) {
 		struct bnode *n = &b->nodes[order[i]];
 		const struct bnode *p = n->parent != XST_DNS_NONE ? &b->nodes[n->parent] : NULL;
@@ -2269,13 +2267,8 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 			continue;
 		}
 		out->below = b->zones[n->zone].nxdomain;
-		if ((size_t)n->len + 2 <= XST_DNAME_MAX) {
-			uint8_t wn[XST_DNAME_MAX + 2];
-
-			wn[0] = 1;
-			wn[1] = '*';
-			memcpy(wn + 2, node_name(b, n), n->len);
-			w = bfind(b, wn, (size_t)n->len + 2);
+		{
+			w = b->wchild[i];
 			if (w != XST_DNS_NONE && b->nodes[w].zone == n->zone) {
 				out->wild = w;
 				if (wild_cut(b, w)) {
