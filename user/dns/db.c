@@ -45,12 +45,11 @@ struct bset {
 	const struct xst_rr **rrs;
 };
 
-struct bnode {		/* 40 bytes: a million names make a million of these */
+struct bnode {		/* 32 bytes: a million names make a million of these */
 	struct bset *sets;	/* in b->setpool */
-	uint32_t hash;
 	uint32_t name;		/* offset of the lower-cased name in b->names */
 	int apex_of;		/* zone whose apex this is, or -1 */
-	uint32_t nr_sets, cap_sets;
+	uint32_t nr_sets;
 	/* Every ancestor of a node is a node (owner_node()): walks up to the
 	 * apex follow these links instead of hashing each suffix. */
 	uint32_t parent;	/* the name less its first label, NONE for the root */
@@ -265,15 +264,18 @@ static void slot_put(uint64_t *slots, uint32_t mask, uint32_t h, uint32_t idx)
 static int rehash(struct builder *b, uint32_t nslots)
 {
 	uint64_t *slots = xst_loadmem_zalloc(&b->mem, (size_t)nslots * sizeof(*slots));
-	size_t k;
+	size_t k, old = b->slots ? (size_t)b->mask + 1 : 0;
 
 	if (!slots)
 		return -ENOMEM;
-	xst_loadmem_free(&b->mem, b->slots, b->slots ? ((size_t)b->mask + 1) * sizeof(*slots) : 0);
+	/* the slots hold the hashes (the nodes do not: 4 bytes less each) */
+	for (k = 0; k < old; k++)
+		if (b->slots[k])
+			slot_put(slots, nslots - 1, (uint32_t)(b->slots[k] >> 32),
+				 (uint32_t)b->slots[k] - 1);
+	xst_loadmem_free(&b->mem, b->slots, old * sizeof(*slots));
 	b->slots = slots;
 	b->mask = nslots - 1;
-	for (k = 0; k < b->nr; k++)
-		slot_put(slots, b->mask, b->nodes[k].hash, (uint32_t)k);
 	return 0;
 }
 
@@ -291,7 +293,6 @@ static uint32_t bnew(struct builder *b, const uint8_t *lname, size_t len, uint32
 	}
 	n = &b->nodes[b->nr];
 	memset(n, 0, sizeof(*n));
-	n->hash = h;
 	n->name = (uint32_t)b->names_len;
 	n->len = (uint8_t)len;
 	n->zone = XST_DNS_NOZONE;
@@ -419,7 +420,7 @@ static int carve_sets(struct builder *b, const struct xst_rr *const *rr, const u
 			b->setpool[k].nr++;
 			rnode[r] = k;
 		}
-		n->nr_sets = n->cap_sets = (uint32_t)(nsets - first);
+		n->nr_sets = (uint32_t)(nsets - first);
 		start[i] = (uint32_t)first;	/* now: the node's first set */
 	}
 	if (nsets < total) {
@@ -2117,7 +2118,7 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 	uint32_t dflt;
 
 	(void)db;
-	out->hash = n->hash;
+	out->hash = xst_name_hash(name, n->len);
 	out->name = n->name;
 	out->name_len = n->len;
 	out->zone = n->zone;
