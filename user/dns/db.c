@@ -48,10 +48,13 @@ struct bset {
 
 struct bnode {		/* 32 bytes: a million names make a million of these */
 	struct bset *sets;	/* in b->setpool */
-	uint32_t hash;
 	uint32_t name;		/* offset of the lower-cased name in b->names */
 	int apex_of;		/* zone whose apex this is, or -1 */
-	uint32_t nr_sets, cap_sets;
+	uint32_t nr_sets;
+	/* Every ancestor of a node is a node (owner_node()): walks up to the
+	 * apex follow these links instead of hashing each suffix. */
+	uint32_t parent;	/* the name less its first label, NONE for the root */
+	uint32_t cut;		/* find_cut() of the name in its own zone (node_zones()) */
 	uint16_t zone;		/* deepest zone holding the name, or XST_DNS_NOZONE */
 	uint8_t len;
 };
@@ -100,6 +103,8 @@ struct ans {
 	uint8_t synth[MAX_SYNTH][XST_DNAME_MAX];	/* owners made up for additional data */
 	int nr_synth;
 	int as_wild;		/* next lookup: a name the wildcard qname stands for */
+	uint32_t hint;		/* next lookup: the name's closest node, known (NONE: find it) */
+	int hint_exact;		/* ... and whether it is the name itself */
 	/* CNAMEs synthesised from DNAMEs met on the way (dname_synth()) */
 	struct bset dsyn_set[MAX_DSYN];
 	struct xst_rr dsyn_rr[MAX_DSYN];
@@ -141,8 +146,11 @@ struct builder {
 	size_t nr_setpool;
 	const struct xst_rr **rrpool;
 	size_t nr_rrpool;
-	uint32_t *slots;
+	uint64_t *slots;	/* hash << 32 | node + 1: probes compare the hash in place */
 	uint32_t mask;
+	uint32_t last_owner;	/* node of the last owner_node() */
+	uint32_t *wchild;	/* per node: its "*" child, or NONE (node_zones()) */
+	uint32_t *tnode;	/* per b->rrpool record: its target's closest node (target_node()) */
 	uint8_t *names;
 	size_t names_len, names_cap;
 	struct bzone *zones;
@@ -249,53 +257,65 @@ static void lower_name(uint8_t *dst, const uint8_t *src, size_t len)
 		dst[i] = xst_lower(src[i]);
 }
 
-/* Node index of the lower-cased name, or XST_DNS_NONE. */
-static uint32_t bfind(const struct builder *b, const uint8_t *lname, size_t len)
+/* Node index of the lower-cased name whose xst_name_hash() is h, or XST_DNS_NONE. */
+static uint32_t bfind_h(const struct builder *b, const uint8_t *lname, size_t len, uint32_t h)
 {
-	uint32_t h = xst_name_hash(lname, len), i;
+	uint32_t i;
 
 	if (!b->slots)
 		return XST_DNS_NONE;
 	for (i = h & b->mask;; i = (i + 1) & b->mask) {
-		uint32_t s = b->slots[i];
+		uint64_t s = b->slots[i];
 		const struct bnode *n;
 
 		if (!s)
 			return XST_DNS_NONE;
-		n = &b->nodes[s - 1];
-		if (n->hash == h && n->len == len && !memcmp(node_name(b, n), lname, len))
-			return s - 1;
+		if ((uint32_t)(s >> 32) != h)
+			continue;	/* most probes end here, without touching the node */
+		n = &b->nodes[(uint32_t)s - 1];
+		if (n->len == len && !memcmp(node_name(b, n), lname, len))
+			return (uint32_t)s - 1;
 	}
+}
+
+/* Node index of the lower-cased name, or XST_DNS_NONE. */
+static uint32_t bfind(const struct builder *b, const uint8_t *lname, size_t len)
+{
+	return bfind_h(b, lname, len, xst_name_hash(lname, len));
+}
+
+static void slot_put(uint64_t *slots, uint32_t mask, uint32_t h, uint32_t idx)
+{
+	uint32_t i;
+
+	for (i = h & mask; slots[i]; i = (i + 1) & mask)
+		;
+	slots[i] = (uint64_t)h << 32 | (idx + 1u);
 }
 
 static int rehash(struct builder *b, uint32_t nslots)
 {
-	uint32_t *slots = xst_loadmem_zalloc(&b->mem, (size_t)nslots * sizeof(*slots));
-	size_t k;
+	uint64_t *slots = xst_loadmem_zalloc(&b->mem, (size_t)nslots * sizeof(*slots));
+	size_t k, old = b->slots ? (size_t)b->mask + 1 : 0;
 
 	if (!slots)
 		return -ENOMEM;
-	xst_loadmem_free(&b->mem, b->slots, b->slots ? ((size_t)b->mask + 1) * sizeof(*slots) : 0);
+	/* the slots hold the hashes (the nodes do not: 4 bytes less each) */
+	for (k = 0; k < old; k++)
+		if (b->slots[k])
+			slot_put(slots, nslots - 1, (uint32_t)(b->slots[k] >> 32),
+				 (uint32_t)b->slots[k] - 1);
+	xst_loadmem_free(&b->mem, b->slots, old * sizeof(*slots));
 	b->slots = slots;
 	b->mask = nslots - 1;
-	for (k = 0; k < b->nr; k++) {
-		uint32_t i = b->nodes[k].hash & b->mask;
-
-		while (slots[i])
-			i = (i + 1) & b->mask;
-		slots[i] = (uint32_t)k + 1;
-	}
 	return 0;
 }
 
-/* Node index of the lower-cased name, created if absent; XST_DNS_NONE on ENOMEM. */
-static uint32_t bget(struct builder *b, const uint8_t *lname, size_t len)
+/* A new node for the lower-cased name (absent, hash h); XST_DNS_NONE on ENOMEM. */
+static uint32_t bnew(struct builder *b, const uint8_t *lname, size_t len, uint32_t h)
 {
-	uint32_t idx = bfind(b, lname, len), i;
 	struct bnode *n;
 
-	if (idx != XST_DNS_NONE)
-		return idx;
 	if (grow(b, (void **)&b->nodes, &b->cap, b->nr + 1, sizeof(*b->nodes)) ||
 	    grow_huge(b, (void **)&b->names, &b->names_cap, b->names_len + len, 1))
 		return XST_DNS_NONE;
@@ -305,17 +325,24 @@ static uint32_t bget(struct builder *b, const uint8_t *lname, size_t len)
 	}
 	n = &b->nodes[b->nr];
 	memset(n, 0, sizeof(*n));
-	n->hash = xst_name_hash(lname, len);
 	n->name = (uint32_t)b->names_len;
 	n->len = (uint8_t)len;
 	n->zone = XST_DNS_NOZONE;
 	n->apex_of = -1;
+	n->parent = XST_DNS_NONE;
+	n->cut = XST_DNS_NONE;
 	memcpy(b->names + b->names_len, lname, len);
 	b->names_len += len;
-	for (i = n->hash & b->mask; b->slots[i]; i = (i + 1) & b->mask)
-		;
-	b->slots[i] = (uint32_t)b->nr + 1;
+	slot_put(b->slots, b->mask, h, (uint32_t)b->nr);
 	return (uint32_t)b->nr++;
+}
+
+/* Node index of the lower-cased name, created if absent; XST_DNS_NONE on ENOMEM. */
+static uint32_t bget(struct builder *b, const uint8_t *lname, size_t len)
+{
+	uint32_t h = xst_name_hash(lname, len), idx = bfind_h(b, lname, len, h);
+
+	return idx != XST_DNS_NONE ? idx : bnew(b, lname, len, h);
 }
 
 static const struct bset *bset_find(const struct bnode *n, unsigned int zone, uint16_t type)
@@ -333,7 +360,7 @@ static int owner_node(struct builder *b, const struct xst_rr *rr, uint32_t *idx)
 {
 	uint8_t l[XST_DNAME_MAX];
 	size_t len = rr->owner_len, off;
-	uint32_t k;
+	uint32_t k, prev = XST_DNS_NONE;
 
 	if (!len || len > XST_DNAME_MAX || xst_name_len(rr->owner, len) != len)
 		return -EINVAL;
@@ -343,21 +370,36 @@ static int owner_node(struct builder *b, const struct xst_rr *rr, uint32_t *idx)
 	 * not in another one find a node without a zone (REFUSED). A node
 	 * that exists has its ancestors already, unless it is an apex (made
 	 * first, its ancestors after its zone's records): the walk stops at
-	 * the first other node found. */
+	 * the first other node found. Each node links to its parent. */
 	for (off = 0; off < len; off += l[off] + 1) {
-		k = bfind(b, l + off, len - off);
-		if (k != XST_DNS_NONE && b->nodes[k].apex_of < 0) {
-			if (!off)
-				*idx = k;
-			break;
+		uint32_t h = 0;
+		int found;
+
+		/* Files list names in order: an ancestor of the last owner is
+		 * most often this one's parent, found without a hash lookup
+		 * (last_owner is 0 before the first: a node, or none yet). */
+		for (k = b->nr ? b->last_owner : XST_DNS_NONE;
+		     k != XST_DNS_NONE && b->nodes[k].len > len - off; k = b->nodes[k].parent)
+			;
+		if (k == XST_DNS_NONE || b->nodes[k].len != len - off ||
+		    memcmp(node_name(b, &b->nodes[k]), l + off, len - off)) {
+			h = xst_name_hash(l + off, len - off);
+			k = bfind_h(b, l + off, len - off, h);
 		}
-		if (k == XST_DNS_NONE)
-			k = bget(b, l + off, len - off);
+		found = k != XST_DNS_NONE;
+		if (!found)
+			k = bnew(b, l + off, len - off, h);
 		if (k == XST_DNS_NONE)
 			return -ENOMEM;
 		if (!off)
 			*idx = k;
+		else
+			b->nodes[prev].parent = k;
+		if (found && b->nodes[k].apex_of < 0)
+			break;
+		prev = k;
 	}
+	b->last_owner = *idx;
 	return 0;
 }
 
@@ -410,7 +452,7 @@ static int carve_sets(struct builder *b, const struct xst_rr *const *rr, const u
 			b->setpool[k].nr++;
 			rnode[r] = k;
 		}
-		n->nr_sets = n->cap_sets = (uint32_t)(nsets - first);
+		n->nr_sets = (uint32_t)(nsets - first);
 		start[i] = (uint32_t)first;	/* now: the node's first set */
 	}
 	if (nsets < total) {
@@ -463,25 +505,59 @@ static uint32_t closest_node(const struct builder *b, const uint8_t *name, size_
 	return XST_DNS_NONE;
 }
 
-/* Topmost node between name (included) and the apex of zone (excluded) with an NS RRset. */
-static uint32_t find_cut(const struct builder *b, const uint8_t *name, size_t len, unsigned int zone)
+/*
+ * Topmost node between node idx (included) and the apex of zone (excluded)
+ * with an NS RRset, the root never: known for the node's own zone, walked
+ * up the parent links for another one (DS at an apex, glue of a parent).
+ */
+static uint32_t node_cut(const struct builder *b, uint32_t idx, unsigned int zone)
 {
-	uint8_t l[XST_DNAME_MAX];
 	uint32_t cut = XST_DNS_NONE;
-	size_t off;
 
-	lower_name(l, name, len);
-	for (off = 0; off < len && l[off]; off += l[off] + 1) {
-		uint32_t idx = bfind(b, l + off, len - off);
-
-		if (idx == XST_DNS_NONE)
-			continue;
+	if (idx == XST_DNS_NONE || b->nodes[idx].zone == zone)
+		return idx == XST_DNS_NONE ? XST_DNS_NONE : b->nodes[idx].cut;
+	for (; idx != XST_DNS_NONE && b->nodes[idx].len > 1; idx = b->nodes[idx].parent) {
 		if (b->nodes[idx].apex_of == (int)zone)
 			break;
 		if (bset_find(&b->nodes[idx], zone, XST_T_NS))
 			cut = idx;
 	}
 	return cut;
+}
+
+/* Topmost node between name (included) and the apex of zone (excluded) with
+ * an NS RRset: the labels below the closest node are no nodes, none is a cut. */
+static uint32_t find_cut(const struct builder *b, const uint8_t *name, size_t len, unsigned int zone)
+{
+	int exact;
+
+	return node_cut(b, closest_node(b, name, len, &exact), zone);
+}
+
+/*
+ * closest_node() of the name in set's record i at rdata offset rdoff (an
+ * NS, MX, SRV... target, a CNAME's), remembered per record: the answers
+ * of every qtype of every name that holds the RRset look it up again.
+ */
+static uint32_t target_node(struct builder *b, const struct bset *set, uint32_t i,
+			    const uint8_t *target, size_t tlen, int *exact)
+{
+	size_t r = (size_t)(set->rrs + i - b->rrpool);
+	uint32_t idx, v;
+
+	if (!b->tnode || set->rrs + i < b->rrpool || r >= b->nr_rrpool)
+		return closest_node(b, target, tlen, exact);
+	v = b->tnode[r];
+	if (v) {	/* 1: no node, else 2 + (idx << 1 | exact) */
+		*exact = v > 1 && (v & 1);
+		return v > 1 ? (v - 2) >> 1 : XST_DNS_NONE;
+	}
+	idx = closest_node(b, target, tlen, exact);
+	if (idx == XST_DNS_NONE)
+		b->tnode[r] = 1;
+	else if (idx < 1u << 30)
+		b->tnode[r] = 2 + (idx << 1 | (*exact ? 1u : 0u));
+	return idx;
 }
 
 static void touch(struct ans *a, uint32_t idx)
@@ -522,29 +598,23 @@ static void add_additional(struct builder *b, struct ans *a, const struct bset *
 		tlen = xst_name_len(target, rr->rdlen - rdoff);
 		if (!tlen)
 			continue;
+		match = target_node(b, master, i, target, tlen, &exact);
 		if (!allow_glue) {
-			cut = find_cut(b, target, tlen, zone);
+			cut = node_cut(b, match, zone);
 			if (cut != XST_DNS_NONE && !bset_find(&b->nodes[cut], zone, XST_T_SOA))
 				continue;
 		}
 		written = target;
 		wlen = tlen;
-		match = closest_node(b, target, tlen, &exact);
 		if (match == XST_DNS_NONE)
 			continue;
 		if (!exact) {
 			/* A target that does not exist is synthesised from the
 			 * wildcard child of its closest encloser, if any. */
-			uint8_t w[XST_DNAME_MAX + 2];
 			const struct bnode *ce = &b->nodes[match];
 			size_t l1 = (size_t)target[0] + 1;
 
-			if ((size_t)ce->len + 2 > XST_DNAME_MAX)
-				continue;
-			w[0] = 1;
-			w[1] = '*';
-			memcpy(w + 2, node_name(b, ce), ce->len);
-			match = bfind(b, w, (size_t)ce->len + 2);
+			match = b->wchild[match];
 			if (match == XST_DNS_NONE)
 				continue;
 			/* NSD 4.6 writes the synthesised owner label by label
@@ -716,6 +786,7 @@ static void answer_domain(struct builder *b, struct ans *a, uint32_t match, cons
 		if (!tlen)
 			return;
 		a->cname_count++;
+		a->hint = target_node(b, s, 0, rr->rdata, tlen, &a->hint_exact);
 		lookup(b, a, rr->rdata, tlen);
 		return;
 	} else {
@@ -815,17 +886,27 @@ static void dname_synth(struct builder *b, struct ans *a, const uint8_t *name, s
  * it is data, served under the query name), then answers from the
  * wildcard's RRsets.
  */
-static void lookup_as_wild(struct builder *b, struct ans *a, const uint8_t *name, size_t len)
+static void lookup_as_wild(struct builder *b, struct ans *a, const uint8_t *name, size_t len,
+			   uint32_t hint, int hint_exact)
 {
-	uint8_t l[XST_DNAME_MAX];
-	size_t l1 = name[0] + 1u;
 	uint32_t ce, w;
 
-	lower_name(l, name, len);
-	ce = bfind(b, l + l1, len - l1);
-	w = bfind(b, l, len);
+	if (hint != XST_DNS_NONE && hint_exact) {
+		w = hint;
+		ce = b->nodes[w].parent;
+	} else {
+		uint8_t l[XST_DNAME_MAX];
+		size_t l1 = name[0] + 1u;
+
+		lower_name(l, name, len);
+		ce = bfind(b, l + l1, len - l1);
+		w = bfind(b, l, len);
+	}
+	/* the cut from the encloser up: that of its own zone */
 	if (ce == XST_DNS_NONE || w == XST_DNS_NONE || b->nodes[ce].zone == XST_DNS_NOZONE ||
-	    find_cut(b, l + l1, len - l1, b->nodes[ce].zone) != XST_DNS_NONE) {
+	    b->nodes[ce].cut != XST_DNS_NONE) {
+		a->hint = hint;
+		a->hint_exact = hint_exact;
 		lookup(b, a, name, len);
 		return;
 	}
@@ -839,20 +920,24 @@ static void lookup_as_wild(struct builder *b, struct ans *a, const uint8_t *name
 /* NSD answer_lookup_zone() for one name of the chain. */
 static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t len)
 {
-	uint32_t ce, cut, match;
+	uint32_t ce, cut, match, hint = a->hint;
 	unsigned int zone;
-	int exact = 0, via_dname = a->dname_next;
+	int exact = 0, via_dname = a->dname_next, absent = a->absent && !a->cname_count;
 
 	a->dname_next = 0;
+	a->hint = XST_DNS_NONE;
 	if (a->as_wild) {
 		a->as_wild = 0;
-		lookup_as_wild(b, a, name, len);
+		lookup_as_wild(b, a, name, len, hint, a->hint_exact);
 		return;
 	}
-	if (a->absent && !a->cname_count) {
+	if (absent) {
 		/* DNSSEC forms of absent names below a node: the query name */
 		ce = a->absent_ce;
 		exact = 0;
+	} else if (hint != XST_DNS_NONE) {
+		ce = hint;
+		exact = a->hint_exact;
 	} else {
 		ce = closest_node(b, name, len, &exact);
 	}
@@ -876,7 +961,9 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 		return;
 	}
 
-	cut = find_cut(b, name, len, zone);
+	/* the labels below ce are no nodes: its cut is the name's (the
+	 * absent name of a DNSSEC form may be a node below ce: found) */
+	cut = absent ? find_cut(b, name, len, zone) : node_cut(b, ce, zone);
 	if (cut != XST_DNS_NONE && !(exact && a->qtype == XST_T_DS && cut == ce)) {
 		const struct bnode *c = &b->nodes[cut];
 		size_t coff = len - c->len;
@@ -892,30 +979,14 @@ static void lookup(struct builder *b, struct ans *a, const uint8_t *name, size_t
 	}
 	/* RFC 5155 7.2.8, as NSD: a name that owns only NSEC3 does not exist */
 	if (exact && b->only3 && b->only3[ce] && b->nodes[ce].len > 1) {
-		const struct bnode *c = &b->nodes[ce];
-		const uint8_t *cn = node_name(b, c);
-
 		exact = 0;
-		ce = bfind(b, cn + cn[0] + 1, c->len - cn[0] - 1u);
+		ce = b->nodes[ce].parent;
 	}
 	if (!exact && bset_find(&b->nodes[ce], zone, T_DNAME)) {
 		dname_synth(b, a, name, len, ce, zone);
 		return;
 	}
-	if (exact) {
-		match = ce;
-	} else {
-		uint8_t w[XST_DNAME_MAX + 2];
-		const struct bnode *c = &b->nodes[ce];
-
-		match = XST_DNS_NONE;
-		if ((size_t)c->len + 2 <= XST_DNAME_MAX) {
-			w[0] = 1;
-			w[1] = '*';
-			memcpy(w + 2, node_name(b, c), c->len);
-			match = bfind(b, w, (size_t)c->len + 2);
-		}
-	}
+	match = exact ? ce : b->wchild[ce];
 	a->dname_next = via_dname;
 	deny_absent(b, a, name, len, ce, exact ? ce : match, zone);
 	a->dname_next = 0;
@@ -949,7 +1020,20 @@ static void resolve(struct builder *b, struct ans *a, const uint8_t *qname, size
 		    uint16_t qtype)
 {
 	ans_reset(a, qtype, XST_RCODE_NOERROR, 0);
+	a->hint = XST_DNS_NONE;
 	lookup(b, a, qname, qlen);
+	a->as_wild = 0;
+}
+
+/* resolve() of node idx's own name: no hash lookup to find it. */
+static void resolve_node(struct builder *b, struct ans *a, uint32_t idx, uint16_t qtype)
+{
+	const struct bnode *n = &b->nodes[idx];
+
+	ans_reset(a, qtype, XST_RCODE_NOERROR, 0);
+	a->hint = idx;
+	a->hint_exact = 1;
+	lookup(b, a, node_name(b, n), n->len);
 	a->as_wild = 0;
 }
 
@@ -1093,12 +1177,7 @@ static uint32_t n3_hash_find(const struct builder *b, unsigned int zone, const u
 
 static uint32_t parent_of(const struct builder *b, uint32_t idx)
 {
-	const struct bnode *n = &b->nodes[idx];
-	const uint8_t *nm = node_name(b, n);
-
-	if (n->len <= 1)
-		return XST_DNS_NONE;
-	return bfind(b, nm + nm[0] + 1, n->len - nm[0] - 1u);
+	return b->nodes[idx].parent;
 }
 
 static int is_wild(const struct builder *b, uint32_t idx)
@@ -1800,6 +1879,8 @@ static void builder_free(struct builder *b)
 	free(b->rrpool);
 	free(b->nodes);
 	free(b->slots);
+	free(b->tnode);
+	free(b->wchild);
 	xst_huge_free(b->names, b->names_cap);
 	free(b->zones);
 	free(b->ans);
@@ -1821,6 +1902,55 @@ static void builder_free(struct builder *b)
 	free(b->n3x);
 	free(b->only3);
 	free(b->ins);
+}
+
+/*
+ * Every node's deepest zone (the first apex met walking up) and its cut
+ * in that zone (find_cut()), parents before children: a parent's name is
+ * shorter, so nodes are taken by name length (a counting sort). And each
+ * node's "*" child, which absent names below it look for.
+ */
+static int node_zones(struct builder *b)
+{
+	size_t start[XST_DNAME_MAX + 2] = { 0 }, i;
+	uint32_t *order = xst_loadmem_alloc(&b->mem, (b->nr ? b->nr : 1) * sizeof(*order));
+
+	if (!order)
+		return -ENOMEM;
+	for (i = 0; i < b->nr; i++)
+		start[b->nodes[i].len + 1]++;
+	for (i = 1; i < XST_DNAME_MAX + 2; i++)
+		start[i] += start[i - 1];
+	for (i = 0; i < b->nr; i++)
+		order[start[b->nodes[i].len]++] = (uint32_t)i;
+	b->wchild = xst_loadmem_alloc(&b->mem, (b->nr ? b->nr : 1) * sizeof(*b->wchild));
+	if (!b->wchild) {
+		xst_loadmem_free(&b->mem, order, (b->nr ? b->nr : 1) * sizeof(*order));
+		return -ENOMEM;
+	}
+	for (i = 0; i < b->nr; i++)
+		b->wchild[i] = XST_DNS_NONE;
+	for (i = 0; i < b->nr; i++) {
+		const struct bnode *n = &b->nodes[i];
+		const uint8_t *nm = node_name(b, n);
+
+		if (n->len >= 2 && nm[0] == 1 && nm[1] == '*' && n->parent != XST_DNS_NONE)
+			b->wchild[n->parent] = (uint32_t)i;
+	}
+	for (i = 0; i < b->nr; i++) {
+		struct bnode *n = &b->nodes[order[i]];
+		const struct bnode *p = n->parent != XST_DNS_NONE ? &b->nodes[n->parent] : NULL;
+
+		n->zone = n->apex_of >= 0 ? (uint16_t)n->apex_of : p ? p->zone : XST_DNS_NOZONE;
+		n->cut = XST_DNS_NONE;
+		/* find_cut() stops at the apex and never takes the root */
+		if (n->zone == XST_DNS_NOZONE || n->apex_of >= 0 || !p)
+			continue;
+		n->cut = p->cut != XST_DNS_NONE ? p->cut :
+			 bset_find(n, n->zone, XST_T_NS) ? order[i] : XST_DNS_NONE;
+	}
+	xst_loadmem_free(&b->mem, order, (b->nr ? b->nr : 1) * sizeof(*order));
+	return 0;
 }
 
 static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t nr,
@@ -1897,13 +2027,20 @@ static int load_zones(struct builder *b, struct xst_zone *const *zones, size_t n
 			uint8_t l[XST_DNAME_MAX];
 			size_t off;
 
+			uint32_t prev = apex;
+
 			lower_name(l, z->apex, z->apex_len);
 			ret = -ENOMEM;
-			for (off = 0; off < z->apex_len && l[off]; off += l[off] + 1u)
-				if (bget(b, l + off + l[off] + 1, z->apex_len - off - l[off] - 1) ==
-				    XST_DNS_NONE)
+			for (off = 0; off < z->apex_len && l[off]; off += l[off] + 1u) {
+				uint32_t p = bget(b, l + off + l[off] + 1,
+						  z->apex_len - off - l[off] - 1);
+
+				if (p == XST_DNS_NONE)
 					goto out;
-			b->zones[i].apex = bfind(b, l, z->apex_len);
+				b->nodes[prev].parent = p;
+				prev = p;
+			}
+			b->zones[i].apex = apex;
 		}
 	}
 	b->nr_zones = nr;
@@ -1915,33 +2052,24 @@ out:
 	if (ret)
 		return ret;
 
-	/* Deepest zone of every node: the first apex met walking up. */
-	for (i = 0; i < b->nr; i++) {
-		const uint8_t *n = node_name(b, &b->nodes[i]);
-		size_t len = b->nodes[i].len, off;
-
-		for (off = 0; off < len; off += n[off] + 1u) {
-			uint32_t idx = bfind(b, n + off, len - off);
-
-			if (idx != XST_DNS_NONE && b->nodes[idx].apex_of >= 0) {
-				b->nodes[i].zone = (uint16_t)b->nodes[idx].apex_of;
-				break;
-			}
-			if (!n[off])
-				break;
-		}
-	}
+	ret = node_zones(b);
+	if (ret)
+		return ret;
+	b->tnode = xst_loadmem_zalloc(&b->mem, (b->nr_rrpool ? b->nr_rrpool : 1) *
+				      sizeof(*b->tnode));
+	if (!b->tnode)
+		return -ENOMEM;
 	/* NSD's check_dname() looks at the DNAMEs of every zone loaded: a zone
 	 * below another's DNAME is data below it, refused. */
 	for (i = 0; i < nr; i++) {
 		const struct bnode *apex = &b->nodes[b->zones[i].apex];
 		const uint8_t *n = node_name(b, apex);
-		size_t off;
+		uint32_t idx;
 
-		for (off = n[0] + 1u; n[0] && off < apex->len; off += n[off] + 1u) {
-			uint32_t idx = bfind(b, n + off, apex->len - off);
+		for (idx = apex->parent; idx != XST_DNS_NONE; idx = b->nodes[idx].parent) {
+			size_t off = apex->len - b->nodes[idx].len;
 
-			if (idx != XST_DNS_NONE && b->nodes[idx].zone != XST_DNS_NOZONE &&
+			if (b->nodes[idx].zone != XST_DNS_NOZONE &&
 			    bset_find(&b->nodes[idx], b->nodes[idx].zone, T_DNAME)) {
 				char t[128], d[128], r[256];
 
@@ -1954,15 +2082,12 @@ out:
 				set_err(err, zones[i], 0, r);
 				return -EINVAL;
 			}
-			if (!n[off])
-				break;
 		}
 	}
 	for (i = 0; i < nr; i++) {
 		struct bzone *z = &b->zones[i];
 		const struct bnode *apex = &b->nodes[z->apex];
-		const uint8_t *n = node_name(b, apex);
-		uint32_t p;
+		uint32_t p = apex->parent;
 
 		z->soa = bset_find(apex, (unsigned int)i, XST_T_SOA);
 		z->ns = bset_find(apex, (unsigned int)i, XST_T_NS);
@@ -1977,11 +2102,8 @@ out:
 			z->neg_ttl = soa->ttl < min ? soa->ttl : min;
 		}
 		z->parent = -1;
-		if (n[0]) {
-			p = bfind(b, n + n[0] + 1, apex->len - n[0] - 1u);
-			if (p != XST_DNS_NONE && b->nodes[p].zone != XST_DNS_NOZONE)
-				z->parent = b->nodes[p].zone;
-		}
+		if (p != XST_DNS_NONE && b->nodes[p].zone != XST_DNS_NOZONE)
+			z->parent = b->nodes[p].zone;
 	}
 	return 0;
 }
@@ -2064,7 +2186,7 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 	uint32_t dflt;
 
 	(void)db;
-	out->hash = n->hash;
+	out->hash = xst_name_hash(name, n->len);
 	out->name = n->name;
 	out->name_len = n->len;
 	out->zone = n->zone;
@@ -2075,7 +2197,7 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 		return 0;
 
 	a->as_wild = as_wild;
-	resolve(b, a, name, n->len, QTYPE_NONE);
+	resolve_node(b, a, (uint32_t)i, QTYPE_NONE);
 	dflt = encode(b, a, name, n->len, guar, wild, -1);
 	if (dflt == XST_DNS_NONE)
 		return -ENOMEM;
@@ -2109,7 +2231,7 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 		uint32_t f;
 
 		a->as_wild = as_wild;
-		resolve(b, a, name, n->len, types[k]);
+		resolve_node(b, a, (uint32_t)i, types[k]);
 		if (kept && same_ans(b, a))
 			continue;	/* the default form: no entry */
 		f = encode(b, a, name, n->len, guar, wild, -1);
@@ -2150,7 +2272,7 @@ static uint32_t wild_cut_referral(struct builder *b, uint32_t cut)
 {
 	const struct bnode *c = &b->nodes[cut];
 
-	resolve(b, b->ans, node_name(b, c), c->len, QTYPE_NONE);
+	resolve_node(b, b->ans, cut, QTYPE_NONE);
 	return encode(b, b->ans, node_name(b, c), c->len, c->len, 0, -1);
 }
 
@@ -2227,7 +2349,7 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 
 		if (n->zone == XST_DNS_NOZONE)
 			continue;
-		cut = find_cut(b, node_name(b, n), n->len, n->zone);
+		cut = n->cut;
 		if (cut != XST_DNS_NONE) {
 			if (wild_cut(b, cut)) {
 				if (wild_below[cut] == XST_DNS_NONE)
@@ -2250,13 +2372,8 @@ static int build_forms(struct builder *b, struct xst_dns_db *db)
 			continue;
 		}
 		out->below = b->zones[n->zone].nxdomain;
-		if ((size_t)n->len + 2 <= XST_DNAME_MAX) {
-			uint8_t wn[XST_DNAME_MAX + 2];
-
-			wn[0] = 1;
-			wn[1] = '*';
-			memcpy(wn + 2, node_name(b, n), n->len);
-			w = bfind(b, wn, (size_t)n->len + 2);
+		{
+			w = b->wchild[i];
 			if (w != XST_DNS_NONE && b->nodes[w].zone == n->zone) {
 				out->wild = w;
 				if (wild_cut(b, w)) {
