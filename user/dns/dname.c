@@ -516,7 +516,9 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 
 			ins = &d->ins[form & ~XST_DO_INS];
 			form = ins->form;
-			if (ins->how == XST_DINS_NSEC3)
+			if (ins->how == XST_DINS_FIXED)
+				e = ins->have[0];	/* the form's own NSEC3, kept apart */
+			else if (ins->how == XST_DINS_NSEC3)
 				e = xst_dns_dsec_cover(db, ins->zone, cur + nc, clen - nc);
 			else if (enc > plen)
 				e = xst_dns_dsec_cover(db, ins->zone, cur + plen, clen - plen);
