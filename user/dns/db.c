@@ -2746,12 +2746,28 @@ static uint16_t have_set(const struct builder *b, uint32_t e, int zone)
 {
 	const struct bset *set = bset_find(&b->nodes[b->chain_node[e]], (unsigned int)zone,
 					   b->zones[zone].nsec3 ? XST_TD_NSEC3 : XST_TD_NSEC);
-	size_t i;
+	size_t i, k;
 
-	for (i = b->ins_set; set && i < b->nr_sets; i++)
-		if (b->set_src[i] == set && b->sets[i].section == XST_SEC_AUTHORITY &&
-		    !(b->sets[i].flags & XST_FSET_OVER))
-			return (uint16_t)i;
+	for (i = b->ins_set; set && i < b->nr_sets; i++) {
+		size_t start = i ? b->sets[i - 1].end : 0, end = b->sets[i].end;
+
+		if (b->set_src[i] != set || b->sets[i].section != XST_SEC_AUTHORITY ||
+		    (b->sets[i].flags & XST_FSET_OVER))
+			continue;
+		/* The responder aims pointers into this copy at the chunk,
+		 * whose owner may be written otherwise (a pointer here, labels
+		 * there): only a pointer to the owner, offset 0, lands alike. */
+		for (k = 0; k < b->nr_ptrs; k++) {
+			size_t p = b->ptrs[k], v;
+
+			if (p >= start && p < end)
+				continue;
+			v = xst_get_be16(b->buf + b->ref_qend + p) & 0x3fffu;
+			if (v >= b->ref_qend && v - b->ref_qend > start && v - b->ref_qend < end)
+				return XST_DINS_STAY;
+		}
+		return (uint16_t)i;
+	}
 	return XST_DINS_STAY;
 }
 

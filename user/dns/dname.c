@@ -538,9 +538,10 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 		}
 		f = xst_db_form(db, form);
 		clen_ins = ins ? xst_get_be16(chunk) : 0;
-		/* its pointers into itself move with it: beyond what the
-		 * encoder kept reachable, give up rather than point wrong */
-		if (pos > f->ref_qend + 255u && pos + f->body_len + clen_ins > PTR_MAX) {
+		/* its pointers into itself move with it (by the chunk too,
+		 * after the place): beyond what the encoder kept reachable
+		 * (255 bytes of shift), give up rather than point wrong */
+		if (pos + clen_ins > f->ref_qend + 255u && pos + f->body_len + clen_ins > PTR_MAX) {
 			tc = 1;
 			break;
 		}
