@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The database's hugepage-advised tables (dns/hugemem.h): grown in place
- * or moved by mremap, they keep their content, read as zero where new, and
- * stay on a 2 MiB boundary once that large (a misaligned move would split
- * the huge pages the serving path counts on).
+ * The database's big tables (dns/hugemem.h): grown in place or moved by
+ * mremap, they keep their content, read as zero where new, and stay on a
+ * 2 MiB boundary once that large (a misaligned move would split the huge
+ * pages the serving path counts on); advised for huge pages only once
+ * built (faulting huge pages in while building was the slow part).
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -83,6 +85,50 @@ START_TEST(test_counted)
 }
 END_TEST
 
+/* Whether the mapping holding p is advised for huge pages ("hg" in its
+ * VmFlags, /proc/self/smaps); -1 if it is not found. */
+static int advised(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int in = 0, ret = -1;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char first[64];
+
+		/* a mapping's first line starts "lo-hi perms", its fields "Name:" */
+		if (sscanf(line, "%63s", first) == 1 && !strchr(first, ':')) {
+			in = sscanf(first, "%lx-%lx", &lo, &hi) == 2 && (uintptr_t)p >= lo &&
+			     (uintptr_t)p < hi;
+		} else if (in && !strncmp(line, "VmFlags:", 8)) {
+			ret = strstr(line, " hg") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Not advised while it grows; advised once xst_huge_advise() says it is built. */
+START_TEST(test_advise)
+{
+	uint8_t *p = xst_huge_resize(NULL, 0, 2 * MIB);
+
+	ck_assert_ptr_nonnull(p);
+	p = xst_huge_resize(p, 2 * MIB, 6 * MIB);
+	ck_assert_ptr_nonnull(p);
+	memset(p, 1, 6 * MIB);
+	ck_assert_int_eq(advised(p), 0);
+	xst_huge_advise(p, 6 * MIB);
+	ck_assert_int_eq(advised(p), 1);
+	ck_assert_uint_eq(p[6 * MIB - 1], 1);
+	xst_huge_advise(NULL, 0);	/* a no-op */
+	xst_huge_free(p, 6 * MIB);
+}
+END_TEST
+
 Suite *hugemem_suite(void)
 {
 	Suite *s = suite_create("hugemem");
@@ -91,6 +137,7 @@ Suite *hugemem_suite(void)
 	tcase_add_test(tc, test_len);
 	tcase_add_test(tc, test_grow_keeps);
 	tcase_add_test(tc, test_counted);
+	tcase_add_test(tc, test_advise);
 	suite_add_tcase(s, tc);
 	return s;
 }

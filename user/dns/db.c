@@ -3462,6 +3462,12 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 			       b.nr_tforms * sizeof(*b.tforms));
 	b.tforms = NULL;
 	db->nr_tforms = b.nr_tforms;
+	/* Built: from now on read at random (dns/hugemem.h). */
+	xst_huge_advise(db->slots, ((size_t)db->mask + 1) * sizeof(*db->slots));
+	xst_huge_advise(db->nodes, db->nr_nodes * sizeof(*db->nodes));
+	xst_huge_advise(db->names, db->names_len);
+	xst_huge_advise(db->forms, db->forms_len);
+	xst_huge_advise(db->tforms, db->nr_tforms * sizeof(*db->tforms));
 	db->nr_zones = nr;
 	db->big = b.big;
 	if (b.big.udp)

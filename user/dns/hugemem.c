@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hugepage-advised tables grown in place (dns/hugemem.h). A table of 2 MiB
+ * Tables grown in place, advised for huge pages once built (dns/hugemem.h). A table of 2 MiB
  * or more starts on a 2 MiB boundary and keeps it when it moves (mremap to
  * an aligned address moves whole huge pages' page tables; an unaligned one
  * would split them). No reservation of address space ahead: a process
@@ -67,9 +67,15 @@ void *xst_huge_resize(void *p, size_t old, size_t n)
 		if (q == MAP_FAILED)
 			return NULL;
 	}
-	if (q && nl >= HUGE_PAGE)
-		madvise(q, nl, MADV_HUGEPAGE);	/* best effort: 4 KiB pages otherwise */
 	return q;
+}
+
+void xst_huge_advise(void *p, size_t n)
+{
+	size_t len = xst_huge_len(n);
+
+	if (p && len >= HUGE_PAGE)
+		madvise(p, len, MADV_HUGEPAGE);	/* best effort: 4 KiB pages otherwise */
 }
 
 void xst_huge_free(void *p, size_t n)
