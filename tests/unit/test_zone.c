@@ -135,6 +135,10 @@ static const struct valid_case valid[] = {
 	    "a256.t. 3600 TXT 0432353678" } },
 	{ "CAA with a quoted tag", "$ORIGIN t.\n" SOA_T "@ CAA 0 \"issue\" \"x\"\n", NULL, "t.",
 	  { "t. 3600 SOA " SOA_RD, "t. 3600 CAA 0005697373756578" } },
+	{ "an escaped backslash before a blank: the word goes on, as NSD's flex lexer reads it",
+	  "$ORIGIN t.\n" SOA_T "a TXT foo\\\\ bar\nb TXT x\\\\\nc\nd A 1.2.3.4\n", NULL, "t.",
+	  { "t. 3600 SOA " SOA_RD, "a.t. 3600 TXT 08666f6f5c20626172", "b.t. 3600 TXT 04785c0a63",
+	    "d.t. 3600 A 01020304" } },
 	{ "CRLF line ends, no newline at the end", "$ORIGIN t.\r\n" SOA_T "a A 1.2.3.4", NULL,
 	  "t.", { "t. 3600 SOA " SOA_RD, "a.t. 3600 A 01020304" } },
 };

@@ -69,6 +69,11 @@ static const struct text_case text_cases[] = {
 	  "ff200000000000000000000000000000000000000000000000000000000000000001" },
 	{ "n NSEC @", "017400" },
 	{ "n NSEC t. OPT TYPE38 TYPE255 type1", "01740000204000000002400000000000000000000000000000000000000000000000000001" },
+	/* meta types: loaded by number in RFC 3597 form, as NSD loads them */
+	{ "x TYPE255 \\# 2 AB CD", "abcd" },
+	{ "x TYPE249 \\# 0", "" },
+	{ "x OPT \\# 3 000000", "000000" },
+	{ "x TYPE41 \\# 1 00", "00" },
 	{ "x NSEC3 1 1 12 aabbccdd 2vptu5timamqttgl4luu9kg21e0aor3s A RRSIG",
 	  "0101000c04aabbccdd1417f3df17b2b2adaef615257de4d2020b80ac6c7c0006400000000002" },
 	{ "x NSEC3 1 0 0 - 2VPTU5TIMAMQTTGL4LUU9KG21E0AOR3S",
@@ -180,6 +185,11 @@ static const struct bad_case bad_cases[] = {
 	{ "k KEY 256 3 5", 4, "missing public key" },
 	{ "h HIP 2 200100107B1A74DF365639CC39F1D578 AwEA", 4, "unknown RR type 'HIP'" },
 	{ "x TYPE0 \\# 0", 4, "unknown RR type 'TYPE0'" },
+	{ "x ANY \\# 2 ABCD", 4, "unknown RR type 'ANY'" },	/* no mnemonic in NSD */
+	{ "x AXFR \\# 0", 4, "unknown RR type 'AXFR'" },
+	{ "x TSIG \\# 0", 4, "unknown RR type 'TSIG'" },
+	{ "x TYPE255 1.2.3.4", 4, "ANY is a meta type: its data only in RFC 3597 form" },
+	{ "x OPT 1.2.3.4", 4, "OPT is a meta type: its data only in RFC 3597 form" },
 	{ "r RRSIG A 8 2 60 1704067200 1701388800 1 t. AQ==", 4, "YYYYMMDDHHmmSS" },
 	{ "r RRSIG A 8 2 60 20241301000000 20231201000000 1 t. AQ==", 4, "signature expiration" },
 	{ "r RRSIG A 8 2 60 20240101000000 20231201240000 1 t. AQ==", 4, "signature inception" },

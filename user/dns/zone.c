@@ -363,6 +363,10 @@ static int record(struct parser *p, const char *file, const struct xst_zentry *e
 		t[n] = 0;
 		return perr(p, file, tok[i].line, "unknown RR type '%s'", t);
 	}
+	/* NSD knows no mnemonic for the meta types TKEY ... ANY: only TYPEnnn */
+	if (type >= 249 && type <= 255 && strncasecmp(tok[i].s, "TYPE", 4))
+		return perr(p, file, tok[i].line, "unknown RR type '%.*s'", (int)tok[i].len,
+			    tok[i].s);
 	i++;
 	if (rclass >= 0 && rclass != XST_C_IN)
 		return perr(p, file, e->line, "only class IN is supported");

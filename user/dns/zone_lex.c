@@ -34,6 +34,12 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* What ends an unquoted word. */
+static int is_delim(char c)
+{
+	return is_blank(c) || c == '\n' || c == ';' || c == '(' || c == ')' || c == '"';
+}
+
 static int push(struct xst_zentry *e, const char *s, size_t len, uint32_t line, int quoted,
 		struct xst_zfail *f)
 {
@@ -165,14 +171,23 @@ int xst_zlex_next(struct xst_zlex *lx, struct xst_zentry *e, struct xst_zfail *f
 			while (lx->pos < lx->len) {
 				c = t[lx->pos];
 				if (c == '\\' && lx->pos + 1 < lx->len) {
-					/* An escaped newline is part of the token. */
-					if (t[lx->pos + 1] == '\n')
+					size_t n = 2;
+
+					/* NSD's lexer (flex) takes the longest word: a
+					 * backslash is an escape or a character, so an
+					 * escaped backslash before a delimiter is read as
+					 * a backslash and an escaped delimiter, and the
+					 * word goes on ("a\\ b" is one word). An escaped
+					 * newline is part of the word too. */
+					if (t[lx->pos + 1] == '\\' && lx->pos + 2 < lx->len &&
+					    is_delim(t[lx->pos + 2]))
+						n = 3;
+					if (t[lx->pos + n - 1] == '\n')
 						lx->line++;
-					lx->pos += 2;
+					lx->pos += n;
 					continue;
 				}
-				if (is_blank(c) || c == '\n' || c == ';' || c == '(' || c == ')' ||
-				    c == '"')
+				if (is_delim(c))
 					break;
 				lx->pos++;
 			}

@@ -784,8 +784,11 @@ int xst_zrdata(uint16_t type, const struct xst_ztok *tok, size_t nr, const uint8
 	int kind = rt ? rt->kind : R_NONE, err = 0;
 
 	r.tname = xst_rrtype_to_text(type, tbuf);
-	if (kind == R_REJECT)
-		return xst_zerr(f, NULL, "%s is a meta type, not allowed in a zone", r.tname);
+	/* NSD loads a meta type's record in RFC 3597 form only (as it does
+	 * any type it has no text form for) */
+	if (kind == R_REJECT && !(nr && xst_ztok_is(&tok[0], "\\#")))
+		return xst_zerr(f, NULL, "%s is a meta type: its data only in RFC 3597 form (\\# ...)",
+				r.tname);
 	if (nr && xst_ztok_is(&tok[0], "\\#")) {
 		err = generic(&r);
 		if (!err)
