@@ -649,6 +649,114 @@ START_TEST(test_referral_below_glue)
 }
 END_TEST
 
+/* ---- ANY from another type's form, CNAME loops, meta types --------------------- */
+
+/* h0..h99 own one A each; l0 -> l1 -> ... -> l18 -> l0 is a CNAME loop. */
+static struct xst_dns_db *any_db(struct xst_zone **z)
+{
+	static const char head[] = "$ORIGIN any.test.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\n"
+				   "ns A 192.0.2.1\ntwo A 192.0.2.2\ntwo TXT \"x\"\n"
+				   "meta TYPE255 \\# 2 ABCD\nmeta A 192.0.2.3\nm255 TYPE255 \\# 2 ABCD\n";
+	char text[8192];
+	struct xst_zone_error err;
+	struct xst_dns_db *d;
+	size_t o = 0;
+	int i;
+
+	o += (size_t)snprintf(text + o, sizeof(text) - o, "%s", head);
+	for (i = 0; i < 100; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "h%d A 192.0.2.%d\n", i, 10 + i);
+	for (i = 0; i < 19; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "l%d CNAME l%d\n", i, (i + 1) % 19);
+	ck_assert_uint_lt(o, sizeof(text));
+	ck_assert_msg(xst_zone_parse_string(z, text, "any.test.zone", NULL, &err) == 0, "%s:%u: %s",
+		      err.file, err.line, err.reason);
+	ck_assert_int_eq(xst_dns_db_create(&d, z, 1, &err), 0);
+	return d;
+}
+
+START_TEST(test_any_shared)
+{
+	struct xst_zone *z;
+	struct xst_dns_db *d = any_db(&z);
+	uint8_t buf[4096];
+	struct reply r;
+	size_t names, messages;
+
+	/* qtype ANY at a name with one RRset: that RRset alone, AA */
+	ask(d, "h7.any.test", XST_T_ANY, XST_C_IN, Q_EDNS, buf, sizeof(buf), &r);
+	ck_assert(r.flags & XST_DNS_F_AA);
+	ck_assert_uint_eq(r.an, 1);
+	ck_assert_uint_eq(r.ns, 0);
+	ck_assert_uint_eq(r.ar, 1);	/* the OPT */
+	ck_assert_str_eq(r.rr[0].owner, "h7.any.test.");
+	ck_assert_uint_eq(r.rr[0].type, XST_T_A);
+	ck_assert_uint_eq(r.rr[0].rdata[3], 17);
+	free(r.rr);
+	/* the same over TCP, and with class ANY (no AA then) */
+	ask(d, "h7.any.test", XST_T_ANY, XST_C_IN, Q_TCP, buf, sizeof(buf), &r);
+	ck_assert(r.flags & XST_DNS_F_AA);
+	ck_assert_uint_eq(r.an + r.ns + r.ar, 1);
+	free(r.rr);
+	ask(d, "h7.any.test", XST_T_ANY, XST_C_ANY, 0, buf, sizeof(buf), &r);
+	ck_assert(!(r.flags & XST_DNS_F_AA));
+	ck_assert_uint_eq(r.an + r.ns + r.ar, 1);
+	free(r.rr);
+	/* the form it comes from still carries the apex NS and its glue */
+	ask(d, "h7.any.test", XST_T_A, XST_C_IN, 0, buf, sizeof(buf), &r);
+	ck_assert_uint_eq(r.an, 1);
+	ck_assert_uint_eq(r.ns, 1);
+	ck_assert_uint_eq(r.ar, 1);
+	ck_assert_str_eq(r.rr[2].owner, "ns.any.test.");
+	free(r.rr);
+	/* two RRsets: NSD answers one (RFC 8482), the A: again the A form less the NS */
+	ask(d, "two.any.test", XST_T_ANY, XST_C_IN, 0, buf, sizeof(buf), &r);
+	ck_assert_uint_eq(r.an, 1);
+	ck_assert_uint_eq(r.rr[0].type, XST_T_A);
+	ck_assert_uint_eq(r.ns + r.ar, 0);
+	free(r.rr);
+	/* one form per single-A name, not two (A and ANY) */
+	xst_dns_db_sizes(d, &names, &messages, NULL);
+	ck_assert_uint_lt(messages, 100 + 60);
+	xst_dns_db_destroy(d);
+	xst_zone_destroy(z);
+}
+END_TEST
+
+START_TEST(test_cname_loop_meta)
+{
+	struct xst_zone *z;
+	struct xst_dns_db *d = any_db(&z);
+	uint8_t buf[4096];
+	struct reply r;
+	unsigned int i;
+
+	/* NSD follows a CNAME loop until the next CNAME is in the answer already */
+	ask(d, "l3.any.test", XST_T_A, XST_C_IN, 0, buf, sizeof(buf), &r);
+	ck_assert_int_eq(r.rcode, 0);
+	ck_assert_uint_eq(r.an, 19);
+	ck_assert_str_eq(r.rr[0].owner, "l3.any.test.");
+	ck_assert_str_eq(r.rr[18].owner, "l2.any.test.");
+	ck_assert_str_eq(r.rr[18].name, "l3.any.test.");
+	for (i = 0; i < 19; i++)
+		ck_assert_uint_eq(r.rr[i].type, XST_T_CNAME);
+	free(r.rr);
+	/* a TYPE255 record (NSD loads it by number) is an RRset of its name:
+	 * the one ANY answers when there is no A, AAAA, SOA, MX or PTR */
+	ask(d, "meta.any.test", XST_T_ANY, XST_C_IN, 0, buf, sizeof(buf), &r);
+	ck_assert_uint_eq(r.an, 1);
+	ck_assert_uint_eq(r.rr[0].type, XST_T_A);
+	free(r.rr);
+	ask(d, "m255.any.test", XST_T_ANY, XST_C_IN, 0, buf, sizeof(buf), &r);
+	ck_assert_uint_eq(r.an, 1);
+	ck_assert_uint_eq(r.rr[0].type, 255);
+	ck_assert_uint_eq(r.rr[0].rdlen, 2);
+	free(r.rr);
+	xst_dns_db_destroy(d);
+	xst_zone_destroy(z);
+}
+END_TEST
+
 Suite *dns_answers_suite(void)
 {
 	Suite *s = suite_create("dns_answers");
@@ -663,6 +771,8 @@ Suite *dns_answers_suite(void)
 	tcase_add_test(tc, test_wildcard_ns);
 	tcase_add_test(tc, test_apex_dnskey_ds);
 	tcase_add_test(tc, test_chaos);
+	tcase_add_test(tc, test_any_shared);
+	tcase_add_test(tc, test_cname_loop_meta);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("big");

@@ -24,8 +24,9 @@
 #include "dns/wire.h"
 
 #define MAX_ITEMS	XST_FORM_MAX_SETS	/* RRsets in one answer (NSD: MAXRRSPP) */
-#define MAX_CNAME	16	/* CNAME chain length followed (loops stop earlier) */
-#define MAX_TOUCHED	32
+#define MAX_CNAME	64	/* CNAME chain length followed (NSD: no limit; loops stop earlier,
+				 * when the RRset is in the answer already) */
+#define MAX_TOUCHED	(MAX_CNAME + 64)	/* nodes met: the chain and additional targets */
 #define MAX_SYNTH	64	/* wildcard-synthesised additional owners per answer */
 #define MAX_TYPES	64
 #define MAX_DICT	4096
@@ -1832,6 +1833,90 @@ static uint32_t dedup_last(struct builder *b, uint32_t last, uint32_t off)
 	return last;
 }
 
+/* Whether class ANY leaves RRset s out (respond.c xst_dns_emit()). */
+static int any_drops(const struct xst_dns_fset *s)
+{
+	return s->section == XST_SEC_OPT_AUTH || (s->flags & (XST_FSET_NS_ONLY | XST_FSET_NEG));
+}
+
+/*
+ * Whether the form at g, sent without what class ANY leaves out, is the
+ * form at f: the same reply for every qname, size and transport. Checked
+ * on the reference qname by emitting it so (the same bytes and counts),
+ * with the same header fields, RRset table and pointer places, which is
+ * what the responder's cuts and pointer moves depend on.
+ */
+static int emits_as(struct builder *b, uint32_t g, uint32_t f)
+{
+	const struct xst_dns_form *G = (const struct xst_dns_form *)(b->forms + g);
+	const struct xst_dns_form *F = (const struct xst_dns_form *)(b->forms + f);
+	const struct xst_dns_fset *gs = xst_form_sets(G), *fs = xst_form_sets(F);
+	const uint16_t *gp = xst_form_ptrs(G), *fp = xst_form_ptrs(F);
+	struct xst_dns_qmap m = { .name_len = (size_t)F->ref_qend - XST_DNS_HDR - 4u,
+				  .plen = XST_DNAME_MAX + 1, .ppos = XST_DNS_HDR };
+	size_t i, j = 0, pi = 0, removed = 0, pos;
+	uint16_t counts[3];
+	int tc = 0;
+
+	if (G->ref_qend != F->ref_qend || G->flags != F->flags || G->kind != F->kind ||
+	    G->aa_any != F->aa_any || G->p12_fixed != F->p12_fixed || G->over != F->over)
+		return 0;
+	for (i = 0; i < G->nr_set; i++) {
+		size_t start = i ? gs[i - 1].end : 0;
+
+		for (; pi < G->nr_ptr && gp[pi] < gs[i].end; pi++) {
+			if (any_drops(&gs[i]))
+				continue;
+			if (fp >= xst_form_ptrs(F) + F->nr_ptr || *fp != gp[pi] - removed)
+				return 0;
+			fp++;
+		}
+		if (any_drops(&gs[i])) {
+			removed += gs[i].end - start;
+			continue;
+		}
+		if (j >= F->nr_set || fs[j].end != gs[i].end - removed ||
+		    fs[j].nr_rr != gs[i].nr_rr || fs[j].section != gs[i].section ||
+		    fs[j].flags != gs[i].flags)
+			return 0;
+		j++;
+	}
+	if (j != F->nr_set || fp != xst_form_ptrs(F) + F->nr_ptr)
+		return 0;
+	pos = xst_dns_emit(b->buf, XST_DNS_MSG_MAX, F->ref_qend, G, &m, 1, 1, counts, &tc);
+	return !tc && pos - F->ref_qend == F->body_len &&
+	       !memcmp(b->buf + F->ref_qend, xst_form_body(F), F->body_len) &&
+	       counts[0] == F->count[0] && counts[1] == F->count[1] && counts[2] == F->count[2];
+}
+
+/*
+ * The reference for qtype ANY once its form f is encoded: another form of
+ * the name (type-list entries from first) that class ANY's cut turns into
+ * it, flagged XST_FORM_NO_NS, f then dropped; else f. At a name with one
+ * RRset the ANY answer is that RRset: the form of its type less the apex
+ * NS. Entries with flags, and DO insertion records, are not candidates.
+ */
+static uint32_t any_ref(struct builder *b, uint32_t f, size_t first)
+{
+	size_t t;
+
+	if (f != b->fresh || (f & XST_DO_INS))
+		return f;
+	for (t = first; t < b->nr_tforms; t++) {
+		uint32_t g = b->tforms[t].form;
+
+		if ((g & (XST_DO_INS | XST_FORM_FLAGS)) || g == f || !emits_as(b, g, f))
+			continue;
+		b->forms_len = f;
+		b->nr_forms--;
+		if (*b->fresh_slot == ((uint64_t)(*b->fresh_slot >> 32) << 32 | (f + 1u)))
+			*b->fresh_slot = 0;
+		b->fresh = XST_DNS_NONE;
+		return g | XST_FORM_NO_NS;
+	}
+	return f;
+}
+
 static int add_tform(struct builder *b, uint16_t type, uint32_t form)
 {
 	if (grow_huge(b, (void **)&b->tforms, &b->cap_tforms, b->nr_tforms + 1, sizeof(*b->tforms)))
@@ -2208,7 +2293,6 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 	/* Only the types of the RRsets met while answering can change
 	 * the answer; DS, ANY and CNAME have rules of their own. */
 	types[nr_types++] = XST_T_DS;
-	types[nr_types++] = XST_T_ANY;
 	types[nr_types++] = XST_T_CNAME;
 	types[nr_types++] = XST_TD_NSEC3;	/* NODATA, even at a CNAME (NSD) */
 	if (as_wild)	/* the NS the wildcard owns answer NS */
@@ -2223,10 +2307,15 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 			for (d = 0; d < nr_types; d++)
 				if (types[d] == tn->sets[s].type)
 					break;
-			if (d == nr_types && nr_types < MAX_TYPES)
+			if (d == nr_types && nr_types < MAX_TYPES - 1)
 				types[nr_types++] = tn->sets[s].type;
 		}
 	}
+	/* ANY last: its answer may be one of the forms before (any_ref()) */
+	for (k = 0; k < nr_types && types[k] != XST_T_ANY; k++)
+		;
+	if (k == nr_types)
+		types[nr_types++] = XST_T_ANY;
 	for (k = 0; k < nr_types; k++) {
 		uint32_t f;
 
@@ -2245,9 +2334,11 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 				f = b->tforms[t].form;
 				break;
 			}
+		count_big(b, f, (uint32_t)i, types[k]);
+		if (types[k] == XST_T_ANY)
+			f = any_ref(b, f, out->types);
 		if (add_tform(b, types[k], f))
 			return -ENOMEM;
-		count_big(b, f, (uint32_t)i, types[k]);
 		out->nr_types++;
 	}
 	return 0;
@@ -2883,7 +2974,6 @@ static int answer_types(const struct builder *b, const struct ans *a, const stru
 	uint32_t s, t;
 
 	types[nr++] = XST_T_DS;
-	types[nr++] = XST_T_ANY;
 	types[nr++] = XST_T_CNAME;
 	types[nr++] = XST_TD_NSEC3;	/* never an answer: NODATA, not the CNAME (NSD) */
 	for (t = 0; node != XST_DNS_NONE && t < db->nodes[node].nr_types; t++) {
@@ -2891,7 +2981,7 @@ static int answer_types(const struct builder *b, const struct ans *a, const stru
 
 		for (d = 0; d < nr && types[d] != ty; d++)
 			;
-		if (d == nr && nr < MAX_TYPES)
+		if (d == nr && nr < MAX_TYPES - 1)
 			types[nr++] = ty;
 	}
 	for (k = 0; k < a->nr_touched; k++) {
@@ -2900,10 +2990,15 @@ static int answer_types(const struct builder *b, const struct ans *a, const stru
 		for (s = 0; s < tn->nr_sets; s++) {
 			for (d = 0; d < nr && types[d] != tn->sets[s].type; d++)
 				;
-			if (d == nr && nr < MAX_TYPES)
+			if (d == nr && nr < MAX_TYPES - 1)
 				types[nr++] = tn->sets[s].type;
 		}
 	}
+	/* ANY last: its answer may be one of the forms before (any_ref()) */
+	for (d = 0; d < nr && types[d] != XST_T_ANY; d++)
+		;
+	if (d == nr)
+		types[nr++] = XST_T_ANY;
 	return nr;
 }
 
@@ -2983,6 +3078,8 @@ static int do_forms(struct builder *b, struct xst_dns_db *db, uint32_t node, uin
 		}
 		if (f == *dflt)
 			continue;
+		if (types[k] == XST_T_ANY)
+			f = any_ref(b, f, *first);
 		if (add_tform(b, types[k], f))
 			return -ENOMEM;
 		(*nr)++;

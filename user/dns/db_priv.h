@@ -91,8 +91,18 @@ static inline const uint8_t *xst_form_body(const struct xst_dns_form *f)
 struct xst_dns_tform {
 	uint16_t type;
 	uint16_t pad;
-	uint32_t form;		/* offset in db->forms */
+	uint32_t form;		/* offset in db->forms, maybe | XST_FORM_NO_NS */
 };
+
+/*
+ * Forms start on 4-byte boundaries: the low bits of a reference are free.
+ * XST_FORM_NO_NS in a type-list reference: send the form without what a
+ * class ANY query leaves out (the apex NS of a positive answer, the glue
+ * only it needs), AA kept. The answer to qtype ANY at a name with one
+ * RRset is so the form of that type: one form less per name (db.c any_ref()).
+ */
+#define XST_FORM_NO_NS	0x1u
+#define XST_FORM_FLAGS	0x3u
 
 struct xst_dns_node {
 	uint32_t hash;		/* xst_name_hash() of the lower-cased name */
@@ -227,7 +237,7 @@ struct xst_dns_db {
 
 static inline const struct xst_dns_form *xst_db_form(const struct xst_dns_db *db, uint32_t off)
 {
-	return (const struct xst_dns_form *)(db->forms + off);
+	return (const struct xst_dns_form *)(db->forms + (off & ~XST_FORM_FLAGS));
 }
 
 /* Node with the lower-cased wire name lname[0..len), or NULL. */
@@ -345,6 +355,8 @@ static inline size_t xst_dns_room(const struct xst_dnsmsg_query *q, int transpor
  * encode_answer() writes it, within limit (TC in *tc when a mandatory RRset
  * does not fit); pointers into the question are placed by m, those into
  * the body moved with it. counts[3] gets an, ns, ar. Returns the end.
+ * class_any: leave out what a class ANY query does not get (the apex NS of
+ * a positive answer, glue only it needs, the SOA of a negative answer).
  */
 size_t xst_dns_emit(uint8_t *msg, size_t limit, size_t base, const struct xst_dns_form *f,
 		    const struct xst_dns_qmap *m, int class_any, int tcp, uint16_t *counts, int *tc);

@@ -420,7 +420,8 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 			if (name_under(tname, tlen, cur + clen - olen, olen))
 				break;
 		} else {
-			pos = xst_dns_emit(msg, limit, pos, f, &m, class_any, tcp, c, &tc);
+			pos = xst_dns_emit(msg, limit, pos, f, &m,
+					   class_any | (int)(form & XST_FORM_NO_NS), tcp, c, &tc);
 			counts[0] += c[0];
 			if (tc) {
 				rcode = chain_rcode(db, q->qtype, cur, clen, form,
@@ -551,7 +552,8 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 			pos = emit_chunk(msg, limit, pos, f, ins, chunk,
 					 xst_qmap_pos(&m, clen - alen), skip, &m, class_any, c, &tc);
 		} else {
-			pos = xst_dns_emit(msg, limit, pos, f, &m, class_any, tcp, c, &tc);
+			pos = xst_dns_emit(msg, limit, pos, f, &m,
+					   class_any | (int)(form & XST_FORM_NO_NS), tcp, c, &tc);
 		}
 		counts[0] += c[0];
 		counts[1] += c[1];

@@ -391,6 +391,7 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	const struct xst_dns_form *f = xst_db_form(db, form);
 	size_t limit, optlen = q->edns ? XST_DNS_OPT_LEN : 0, pos, qend = xst_dnsmsg_qend(q);
 	int class_any = q->qclass == XST_C_ANY, tc = 0;
+	int drop = class_any | (int)(form & XST_FORM_NO_NS);	/* RRsets class ANY leaves out */
 	uint16_t flags, counts[3];
 
 	limit = xst_dns_room(q, transport, cap);
@@ -403,7 +404,7 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 	if (ins) {
 		pos = emit_ins(msg, limit, qend, f, ins, chunk,
 			       db->nodes[db->apex[ins->zone]].name_len, skip, class_any, counts, &tc);
-	} else if (qend + f->body_len <= limit && !(class_any | f->over)) {
+	} else if (qend + f->body_len <= limit && !(drop | f->over)) {
 		uint8_t *out = msg + qend;
 		long delta = (long)qend - (long)f->ref_qend;
 
@@ -429,7 +430,7 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 		struct xst_dns_qmap m = { .name_len = q->qname_len, .plen = XST_DNAME_MAX + 1,
 					  .ppos = XST_DNS_HDR };
 
-		pos = xst_dns_emit(msg, limit, qend, f, &m, class_any, transport == XST_DNS_TCP,
+		pos = xst_dns_emit(msg, limit, qend, f, &m, drop, transport == XST_DNS_TCP,
 				   counts, &tc);
 	}
 
