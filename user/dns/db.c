@@ -166,6 +166,8 @@ struct builder {
 	size_t forms_len, forms_cap, nr_forms;
 	struct xst_dns_tform *tforms;
 	size_t nr_tforms, cap_tforms;
+	uint32_t *tails;	/* form offsets of the tails (tail_split()) */
+	size_t nr_tails, cap_tails;
 	struct xst_dns_db_big big;	/* counts only; examples below */
 	uint32_t big_udp_node, big_tcp_node;
 	uint16_t big_udp_type, big_tcp_type;	/* 0: every type the node has no form for */
@@ -1848,7 +1850,10 @@ static int any_drops(const struct xst_dns_fset *s)
  */
 static int emits_as(struct builder *b, uint32_t g, uint32_t f)
 {
-	const struct xst_dns_form *G = (const struct xst_dns_form *)(b->forms + g);
+	struct xst_dns_form_buf whole;
+	const struct xst_dns_form *G = xst_form_whole(b->forms, b->tails,
+						      (const struct xst_dns_form *)(b->forms + g),
+						      &whole);
 	const struct xst_dns_form *F = (const struct xst_dns_form *)(b->forms + f);
 	const struct xst_dns_fset *gs = xst_form_sets(G), *fs = xst_form_sets(F);
 	const uint16_t *gp = xst_form_ptrs(G), *fp = xst_form_ptrs(F);
@@ -1915,6 +1920,152 @@ static uint32_t any_ref(struct builder *b, uint32_t f, size_t first)
 		return g | XST_FORM_NO_NS;
 	}
 	return f;
+}
+
+/* Bytes of a form's header and tables and body, padding left out. */
+static size_t form_bytes(const struct xst_dns_form *f)
+{
+	return sizeof(*f) + f->nr_ptr * 2u + f->nr_set * sizeof(struct xst_dns_fset) + f->body_len;
+}
+
+/* The tail equal to the form t of n bytes among the last ones made (a
+ * zone's answers come one after the other), or 0; else its index + 1. */
+static uint16_t tail_find(const struct builder *b, const struct xst_dns_form *t, size_t n)
+{
+	size_t k, stop = b->nr_tails > 64 ? b->nr_tails - 64 : 0;
+
+	for (k = b->nr_tails; k > stop; k--) {
+		const struct xst_dns_form *o = (const struct xst_dns_form *)(b->forms + b->tails[k - 1]);
+
+		if (form_bytes(o) == n && !memcmp(o, t, n))
+			return (uint16_t)k;
+	}
+	return 0;
+}
+
+/*
+ * Splits the positive answer just encoded at g (the fresh form) into a
+ * head and a tail (db_priv.h) when its RRsets are answer RRsets, then the
+ * apex NS and glue only that NS needs, and nothing after the answer points
+ * into it: the tail then reads the same after any answer of the zone and
+ * is stored once. Kept whole unless head and tail give back the same form
+ * byte for byte. Returns g: the head, or the form as it was.
+ */
+static uint32_t tail_split(struct builder *b, uint32_t g)
+{
+	union {
+		struct xst_dns_form_buf fb;
+		uint8_t bytes[sizeof(struct xst_dns_form_buf)];
+	} saved, tb, whole;
+	const struct xst_dns_form *G = (const struct xst_dns_form *)(b->forms + g), *W;
+	const struct xst_dns_fset *gs;
+	const uint16_t *gp;
+	struct xst_dns_form *H, *T = &tb.fb.f;
+	uint16_t *tp, idx;
+	struct xst_dns_fset *tset;
+	uint8_t *tbody;
+	size_t a, i, hp, ts, tl, len, hsize, tsize, base;
+	int added = 0;
+
+	if (g != b->fresh || G->over || G->p12_fixed || G->tail || !G->nr_set ||
+	    b->nr_tails >= XST_TAILS_MAX)
+		return g;
+	gs = xst_form_sets(G);
+	gp = xst_form_ptrs(G);
+	for (a = 0; a < G->nr_set && gs[a].section == XST_SEC_ANSWER; a++)
+		;
+	if (!a || a == G->nr_set || gs[a].section != XST_SEC_OPT_AUTH)
+		return g;
+	for (i = a + 1; i < G->nr_set; i++)
+		if (gs[i].section <= XST_SEC_OPT_AUTH || !(gs[i].flags & XST_FSET_NS_ONLY))
+			return g;
+	ts = gs[a - 1].end;
+	tl = G->body_len - ts;
+	for (hp = 0; hp < G->nr_ptr && gp[hp] < ts; hp++)
+		;
+	if (ts > XST_TAIL_BODY_MAX || tl > XST_TAIL_BODY_MAX || hp > XST_TAIL_PTRS_MAX ||
+	    G->nr_ptr - hp > XST_TAIL_PTRS_MAX || a > XST_TAIL_SETS_MAX ||
+	    G->nr_set - a > XST_TAIL_SETS_MAX)
+		return g;
+	len = form_bytes(G);
+	memcpy(saved.bytes, G, len);
+	G = &saved.fb.f;
+	gs = xst_form_sets(G);
+	gp = xst_form_ptrs(G);
+
+	/* the tail, as a form of its own */
+	memset(T, 0, sizeof(*T));
+	T->body_len = (uint16_t)tl;
+	T->ref_qend = XST_TAIL_QEND;
+	T->nr_ptr = (uint16_t)(G->nr_ptr - hp);
+	T->nr_set = (uint16_t)(G->nr_set - a);
+	tp = (uint16_t *)(T + 1);
+	tset = (struct xst_dns_fset *)(tp + T->nr_ptr);
+	tbody = (uint8_t *)(tset + T->nr_set);
+	for (i = a; i < G->nr_set; i++) {
+		tset[i - a] = gs[i];
+		tset[i - a].end = (uint16_t)(gs[i].end - ts);
+		T->count[gs[i].section <= XST_SEC_OPT_AUTH ? 1 : 2] += gs[i].nr_rr;
+	}
+	memcpy(tbody, xst_form_body(G) + ts, tl);
+	for (i = hp; i < G->nr_ptr; i++) {
+		uint8_t *p = tbody + gp[i] - ts;
+		size_t v = xst_get_be16(p) & 0x3fffu;
+
+		if (v >= G->ref_qend && v - G->ref_qend < ts)
+			return g;	/* into the head */
+		v = v < G->ref_qend ? v + XST_TAIL_QEND - G->ref_qend :
+				      XST_TAIL_QEND + (v - G->ref_qend - ts);
+		xst_put_be16(p, (uint16_t)(0xc000 | v));
+		tp[i - hp] = (uint16_t)(gp[i] - ts);
+	}
+	tsize = form_bytes(T);
+
+	/* the head in the form's place, the tail after it unless it exists */
+	hsize = sizeof(*G) + hp * 2u + a * sizeof(struct xst_dns_fset) + ts;
+	hsize = (hsize + 3) & ~(size_t)3;
+	idx = tail_find(b, T, tsize);
+	if (!idx) {
+		if (grow(b, (void **)&b->tails, &b->cap_tails, b->nr_tails + 1, sizeof(*b->tails)) ||
+		    grow_huge(b, (void **)&b->forms, &b->forms_cap, g + hsize + ((tsize + 3) & ~3u), 1))
+			return g;
+		base = g + hsize;
+		memcpy(b->forms + base, T, tsize);
+		memset(b->forms + base + tsize, 0, ((tsize + 3) & ~(size_t)3) - tsize);
+		b->tails[b->nr_tails++] = (uint32_t)base;
+		idx = (uint16_t)b->nr_tails;
+		added = 1;
+	}
+	H = (struct xst_dns_form *)(b->forms + g);
+	*H = *G;
+	H->tail = idx;
+	H->body_len = (uint16_t)ts;
+	H->nr_ptr = (uint16_t)hp;
+	H->nr_set = (uint16_t)a;
+	H->count[1] = (uint16_t)(G->count[1] - T->count[1]);
+	H->count[2] = (uint16_t)(G->count[2] - T->count[2]);
+	memcpy((uint8_t *)(H + 1), gp, hp * 2u);
+	memcpy((uint8_t *)(H + 1) + hp * 2u, gs, a * sizeof(*gs));
+	memcpy((uint8_t *)(H + 1) + hp * 2u + a * sizeof(*gs), xst_form_body(G), ts);
+	i = form_bytes(H);
+	memset((uint8_t *)H + i, 0, hsize - i);
+
+	W = xst_form_whole(b->forms, b->tails, H, &whole.fb);
+	if (form_bytes(W) != len || memcmp(W, G, len)) {
+		/* not the same form: put it back as it was */
+		if (added)
+			b->nr_tails--;
+		memcpy(b->forms + g, G, len);
+		memset(b->forms + g + len, 0, b->forms_len - g - len);
+		return g;
+	}
+	b->forms_len = added ? g + hsize + ((tsize + 3) & ~(size_t)3) : g + hsize;
+	if (added)
+		b->nr_forms++;
+	if (*b->fresh_slot == ((uint64_t)(*b->fresh_slot >> 32) << 32 | (g + 1u)))
+		*b->fresh_slot = 0;
+	b->fresh = XST_DNS_NONE;
+	return g;
 }
 
 static int add_tform(struct builder *b, uint16_t type, uint32_t form)
@@ -1987,6 +2138,7 @@ static void builder_free(struct builder *b)
 	free(b->n3x);
 	free(b->only3);
 	free(b->ins);
+	free(b->tails);
 }
 
 /*
@@ -2337,6 +2489,8 @@ static int node_forms(struct builder *b, struct xst_dns_db *db, struct xst_dns_n
 		count_big(b, f, (uint32_t)i, types[k]);
 		if (types[k] == XST_T_ANY)
 			f = any_ref(b, f, out->types);
+		else
+			f = tail_split(b, f);
 		if (add_tform(b, types[k], f))
 			return -ENOMEM;
 		out->nr_types++;
@@ -3080,6 +3234,8 @@ static int do_forms(struct builder *b, struct xst_dns_db *db, uint32_t node, uin
 			continue;
 		if (types[k] == XST_T_ANY)
 			f = any_ref(b, f, *first);
+		else if (!(f & XST_DO_INS))
+			f = tail_split(b, f);
 		if (add_tform(b, types[k], f))
 			return -ENOMEM;
 		(*nr)++;
@@ -3559,6 +3715,9 @@ int xst_dns_db_create(struct xst_dns_db **out, struct xst_zone *const *zones, si
 			       b.nr_tforms * sizeof(*b.tforms));
 	b.tforms = NULL;
 	db->nr_tforms = b.nr_tforms;
+	db->tails = b.tails;
+	b.tails = NULL;
+	db->nr_tails = b.nr_tails;
 	/* Built: from now on read at random (dns/hugemem.h). */
 	xst_huge_advise(db->slots, ((size_t)db->mask + 1) * sizeof(*db->slots));
 	xst_huge_advise(db->nodes, db->nr_nodes * sizeof(*db->nodes));
@@ -3612,6 +3771,7 @@ void xst_dns_db_destroy(struct xst_dns_db *db)
 	xst_huge_free(db->names, db->names_len);
 	xst_huge_free(db->tforms, db->nr_tforms * sizeof(*db->tforms));
 	xst_huge_free(db->forms, db->forms_len);
+	free(db->tails);
 	free(db->apex);
 	if (db->dsec) {
 		free(db->dsec->nodes);
@@ -3645,7 +3805,7 @@ void xst_dns_db_sizes(const struct xst_dns_db *db, size_t *names, size_t *messag
 	if (bytes)
 		*bytes = db->forms_len + db->names_len + db->nr_nodes * sizeof(*db->nodes) +
 			 ((size_t)db->mask + 1) * sizeof(*db->slots) +
-			 db->nr_tforms * sizeof(*db->tforms);
+			 db->nr_tforms * sizeof(*db->tforms) + db->nr_tails * sizeof(*db->tails);
 	if (bytes && db->dsec)
 		*bytes += db->nr_nodes * sizeof(*db->dsec->nodes) +
 			  db->dsec->nr_ins * sizeof(*db->dsec->ins) +

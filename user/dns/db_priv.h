@@ -69,8 +69,29 @@ struct xst_dns_form {
 	uint8_t kind;		/* enum xst_dns_kind, for the counters */
 	uint8_t aa_any;		/* keep AA for class ANY (a CNAME chain ending in a referral) */
 	uint8_t over;		/* has an XST_FSET_OVER RRset: always cut RRset by RRset */
+	uint16_t tail;		/* 0, or the body goes on with tail db->tails[tail - 1] */
 	/* uint16_t ptr[nr_ptr]: body offsets of the compression pointers, ascending;
 	 * struct xst_dns_fset set[nr_set]; uint8_t body[body_len]; */
+};
+
+/*
+ * A tail: the apex NS and the glue only it needs, after a positive answer
+ * whose other RRsets are all in the answer section. Every such answer of a
+ * zone ends with the same bytes (their pointers aim at the apex in the
+ * question, or into the tail): stored once, as a form whose reference
+ * question is XST_TAIL_QEND long, and named by the answers' heads (db.c
+ * tail_split()). xst_form_whole() puts head and tail back together: the
+ * form as it was encoded, byte for byte (checked when it is split).
+ */
+#define XST_TAIL_QEND		(XST_DNS_HDR + XST_DNAME_MAX + 4)
+#define XST_TAIL_BODY_MAX	512	/* of a head, and of a tail */
+#define XST_TAIL_PTRS_MAX	32
+#define XST_TAIL_SETS_MAX	16
+#define XST_TAILS_MAX		0xffffu
+
+struct xst_dns_form_buf {
+	struct xst_dns_form f;
+	uint8_t rest[2 * (XST_TAIL_PTRS_MAX * 2 + XST_TAIL_SETS_MAX * 6 + XST_TAIL_BODY_MAX)];
 };
 
 static inline const uint16_t *xst_form_ptrs(const struct xst_dns_form *f)
@@ -86,6 +107,56 @@ static inline const struct xst_dns_fset *xst_form_sets(const struct xst_dns_form
 static inline const uint8_t *xst_form_body(const struct xst_dns_form *f)
 {
 	return (const uint8_t *)(xst_form_sets(f) + f->nr_set);
+}
+
+/* The form h (forms: its arena, tails: the tail table) whole: h itself, or
+ * h and its tail assembled in buf. */
+static inline const struct xst_dns_form *xst_form_whole(const uint8_t *forms, const uint32_t *tails,
+							 const struct xst_dns_form *h,
+							 struct xst_dns_form_buf *buf)
+{
+	const struct xst_dns_form *t;
+	struct xst_dns_form *w = &buf->f;
+	uint16_t *ptr;
+	struct xst_dns_fset *set;
+	uint8_t *body;
+	size_t hb = h->body_len, i;
+
+	if (__builtin_expect(!h->tail, 1))
+		return h;
+	t = (const struct xst_dns_form *)(forms + tails[h->tail - 1]);
+	*w = *h;
+	w->tail = 0;
+	w->count[1] = (uint16_t)(h->count[1] + t->count[1]);
+	w->count[2] = (uint16_t)(h->count[2] + t->count[2]);
+	w->body_len = (uint16_t)(hb + t->body_len);
+	w->nr_ptr = (uint16_t)(h->nr_ptr + t->nr_ptr);
+	w->nr_set = (uint16_t)(h->nr_set + t->nr_set);
+	ptr = (uint16_t *)(w + 1);
+	memcpy(ptr, xst_form_ptrs(h), h->nr_ptr * 2u);
+	for (i = 0; i < t->nr_ptr; i++)
+		ptr[h->nr_ptr + i] = (uint16_t)(xst_form_ptrs(t)[i] + hb);
+	set = (struct xst_dns_fset *)(ptr + w->nr_ptr);
+	memcpy(set, xst_form_sets(h), h->nr_set * sizeof(*set));
+	for (i = 0; i < t->nr_set; i++) {
+		set[h->nr_set + i] = xst_form_sets(t)[i];
+		set[h->nr_set + i].end = (uint16_t)(set[h->nr_set + i].end + hb);
+	}
+	body = (uint8_t *)(set + w->nr_set);
+	memcpy(body, xst_form_body(h), hb);
+	memcpy(body + hb, xst_form_body(t), t->body_len);
+	/* the tail's pointers: to a suffix of the question's name (its place
+	 * is the same distance from the question's end), or into the tail */
+	for (i = 0; i < t->nr_ptr; i++) {
+		uint8_t *p = body + ptr[h->nr_ptr + i];
+		size_t v = (size_t)(p[0] & 0x3f) << 8 | p[1];
+
+		v = v < XST_TAIL_QEND ? v + h->ref_qend - XST_TAIL_QEND :
+					h->ref_qend + hb + (v - XST_TAIL_QEND);
+		p[0] = (uint8_t)(0xc0 | v >> 8);
+		p[1] = (uint8_t)v;
+	}
+	return w;
 }
 
 struct xst_dns_tform {
@@ -226,6 +297,8 @@ struct xst_dns_db {
 	uint8_t *forms;		/* arena of struct xst_dns_form, 4-byte aligned */
 	size_t forms_len;
 	size_t nr_forms;
+	uint32_t *tails;	/* form offsets of the tails (struct xst_dns_form tail) */
+	size_t nr_tails;
 	size_t names_len;
 	size_t nr_zones;
 	uint32_t *apex;		/* node index of each zone's apex */

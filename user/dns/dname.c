@@ -379,6 +379,7 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 	uint32_t seen_form[XST_DNS_DNAME_CHAIN], seen_hash[XST_DNS_DNAME_CHAIN];	/* CNAMEs made */
 	uint16_t counts[3] = { 0, 0, 0 }, c[3];
 	uint16_t flags;
+	struct xst_dns_form_buf whole;	/* the new name's form, with its tail */
 
 	room = xst_dns_room(q, transport, cap);
 	if (qend + optlen > room) {
@@ -537,7 +538,7 @@ size_t xst_dns_dname_answer(const struct xst_dns_db *db, uint8_t *msg, size_t ca
 			if (!chunk)
 				ins = NULL;
 		}
-		f = xst_db_form(db, form);
+		f = xst_form_whole(db->forms, db->tails, xst_db_form(db, form), &whole);
 		clen_ins = ins ? xst_get_be16(chunk) : 0;
 		/* its pointers into itself move with it (by the chunk too,
 		 * after the place): beyond what the encoder kept reachable

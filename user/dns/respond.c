@@ -388,7 +388,9 @@ answer(const struct xst_dns_db *db, uint8_t *msg, size_t cap, int transport,
 		     const struct xst_dnsmsg_query *q, uint32_t form, const struct xst_dns_dins *ins,
 		     const uint8_t *chunk, size_t skip, struct xst_dns_stats *st)
 {
-	const struct xst_dns_form *f = xst_db_form(db, form);
+	struct xst_dns_form_buf whole;
+	const struct xst_dns_form *f = xst_form_whole(db->forms, db->tails, xst_db_form(db, form),
+						      &whole);
 	size_t limit, optlen = q->edns ? XST_DNS_OPT_LEN : 0, pos, qend = xst_dnsmsg_qend(q);
 	int class_any = q->qclass == XST_C_ANY, tc = 0;
 	int drop = class_any | (int)(form & XST_FORM_NO_NS);	/* RRsets class ANY leaves out */

@@ -29,13 +29,13 @@ void xst_zentry_fini(struct xst_zentry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static int is_blank(char c)
+static inline int is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
 /* What ends an unquoted word. */
-static int is_delim(char c)
+static inline int is_delim(char c)
 {
 	return is_blank(c) || c == '\n' || c == ';' || c == '(' || c == ')' || c == '"';
 }
