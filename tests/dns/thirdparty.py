@@ -91,9 +91,12 @@ def answers(zones, args):
             batches.append([z])
     matched = total = 0
     fails = []
-    for n, b in enumerate(batches):
+    n = 0
+    while batches:
+        b = batches.pop(0)
         cmd = [PY, os.path.join(ROOT, 'tests', 'dns', 'diff.py'), '--max-names', str(args.max_names)]
-        if n:
+        n += 1
+        if n > 1:
             cmd.append('--names-only')  # the fixed malformed queries: once is enough
         for path, origin in b:
             cmd += ['--zone', '%s:%s' % (os.path.join(CORPUS, path), origin)]
@@ -107,6 +110,14 @@ def answers(zones, args):
             os.killpg(p.pid, signal.SIGTERM)
             out = p.communicate()[0].decode(errors='replace') + '\nbatch timed out\n'
         m = re.search(r'dnsdiff: (\d+) passed, (\d+) failed \((\d+) known', out)
+        if not m and 'nsd exited early' in out and len(b) > 1:
+            # one zone NSD cannot serve (nsd-checkzone takes it, the server
+            # dies: nsd/nsec3_no_space) must not take the batch with it
+            batches[:0] = [b[:len(b) // 2], b[len(b) // 2:]]
+            continue
+        if not m and 'nsd exited early' in out:
+            print('thirdparty: %s: not compared, NSD does not start with it' % b[0][0])
+            continue
         if not m:
             fails.append('batch %s: no result: %s' % ([p for p, _ in b], out.strip()[-300:]))
             continue

@@ -429,6 +429,38 @@ START_TEST(test_dnssec_dname)
 }
 END_TEST
 
+/* A name that owns only NSEC3 below a DNAME at the apex (NSD's own test
+ * zone, tests/dns/thirdparty): with DO=1 the DNAME comes with its RRSIG, the
+ * CNAME made for the name after it, as for any absent name there. */
+START_TEST(test_dnssec_only3_below_dname)
+{
+	static const char *const qnames[] = { "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example", "y.example" };
+	struct xst_zone_error err;
+	struct xst_zone *z;
+	struct xst_dns_db *d;
+	uint8_t buf[65535];
+	char got[1024];
+	size_t i;
+
+	ck_assert_msg(xst_zone_load(&z, "tests/dns/thirdparty/nsd/nsec3_dname_nsec3_dname.zone",
+				    "example.", &err) == 0, "%s:%u: %s", err.file, err.line, err.reason);
+	ck_assert_int_eq(xst_dns_db_create(&d, &z, 1, &err), 0);
+	ck_assert_ptr_nonnull(d->dsec);
+	for (i = 0; i < ARRAY_SIZE(qnames); i++) {
+		struct xst_dns_stats st;
+		size_t qlen = mkquery(buf, qnames[i], XST_T_MX, 1), len;
+
+		memset(&st, 0, sizeof(st));
+		len = xst_dns_respond(d, buf, qlen, sizeof(buf), XST_DNS_UDP, &st);
+		ck_assert_uint_gt(len, 0);
+		summarize(buf, len, got, sizeof(got));
+		ck_assert_msg(!strncmp(got, "0|5,39,46|", 10), "%s: got \"%s\"", qnames[i], got);
+	}
+	xst_dns_db_destroy(d);
+	xst_zone_destroy(z);
+}
+END_TEST
+
 /* An NSEC3 zone's NODATA forms hold no NSEC3 of their own: each name's
  * record (XST_DINS_FIXED) names its chain entry, and many names share
  * one form (db.c fixed_item()). The replies are test_dnssec_cases'. */
@@ -636,6 +668,7 @@ Suite *dnssec_suite(void)
 	tcase_add_test(t, test_canon_order);
 	tcase_add_test(t, test_dnssec_unsigned_free);
 	tcase_add_test(t, test_dnssec_dname);
+	tcase_add_test(t, test_dnssec_only3_below_dname);
 	suite_add_tcase(s, t);
 	tcase_add_checked_fixture(r, setup, teardown);
 	tcase_add_test(r, test_dnssec_cases);

@@ -3435,6 +3435,15 @@ static int wild_cut_do_forms(struct builder *b, struct xst_dns_db *db, size_t i)
  * (NXDOMAIN or synthesised from its "*" child). Names of zones without it
  * share their plain forms. Nothing when no zone has DNSSEC data.
  */
+/* A name that owns only NSEC3 right below a DNAME's owner: it answers with
+ * the DNAME, as an absent name there (RFC 5155 7.2.8, NSD). */
+static int only3_below_dname(const struct builder *b, const struct xst_dns_db *db, size_t i)
+{
+	uint32_t p = parent_of(b, (uint32_t)i);
+
+	return b->only3[i] && p != XST_DNS_NONE && db->nodes[p].wild == XST_DNS_DNAME;
+}
+
 static int build_do(struct builder *b, struct xst_dns_db *db)
 {
 	struct xst_dns_dsec *d;
@@ -3487,10 +3496,11 @@ static int build_do(struct builder *b, struct xst_dns_db *db)
 		dn->dflt = out->dflt;
 		dn->below = out->below;
 		dn->wtypes = dn->wdflt = XST_DNS_NONE;
-		/* names that own only NSEC3 take their parent's forms (below); in
-		 * a zone without DNSSEC data only a CNAME can lead to RRSIGs (a
-		 * chain into a signed zone) */
-		if (n->zone == XST_DNS_NOZONE || b->only3[i] ||
+		/* names that own only NSEC3 take their parent's forms (below),
+		 * except below a DNAME (the DNAME answer made for the name, with
+		 * its RRSIGs here); in a zone without DNSSEC data only a CNAME
+		 * can lead to RRSIGs (a chain into a signed zone) */
+		if (n->zone == XST_DNS_NOZONE || (b->only3[i] && !only3_below_dname(b, db, i)) ||
 		    (!(b->zones[n->zone].secure || b->zones[n->zone].nsec3) &&
 		     !bset_find(n, n->zone, XST_T_CNAME) && !apex_below_signed(b, n)))
 			continue;
