@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "dns/db.h"
+#include "dns/loadmem.h"
 #include "dns/zone.h"
 
 #define MAX_ZONES	64
@@ -123,6 +124,7 @@ int main(int argc, char **argv)
 	int port = 0, c, ufd = -1, tfd = -1, ret = 1, err;
 	socklen_t sl;
 
+	xst_loadmem_setup();	/* before the zones are loaded */
 	while ((c = getopt_long(argc, argv, "z:o:l:p:hi:V:IH", opts, NULL)) != -1) {
 		switch (c) {
 		case 'z':

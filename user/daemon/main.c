@@ -32,6 +32,7 @@
 #include "daemon/options.h"
 #include "daemon/registry.h"
 #include "daemon/stats.h"
+#include "dns/loadmem.h"
 #include "steer_loader.h"
 
 #define EXIT_USAGE	2
@@ -620,6 +621,7 @@ int main(int argc, char **argv)
 	uint64_t last_guard = 0;
 	int err, sig, rc, sfd;
 
+	xst_loadmem_setup();	/* before the zones are loaded */
 	d->cfg = xst_config_defaults;
 	err = xst_options_parse(argc, argv, groups, option_groups(groups), &d->cfg, help);
 	if (err)

@@ -7,6 +7,7 @@
  */
 #include "dns/loadmem.h"
 
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,12 @@ void xst_loadmem_free(struct xst_loadmem *m, void *p, size_t n)
 		return;
 	free(p);
 	m->held -= n < m->held ? n : m->held;
+}
+
+void xst_loadmem_setup(void)
+{
+	/* Setting it turns glibc's dynamic threshold off (mallopt(3)). */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 }
 
 #define MIB(x)	(((x) + (1u << 20) - 1) >> 20)
